@@ -1,0 +1,46 @@
+/** Defaults and limits shared by the node, daemon and CLI. */
+
+/** Replication defaults for a cluster (a lone peer uses 1/1/1, see configs/). */
+export const DEFAULT_N = 3
+export const DEFAULT_R = 2
+export const DEFAULT_W = 2
+
+/** Virtual nodes (ring tokens) per unit of declared capacity. */
+export const DEFAULT_TOKENS_PER_UNIT = 128
+export const DEFAULT_CAPACITY = 1
+
+export const DEFAULT_CLUSTER = 'default'
+
+/** Largest value accepted by put (bytes); larger ones get PayloadTooLarge. */
+export const DEFAULT_MAX_VALUE_BYTES = 1024 * 1024
+/** Largest key (UTF-8 bytes). */
+export const MAX_KEY_BYTES = 1024
+/** Largest encoded causal context accepted from a client (bytes of text). */
+export const MAX_CONTEXT_CHARS = 64 * 1024
+/** Largest number of siblings kept for one key before the write is refused. */
+export const MAX_SIBLINGS = 64
+
+/** Protocol frame bound: a record of MAX_SIBLINGS at the value limit would be
+ * larger, so records are bounded by this too (see store). */
+export const MAX_FRAME_BYTES = 8 * 1024 * 1024
+/** Requests in flight on one peer's stream before callers wait. */
+export const MAX_INFLIGHT_PER_PEER = 1024
+/** Requests a handler runs at once per inbound stream. */
+export const MAX_CONCURRENT_HANDLING = 256
+
+/** Deadlines (ms). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000
+export const DEFAULT_REPLICA_TIMEOUT_MS = 3_000
+export const DEFAULT_DIAL_TIMEOUT_MS = 3_000
+
+/** Membership: heartbeat period and the silence after which a peer is out of the view. */
+export const DEFAULT_HEARTBEAT_MS = 1_000
+export const DEFAULT_MEMBER_TIMEOUT_MS = 5_000
+
+export function kvProtocol (cluster: string): string {
+  return `/meshkv/${cluster}/kv/1.0.0`
+}
+
+export function membershipTopic (cluster: string): string {
+  return `/meshkv/${cluster}/membership/1.0.0`
+}

@@ -1,0 +1,151 @@
+/**
+ * The client-facing side, run by any peer for any key. put hands the write to
+ * the key's first reachable replica (which mints the dot and waits for W);
+ * get asks the N replicas, answers after R, merges with DVV sync and repairs
+ * the replicas that answered with less, in the background.
+ */
+import { QuorumNotMetError, MeshError } from '../errors.js'
+import { decodeContext, encodeContext, join, syncAll, values } from '../version/index.js'
+import { siblingEquals } from '../store/record.js'
+import { quorum } from './quorum.js'
+import { repairReplicas } from './read-repair.js'
+import { validateKey, validateQuorum, validateValue } from './validate.js'
+import type { Replica } from './replica.js'
+import type { Placement } from './placement.js'
+import type { KvClient } from '../protocol/kv-client.js'
+import type { KvRecord } from '../store/record.js'
+import type { Logger } from '@libp2p/interface'
+import type { MetricsRegistry } from '../metrics.js'
+
+export interface Quorums { n: number, r: number, w: number }
+
+export interface ReadOptions { r?: number, timeoutMs?: number }
+export interface WriteOptions { w?: number, context?: string, timeoutMs?: number }
+
+export interface GetResult {
+  /** a live value exists (all siblings being deletes reads as not found) */
+  found: boolean
+  /** the live sibling values; more than one means concurrent writes to resolve */
+  values: Uint8Array[]
+  /** siblings that are deletes, concurrent with the values */
+  deletes: number
+  /** opaque causal context: pass it to the next put/delete of this key */
+  context: string
+  /** replicas that answered */
+  replicas: string[]
+}
+
+export interface PutResult {
+  /** context of the record after the write, for a next write without a read */
+  context: string
+  acked: string[]
+}
+
+export interface CoordinatorInit {
+  placement: Placement
+  replica: Replica
+  client: KvClient
+  quorums: Quorums
+  requestTimeoutMs: number
+  maxValueBytes: number
+  log: Logger
+  metrics: MetricsRegistry
+}
+
+export class Coordinator {
+  constructor (private readonly init: CoordinatorInit) {
+    init.metrics.describe('meshkv_client_ms', 'client operations coordinated by this peer (ms)')
+    init.metrics.describe('meshkv_read_repairs_total', 'replicas sent a merged record after a read')
+  }
+
+  async put (key: string, value: Uint8Array, options: WriteOptions = {}): Promise<PutResult> {
+    validateValue(value, this.init.maxValueBytes)
+    return this.timed('put', async () => this.write(key, value, options))
+  }
+
+  async delete (key: string, options: WriteOptions = {}): Promise<PutResult> {
+    return this.timed('delete', async () => this.write(key, null, options))
+  }
+
+  async get (key: string, options: ReadOptions = {}): Promise<GetResult> {
+    return this.timed('get', async () => this.read(key, options))
+  }
+
+  private async write (key: string, value: Uint8Array | null, options: WriteOptions): Promise<PutResult> {
+    validateKey(key)
+    const { n } = this.init.quorums
+    const w = validateQuorum('w', options.w ?? this.init.quorums.w, n)
+    const context = options.context === undefined || options.context === '' ? [] : decodeContext(options.context)
+    const timeoutMs = options.timeoutMs ?? this.init.requestTimeoutMs
+    const deadline = Date.now() + timeoutMs
+    const prefs = this.init.placement.preferenceList(key, n)
+    const op = `${value === null ? 'delete' : 'put'} ${key}`
+    if (prefs.length < w) throw new QuorumNotMetError(op, { required: w, received: 0, available: prefs.length, answered: [], failed: [] })
+    const put = { key, sibling: { value, timestamp: Date.now() }, context, n, w }
+    const failed: Array<{ peer: string, error: string }> = []
+    // The first replica that takes the write coordinates it; on a transport
+    // failure try the next. A replica's own quorum failure is final.
+    for (const peer of prefs) {
+      const left = deadline - Date.now()
+      if (left <= 0) break
+      try {
+        const outcome = peer === this.init.placement.selfId
+          ? await this.init.replica.coordinatePut({ ...put, timeoutMs: left })
+          : await this.init.client.put(peer, { ...put, timeoutMs: left })
+        return { context: encodeContext(outcome.context), acked: outcome.acked }
+      } catch (err) {
+        if (err instanceof MeshError && err.code !== 'ERR_TIMEOUT' && err.code !== 'ERR_PROTOCOL' && err.code !== 'ERR_INTERNAL') throw err
+        failed.push({ peer, error: (err as Error).message })
+      }
+    }
+    throw new QuorumNotMetError(op, { required: w, received: 0, available: prefs.length, answered: [], failed })
+  }
+
+  private async read (key: string, options: ReadOptions): Promise<GetResult> {
+    validateKey(key)
+    const { n } = this.init.quorums
+    const r = validateQuorum('r', options.r ?? this.init.quorums.r, n)
+    const timeoutMs = options.timeoutMs ?? this.init.requestTimeoutMs
+    const { placement, replica, client } = this.init
+    const prefs = placement.preferenceList(key, n)
+    if (prefs.length < r) throw new QuorumNotMetError(`get ${key}`, { required: r, received: 0, available: prefs.length, answered: [], failed: [] })
+    const calls = prefs.map(peer => ({
+      peer,
+      run: async (): Promise<KvRecord | undefined> => peer === placement.selfId
+        ? replica.localGet(key)
+        : client.get(peer, key, timeoutMs)
+    }))
+    const result = await quorum(`get ${key}`, calls, r)
+    const merged = mergeReplies(result.ok.map(x => x.value))
+    void result.settled.then(async all => {
+      const repaired = await repairReplicas(key, mergeReplies(all.ok.map(x => x.value)), all.ok, { replica, client, selfId: placement.selfId, timeoutMs })
+      if (repaired > 0) this.init.metrics.inc('meshkv_read_repairs_total', {}, repaired)
+    }).catch(err => { this.init.log('read repair of %s failed: %s', key, (err as Error).message) })
+    const siblings = merged === undefined ? [] : values(merged)
+    const live = siblings.filter(s => s.value !== null).map(s => s.value as Uint8Array)
+    return {
+      found: live.length > 0,
+      values: live,
+      deletes: siblings.length - live.length,
+      context: merged === undefined ? '' : encodeContext(join(merged)),
+      replicas: result.ok.map(x => x.peer)
+    }
+  }
+
+  private async timed<T> (op: string, fn: () => Promise<T>): Promise<T> {
+    const started = performance.now()
+    try {
+      const out = await fn()
+      this.init.metrics.observe('meshkv_client_ms', { op, outcome: 'ok' }, performance.now() - started)
+      return out
+    } catch (err) {
+      this.init.metrics.observe('meshkv_client_ms', { op, outcome: (err as { code?: string }).code ?? 'error' }, performance.now() - started)
+      throw err
+    }
+  }
+}
+
+export function mergeReplies (records: Array<KvRecord | undefined>): KvRecord | undefined {
+  const present = records.filter((r): r is KvRecord => r !== undefined)
+  return present.length === 0 ? undefined : syncAll(present, siblingEquals)
+}

@@ -1,0 +1,28 @@
+/**
+ * After a read, replicas whose record is not the merged one (or who had none)
+ * are sent the merged record. Runs in the background; failures only log.
+ */
+import { equal } from '../version/index.js'
+import type { KvRecord } from '../store/record.js'
+import type { KvClient } from '../protocol/kv-client.js'
+import type { Replica } from './replica.js'
+import type { Reply } from './quorum.js'
+
+export interface RepairDeps {
+  replica: Replica
+  client: KvClient
+  selfId: string
+  timeoutMs: number
+}
+
+/** Returns how many replicas were sent the merged record. */
+export async function repairReplicas (key: string, merged: KvRecord | undefined, replies: Array<Reply<KvRecord | undefined>>, deps: RepairDeps): Promise<number> {
+  if (merged === undefined) return 0
+  const stale = replies.filter(r => r.value === undefined || !equal(r.value, merged))
+  await Promise.allSettled(stale.map(async r => {
+    if (r.peer === deps.selfId) await deps.replica.localSync(key, merged)
+    else await deps.client.sync(r.peer, key, merged, deps.timeoutMs)
+  }))
+  return stale.length
+}
+

@@ -1,0 +1,61 @@
+/**
+ * This peer as a replica: its own reads and merges, and the coordination of a
+ * client write when it is the write's first replica. The new dot is always
+ * minted by a replica (never by a client or a non-replica), so version
+ * vectors hold one entry per replica peer.
+ */
+import { MAX_SIBLINGS, DEFAULT_REPLICA_TIMEOUT_MS } from '../constants.js'
+import { TooManySiblingsError } from '../errors.js'
+import { siblingCount, siblingEquals } from '../store/record.js'
+import { empty, join, newWithContext, sync, updateWith } from '../version/index.js'
+import { quorum } from './quorum.js'
+import type { KvClient } from '../protocol/kv-client.js'
+import type { CoordinatedPut, KvService, PutOutcome } from '../protocol/service.js'
+import type { KvRecord } from '../store/record.js'
+import type { RecordStore } from '../store/record-store.js'
+import type { Placement } from './placement.js'
+
+export interface ReplicaInit {
+  selfId: string
+  store: RecordStore
+  client: KvClient
+  placement: Placement
+  maxValueBytes: number
+}
+
+export class Replica implements KvService {
+  readonly maxValueBytes: number
+
+  constructor (private readonly init: ReplicaInit) {
+    this.maxValueBytes = init.maxValueBytes
+  }
+
+  async localGet (key: string): Promise<KvRecord | undefined> {
+    return this.init.store.get(key)
+  }
+
+  async localSync (key: string, record: KvRecord): Promise<KvRecord> {
+    const stored = await this.init.store.update(key, current => {
+      if (current === undefined) return record
+      return sync(current, record, siblingEquals)
+    })
+    return stored ?? record
+  }
+
+  async coordinatePut (put: CoordinatedPut): Promise<PutOutcome> {
+    const { selfId, store, client, placement } = this.init
+    const incoming = newWithContext(put.context, put.sibling)
+    const stored = await store.update(put.key, current => {
+      const next = updateWith(incoming, current ?? empty(), selfId)
+      const count = siblingCount(next)
+      if (count > MAX_SIBLINGS) throw new TooManySiblingsError(count, MAX_SIBLINGS)
+      return next
+    })
+    const record = stored as KvRecord
+    const others = placement.preferenceList(put.key, put.n).filter(p => p !== selfId)
+    const timeoutMs = Math.max(1, Math.min(put.timeoutMs, DEFAULT_REPLICA_TIMEOUT_MS))
+    const calls = others.map(peer => ({ peer, run: async () => { await client.sync(peer, put.key, record, timeoutMs) } }))
+    const result = await quorum<void>(`put ${put.key}`, calls, put.w, [{ peer: selfId, value: undefined }])
+    return { acked: result.ok.map(r => r.peer), context: join(record) }
+  }
+}

@@ -1,0 +1,28 @@
+import { InvalidArgumentError, InvalidKeyError, PayloadTooLargeError } from '../errors.js'
+import { MAX_KEY_BYTES } from '../constants.js'
+
+const encoder = new TextEncoder()
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/
+
+export function validateKey (key: unknown): string {
+  if (typeof key !== 'string') throw new InvalidKeyError('key must be a string')
+  if (key.length === 0) throw new InvalidKeyError('key must not be empty')
+  const bytes = encoder.encode(key).byteLength
+  if (bytes > MAX_KEY_BYTES) throw new InvalidKeyError(`key is ${bytes} bytes, over the limit of ${MAX_KEY_BYTES}`)
+  if (CONTROL.test(key)) throw new InvalidKeyError('key must not contain control characters')
+  if (key.isWellFormed?.() === false) throw new InvalidKeyError('key is not well-formed Unicode')
+  return key
+}
+
+export function validateValue (value: Uint8Array, maxValueBytes: number): void {
+  if (value.byteLength > maxValueBytes) throw new PayloadTooLargeError(value.byteLength, maxValueBytes)
+}
+
+/** A per-request quorum override must be a whole number within 1..n. */
+export function validateQuorum (name: 'r' | 'w' | 'n', value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}, got ${value}`)
+  }
+  return value
+}

@@ -1,0 +1,130 @@
+/**
+ * One error class per failure a caller can act on. Each has a fixed `name`
+ * and a stable `code` (also used on the wire and in HTTP responses).
+ */
+export type ErrorCode =
+  | 'ERR_QUORUM_NOT_MET'
+  | 'ERR_PAYLOAD_TOO_LARGE'
+  | 'ERR_INVALID_KEY'
+  | 'ERR_NOT_A_MEMBER'
+  | 'ERR_TIMEOUT'
+  | 'ERR_INVALID_CONTEXT'
+  | 'ERR_INVALID_CONFIG'
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_TOO_MANY_SIBLINGS'
+  | 'ERR_PROTOCOL'
+  | 'ERR_NOT_STARTED'
+  | 'ERR_INTERNAL'
+
+export class MeshError extends Error {
+  readonly code: ErrorCode
+  constructor (code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+  }
+}
+
+export interface QuorumDetail {
+  /** replies needed */
+  required: number
+  /** replies received */
+  received: number
+  /** live replicas that could be asked */
+  available?: number
+  /** peers that answered in time */
+  answered: string[]
+  /** peers asked that failed or did not answer, with why */
+  failed: Array<{ peer: string, error: string }>
+}
+
+export class QuorumNotMetError extends MeshError {
+  static readonly code = 'ERR_QUORUM_NOT_MET'
+  override name = 'QuorumNotMetError'
+  readonly detail: QuorumDetail
+  constructor (op: string, detail: QuorumDetail) {
+    super('ERR_QUORUM_NOT_MET', `${op}: quorum not met: ${detail.received} of ${detail.required} required replies` +
+      (detail.available !== undefined && detail.available < detail.required ? `, only ${detail.available} live replicas` : '') +
+      (detail.failed.length > 0 ? ` (failed: ${detail.failed.map(f => `${f.peer.slice(-8)}: ${f.error}`).join('; ')})` : ''))
+    this.detail = detail
+  }
+}
+
+export class PayloadTooLargeError extends MeshError {
+  override name = 'PayloadTooLargeError'
+  constructor (size: number, limit: number) {
+    super('ERR_PAYLOAD_TOO_LARGE', `value is ${size} bytes, over the limit of ${limit} bytes`)
+  }
+}
+
+export class InvalidKeyError extends MeshError {
+  override name = 'InvalidKeyError'
+  constructor (message: string) {
+    super('ERR_INVALID_KEY', message)
+  }
+}
+
+export class InvalidContextError extends MeshError {
+  override name = 'InvalidContextError'
+  constructor (message: string) {
+    super('ERR_INVALID_CONTEXT', message)
+  }
+}
+
+export class NotAMemberError extends MeshError {
+  override name = 'NotAMemberError'
+  constructor (message: string) {
+    super('ERR_NOT_A_MEMBER', message)
+  }
+}
+
+export class TimeoutError extends MeshError {
+  override name = 'TimeoutError'
+  constructor (message: string) {
+    super('ERR_TIMEOUT', message)
+  }
+}
+
+export class InvalidConfigError extends MeshError {
+  override name = 'InvalidConfigError'
+  /** the config key at fault, dotted (`api.port`), when there is one */
+  readonly key?: string
+  constructor (message: string, key?: string) {
+    super('ERR_INVALID_CONFIG', key != null ? `${key}: ${message}` : message)
+    this.key = key
+  }
+}
+
+/** A request argument out of range (a quorum above n, say). */
+export class InvalidArgumentError extends MeshError {
+  override name = 'InvalidArgumentError'
+  constructor (message: string) {
+    super('ERR_INVALID_ARGUMENT', message)
+  }
+}
+
+/** A write would leave more concurrent siblings than a record may hold. */
+export class TooManySiblingsError extends MeshError {
+  override name = 'TooManySiblingsError'
+  constructor (count: number, limit: number) {
+    super('ERR_TOO_MANY_SIBLINGS', `key has ${count} concurrent siblings, over the limit of ${limit}: read it and write with its context to resolve them`)
+  }
+}
+
+export class ProtocolError extends MeshError {
+  override name = 'ProtocolError'
+  constructor (message: string) {
+    super('ERR_PROTOCOL', message)
+  }
+}
+
+export class NotStartedError extends MeshError {
+  override name = 'NotStartedError'
+  constructor (message = 'node is not started') {
+    super('ERR_NOT_STARTED', message)
+  }
+}
+
+/** The code of any error, `ERR_INTERNAL` for ones that are not ours. */
+export function errorCode (err: unknown): ErrorCode {
+  return err instanceof MeshError ? err.code : 'ERR_INTERNAL'
+}

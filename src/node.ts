@@ -1,0 +1,236 @@
+/**
+ * createNode(): the composition root. Builds the libp2p host, the record
+ * store, membership, the kv protocol and the coordinator, and wires them.
+ * Isomorphic: everything Node-only comes in through transports.ts and the
+ * store's path.
+ */
+import './shim.js'
+import { gossipsub } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import { defaultLogger } from '@libp2p/logger'
+import { noise } from '@libp2p/noise'
+import { ping } from '@libp2p/ping'
+import { yamux } from '@libp2p/yamux'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p } from 'libp2p'
+import * as C from './constants.js'
+import { InvalidArgumentError, NotStartedError } from './errors.js'
+import { Coordinator } from './coordinator/coordinator.js'
+import { RingPlacement } from './coordinator/placement.js'
+import { Replica } from './coordinator/replica.js'
+import { Membership } from './membership/membership.js'
+import { MetricsRegistry } from './metrics.js'
+import { KvClient } from './protocol/kv-client.js'
+import { serveStream } from './protocol/kv-server.js'
+import { KvMetrics } from './protocol/metrics.js'
+import { loadOrCreateIdentity } from './store/identity.js'
+import { RecordStore } from './store/record-store.js'
+import { DEFAULT_LISTEN, transports } from './transports.js'
+import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
+import type { Member } from './membership/view.js'
+import type { KvRecord } from './store/record.js'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Libp2p } from '@libp2p/interface'
+
+export interface NodeOptions {
+  /** directory of this peer's LevelDB (records and identity key) */
+  dataDir: string
+  /** cluster name: peers only talk kv and membership within their cluster */
+  cluster?: string
+  /** multiaddrs to listen on (default: TCP and WebSockets on 127.0.0.1, random ports) */
+  listen?: string[]
+  /** multiaddrs (with /p2p/<id>) of peers to join through */
+  bootstrap?: string[]
+  /** relative capacity; ring tokens are proportional to it */
+  capacity?: number
+  zone?: string
+  /** replicas per key, read quorum, write quorum */
+  n?: number
+  r?: number
+  w?: number
+  maxValueBytes?: number
+  /** fsync each write before acknowledging it */
+  fsync?: boolean
+  tokensPerUnit?: number
+  heartbeatMs?: number
+  memberTimeoutMs?: number
+  requestTimeoutMs?: number
+}
+
+export interface NodeStatus {
+  peerId: string
+  cluster: string
+  multiaddrs: string[]
+  quorums: Quorums
+  members: Member[]
+  ringSize: number
+}
+
+export class MeshNode extends EventTarget {
+  readonly metrics = new MetricsRegistry()
+  readonly quorums: Quorums
+  readonly cluster: string
+  private libp2pNode?: Libp2p<{ pubsub: GossipSub }>
+  private store?: RecordStore
+  private membership?: Membership
+  private placement?: RingPlacement
+  private client?: KvClient
+  private coordinator?: Coordinator
+
+  constructor (readonly options: NodeOptions) {
+    super()
+    this.cluster = options.cluster ?? C.DEFAULT_CLUSTER
+    const n = options.n ?? C.DEFAULT_N
+    this.quorums = { n, r: options.r ?? Math.min(C.DEFAULT_R, n), w: options.w ?? Math.min(C.DEFAULT_W, n) }
+    const { r, w } = this.quorums
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`n must be a whole number of at least 1, got ${n}`)
+    if (!Number.isInteger(r) || r < 1 || r > n) throw new InvalidArgumentError(`r must be a whole number from 1 to n=${n}, got ${r}`)
+    if (!Number.isInteger(w) || w < 1 || w > n) throw new InvalidArgumentError(`w must be a whole number from 1 to n=${n}, got ${w}`)
+  }
+
+  get peerId (): string {
+    return this.host().peerId.toString()
+  }
+
+  get libp2p (): Libp2p<{ pubsub: GossipSub }> {
+    return this.host()
+  }
+
+  async start (): Promise<void> {
+    const o = this.options
+    const maxValueBytes = o.maxValueBytes ?? C.DEFAULT_MAX_VALUE_BYTES
+    const logger = defaultLogger()
+    const store = new RecordStore({ path: o.dataDir, fsync: o.fsync, limits: { maxValueBytes } })
+    await store.open()
+    this.store = store
+    try {
+      const libp2p = await createLibp2p({
+        privateKey: await loadOrCreateIdentity(store.raw),
+        addresses: { listen: o.listen ?? DEFAULT_LISTEN },
+        transports: transports(),
+        connectionEncrypters: [noise()],
+        streamMuxers: [yamux()],
+        // A ping failure must not tear down a connection that carries kv streams.
+        connectionMonitor: { abortConnectionOnPingFailure: false },
+        services: {
+          identify: identify(),
+          ping: ping(),
+          pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false })
+        },
+        logger,
+        start: false
+      })
+      this.libp2pNode = libp2p
+      const kvMetrics = new KvMetrics(this.metrics)
+      const protocol = C.kvProtocol(this.cluster)
+      const selfId = libp2p.peerId.toString()
+      this.client = new KvClient({ libp2p, protocol, log: logger.forComponent('meshkv:kv-client'), metrics: kvMetrics, maxValueBytes })
+      await libp2p.start()
+      const membership = new Membership({
+        libp2p,
+        topic: C.membershipTopic(this.cluster),
+        capacity: o.capacity ?? C.DEFAULT_CAPACITY,
+        zone: o.zone,
+        bootstrap: (o.bootstrap ?? []).map(a => multiaddr(a)),
+        heartbeatMs: o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS,
+        memberTimeoutMs: o.memberTimeoutMs ?? C.DEFAULT_MEMBER_TIMEOUT_MS,
+        log: logger.forComponent('meshkv:membership'),
+        metrics: this.metrics
+      })
+      this.membership = membership
+      const placement = new RingPlacement(selfId, ringMembers(membership.members()), o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT)
+      this.placement = placement
+      const replica = new Replica({ selfId, store, client: this.client, placement, maxValueBytes })
+      this.coordinator = new Coordinator({
+        placement,
+        replica,
+        client: this.client,
+        quorums: this.quorums,
+        requestTimeoutMs: o.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
+        maxValueBytes,
+        log: logger.forComponent('meshkv:coordinator'),
+        metrics: this.metrics
+      })
+      const serverLog = logger.forComponent('meshkv:kv-server')
+      await libp2p.handle(protocol, (stream) => { serveStream(stream, { service: replica, log: serverLog, metrics: kvMetrics }) }, {
+        maxInboundStreams: 64,
+        maxOutboundStreams: 64
+      })
+      membership.addEventListener('change', () => {
+        if (placement.update(ringMembers(membership.members()))) {
+          this.dispatchEvent(new CustomEvent('members', { detail: membership.members() }))
+        }
+      })
+      membership.start()
+    } catch (err) {
+      await this.stop()
+      throw err
+    }
+  }
+
+  async stop (): Promise<void> {
+    await this.membership?.stop().catch(() => {})
+    await this.client?.close().catch(() => {})
+    await this.libp2pNode?.stop()
+    await this.store?.close()
+    this.membership = undefined
+    this.coordinator = undefined
+  }
+
+  async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<PutResult> {
+    return this.coord().put(key, value, options)
+  }
+
+  async get (key: string, options?: ReadOptions): Promise<GetResult> {
+    return this.coord().get(key, options)
+  }
+
+  async delete (key: string, options?: WriteOptions): Promise<PutResult> {
+    return this.coord().delete(key, options)
+  }
+
+  /** This peer's own replica state of a key (diagnostics and tests; no quorum). */
+  async localRecord (key: string): Promise<KvRecord | undefined> {
+    if (this.store === undefined) throw new NotStartedError()
+    return this.store.get(key)
+  }
+
+  multiaddrs (): string[] {
+    return this.host().getMultiaddrs().map(a => a.toString())
+  }
+
+  members (): Member[] {
+    return this.membership?.members() ?? []
+  }
+
+  status (): NodeStatus {
+    return {
+      peerId: this.peerId,
+      cluster: this.cluster,
+      multiaddrs: this.multiaddrs(),
+      quorums: this.quorums,
+      members: this.members(),
+      ringSize: this.placement?.ring.size ?? 0
+    }
+  }
+
+  private host (): Libp2p<{ pubsub: GossipSub }> {
+    if (this.libp2pNode === undefined) throw new NotStartedError()
+    return this.libp2pNode
+  }
+
+  private coord (): Coordinator {
+    if (this.coordinator === undefined) throw new NotStartedError()
+    return this.coordinator
+  }
+}
+
+function ringMembers (members: Member[]): Member[] {
+  return members.filter(m => m.state === 'up')
+}
+
+export async function createNode (options: NodeOptions): Promise<MeshNode> {
+  const node = new MeshNode(options)
+  await node.start()
+  return node
+}

@@ -1,0 +1,39 @@
+import { PayloadTooLargeError, ProtocolError } from '../../errors.js'
+import { Status } from '../pb/kv.js'
+import type { Request, Response } from '../pb/kv.js'
+import type { KvService } from '../service.js'
+import type { VersionVector } from '../../version/types.js'
+
+const MAX_CONTEXT_ENTRIES = 4096
+
+export async function handlePut (req: Request, service: KvService): Promise<Partial<Response>> {
+  if (req.tombstone === (req.value != null)) throw new ProtocolError('PUT needs exactly one of value and tombstone')
+  if (req.value != null && req.value.byteLength > service.maxValueBytes) {
+    throw new PayloadTooLargeError(req.value.byteLength, service.maxValueBytes)
+  }
+  if (req.n < 1 || req.w < 1 || req.w > req.n) throw new ProtocolError(`PUT with bad quorum n=${req.n} w=${req.w}`)
+  if (req.context.length > MAX_CONTEXT_ENTRIES) throw new ProtocolError('PUT context too large')
+  const context: VersionVector = []
+  for (const e of req.context) {
+    if (e.counter > BigInt(Number.MAX_SAFE_INTEGER)) throw new ProtocolError('PUT context counter out of range')
+    if (e.actor.length === 0) throw new ProtocolError('PUT context with an empty actor')
+    context.push([e.actor, Number(e.counter)])
+  }
+  context.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+  for (let i = 1; i < context.length; i++) {
+    if (context[i][0] === context[i - 1][0]) throw new ProtocolError('PUT context names an actor twice')
+  }
+  const outcome = await service.coordinatePut({
+    key: req.key,
+    sibling: { value: req.tombstone ? null : req.value ?? null, timestamp: Date.now() },
+    context,
+    n: req.n,
+    w: req.w,
+    timeoutMs: req.timeout
+  })
+  return {
+    status: Status.OK,
+    acked: outcome.acked,
+    context: outcome.context.map(([actor, counter]) => ({ actor, counter: BigInt(counter) }))
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Typed requests to other peers' replicas over one pipelined channel per peer.
+ */
+import { peerIdFromString } from '@libp2p/peer-id'
+import { encodeRecord, decodeRecord } from '../store/record.js'
+import { ProtocolError } from '../errors.js'
+import { PeerChannel } from './peer-channel.js'
+import { RequestType, Status } from './pb/kv.js'
+import { RemoteError } from './remote-error.js'
+import type { Request, Response } from './pb/kv.js'
+import type { KvMetrics } from './metrics.js'
+import type { CoordinatedPut, PutOutcome } from './service.js'
+import type { KvRecord } from '../store/record.js'
+import type { Libp2p, Logger } from '@libp2p/interface'
+
+export interface KvClientInit {
+  libp2p: Libp2p
+  protocol: string
+  log: Logger
+  metrics: KvMetrics
+  maxValueBytes: number
+}
+
+export class KvClient {
+  private readonly channels = new Map<string, PeerChannel>()
+
+  constructor (private readonly init: KvClientInit) {}
+
+  async get (peer: string, key: string, timeoutMs: number): Promise<KvRecord | undefined> {
+    const res = await this.call(peer, { type: RequestType.GET, key }, timeoutMs)
+    if (res.status === Status.NOT_FOUND) return undefined
+    if (res.record == null) throw new ProtocolError('GET reply without a record')
+    return decodeRecord(res.record, { maxValueBytes: this.init.maxValueBytes })
+  }
+
+  async sync (peer: string, key: string, record: KvRecord, timeoutMs: number): Promise<void> {
+    await this.call(peer, { type: RequestType.SYNC, key, record: encodeRecord(record) as Uint8Array<ArrayBuffer> }, timeoutMs)
+  }
+
+  async put (peer: string, put: CoordinatedPut): Promise<PutOutcome> {
+    const { sibling } = put
+    const res = await this.call(peer, {
+      type: RequestType.PUT,
+      key: put.key,
+      value: sibling.value === null ? undefined : sibling.value as Uint8Array<ArrayBuffer>,
+      tombstone: sibling.value === null,
+      context: put.context.map(([actor, counter]) => ({ actor, counter: BigInt(counter) })),
+      n: put.n,
+      w: put.w,
+      timeout: put.timeoutMs
+    }, put.timeoutMs)
+    return { acked: res.acked, context: res.context.map(e => [e.actor, Number(e.counter)]) }
+  }
+
+  /** Drop the channel to a peer that left. */
+  async forget (peer: string): Promise<void> {
+    const ch = this.channels.get(peer)
+    this.channels.delete(peer)
+    await ch?.close()
+  }
+
+  async close (): Promise<void> {
+    await Promise.all([...this.channels.keys()].map(async p => { await this.forget(p) }))
+  }
+
+  private async call (peer: string, req: Omit<Partial<Request>, 'id'>, timeoutMs: number): Promise<Response> {
+    const started = performance.now()
+    const type = req.type ?? RequestType.UNKNOWN
+    try {
+      const res = await this.channel(peer).request(req, timeoutMs)
+      if (res.status === Status.ERROR) throw new RemoteError(peer, res.code, res.message)
+      this.init.metrics.sent(type, 'ok', performance.now() - started)
+      return res
+    } catch (err) {
+      this.init.metrics.sent(type, (err as { code?: string }).code ?? 'error', performance.now() - started)
+      throw err
+    }
+  }
+
+  private channel (peer: string): PeerChannel {
+    let ch = this.channels.get(peer)
+    if (ch === undefined) {
+      const { libp2p, protocol, log, metrics } = this.init
+      const peerId = peerIdFromString(peer)
+      ch = new PeerChannel(
+        async signal => libp2p.dialProtocol(peerId, protocol, { signal }),
+        log,
+        () => { metrics.streamOpened() }
+      )
+      this.channels.set(peer, ch)
+    }
+    return ch
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Serves the kv protocol on inbound streams. A stream is long-lived and
+ * pipelined: requests carry ids and are answered as they finish, out of
+ * order. A malformed or oversized frame aborts that stream only; a request
+ * that fails gets a typed ERROR reply and the stream goes on.
+ */
+import { MAX_CONCURRENT_HANDLING, MAX_FRAME_BYTES } from '../constants.js'
+import { errorCode, ProtocolError, TimeoutError } from '../errors.js'
+import { encodeFrame, frameDecoder } from './frames.js'
+import { Request, RequestType, Response, Status } from './pb/kv.js'
+import { handleGet } from './handlers/get.js'
+import { handlePut } from './handlers/put.js'
+import { handleSync } from './handlers/sync.js'
+import type { KvService } from './service.js'
+import type { KvMetrics } from './metrics.js'
+import type { Logger, Stream, StreamMessageEvent } from '@libp2p/interface'
+
+type Handler = (req: Request, service: KvService) => Promise<Partial<Response>>
+
+const HANDLERS: Partial<Record<RequestType, Handler>> = {
+  [RequestType.GET]: handleGet,
+  [RequestType.SYNC]: handleSync,
+  [RequestType.PUT]: handlePut
+}
+
+/** The longest a handler may run whatever the request asks (ms). */
+const MAX_HANDLER_MS = 60_000
+
+export interface KvServerInit {
+  service: KvService
+  log: Logger
+  metrics: KvMetrics
+  maxFrameBytes?: number
+  maxConcurrent?: number
+}
+
+export function serveStream (stream: Stream, init: KvServerInit): void {
+  const { service, log, metrics } = init
+  const maxConcurrent = init.maxConcurrent ?? MAX_CONCURRENT_HANDLING
+  const decoder = frameDecoder(init.maxFrameBytes ?? MAX_FRAME_BYTES)
+  let inflight = 0
+  let remoteDone = false
+
+  const closeIfDone = (): void => {
+    if (remoteDone && inflight === 0 && stream.status === 'open') {
+      stream.close().catch(err => { stream.abort(err) })
+    }
+  }
+
+  const maybeResume = (): void => {
+    if (stream.readStatus === 'paused' && inflight < maxConcurrent && !stream.writableNeedsDrain) stream.resume()
+  }
+
+  const reply = (res: Partial<Response>): void => {
+    if (stream.status !== 'open' || stream.writeStatus !== 'writable') return
+    stream.send(encodeFrame(Response.encode(res)))
+  }
+
+  const run = async (req: Request): Promise<void> => {
+    const handler = HANDLERS[req.type]
+    const started = performance.now()
+    try {
+      if (handler === undefined) throw new ProtocolError(`unknown request type ${req.type}`)
+      const budget = Math.min(req.timeout > 0 ? req.timeout : MAX_HANDLER_MS, MAX_HANDLER_MS)
+      const res = await withDeadline(handler(req, service), budget)
+      reply({ ...res, id: req.id })
+      metrics.handled(req.type, 'ok', performance.now() - started)
+    } catch (err) {
+      const code = errorCode(err)
+      log('request %d (%s) failed: %s', req.id, RequestType[req.type] ?? req.type, (err as Error).message)
+      reply({ id: req.id, status: Status.ERROR, code, message: (err as Error).message })
+      metrics.handled(req.type, 'error', performance.now() - started)
+    }
+  }
+
+  stream.addEventListener('message', (evt: StreamMessageEvent) => {
+    let frames
+    try {
+      frames = [...decoder.decode(evt.data)]
+    } catch (err) {
+      metrics.badFrame()
+      log.error('bad frame from %s, aborting stream: %s', stream.id, (err as Error).message)
+      stream.abort(new ProtocolError(`bad frame: ${(err as Error).message}`))
+      return
+    }
+    for (const frame of frames) {
+      let req: Request
+      try {
+        req = Request.decode(frame, { limits: { context: 4096 } })
+      } catch (err) {
+        metrics.badFrame()
+        log.error('undecodable request, aborting stream: %s', (err as Error).message)
+        stream.abort(new ProtocolError(`undecodable request: ${(err as Error).message}`))
+        return
+      }
+      inflight++
+      void run(req).finally(() => {
+        inflight--
+        maybeResume()
+        closeIfDone()
+      })
+    }
+    if (inflight >= maxConcurrent && stream.readStatus === 'readable') stream.pause()
+  })
+  stream.addEventListener('drain', maybeResume)
+  stream.addEventListener('remoteCloseWrite', () => { remoteDone = true; closeIfDone() })
+}
+
+async function withDeadline<T> (work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => { reject(new TimeoutError(`handler took longer than ${ms} ms`)) }, ms)
+  })
+  try {
+    return await Promise.race([work, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,28 @@
+import { RequestType } from './pb/kv.js'
+import type { MetricsRegistry } from '../metrics.js'
+
+/** The kv protocol's hot-path metrics, both directions. */
+export class KvMetrics {
+  constructor (private readonly registry: MetricsRegistry) {
+    registry.describe('meshkv_rpc_handled_ms', 'kv requests served, by type and outcome (ms)')
+    registry.describe('meshkv_rpc_sent_ms', 'kv requests sent to peers, by type and outcome (ms)')
+    registry.describe('meshkv_rpc_bad_frames_total', 'inbound streams aborted for a malformed or oversized frame')
+    registry.describe('meshkv_rpc_streams_opened_total', 'outbound kv streams opened')
+  }
+
+  handled (type: RequestType, outcome: 'ok' | 'error', ms: number): void {
+    this.registry.observe('meshkv_rpc_handled_ms', { type: RequestType[type] ?? 'UNKNOWN', outcome }, ms)
+  }
+
+  sent (type: RequestType, outcome: string, ms: number): void {
+    this.registry.observe('meshkv_rpc_sent_ms', { type: RequestType[type] ?? 'UNKNOWN', outcome }, ms)
+  }
+
+  badFrame (): void {
+    this.registry.inc('meshkv_rpc_bad_frames_total')
+  }
+
+  streamOpened (): void {
+    this.registry.inc('meshkv_rpc_streams_opened_total')
+  }
+}

@@ -1,0 +1,749 @@
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export enum RequestType {
+  UNKNOWN = 'UNKNOWN',
+  GET = 'GET',
+  SYNC = 'SYNC',
+  PUT = 'PUT'
+}
+
+enum __RequestTypeValues {
+  UNKNOWN = 0,
+  GET = 1,
+  SYNC = 2,
+  PUT = 3
+}
+
+export namespace RequestType {
+  export const codec = (): Codec<RequestType> => {
+    return enumeration<RequestType>(__RequestTypeValues)
+  }
+}
+
+export interface VectorEntry {
+  actor: string
+  counter: bigint
+}
+
+export namespace VectorEntry {
+  let _codec: Codec<VectorEntry>
+
+  export const codec = (): Codec<VectorEntry> => {
+    if (_codec == null) {
+      _codec = message<VectorEntry>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.actor != null && obj.actor !== '')) {
+          w.uint32(10)
+          w.string(obj.actor)
+        }
+
+        if ((obj.counter != null && obj.counter !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.counter)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          actor: '',
+          counter: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.actor = reader.string()
+              break
+            }
+            case 2: {
+              obj.counter = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.actor`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.counter`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface VectorEntryActorFieldEvent {
+    field: '$.actor'
+    value: string
+  }
+
+  export interface VectorEntryCounterFieldEvent {
+    field: '$.counter'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<VectorEntry>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, VectorEntry.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<VectorEntry>): VectorEntry {
+    return decodeMessage(buf, VectorEntry.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<VectorEntry>): Generator<VectorEntryActorFieldEvent | VectorEntryCounterFieldEvent> {
+    return streamMessage(buf, VectorEntry.codec(), opts)
+  }
+}
+
+export interface Request {
+  id: number
+  type: RequestType
+  key: string
+  record?: Uint8Array<ArrayBuffer>
+  value?: Uint8Array<ArrayBuffer>
+  tombstone: boolean
+  context: VectorEntry[]
+  w: number
+  n: number
+  timeout: number
+}
+
+export namespace Request {
+  let _codec: Codec<Request>
+
+  export const codec = (): Codec<Request> => {
+    if (_codec == null) {
+      _codec = message<Request>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.id)
+        }
+
+        if (obj.type != null && __RequestTypeValues[obj.type] !== 0) {
+          w.uint32(16)
+          RequestType.codec().encode(obj.type, w)
+        }
+
+        if ((obj.key != null && obj.key !== '')) {
+          w.uint32(26)
+          w.string(obj.key)
+        }
+
+        if (obj.record != null) {
+          w.uint32(34)
+          w.bytes(obj.record)
+        }
+
+        if (obj.value != null) {
+          w.uint32(42)
+          w.bytes(obj.value)
+        }
+
+        if ((obj.tombstone != null && obj.tombstone !== false)) {
+          w.uint32(48)
+          w.bool(obj.tombstone)
+        }
+
+        if (obj.context != null && obj.context.length > 0) {
+          for (const value of obj.context) {
+            w.uint32(58)
+            VectorEntry.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.w != null && obj.w !== 0)) {
+          w.uint32(64)
+          w.uint32(obj.w)
+        }
+
+        if ((obj.n != null && obj.n !== 0)) {
+          w.uint32(72)
+          w.uint32(obj.n)
+        }
+
+        if ((obj.timeout != null && obj.timeout !== 0)) {
+          w.uint32(80)
+          w.uint32(obj.timeout)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: 0,
+          type: RequestType.UNKNOWN,
+          key: '',
+          tombstone: false,
+          context: [],
+          w: 0,
+          n: 0,
+          timeout: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.type = RequestType.codec().decode(reader)
+              break
+            }
+            case 3: {
+              obj.key = reader.string()
+              break
+            }
+            case 4: {
+              obj.record = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.value = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.tombstone = reader.bool()
+              break
+            }
+            case 7: {
+              if (opts.limits?.context != null && obj.context.length === opts.limits.context) {
+                throw new MaxLengthError('Decode error - repeated field "context" had too many elements')
+              }
+
+              obj.context.push(VectorEntry.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.context$
+              }))
+              break
+            }
+            case 8: {
+              obj.w = reader.uint32()
+              break
+            }
+            case 9: {
+              obj.n = reader.uint32()
+              break
+            }
+            case 10: {
+              obj.timeout = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          context: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.type`,
+                value: RequestType.codec().decode(reader)
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.record`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.value`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.tombstone`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 7: {
+              if (opts.limits?.context != null && obj.context === opts.limits.context) {
+                throw new MaxLengthError('Streaming decode error - repeated field "context" had too many elements')
+              }
+
+              for (const evt of VectorEntry.codec().stream(reader, reader.uint32(), `${prefix}.context[]`, {
+                limits: opts.limits?.context$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.context
+                }
+              }
+
+              obj.context++
+
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.w`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.n`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.timeout`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RequestIdFieldEvent {
+    field: '$.id'
+    value: number
+  }
+
+  export interface RequestTypeFieldEvent {
+    field: '$.type'
+    value: RequestType
+  }
+
+  export interface RequestKeyFieldEvent {
+    field: '$.key'
+    value: string
+  }
+
+  export interface RequestRecordFieldEvent {
+    field: '$.record'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RequestValueFieldEvent {
+    field: '$.value'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RequestTombstoneFieldEvent {
+    field: '$.tombstone'
+    value: boolean
+  }
+
+  export interface RequestContextActorFieldEvent {
+    field: '$.context[].actor'
+    value: string
+    index: number
+  }
+
+  export interface RequestContextCounterFieldEvent {
+    field: '$.context[].counter'
+    value: bigint
+    index: number
+  }
+
+  export interface RequestWFieldEvent {
+    field: '$.w'
+    value: number
+  }
+
+  export interface RequestNFieldEvent {
+    field: '$.n'
+    value: number
+  }
+
+  export interface RequestTimeoutFieldEvent {
+    field: '$.timeout'
+    value: number
+  }
+
+  export function encode (obj: Partial<Request>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Request.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Request {
+    return decodeMessage(buf, Request.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestIdFieldEvent | RequestTypeFieldEvent | RequestKeyFieldEvent | RequestRecordFieldEvent | RequestValueFieldEvent | RequestTombstoneFieldEvent | RequestContextActorFieldEvent | RequestContextCounterFieldEvent | RequestWFieldEvent | RequestNFieldEvent | RequestTimeoutFieldEvent> {
+    return streamMessage(buf, Request.codec(), opts)
+  }
+}
+
+export enum Status {
+  OK = 'OK',
+  NOT_FOUND = 'NOT_FOUND',
+  ERROR = 'ERROR'
+}
+
+enum __StatusValues {
+  OK = 0,
+  NOT_FOUND = 1,
+  ERROR = 2
+}
+
+export namespace Status {
+  export const codec = (): Codec<Status> => {
+    return enumeration<Status>(__StatusValues)
+  }
+}
+
+export interface Response {
+  id: number
+  status: Status
+  record?: Uint8Array<ArrayBuffer>
+  code: string
+  message: string
+  acked: string[]
+  context: VectorEntry[]
+}
+
+export namespace Response {
+  let _codec: Codec<Response>
+
+  export const codec = (): Codec<Response> => {
+    if (_codec == null) {
+      _codec = message<Response>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.id)
+        }
+
+        if (obj.status != null && __StatusValues[obj.status] !== 0) {
+          w.uint32(16)
+          Status.codec().encode(obj.status, w)
+        }
+
+        if (obj.record != null) {
+          w.uint32(26)
+          w.bytes(obj.record)
+        }
+
+        if ((obj.code != null && obj.code !== '')) {
+          w.uint32(34)
+          w.string(obj.code)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(42)
+          w.string(obj.message)
+        }
+
+        if (obj.acked != null && obj.acked.length > 0) {
+          for (const value of obj.acked) {
+            w.uint32(50)
+            w.string(value)
+          }
+        }
+
+        if (obj.context != null && obj.context.length > 0) {
+          for (const value of obj.context) {
+            w.uint32(58)
+            VectorEntry.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: 0,
+          status: Status.OK,
+          code: '',
+          message: '',
+          acked: [],
+          context: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.status = Status.codec().decode(reader)
+              break
+            }
+            case 3: {
+              obj.record = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.code = reader.string()
+              break
+            }
+            case 5: {
+              obj.message = reader.string()
+              break
+            }
+            case 6: {
+              if (opts.limits?.acked != null && obj.acked.length === opts.limits.acked) {
+                throw new MaxLengthError('Decode error - repeated field "acked" had too many elements')
+              }
+
+              obj.acked.push(reader.string())
+              break
+            }
+            case 7: {
+              if (opts.limits?.context != null && obj.context.length === opts.limits.context) {
+                throw new MaxLengthError('Decode error - repeated field "context" had too many elements')
+              }
+
+              obj.context.push(VectorEntry.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.context$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          acked: 0,
+          context: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.status`,
+                value: Status.codec().decode(reader)
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.record`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.code`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              if (opts.limits?.acked != null && obj.acked === opts.limits.acked) {
+                throw new MaxLengthError('Streaming decode error - repeated field "acked" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.acked[]`,
+                index: obj.acked,
+                value: reader.string()
+              }
+
+              obj.acked++
+
+              break
+            }
+            case 7: {
+              if (opts.limits?.context != null && obj.context === opts.limits.context) {
+                throw new MaxLengthError('Streaming decode error - repeated field "context" had too many elements')
+              }
+
+              for (const evt of VectorEntry.codec().stream(reader, reader.uint32(), `${prefix}.context[]`, {
+                limits: opts.limits?.context$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.context
+                }
+              }
+
+              obj.context++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ResponseIdFieldEvent {
+    field: '$.id'
+    value: number
+  }
+
+  export interface ResponseStatusFieldEvent {
+    field: '$.status'
+    value: Status
+  }
+
+  export interface ResponseRecordFieldEvent {
+    field: '$.record'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResponseCodeFieldEvent {
+    field: '$.code'
+    value: string
+  }
+
+  export interface ResponseMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export interface ResponseAckedFieldEvent {
+    field: '$.acked[]'
+    index: number
+    value: string
+  }
+
+  export interface ResponseContextActorFieldEvent {
+    field: '$.context[].actor'
+    value: string
+    index: number
+  }
+
+  export interface ResponseContextCounterFieldEvent {
+    field: '$.context[].counter'
+    value: bigint
+    index: number
+  }
+
+  export function encode (obj: Partial<Response>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Response.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Response>): Response {
+    return decodeMessage(buf, Response.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Response>): Generator<ResponseIdFieldEvent | ResponseStatusFieldEvent | ResponseRecordFieldEvent | ResponseCodeFieldEvent | ResponseMessageFieldEvent | ResponseAckedFieldEvent | ResponseContextActorFieldEvent | ResponseContextCounterFieldEvent> {
+    return streamMessage(buf, Response.codec(), opts)
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * One long-lived, pipelined kv stream to one peer. Requests carry ids and
+ * share the stream; a response settles its request by id. Opening a yamux
+ * stream per request costs ~6x a round trip on an open one, hence this.
+ * Bounds: MAX_INFLIGHT_PER_PEER requests in flight (more callers wait, within
+ * their own deadline); every request has a deadline.
+ */
+import { MAX_FRAME_BYTES, MAX_INFLIGHT_PER_PEER } from '../constants.js'
+import { ProtocolError, TimeoutError } from '../errors.js'
+import { encodeFrame, frameDecoder } from './frames.js'
+import { Request, Response } from './pb/kv.js'
+import type { Logger, Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
+
+export type StreamOpener = (signal: AbortSignal) => Promise<Stream>
+
+interface Pending {
+  resolve: (res: Response) => void
+  reject: (err: Error) => void
+}
+
+/** Bytes queued on the stream before senders wait for it to drain. */
+const MAX_QUEUED_BYTES = 4 * 1024 * 1024
+
+export class PeerChannel {
+  private stream?: Stream
+  private opening?: Promise<Stream>
+  private readonly pending = new Map<number, Pending>()
+  private readonly slotWaiters: Array<() => void> = []
+  private nextId = 1
+  private closed = false
+
+  constructor (
+    private readonly open: StreamOpener,
+    private readonly log: Logger,
+    private readonly onStreamOpened: () => void = () => {}
+  ) {}
+
+  get inflight (): number {
+    return this.pending.size
+  }
+
+  async request (req: Omit<Partial<Request>, 'id'>, timeoutMs: number): Promise<Response> {
+    if (this.closed) throw new ProtocolError('channel closed')
+    const signal = AbortSignal.timeout(timeoutMs)
+    const onAbort = (): TimeoutError => new TimeoutError(`no reply within ${timeoutMs} ms`)
+    await this.takeSlot(signal, onAbort)
+    const stream = await this.getStream(signal).catch(err => {
+      throw signal.aborted ? onAbort() : err
+    })
+    const id = this.allocateId()
+    const result = new Promise<Response>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+    })
+    const abort = (): void => { this.settle(id)?.reject(onAbort()) }
+    signal.addEventListener('abort', abort, { once: true })
+    try {
+      if (stream.writeBufferLength > MAX_QUEUED_BYTES) await stream.onDrain({ signal })
+      stream.send(encodeFrame(Request.encode({ ...req, id })))
+      return await result
+    } catch (err) {
+      this.settle(id)
+      throw signal.aborted ? onAbort() : err
+    } finally {
+      signal.removeEventListener('abort', abort)
+    }
+  }
+
+  async close (): Promise<void> {
+    this.closed = true
+    this.failAll(new ProtocolError('channel closed'))
+    const stream = this.stream
+    this.stream = undefined
+    await stream?.close().catch(err => { stream.abort(err) })
+  }
+
+  private allocateId (): number {
+    do {
+      this.nextId = this.nextId >= 0xffffffff ? 1 : this.nextId + 1
+    } while (this.pending.has(this.nextId))
+    return this.nextId
+  }
+
+  private settle (id: number): Pending | undefined {
+    const p = this.pending.get(id)
+    if (p === undefined) return undefined
+    this.pending.delete(id)
+    this.slotWaiters.shift()?.()
+    return p
+  }
+
+  private async takeSlot (signal: AbortSignal, onAbort: () => Error): Promise<void> {
+    while (this.pending.size >= MAX_INFLIGHT_PER_PEER) {
+      if (this.slotWaiters.length >= MAX_INFLIGHT_PER_PEER) throw new ProtocolError('too many requests waiting for this peer')
+      await new Promise<void>((resolve, reject) => {
+        const waiter = (): void => { signal.removeEventListener('abort', aborted); resolve() }
+        const aborted = (): void => {
+          const i = this.slotWaiters.indexOf(waiter)
+          if (i >= 0) this.slotWaiters.splice(i, 1)
+          reject(onAbort())
+        }
+        this.slotWaiters.push(waiter)
+        signal.addEventListener('abort', aborted, { once: true })
+      })
+    }
+  }
+
+  private async getStream (signal: AbortSignal): Promise<Stream> {
+    if (this.stream !== undefined && this.stream.status === 'open' && this.stream.writeStatus === 'writable') return this.stream
+    this.opening ??= this.open(signal).then(stream => {
+      this.attach(stream)
+      this.onStreamOpened()
+      return stream
+    }).finally(() => { this.opening = undefined })
+    return this.opening
+  }
+
+  private attach (stream: Stream): void {
+    this.stream = stream
+    const decoder = frameDecoder(MAX_FRAME_BYTES)
+    stream.addEventListener('message', (evt: StreamMessageEvent) => {
+      try {
+        for (const frame of decoder.decode(evt.data)) {
+          const res = Response.decode(frame, { limits: { acked: 64, context: 4096 } })
+          this.settle(res.id)?.resolve(res)
+        }
+      } catch (err) {
+        this.log.error('bad frame from peer, dropping stream: %s', (err as Error).message)
+        stream.abort(new ProtocolError(`bad frame: ${(err as Error).message}`))
+      }
+    })
+    const onEnd = (evt?: StreamCloseEvent): void => {
+      if (this.stream !== stream) return
+      this.stream = undefined
+      this.failAll(new ProtocolError(`stream to peer ended${evt?.error != null ? `: ${evt.error.message}` : ''}`))
+      if (stream.status === 'open') stream.close().catch(err => { stream.abort(err) })
+    }
+    stream.addEventListener('close', onEnd)
+    stream.addEventListener('remoteCloseWrite', () => { onEnd() })
+  }
+
+  private failAll (err: Error): void {
+    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(err)
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * What the protocol's handlers need from this node. The coordinator
+ * implements it; the protocol never reaches into the store or the ring.
+ */
+import type { KvRecord, Sibling } from '../store/record.js'
+import type { VersionVector } from '../version/types.js'
+
+export interface CoordinatedPut {
+  key: string
+  sibling: Sibling
+  context: VersionVector
+  n: number
+  w: number
+  timeoutMs: number
+}
+
+export interface PutOutcome {
+  /** peers that stored the write durably, the coordinating replica first */
+  acked: string[]
+  /** causal context of the record the coordinating replica stored */
+  context: VersionVector
+}
+
+export interface KvService {
+  /** this replica's record for key */
+  localGet: (key: string) => Promise<KvRecord | undefined>
+  /** merge a record into this replica's state; returns what is stored */
+  localSync: (key: string, record: KvRecord) => Promise<KvRecord>
+  /** take a client write as its first replica: new dot here, replicate, wait for w */
+  coordinatePut: (put: CoordinatedPut) => Promise<PutOutcome>
+  /** largest value accepted, bytes */
+  maxValueBytes: number
+}

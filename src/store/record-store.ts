@@ -1,0 +1,98 @@
+/**
+ * The replica's records on datastore-level (LevelDB in Node through
+ * classic-level). Keys are namespaced `/r/<base64url(key)>` so any user key
+ * is stored losslessly; hints and metadata live under their own prefixes.
+ */
+import { LevelDatastore } from 'datastore-level'
+import { Key } from 'interface-datastore'
+import { Level } from 'level'
+import { fromString, toString } from 'uint8arrays'
+import { KeyLock } from './key-lock.js'
+import { decodeRecord, encodeRecord } from './record.js'
+import type { KvRecord, RecordLimits } from './record.js'
+
+export interface RecordStoreInit {
+  /** directory of the LevelDB database */
+  path: string
+  /** fsync every acknowledged write (slower; survives power loss, not just a crash) */
+  fsync?: boolean
+  limits: RecordLimits
+}
+
+const RECORD_PREFIX = '/r/'
+
+function recordKey (key: string): Key {
+  return new Key(RECORD_PREFIX + toString(fromString(key, 'utf8'), 'base64url'), false)
+}
+
+/** A Level that asks for synchronous (fsync'd) writes, since datastore-level passes no write options. */
+class SyncedLevel extends Level<string, Uint8Array> {
+  override async put (key: string, value: Uint8Array, options?: object): Promise<void> {
+    return super.put(key, value, { ...options, sync: true } as never)
+  }
+}
+
+export class RecordStore {
+  private readonly datastore: LevelDatastore
+  private readonly lock = new KeyLock()
+  private readonly limits: RecordLimits
+  private opened = false
+
+  constructor (init: RecordStoreInit) {
+    const db = init.fsync === true
+      ? new SyncedLevel(init.path, { keyEncoding: 'utf8', valueEncoding: 'view' })
+      : init.path
+    this.datastore = new LevelDatastore(db as string)
+    this.limits = init.limits
+  }
+
+  /** The datastore, for other stores of this node (hints, metadata) to share. */
+  get raw (): LevelDatastore {
+    return this.datastore
+  }
+
+  async open (): Promise<void> {
+    await this.datastore.open()
+    this.opened = true
+  }
+
+  async close (): Promise<void> {
+    if (!this.opened) return
+    this.opened = false
+    await this.datastore.close()
+  }
+
+  async get (key: string): Promise<KvRecord | undefined> {
+    const k = recordKey(key)
+    let bytes: Uint8Array
+    try {
+      bytes = await this.datastore.get(k)
+    } catch (err) {
+      if ((err as Error).name === 'NotFoundError') return undefined
+      throw err
+    }
+    return decodeRecord(bytes, this.limits)
+  }
+
+  /**
+   * Read-modify-write under the key's lock. `fn` returns the record to store,
+   * or undefined to leave the stored one as it is. Returns what is stored.
+   */
+  async update (key: string, fn: (current: KvRecord | undefined) => KvRecord | undefined): Promise<KvRecord | undefined> {
+    return this.lock.run(key, async () => {
+      const current = await this.get(key)
+      const next = fn(current)
+      if (next === undefined || next === current) return current
+      await this.datastore.put(recordKey(key), encodeRecord(next))
+      return next
+    })
+  }
+
+  /** Every stored key with its record, in storage order. */
+  async * entries (): AsyncGenerator<[string, KvRecord]> {
+    for await (const { key, value } of this.datastore.query({ prefix: RECORD_PREFIX })) {
+      const encoded = key.toString().slice(RECORD_PREFIX.length)
+      yield [toString(fromString(encoded, 'base64url'), 'utf8'), decodeRecord(value, this.limits)]
+    }
+  }
+}
