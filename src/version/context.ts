@@ -1,0 +1,144 @@
+/**
+ * The opaque causal context handed to clients with a read and taken back on
+ * the next write. It comes back from untrusted hands, so decoding validates
+ * everything and fails only with InvalidContextError.
+ *
+ * Format: '' is the empty vector (a blind write: no header, no context).
+ * Otherwise unpadded base64url of
+ *   0x01 (format version) · varint count · count × (varint actor byte length ·
+ *   actor UTF-8 · varint counter)
+ * with entries sorted by actor (compareActors), actors unique, and varints
+ * minimal LEB128. Only this canonical form decodes, so a context has exactly
+ * one spelling (handy for caching and comparing).
+ */
+import { fromString } from 'uint8arrays/from-string'
+import { toString } from 'uint8arrays/to-string'
+import { MAX_CONTEXT_CHARS } from '../constants.js'
+import { InvalidContextError } from '../errors.js'
+import { compareActors } from './vector.js'
+import type { VersionVector } from './types.js'
+
+export const CONTEXT_FORMAT_VERSION = 1
+/** Most entries a context may carry (one per replica peer that ever wrote the key). */
+export const MAX_CONTEXT_ENTRIES = 1024
+/** Longest actor id, in UTF-8 bytes (peer ids are ~52). */
+export const MAX_ACTOR_BYTES = 256
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8', { fatal: true })
+const BASE64URL = /^[A-Za-z0-9_-]*$/
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+function writeVarint (out: number[], n: number): void {
+  while (n >= 0x80) {
+    out.push((n % 0x80) | 0x80)
+    n = Math.floor(n / 0x80)
+  }
+  out.push(n)
+}
+
+/** Encode a version vector (e.g. join of a DVVSet). Throws RangeError on a malformed vector. */
+export function encodeContext (vv: VersionVector): string {
+  if (vv.length === 0) return ''
+  if (vv.length > MAX_CONTEXT_ENTRIES) throw new RangeError(`context has ${vv.length} entries, over ${MAX_CONTEXT_ENTRIES}`)
+  const sorted = [...vv].sort((a, b) => compareActors(a[0], b[0]))
+  const out: number[] = [CONTEXT_FORMAT_VERSION]
+  writeVarint(out, sorted.length)
+  sorted.forEach(([actor, counter], i) => {
+    if (typeof actor !== 'string' || actor.length === 0 || LONE_SURROGATE.test(actor)) throw new RangeError(`context actor ${JSON.stringify(actor)} is not a well-formed non-empty string`)
+    if (i > 0 && sorted[i - 1][0] === actor) throw new RangeError(`context actor ${actor} appears twice`)
+    if (!Number.isSafeInteger(counter) || counter < 0) throw new RangeError(`context counter for ${actor} is not a non-negative safe integer`)
+    const bytes = encoder.encode(actor)
+    if (bytes.length > MAX_ACTOR_BYTES) throw new RangeError(`context actor of ${bytes.length} bytes, over ${MAX_ACTOR_BYTES}`)
+    writeVarint(out, bytes.length)
+    for (const b of bytes) out.push(b)
+    writeVarint(out, counter)
+  })
+  const s = toString(Uint8Array.from(out), 'base64url')
+  if (s.length > MAX_CONTEXT_CHARS) throw new RangeError(`context of ${s.length} characters, over ${MAX_CONTEXT_CHARS}`)
+  return s
+}
+
+class Reader {
+  pos = 0
+  constructor (readonly bytes: Uint8Array) {}
+
+  varint (what: string): number {
+    let n = 0
+    for (let i = 0; i < 8; i++) {
+      if (this.pos >= this.bytes.length) throw new InvalidContextError(`invalid context: truncated ${what}`)
+      const b = this.bytes[this.pos++]
+      n += (b & 0x7f) * 2 ** (7 * i)
+      if ((b & 0x80) === 0) {
+        if (b === 0 && i > 0) throw new InvalidContextError(`invalid context: non-minimal ${what}`)
+        if (n > Number.MAX_SAFE_INTEGER) throw new InvalidContextError(`invalid context: ${what} out of range`)
+        return n
+      }
+    }
+    throw new InvalidContextError(`invalid context: ${what} out of range`)
+  }
+
+  take (len: number, what: string): Uint8Array {
+    if (len > this.bytes.length - this.pos) throw new InvalidContextError(`invalid context: truncated ${what}`)
+    const out = this.bytes.subarray(this.pos, this.pos + len)
+    this.pos += len
+    return out
+  }
+}
+
+function base64urlBytes (s: string): Uint8Array {
+  if (!BASE64URL.test(s)) throw new InvalidContextError('invalid context: not base64url')
+  if (s.length % 4 === 1) throw new InvalidContextError('invalid context: bad base64url length')
+  // Unused trailing bits would give one context several spellings.
+  const unusedBits = s.length % 4 === 2 ? 0x0f : s.length % 4 === 3 ? 0x03 : 0
+  if ((ALPHABET.indexOf(s[s.length - 1]) & unusedBits) !== 0) throw new InvalidContextError('invalid context: non-canonical base64url')
+  let bytes: Uint8Array
+  try {
+    bytes = fromString(s, 'base64url')
+  } catch {
+    throw new InvalidContextError('invalid context: not base64url')
+  }
+  if (toString(bytes, 'base64url') !== s) throw new InvalidContextError('invalid context: non-canonical base64url')
+  return bytes
+}
+
+function decodeBytes (bytes: Uint8Array): VersionVector {
+  const r = new Reader(bytes)
+  const version = r.take(1, 'format version')[0]
+  if (version !== CONTEXT_FORMAT_VERSION) throw new InvalidContextError(`invalid context: unknown format version ${version}`)
+  const count = r.varint('entry count')
+  if (count === 0) throw new InvalidContextError('invalid context: empty vector must be encoded as an empty string')
+  if (count > MAX_CONTEXT_ENTRIES) throw new InvalidContextError(`invalid context: ${count} entries, over ${MAX_CONTEXT_ENTRIES}`)
+  const vv: VersionVector = []
+  for (let i = 0; i < count; i++) {
+    const len = r.varint('actor length')
+    if (len === 0) throw new InvalidContextError('invalid context: empty actor')
+    if (len > MAX_ACTOR_BYTES) throw new InvalidContextError(`invalid context: actor of ${len} bytes, over ${MAX_ACTOR_BYTES}`)
+    const raw = r.take(len, 'actor')
+    let actor: string
+    try {
+      actor = decoder.decode(raw)
+    } catch {
+      throw new InvalidContextError('invalid context: actor is not UTF-8')
+    }
+    if (i > 0 && compareActors(vv[i - 1][0], actor) >= 0) throw new InvalidContextError('invalid context: actors not sorted and unique')
+    vv.push([actor, r.varint('counter')])
+  }
+  if (r.pos !== bytes.length) throw new InvalidContextError(`invalid context: ${bytes.length - r.pos} trailing bytes`)
+  return vv
+}
+
+/** Decode and validate a client's context. Throws only InvalidContextError. */
+export function decodeContext (s: string): VersionVector {
+  try {
+    if (typeof s !== 'string') throw new InvalidContextError('invalid context: not a string')
+    if (s.length > MAX_CONTEXT_CHARS) throw new InvalidContextError(`invalid context: ${s.length} characters, over ${MAX_CONTEXT_CHARS}`)
+    if (s === '') return []
+    return decodeBytes(base64urlBytes(s))
+  } catch (err) {
+    if (err instanceof InvalidContextError) throw err
+    // Defence in depth: a bug above must still surface as a client error.
+    throw new InvalidContextError(`invalid context: ${(err as Error)?.message ?? String(err)}`)
+  }
+}

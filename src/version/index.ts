@@ -1,0 +1,9 @@
+export type * from './types.js'
+export {
+  empty, newSet, newWithContext, sync, syncAll, join, update, updateWith,
+  values, size, ids, less, equal, mapValues
+} from './dvvset.js'
+export type { ValueEq } from './dvvset.js'
+export { descends, mergeVectors, compareVectors, compareActors } from './vector.js'
+export type { VectorOrder } from './vector.js'
+export { encodeContext, decodeContext, CONTEXT_FORMAT_VERSION, MAX_CONTEXT_ENTRIES, MAX_ACTOR_BYTES } from './context.js'

@@ -1,0 +1,172 @@
+import { test, describe } from 'node:test'
+import assert from 'node:assert/strict'
+import fc from 'fast-check'
+import { Ring, hash64, tokensFor } from '../../src/ring/index.js'
+import type { RingMember } from '../../src/ring/index.js'
+
+const five: RingMember[] = ['peer-a', 'peer-b', 'peer-c', 'peer-d', 'peer-e'].map(id => ({ id, capacity: 1 }))
+const keys = Array.from({ length: 10_000 }, (_, i) => `key-${i}`)
+
+/** The obvious implementation, to check the fast one against. */
+function referenceList (members: RingMember[], tokensPerUnit: number, key: string, n: number): string[] {
+  const tokens = members.flatMap(m => tokensFor(m, tokensPerUnit).map(t => ({ t, id: m.id })))
+    .sort((a, b) => a.t < b.t ? -1 : a.t > b.t ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  const h = hash64(key)
+  let start = tokens.findIndex(x => x.t >= h)
+  if (start < 0) start = 0
+  const out: string[] = []
+  for (let i = 0; i < tokens.length && out.length < n; i++) {
+    const id = tokens[(start + i) % tokens.length].id
+    if (!out.includes(id)) out.push(id)
+  }
+  return out
+}
+
+describe('hash64', () => {
+  test('is the first 8 bytes of sha256, big-endian', () => {
+    assert.equal(hash64(''), 0xe3b0c44298fc1c14n)
+    assert.equal(hash64('abc'), 0xba7816bf8f01cfean)
+  })
+
+  test('hashes strings as UTF-8', () => {
+    assert.equal(hash64('ключ'), hash64(new TextEncoder().encode('ключ')))
+  })
+})
+
+describe('tokens', () => {
+  test('a member gets max(1, round(capacity * tokensPerUnit)) tokens', () => {
+    assert.equal(tokensFor({ id: 'x', capacity: 1 }, 128).length, 128)
+    assert.equal(tokensFor({ id: 'x', capacity: 2.5 }, 128).length, 320)
+    assert.equal(tokensFor({ id: 'x', capacity: 0.001 }, 128).length, 1)
+    assert.deepEqual(tokensFor({ id: 'x', capacity: 1 }, 4), [0, 1, 2, 3].map(i => hash64(`x#${i}`)))
+  })
+
+  test('rejects bad capacities and duplicate or empty ids with a RangeError naming the member', () => {
+    for (const capacity of [0, -1, NaN, Infinity]) {
+      assert.throws(() => new Ring([{ id: 'bad-one', capacity }]), (err: Error) => err instanceof RangeError && err.message.includes('bad-one'))
+    }
+    assert.throws(() => new Ring([{ id: 'a', capacity: 1 }, { id: 'a', capacity: 2 }]), RangeError)
+    assert.throws(() => new Ring([{ id: '', capacity: 1 }]), RangeError)
+    assert.throws(() => new Ring(five, { tokensPerUnit: 0 }), RangeError)
+  })
+})
+
+describe('Ring', () => {
+  test('is the same whatever the order of the member list', () => {
+    const a = new Ring(five)
+    const b = new Ring([...five].reverse())
+    const c = new Ring([five[2], five[0], five[4], five[1], five[3]])
+    assert.ok(a.equals(b) && b.equals(c))
+    assert.deepEqual(a.members().map(m => m.id), five.map(m => m.id))
+    for (const k of keys.slice(0, 1000)) {
+      assert.deepEqual(a.preferenceList(k, 3), c.preferenceList(k, 3))
+    }
+  })
+
+  test('equals notices capacity, zone and token changes', () => {
+    const a = new Ring(five)
+    assert.ok(!a.equals(new Ring(five.map((m, i) => i === 0 ? { ...m, capacity: 2 } : m))))
+    assert.ok(!a.equals(new Ring(five.map((m, i) => i === 0 ? { ...m, zone: 'z1' } : m))))
+    assert.ok(!a.equals(new Ring(five, { tokensPerUnit: 64 })))
+    assert.ok(!a.equals(new Ring(five.slice(1))))
+  })
+
+  test('size, has and tokenCount', () => {
+    const r = new Ring([{ id: 'a', capacity: 1 }, { id: 'b', capacity: 2 }])
+    assert.equal(r.size, 2)
+    assert.ok(r.has('a') && !r.has('z'))
+    assert.equal(r.tokenCount('a'), 128)
+    assert.equal(r.tokenCount('b'), 256)
+    assert.equal(r.tokenCount('z'), 0)
+  })
+
+  test('a preference list has n distinct members, fewer on a smaller ring', () => {
+    const r = new Ring(five)
+    for (const k of keys.slice(0, 2000)) {
+      const l = r.preferenceList(k, 3)
+      assert.equal(l.length, 3)
+      assert.equal(new Set(l).size, 3)
+      assert.deepEqual(r.preferenceList(k, 10), [...l, ...r.preferenceList(k, 10).slice(3)])
+      assert.equal(r.preferenceList(k, 10).length, 5)
+    }
+    assert.deepEqual(new Ring([]).preferenceList('k', 3), [])
+    assert.deepEqual(r.preferenceList('k', 0), [])
+    assert.deepEqual(new Ring([{ id: 'solo', capacity: 1 }]).preferenceList('k', 3), ['solo'])
+  })
+
+  test('byte keys and string keys hash alike', () => {
+    const r = new Ring(five)
+    assert.deepEqual(r.preferenceList(new TextEncoder().encode('päth'), 3), r.preferenceList('päth', 3))
+  })
+
+  test('matches a naive reference implementation (including the wrap past the top)', () => {
+    fc.assert(fc.property(
+      fc.uniqueArray(fc.record({ id: fc.string({ minLength: 1, maxLength: 6 }), capacity: fc.constantFrom(0.05, 0.5, 1, 2) }), { selector: m => m.id, minLength: 0, maxLength: 6 }),
+      fc.array(fc.string(), { minLength: 1, maxLength: 30 }),
+      fc.integer({ min: 0, max: 7 }),
+      (members, ks, n) => {
+        const r = new Ring(members, { tokensPerUnit: 8 })
+        for (const k of ks) assert.deepEqual(r.preferenceList(k, n), referenceList(members, 8, k, n))
+      }), { numRuns: 200 })
+  })
+
+  test('ownership sums to 1 and follows capacity', () => {
+    const r = new Ring([...five, { id: 'peer-big', capacity: 2 }])
+    const own = r.ownership()
+    const sum = [...own.values()].reduce((a, b) => a + b, 0)
+    assert.ok(Math.abs(sum - 1) < 1e-9, `sum ${sum}`)
+    const small = five.map(m => own.get(m.id) ?? 0)
+    const mean = small.reduce((a, b) => a + b, 0) / small.length
+    const ratio = (own.get('peer-big') ?? 0) / mean
+    // Deterministic ring, so no flake; the band is what 128 tokens/unit buys.
+    assert.ok(ratio > 1.6 && ratio < 2.4, `capacity 2 owns ${ratio.toFixed(2)}x the mean of capacity 1`)
+    for (const f of small) assert.ok(f > 1 / 7 * 0.7 && f < 1 / 7 * 1.3, `share ${f}`)
+    assert.deepEqual(new Ring([{ id: 'solo', capacity: 1 }]).ownership(), new Map([['solo', 1]]))
+  })
+
+  test('ownership agrees with where keys land', () => {
+    const r = new Ring(five)
+    const own = r.ownership()
+    const counts = new Map<string, number>()
+    for (const k of keys) {
+      const p = r.preferenceList(k, 1)[0]
+      counts.set(p, (counts.get(p) ?? 0) + 1)
+    }
+    for (const [id, f] of own) assert.ok(Math.abs((counts.get(id) ?? 0) / keys.length - f) < 0.03, id)
+  })
+
+  test('adding a 6th member moves about 1/6 of the keys, all to the new member', () => {
+    const before = new Ring(five)
+    const after = new Ring([...five, { id: 'peer-f', capacity: 1 }])
+    let moved = 0
+    for (const k of keys) {
+      const old = before.preferenceList(k, 3)
+      const now = after.preferenceList(k, 3)
+      if (old[0] !== now[0]) {
+        moved++
+        assert.equal(now[0], 'peer-f')
+      }
+      // the new member slots in somewhere; the others keep their order
+      assert.deepEqual(now.filter(p => p !== 'peer-f'), old.slice(0, now.includes('peer-f') ? 2 : 3))
+    }
+    const fraction = moved / keys.length
+    assert.ok(fraction > 0.12 && fraction < 0.22, `moved ${fraction}`)
+  })
+
+  test('removing a member moves only its keys', () => {
+    const before = new Ring(five)
+    const after = new Ring(five.filter(m => m.id !== 'peer-c'))
+    let moved = 0
+    for (const k of keys) {
+      const old = before.preferenceList(k, 3)
+      const now = after.preferenceList(k, 3)
+      if (old[0] !== now[0]) {
+        moved++
+        assert.equal(old[0], 'peer-c')
+      }
+      const kept = old.filter(p => p !== 'peer-c')
+      assert.deepEqual(now.slice(0, kept.length), kept)
+    }
+    assert.ok(moved / keys.length > 0.12 && moved / keys.length < 0.28, `moved ${moved}`)
+  })
+})

@@ -1,0 +1,24 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { descends, mergeVectors, compareVectors } from '../../src/version/index.js'
+
+test('descends treats missing actors as 0', () => {
+  assert.ok(descends([['a', 2], ['b', 1]], [['a', 1]]))
+  assert.ok(descends([['a', 1]], []))
+  assert.ok(descends([], [['a', 0]]))
+  assert.ok(!descends([['a', 1]], [['b', 1]]))
+  assert.ok(!descends([['a', 1]], [['a', 2]]))
+})
+
+test('mergeVectors is the sorted pointwise max', () => {
+  assert.deepEqual(mergeVectors([['b', 1], ['a', 3]], [['c', 2], ['b', 4]]), [['a', 3], ['b', 4], ['c', 2]])
+  assert.deepEqual(mergeVectors([], []), [])
+})
+
+test('compareVectors', () => {
+  assert.equal(compareVectors([['a', 1]], [['a', 1]]), 'equal')
+  assert.equal(compareVectors([], []), 'equal')
+  assert.equal(compareVectors([['a', 1]], [['a', 2]]), 'before')
+  assert.equal(compareVectors([['a', 1], ['b', 1]], [['a', 1]]), 'after')
+  assert.equal(compareVectors([['a', 1]], [['b', 1]]), 'concurrent')
+})
