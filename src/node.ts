@@ -156,7 +156,10 @@ export class MeshNode extends EventTarget {
         maxInboundStreams: 64,
         maxOutboundStreams: 64
       })
+      const client = this.client
       membership.addEventListener('change', () => {
+        // streams to peers that went down are dropped; a returning peer gets a fresh one
+        for (const m of membership.members()) if (m.state === 'down') void client.forget(m.id)
         if (placement.update(ringMembers(membership.members()))) {
           this.dispatchEvent(new CustomEvent('members', { detail: membership.members() }))
         }
