@@ -9,6 +9,7 @@ import { TooManySiblingsError } from '../errors.js'
 import { siblingCount, siblingEquals } from '../store/record.js'
 import { empty, join, newWithContext, sync, updateWith } from '../version/index.js'
 import { quorum } from './quorum.js'
+import { validateKey } from './validate.js'
 import type { KvClient } from '../protocol/kv-client.js'
 import type { CoordinatedPut, KvService, PutOutcome } from '../protocol/service.js'
 import type { KvRecord } from '../store/record.js'
@@ -31,10 +32,12 @@ export class Replica implements KvService {
   }
 
   async localGet (key: string): Promise<KvRecord | undefined> {
+    validateKey(key)
     return this.init.store.get(key)
   }
 
   async localSync (key: string, record: KvRecord): Promise<KvRecord> {
+    validateKey(key)
     const stored = await this.init.store.update(key, current => {
       if (current === undefined) return record
       return sync(current, record, siblingEquals)
@@ -43,6 +46,7 @@ export class Replica implements KvService {
   }
 
   async coordinatePut (put: CoordinatedPut): Promise<PutOutcome> {
+    validateKey(put.key)
     const { selfId, store, client, placement } = this.init
     const incoming = newWithContext(put.context, put.sibling)
     const stored = await store.update(put.key, current => {

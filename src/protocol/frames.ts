@@ -12,6 +12,20 @@ export function encodeFrame (message: Uint8Array): Uint8ArrayList {
 }
 
 export function frameDecoder (maxFrameBytes: number): LengthPrefixedDecoder {
+  const maxPrefix = varint.encodingLength(maxFrameBytes)
   // room for one whole frame plus the start of the next
-  return new LengthPrefixedDecoder({ maxDataLength: maxFrameBytes, maxBufferSize: maxFrameBytes * 2 + 16 })
+  return new LengthPrefixedDecoder({
+    maxDataLength: maxFrameBytes,
+    maxBufferSize: maxFrameBytes * 2 + 16,
+    // The stock decoder takes any RangeError as "wait for more bytes", so a
+    // prefix of continuation bytes would be buffered forever: once more bytes
+    // than the longest allowed prefix are in and none ends it, it is garbage.
+    lengthDecoder: (buf: Uint8ArrayList | Uint8Array) => {
+      const n = Math.min(buf.byteLength, maxPrefix)
+      let i = 0
+      while (i < n && ((buf instanceof Uint8Array ? buf[i] : buf.get(i)) & 0x80) !== 0) i++
+      if (i === maxPrefix) throw new Error(`length prefix longer than ${maxPrefix} bytes`)
+      return varint.decode(buf)
+    }
+  })
 }

@@ -5,7 +5,8 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { encodeRecord, decodeRecord } from '../store/record.js'
 import { ProtocolError } from '../errors.js'
 import { PeerChannel } from './peer-channel.js'
-import { RequestType, Status } from './pb/kv.js'
+import { Status } from './pb/kv.js'
+import { RequestType } from './request-type.js'
 import { RemoteError } from './remote-error.js'
 import type { Request, Response } from './pb/kv.js'
 import type { KvMetrics } from './metrics.js'
@@ -65,7 +66,7 @@ export class KvClient {
 
   private async call (peer: string, req: Omit<Partial<Request>, 'id'>, timeoutMs: number): Promise<Response> {
     const started = performance.now()
-    const type = req.type ?? RequestType.UNKNOWN
+    const type = req.type ?? 0
     try {
       const res = await this.channel(peer).request(req, timeoutMs)
       if (res.status === Status.ERROR) throw new RemoteError(peer, res.code, res.message)

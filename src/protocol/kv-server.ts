@@ -7,7 +7,8 @@
 import { MAX_CONCURRENT_HANDLING, MAX_FRAME_BYTES } from '../constants.js'
 import { errorCode, ProtocolError, TimeoutError } from '../errors.js'
 import { encodeFrame, frameDecoder } from './frames.js'
-import { Request, RequestType, Response, Status } from './pb/kv.js'
+import { Request, Response, Status } from './pb/kv.js'
+import { RequestType, requestTypeName } from './request-type.js'
 import { handleGet } from './handlers/get.js'
 import { handlePut } from './handlers/put.js'
 import { handleSync } from './handlers/sync.js'
@@ -17,7 +18,7 @@ import type { Logger, Stream, StreamMessageEvent } from '@libp2p/interface'
 
 type Handler = (req: Request, service: KvService) => Promise<Partial<Response>>
 
-const HANDLERS: Partial<Record<RequestType, Handler>> = {
+const HANDLERS: Partial<Record<number, Handler>> = {
   [RequestType.GET]: handleGet,
   [RequestType.SYNC]: handleSync,
   [RequestType.PUT]: handlePut
@@ -67,7 +68,7 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
       metrics.handled(req.type, 'ok', performance.now() - started)
     } catch (err) {
       const code = errorCode(err)
-      log('request %d (%s) failed: %s', req.id, RequestType[req.type] ?? req.type, (err as Error).message)
+      log('request %d (%s) failed: %s', req.id, requestTypeName(req.type), (err as Error).message)
       reply({ id: req.id, status: Status.ERROR, code, message: (err as Error).message })
       metrics.handled(req.type, 'error', performance.now() - started)
     }

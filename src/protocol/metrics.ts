@@ -1,4 +1,4 @@
-import { RequestType } from './pb/kv.js'
+import { requestTypeName } from './request-type.js'
 import type { MetricsRegistry } from '../metrics.js'
 
 /** The kv protocol's hot-path metrics, both directions. */
@@ -10,12 +10,12 @@ export class KvMetrics {
     registry.describe('meshkv_rpc_streams_opened_total', 'outbound kv streams opened')
   }
 
-  handled (type: RequestType, outcome: 'ok' | 'error', ms: number): void {
-    this.registry.observe('meshkv_rpc_handled_ms', { type: RequestType[type] ?? 'UNKNOWN', outcome }, ms)
+  handled (type: number, outcome: 'ok' | 'error', ms: number): void {
+    this.registry.observe('meshkv_rpc_handled_ms', { type: requestTypeName(type), outcome }, ms)
   }
 
-  sent (type: RequestType, outcome: string, ms: number): void {
-    this.registry.observe('meshkv_rpc_sent_ms', { type: RequestType[type] ?? 'UNKNOWN', outcome }, ms)
+  sent (type: number, outcome: string, ms: number): void {
+    this.registry.observe('meshkv_rpc_sent_ms', { type: requestTypeName(type), outcome }, ms)
   }
 
   badFrame (): void {

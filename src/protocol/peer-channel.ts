@@ -5,7 +5,7 @@
  * Bounds: MAX_INFLIGHT_PER_PEER requests in flight (more callers wait, within
  * their own deadline); every request has a deadline.
  */
-import { MAX_FRAME_BYTES, MAX_INFLIGHT_PER_PEER } from '../constants.js'
+import { DEFAULT_DIAL_TIMEOUT_MS, MAX_FRAME_BYTES, MAX_INFLIGHT_PER_PEER } from '../constants.js'
 import { ProtocolError, TimeoutError } from '../errors.js'
 import { encodeFrame, frameDecoder } from './frames.js'
 import { Request, Response } from './pb/kv.js'
@@ -27,6 +27,9 @@ export class PeerChannel {
   private readonly pending = new Map<number, Pending>()
   private readonly slotWaiters: Array<() => void> = []
   private nextId = 1
+  /** requests holding a slot: counted before any await, so a burst cannot pass the bound */
+  private slots = 0
+  private readonly lifetime = new AbortController()
   private closed = false
 
   constructor (
@@ -44,9 +47,19 @@ export class PeerChannel {
     const signal = AbortSignal.timeout(timeoutMs)
     const onAbort = (): TimeoutError => new TimeoutError(`no reply within ${timeoutMs} ms`)
     await this.takeSlot(signal, onAbort)
+    try {
+      return await this.requestWithSlot(req, signal, onAbort)
+    } finally {
+      this.slots--
+      this.slotWaiters.shift()?.()
+    }
+  }
+
+  private async requestWithSlot (req: Omit<Partial<Request>, 'id'>, signal: AbortSignal, onAbort: () => TimeoutError): Promise<Response> {
     const stream = await this.getStream(signal).catch(err => {
       throw signal.aborted ? onAbort() : err
     })
+    if (this.closed) throw new ProtocolError('channel closed')
     const id = this.allocateId()
     const result = new Promise<Response>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
@@ -67,6 +80,7 @@ export class PeerChannel {
 
   async close (): Promise<void> {
     this.closed = true
+    this.lifetime.abort()
     this.failAll(new ProtocolError('channel closed'))
     const stream = this.stream
     this.stream = undefined
@@ -84,12 +98,11 @@ export class PeerChannel {
     const p = this.pending.get(id)
     if (p === undefined) return undefined
     this.pending.delete(id)
-    this.slotWaiters.shift()?.()
     return p
   }
 
   private async takeSlot (signal: AbortSignal, onAbort: () => Error): Promise<void> {
-    while (this.pending.size >= MAX_INFLIGHT_PER_PEER) {
+    while (this.slots >= MAX_INFLIGHT_PER_PEER) {
       if (this.slotWaiters.length >= MAX_INFLIGHT_PER_PEER) throw new ProtocolError('too many requests waiting for this peer')
       await new Promise<void>((resolve, reject) => {
         const waiter = (): void => { signal.removeEventListener('abort', aborted); resolve() }
@@ -102,16 +115,29 @@ export class PeerChannel {
         signal.addEventListener('abort', aborted, { once: true })
       })
     }
+    this.slots++
   }
 
   private async getStream (signal: AbortSignal): Promise<Stream> {
     if (this.stream !== undefined && this.stream.status === 'open' && this.stream.writeStatus === 'writable') return this.stream
-    this.opening ??= this.open(signal).then(stream => {
+    // the open is shared, so it runs on the channel's deadline, not the first caller's
+    this.opening ??= this.open(AbortSignal.any([this.lifetime.signal, AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT_MS)])).then(stream => {
+      if (this.closed) {
+        stream.close().catch(err => { stream.abort(err) })
+        throw new ProtocolError('channel closed')
+      }
       this.attach(stream)
       this.onStreamOpened()
       return stream
+    }, err => {
+      throw this.closed ? new ProtocolError('channel closed') : err
     }).finally(() => { this.opening = undefined })
-    return this.opening
+    const opening = this.opening
+    return new Promise<Stream>((resolve, reject) => {
+      const aborted = (): void => { reject(signal.reason) }
+      signal.addEventListener('abort', aborted, { once: true })
+      opening.then(resolve, reject).finally(() => { signal.removeEventListener('abort', aborted) })
+    })
   }
 
   private attach (stream: Stream): void {

@@ -8,6 +8,10 @@ import { MAX_SIBLINGS } from '../constants.js'
 
 /** Merges of concurrent writes may pass the write limit; reads accept this many. */
 const MAX_DECODED_SIBLINGS = MAX_SIBLINGS * 16
+/** Actors are replica peers that coordinated a write of the key: bounded by the cluster. */
+const MAX_ACTORS = 1024
+/** Per actor, so one hostile frame cannot make the decoder build millions of siblings. */
+const MAX_VALUES_PER_ACTOR = MAX_SIBLINGS * 4
 import { Record as PbRecord } from './pb/record.js'
 import type { Sibling as PbSibling } from './pb/record.js'
 import type { DvvSet } from '../version/types.js'
@@ -62,7 +66,7 @@ export function encodeRecord (r: KvRecord): Uint8Array {
 export function decodeRecord (bytes: Uint8Array, limits: RecordLimits): KvRecord {
   let pb: PbRecord
   try {
-    pb = PbRecord.decode(bytes, { limits: { entries: 4096, anonymous: MAX_DECODED_SIBLINGS, entries$: { values: MAX_DECODED_SIBLINGS } } })
+    pb = PbRecord.decode(bytes, { limits: { entries: MAX_ACTORS, anonymous: MAX_DECODED_SIBLINGS, entries$: { values: MAX_VALUES_PER_ACTOR } } })
   } catch (err) {
     throw new ProtocolError(`record: undecodable (${(err as Error).message})`)
   }

@@ -2,26 +2,6 @@ import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, str
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
-export enum RequestType {
-  UNKNOWN = 'UNKNOWN',
-  GET = 'GET',
-  SYNC = 'SYNC',
-  PUT = 'PUT'
-}
-
-enum __RequestTypeValues {
-  UNKNOWN = 0,
-  GET = 1,
-  SYNC = 2,
-  PUT = 3
-}
-
-export namespace RequestType {
-  export const codec = (): Codec<RequestType> => {
-    return enumeration<RequestType>(__RequestTypeValues)
-  }
-}
-
 export interface VectorEntry {
   actor: string
   counter: bigint
@@ -136,7 +116,7 @@ export namespace VectorEntry {
 
 export interface Request {
   id: number
-  type: RequestType
+  type: number
   key: string
   record?: Uint8Array<ArrayBuffer>
   value?: Uint8Array<ArrayBuffer>
@@ -162,9 +142,9 @@ export namespace Request {
           w.uint32(obj.id)
         }
 
-        if (obj.type != null && __RequestTypeValues[obj.type] !== 0) {
+        if ((obj.type != null && obj.type !== 0)) {
           w.uint32(16)
-          RequestType.codec().encode(obj.type, w)
+          w.uint32(obj.type)
         }
 
         if ((obj.key != null && obj.key !== '')) {
@@ -215,7 +195,7 @@ export namespace Request {
       }, (reader, length, opts = {}) => {
         const obj: any = {
           id: 0,
-          type: RequestType.UNKNOWN,
+          type: 0,
           key: '',
           tombstone: false,
           context: [],
@@ -235,7 +215,7 @@ export namespace Request {
               break
             }
             case 2: {
-              obj.type = RequestType.codec().decode(reader)
+              obj.type = reader.uint32()
               break
             }
             case 3: {
@@ -305,7 +285,7 @@ export namespace Request {
             case 2: {
               yield {
                 field: `${prefix}.type`,
-                value: RequestType.codec().decode(reader)
+                value: reader.uint32()
               }
               break
             }
@@ -395,7 +375,7 @@ export namespace Request {
 
   export interface RequestTypeFieldEvent {
     field: '$.type'
-    value: RequestType
+    value: number
   }
 
   export interface RequestKeyFieldEvent {

@@ -1,0 +1,249 @@
+/**
+ * The record codec: what is stored on disk and sent between replicas. Bytes
+ * from disk or a hostile peer decode to a well-formed DVVSet or fail with a
+ * ProtocolError, never anything else.
+ */
+import '../../src/shim.js'
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import fc from 'fast-check'
+import { MeshError, ProtocolError } from '../../src/errors.js'
+import { MAX_SIBLINGS } from '../../src/constants.js'
+import { decodeRecord, encodeRecord, siblingCount } from '../../src/store/record.js'
+import { Record as PbRecord } from '../../src/store/pb/record.js'
+import { newSet, newWithContext, updateWith, sync, empty } from '../../src/version/index.js'
+import { siblingEquals } from '../../src/store/record.js'
+import type { KvRecord, RecordLimits, Sibling } from '../../src/store/record.js'
+
+const LIMITS: RecordLimits = { maxValueBytes: 64 }
+const MAX_DECODED_SIBLINGS = MAX_SIBLINGS * 16
+
+const bytes = (s: string): Uint8Array => new TextEncoder().encode(s)
+const live = (s: string, timestamp = 1_700_000_000_000): Sibling => ({ value: bytes(s), timestamp })
+const tomb = (timestamp = 1_700_000_000_001): Sibling => ({ value: null, timestamp })
+
+function roundTrip (r: KvRecord): KvRecord {
+  return decodeRecord(encodeRecord(r), LIMITS)
+}
+
+function rejectsAsProtocolError (bytes: Uint8Array, pattern?: RegExp): void {
+  assert.throws(() => decodeRecord(bytes, LIMITS), (err: unknown) => {
+    assert.ok(err instanceof ProtocolError, `expected a ProtocolError, got ${String(err)}`)
+    assert.equal(err.code, 'ERR_PROTOCOL')
+    assert.equal(err.name, 'ProtocolError')
+    if (pattern !== undefined) assert.match(err.message, pattern)
+    return true
+  })
+}
+
+describe('encodeRecord / decodeRecord round trip', () => {
+  test('an empty record', () => {
+    assert.deepEqual(roundTrip(empty()), { entries: [], anonymous: [] })
+  })
+
+  test('values under several actors, newest first', () => {
+    const r: KvRecord = {
+      entries: [
+        { actor: 'peer-a', counter: 3, values: [live('a3'), live('a2')] },
+        { actor: 'peer-b', counter: 1, values: [] },
+        { actor: 'peer-c', counter: 7, values: [live('c7', 5)] }
+      ],
+      anonymous: []
+    }
+    assert.deepEqual(roundTrip(r), r)
+  })
+
+  test('a tombstone keeps its version and its timestamp', () => {
+    const r: KvRecord = { entries: [{ actor: 'peer-a', counter: 4, values: [tomb(42)] }], anonymous: [] }
+    const back = roundTrip(r)
+    assert.deepEqual(back, r)
+    assert.equal(back.entries[0].values[0].value, null)
+    assert.equal(back.entries[0].counter, 4)
+  })
+
+  test('tombstones and values side by side (concurrent delete and write)', () => {
+    const r: KvRecord = {
+      entries: [
+        { actor: 'peer-a', counter: 2, values: [tomb()] },
+        { actor: 'peer-b', counter: 5, values: [live('b5')] }
+      ],
+      anonymous: []
+    }
+    assert.deepEqual(roundTrip(r), r)
+  })
+
+  test('anonymous values (not yet given a dot), live and deleted', () => {
+    const r: KvRecord = { entries: [], anonymous: [live('x'), tomb()] }
+    assert.deepEqual(roundTrip(r), r)
+  })
+
+  test('an empty value is a value, not a tombstone', () => {
+    const r: KvRecord = { entries: [{ actor: 'a', counter: 1, values: [live('')] }], anonymous: [] }
+    const back = roundTrip(r)
+    assert.ok(back.entries[0].values[0].value instanceof Uint8Array)
+    assert.equal(back.entries[0].values[0].value?.byteLength, 0)
+  })
+
+  test('a value exactly at maxValueBytes is accepted', () => {
+    const r: KvRecord = { entries: [{ actor: 'a', counter: 1, values: [{ value: new Uint8Array(LIMITS.maxValueBytes).fill(7), timestamp: 1 }] }], anonymous: [] }
+    assert.deepEqual(roundTrip(r), r)
+  })
+
+  test('records built by the DVVSet operations survive the codec', () => {
+    const a = updateWith(newSet(live('first')), empty<Sibling>(), 'peer-a')
+    const b = updateWith(newSet(live('concurrent')), empty<Sibling>(), 'peer-b')
+    const merged = sync(a, b, siblingEquals)
+    const deleted = updateWith(newWithContext([['peer-a', 1], ['peer-b', 1]], tomb()), merged, 'peer-a')
+    for (const r of [a, b, merged, deleted]) assert.deepEqual(roundTrip(r), r)
+    assert.equal(siblingCount(roundTrip(merged)), 2)
+    assert.deepEqual(roundTrip(deleted).entries.flatMap(e => e.values).map(s => s.value), [null])
+  })
+
+  test('counters up to Number.MAX_SAFE_INTEGER', () => {
+    const r: KvRecord = { entries: [{ actor: 'a', counter: Number.MAX_SAFE_INTEGER, values: [live('v')] }], anonymous: [] }
+    assert.deepEqual(roundTrip(r), r)
+  })
+})
+
+describe('decodeRecord rejects malformed records with ProtocolError', () => {
+  test('garbage bytes', () => {
+    // field 15 with wire type 7: no such wire type
+    rejectsAsProtocolError(Uint8Array.of(0x7f, 1, 2, 3), /undecodable/)
+    // a length-delimited field longer than the buffer
+    rejectsAsProtocolError(Uint8Array.of(0x0a, 0xff, 0xff, 0x03, 1, 2))
+    // a truncated varint
+    rejectsAsProtocolError(Uint8Array.of(0x0a, 0x04, 0x10, 0xff))
+  })
+
+  test('actors out of order', () => {
+    rejectsAsProtocolError(encodeRecord({
+      entries: [{ actor: 'peer-b', counter: 1, values: [] }, { actor: 'peer-a', counter: 1, values: [] }],
+      anonymous: []
+    }), /sorted/)
+  })
+
+  test('the same actor twice', () => {
+    rejectsAsProtocolError(encodeRecord({
+      entries: [{ actor: 'peer-a', counter: 1, values: [] }, { actor: 'peer-a', counter: 2, values: [] }],
+      anonymous: []
+    }), /unique/)
+  })
+
+  test('an empty actor, and an actor over 256 characters', () => {
+    rejectsAsProtocolError(encodeRecord({ entries: [{ actor: '', counter: 1, values: [] }], anonymous: [] }), /actor/)
+    rejectsAsProtocolError(encodeRecord({ entries: [{ actor: 'a'.repeat(257), counter: 1, values: [] }], anonymous: [] }), /actor/)
+  })
+
+  test('more values than the counter has events', () => {
+    rejectsAsProtocolError(encodeRecord({
+      entries: [{ actor: 'peer-a', counter: 1, values: [live('x'), live('y')] }],
+      anonymous: []
+    }), /more values than events/)
+    rejectsAsProtocolError(encodeRecord({
+      entries: [{ actor: 'peer-a', counter: 0, values: [live('x')] }],
+      anonymous: []
+    }), /more values than events/)
+  })
+
+  test('a counter beyond Number.MAX_SAFE_INTEGER', () => {
+    const pb = PbRecord.encode({ entries: [{ actor: 'a', counter: BigInt(Number.MAX_SAFE_INTEGER) + 1n, values: [] }], anonymous: [] })
+    rejectsAsProtocolError(pb, /counter/)
+  })
+
+  test('a value over maxValueBytes, under an actor or anonymous', () => {
+    const big = { value: new Uint8Array(LIMITS.maxValueBytes + 1), timestamp: 1 }
+    rejectsAsProtocolError(encodeRecord({ entries: [{ actor: 'a', counter: 1, values: [big] }], anonymous: [] }), /over the limit/)
+    rejectsAsProtocolError(encodeRecord({ entries: [], anonymous: [big] }), /over the limit/)
+  })
+
+  test('a tombstone that carries data', () => {
+    const pb = PbRecord.encode({
+      entries: [{ actor: 'a', counter: 1n, values: [{ data: Uint8Array.from([1, 2, 3]), tombstone: true, timestamp: 1 }] }],
+      anonymous: []
+    })
+    rejectsAsProtocolError(pb, /tombstone/)
+    const anon = PbRecord.encode({ entries: [], anonymous: [{ data: Uint8Array.from([1]), tombstone: true, timestamp: 1 }] })
+    rejectsAsProtocolError(anon, /tombstone/)
+  })
+
+  test('a timestamp that is not a finite number', () => {
+    for (const timestamp of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const pb = PbRecord.encode({ entries: [], anonymous: [{ data: Uint8Array.from([1]), tombstone: false, timestamp }] })
+      rejectsAsProtocolError(pb, /timestamp/)
+    }
+  })
+
+  test('too many siblings: anonymous, under one actor, and summed over actors', () => {
+    const many = (n: number): Sibling[] => Array.from({ length: n }, () => tomb())
+    rejectsAsProtocolError(encodeRecord({ entries: [], anonymous: many(MAX_DECODED_SIBLINGS + 1) }))
+    rejectsAsProtocolError(encodeRecord({
+      entries: [{ actor: 'a', counter: MAX_DECODED_SIBLINGS + 1, values: many(MAX_DECODED_SIBLINGS + 1) }],
+      anonymous: []
+    }))
+    const half = MAX_DECODED_SIBLINGS / 2 + 1
+    rejectsAsProtocolError(encodeRecord({
+      entries: [
+        { actor: 'a', counter: half, values: many(half) },
+        { actor: 'b', counter: half, values: many(half) }
+      ],
+      anonymous: []
+    }), /siblings/)
+    // exactly at the bound is fine
+    const ok = decodeRecord(encodeRecord({
+      entries: [{ actor: 'a', counter: MAX_DECODED_SIBLINGS / 2, values: many(MAX_DECODED_SIBLINGS / 2) }],
+      anonymous: many(MAX_DECODED_SIBLINGS / 2)
+    }), LIMITS)
+    assert.equal(siblingCount(ok), MAX_DECODED_SIBLINGS)
+  })
+})
+
+describe('decodeRecord properties', () => {
+  const decodesOrMeshError = (bytes: Uint8Array): void => {
+    try {
+      const r = decodeRecord(bytes, LIMITS)
+      // anything that decodes is well formed
+      for (let i = 1; i < r.entries.length; i++) assert.ok(r.entries[i - 1].actor < r.entries[i].actor)
+      for (const e of r.entries) {
+        assert.ok(Number.isSafeInteger(e.counter) && e.counter >= e.values.length)
+        for (const s of e.values) assert.ok(s.value === null || s.value.byteLength <= LIMITS.maxValueBytes)
+      }
+      assert.ok(siblingCount(r) <= MAX_DECODED_SIBLINGS)
+    } catch (err) {
+      if (err instanceof assert.AssertionError) throw err
+      assert.ok(err instanceof MeshError, `threw a non-MeshError: ${String(err)}`)
+      assert.equal(err.code, 'ERR_PROTOCOL')
+    }
+  }
+
+  test('arbitrary bytes decode or fail with a MeshError, never anything else', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), decodesOrMeshError), { numRuns: 2000 })
+  })
+
+  const siblingArb: fc.Arbitrary<Sibling> = fc.record({
+    value: fc.option(fc.uint8Array({ maxLength: LIMITS.maxValueBytes }), { nil: null }),
+    timestamp: fc.integer({ min: 0, max: 2 ** 45 })
+  }).map(x => ({ value: x.value, timestamp: x.timestamp }))
+  const recordArb: fc.Arbitrary<KvRecord> = fc.record({
+    entries: fc.uniqueArray(fc.string({ minLength: 1, maxLength: 20 }), { maxLength: 5 }).chain(actors =>
+      fc.tuple(...[...actors].sort().map(actor =>
+        fc.array(siblingArb, { maxLength: 3 }).chain(values =>
+          fc.integer({ min: values.length, max: 1_000_000 }).map(counter => ({ actor, counter, values })))))),
+    anonymous: fc.array(siblingArb, { maxLength: 3 })
+  }).map(r => ({ entries: r.entries.map(e => ({ ...e })), anonymous: r.anonymous }))
+
+  test('well-formed records round-trip', () => {
+    fc.assert(fc.property(recordArb, r => {
+      assert.deepEqual(roundTrip(r), r)
+    }), { numRuns: 500 })
+  })
+
+  test('corrupted encodings of well-formed records decode or fail with a MeshError', () => {
+    fc.assert(fc.property(recordArb, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), fc.nat(), (r, flips, cut) => {
+      const enc = encodeRecord(r).slice()
+      if (enc.byteLength === 0) return
+      for (const [at, b] of flips) enc[at % enc.byteLength] = b
+      decodesOrMeshError(enc)
+      decodesOrMeshError(enc.subarray(0, cut % (enc.byteLength + 1)))
+    }), { numRuns: 1000 })
+  })
+})
