@@ -68,7 +68,9 @@ export function decodeRecord (bytes: Uint8Array, limits: RecordLimits): KvRecord
   try {
     pb = PbRecord.decode(bytes, { limits: { entries: MAX_ACTORS, anonymous: MAX_DECODED_SIBLINGS, entries$: { values: MAX_VALUES_PER_ACTOR } } })
   } catch (err) {
-    throw new ProtocolError(`record: undecodable (${(err as Error).message})`)
+    const message = (err as Error).message
+    if (/too many elements/.test(message)) throw new ProtocolError(`record: too many siblings or actors (${message})`)
+    throw new ProtocolError(`record: undecodable (${message})`)
   }
   let prev: string | undefined
   let siblings = pb.anonymous.length
