@@ -190,7 +190,10 @@ describe('decodeRecord rejects malformed records with ProtocolError', () => {
     }), /siblings/)
     // exactly at the bound is fine
     const ok = decodeRecord(encodeRecord({
-      entries: [{ actor: 'a', counter: MAX_DECODED_SIBLINGS / 2, values: many(MAX_DECODED_SIBLINGS / 2) }],
+      entries: [
+        { actor: 'a', counter: MAX_DECODED_SIBLINGS / 4, values: many(MAX_DECODED_SIBLINGS / 4) },
+        { actor: 'b', counter: MAX_DECODED_SIBLINGS / 4, values: many(MAX_DECODED_SIBLINGS / 4) }
+      ],
       anonymous: many(MAX_DECODED_SIBLINGS / 2)
     }), LIMITS)
     assert.equal(siblingCount(ok), MAX_DECODED_SIBLINGS)
