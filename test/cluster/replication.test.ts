@@ -110,8 +110,8 @@ describe('quorums', () => {
     try {
       await cluster.converged(3)
       const [a, b, c] = cluster.nodes
-      await b.stop()
-      await c.stop()
+      await b.stop({ announce: false })
+      await c.stop({ announce: false })
       const started = Date.now()
       await assert.rejects(a.put('k', bytes('v')), (err: any) => {
         assert.equal(err.code, 'ERR_QUORUM_NOT_MET')

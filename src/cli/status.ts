@@ -1,0 +1,55 @@
+/**
+ * `meshkv status`: who this peer is and who it sees. For people, a short
+ * report that says plainly when there is no replication; with --json, the
+ * API's answer (multiaddrs end in /p2p/<peer id>, ready for --bootstrap).
+ */
+import { apiUrl, CLIENT_OPTIONS, parse, positionals } from './args.js'
+import { call, failure, json } from './client.js'
+import { EXIT } from './io.js'
+import type { CliIo } from './io.js'
+
+interface Status {
+  peerId: string
+  cluster: string
+  api?: string
+  multiaddrs: string[]
+  quorums: { n: number, r: number, w: number }
+  ringSize: number
+  members: Array<{ id: string, state: string, addrs: string[], capacity: number, zone?: string, self?: boolean }>
+}
+
+function replication ({ n, r, w }: Status['quorums'], members: number): string {
+  if (n === 1) return members <= 1 ? 'single-peer mode: no replication' : 'no replication: each key on one peer'
+  return r + w > n ? 'reads see the latest acknowledged write' : 'r + w <= n: reads may miss recent writes'
+}
+
+export function formatStatus (s: Status): string {
+  const up = s.members.filter(m => m.state === 'up').length
+  const lines = [
+    `peer      ${s.peerId}`,
+    `cluster   ${s.cluster}`,
+    ...(s.api !== undefined ? [`api       ${s.api}`] : []),
+    `quorums   n=${s.quorums.n} r=${s.quorums.r} w=${s.quorums.w} (${replication(s.quorums, s.members.length)})`,
+    `ring      ${s.ringSize} ${s.ringSize === 1 ? 'peer' : 'peers'} own keys`,
+    'addresses',
+    ...s.multiaddrs.map(a => `  ${a}`),
+    `members   ${s.members.length} (${up} up)`
+  ]
+  const members = [...s.members].sort((a, b) => Number(b.self === true) - Number(a.self === true) || a.id.localeCompare(b.id))
+  for (const m of members) {
+    const extra = [m.self === true ? 'self' : '', `capacity ${m.capacity}`, m.zone !== undefined ? `zone ${m.zone}` : '', m.addrs[0] ?? ''].filter(x => x !== '')
+    lines.push(`  ${m.id}  ${m.state.padEnd(7)} ${extra.join('  ')}`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+export async function status (argv: string[], io: CliIo): Promise<number> {
+  const parsed = parse(argv, CLIENT_OPTIONS)
+  positionals(parsed, [])
+  const api = apiUrl(parsed.values.api, io)
+  const reply = await call(api, '/status')
+  const body = reply.status === 200 ? json<Status>(reply) : undefined
+  if (body === undefined || typeof body.peerId !== 'string') throw failure(api, reply)
+  io.stdout.write(parsed.values.json === true ? reply.body : formatStatus(body))
+  return EXIT.OK
+}

@@ -1,0 +1,144 @@
+/**
+ * The daemon's settings: every key a config file (configs/*.json) may hold,
+ * documented where it is declared, with the check each value must pass.
+ */
+import { multiaddr } from '@multiformats/multiaddr'
+import { InvalidConfigError } from '../errors.js'
+import { MAX_FRAME_BYTES } from '../constants.js'
+import { MAX_TOKENS_PER_MEMBER } from '../ring/tokens.js'
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
+
+/** A value and a concurrent sibling must fit in one protocol frame. */
+export const MAX_VALUE_BYTES_CAP = MAX_FRAME_BYTES / 2
+
+export interface DaemonConfig {
+  /** cluster name, [A-Za-z0-9._-]{1,64}: peers only talk to peers of the same cluster */
+  cluster: string
+  /** LevelDB directory (records and this peer's identity key); relative paths resolve against the current directory */
+  dataDir: string
+  /** libp2p listen multiaddrs (TCP, WebSockets); at least one */
+  listen: string[]
+  /** HTTP API address, "HOST:PORT" ("[::1]:7070" for IPv6); port 0 picks a free port */
+  api: string
+  /** multiaddrs of peers to join through; /p2p/<peer id> is optional */
+  bootstrap: string[]
+  /** relative capacity (> 0): this peer's share of the ring is proportional to it */
+  capacity: number
+  /** free-form zone label, announced in membership */
+  zone?: string
+  /** replicas per key (default 1: the lone-peer default) */
+  n: number
+  /** read quorum: replies a get waits for (1..n; default a majority of n) */
+  r: number
+  /** write quorum: durable acks a put waits for (1..n; default a majority of n) */
+  w: number
+  /** largest value a put may store, in bytes */
+  maxValueBytes: number
+  /** fsync every write before acknowledging it (survives power loss, not just a crash) */
+  fsync: boolean
+  /** period of this peer's membership heartbeat (ms) */
+  heartbeatMs: number
+  /** silence after which a peer is taken out of the ring (ms); more than heartbeatMs */
+  memberTimeoutMs: number
+  /** deadline of a client request coordinated by this peer (ms) */
+  requestTimeoutMs: number
+  /** ring tokens per unit of capacity; every peer of a cluster must use the same value */
+  tokensPerUnit: number
+  /** the least severe log level written: debug, info, warn or error */
+  logLevel: LogLevel
+}
+
+export type ConfigKey = keyof DaemonConfig
+
+function show (v: unknown): string {
+  const s = typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v) ?? String(v)
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s
+}
+
+function expect (key: string, what: string, v: unknown): InvalidConfigError {
+  return new InvalidConfigError(`must be ${what}, got ${show(v)}`, key)
+}
+
+function string (pattern?: RegExp, what = 'a non-empty string') {
+  return (v: unknown, key: string): string => {
+    if (typeof v !== 'string' || v.length === 0 || (pattern !== undefined && !pattern.test(v))) throw expect(key, what, v)
+    return v
+  }
+}
+
+export function wholeNumber (min: number, max: number) {
+  return (v: unknown, key: string): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw expect(key, `a whole number from ${min} to ${max}`, v)
+    return v
+  }
+}
+
+function multiaddrs (min: number) {
+  return (v: unknown, key: string): string[] => {
+    const what = `an array of multiaddr strings${min > 0 ? ` (at least ${min})` : ''}`
+    if (!Array.isArray(v) || v.length < min || v.length > 64) throw expect(key, what, v)
+    return v.map((a: unknown, i) => {
+      if (typeof a !== 'string') throw expect(`${key}[${i}]`, 'a multiaddr string', a)
+      try {
+        return multiaddr(a).toString()
+      } catch (err) {
+        throw new InvalidConfigError(`must be a multiaddr like /ip4/127.0.0.1/tcp/7101, got ${show(a)} (${(err as Error).message})`, `${key}[${i}]`)
+      }
+    })
+  }
+}
+
+/** "HOST:PORT", split; IPv6 hosts are bracketed. */
+export function parseHostPort (s: string): { host: string, port: number } | undefined {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(s)
+  if (m === null) return undefined
+  const port = Number(m[3])
+  return port <= 65535 ? { host: m[1] ?? m[2], port } : undefined
+}
+
+function hostPort (v: unknown, key: string): string {
+  if (typeof v !== 'string' || parseHostPort(v) === undefined) throw expect(key, '"HOST:PORT" with a port from 0 to 65535, like "127.0.0.1:7070"', v)
+  return v
+}
+
+function positiveNumber (v: unknown, key: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw expect(key, 'a positive number', v)
+  return v
+}
+
+function boolean (v: unknown, key: string): boolean {
+  if (typeof v !== 'boolean') throw expect(key, 'true or false', v)
+  return v
+}
+
+function logLevel (v: unknown, key: string): LogLevel {
+  if (!LOG_LEVELS.includes(v as LogLevel)) throw expect(key, `one of ${LOG_LEVELS.map(l => `"${l}"`).join(', ')}`, v)
+  return v as LogLevel
+}
+
+const HOUR = 3_600_000
+
+/** The check of every key; each returns the value (normalised) or throws InvalidConfigError naming the key. */
+export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) => DaemonConfig[K] } = {
+  cluster: string(/^[A-Za-z0-9._-]{1,64}$/, 'a name of 1 to 64 letters, digits, ".", "_" or "-"'),
+  dataDir: string(),
+  listen: multiaddrs(1),
+  api: hostPort,
+  bootstrap: multiaddrs(0),
+  capacity: positiveNumber,
+  zone: string(/^[^\u0000-\u001f]{1,64}$/, 'a string of 1 to 64 characters'),
+  n: wholeNumber(1, 64),
+  r: wholeNumber(1, 64),
+  w: wholeNumber(1, 64),
+  maxValueBytes: wholeNumber(1, MAX_VALUE_BYTES_CAP),
+  fsync: boolean,
+  heartbeatMs: wholeNumber(10, HOUR),
+  memberTimeoutMs: wholeNumber(10, HOUR),
+  requestTimeoutMs: wholeNumber(1, HOUR),
+  tokensPerUnit: wholeNumber(1, MAX_TOKENS_PER_MEMBER),
+  logLevel
+}
+
+export const CONFIG_KEYS = Object.keys(CHECKS) as ConfigKey[]

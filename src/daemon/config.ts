@@ -1,0 +1,156 @@
+/**
+ * The daemon's configuration: a JSON file (optional), CLI flags over it, and
+ * the embedded single-peer default under both. Every error is an
+ * InvalidConfigError naming the key and where it came from; nothing is
+ * silently corrected, least of all a quorum.
+ */
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { InvalidConfigError } from '../errors.js'
+import * as C from '../constants.js'
+import { DEFAULT_LISTEN } from '../transports.js'
+import { MAX_TOKENS_PER_MEMBER } from '../ring/tokens.js'
+import { CHECKS, CONFIG_KEYS } from './config-keys.js'
+import { suggestion } from './suggest.js'
+import type { ConfigKey, DaemonConfig } from './config-keys.js'
+import type { NodeOptions } from '../node.js'
+
+export type { DaemonConfig, LogLevel } from './config-keys.js'
+
+/** What `meshkv daemon` takes as flags; each replaces the file's value of its key. */
+export interface ConfigFlags {
+  data?: string
+  listen?: string[]
+  api?: string
+  bootstrap?: string[]
+  cluster?: string
+  /** as typed: parsed and checked here, so the error names the flag */
+  capacity?: string
+}
+
+const FLAG_KEYS: Record<keyof ConfigFlags, ConfigKey> = {
+  data: 'dataDir', listen: 'listen', api: 'api', bootstrap: 'bootstrap', cluster: 'cluster', capacity: 'capacity'
+}
+
+/** A lone peer must be useful at once: one replica, nothing to wait for. r and w follow n (a majority). */
+export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
+  cluster: C.DEFAULT_CLUSTER,
+  dataDir: 'data/default',
+  listen: DEFAULT_LISTEN,
+  api: '127.0.0.1:7070',
+  bootstrap: [],
+  capacity: C.DEFAULT_CAPACITY,
+  n: 1,
+  maxValueBytes: C.DEFAULT_MAX_VALUE_BYTES,
+  fsync: false,
+  heartbeatMs: C.DEFAULT_HEARTBEAT_MS,
+  memberTimeoutMs: C.DEFAULT_MEMBER_TIMEOUT_MS,
+  requestTimeoutMs: C.DEFAULT_REQUEST_TIMEOUT_MS,
+  tokensPerUnit: C.DEFAULT_TOKENS_PER_UNIT,
+  logLevel: 'info'
+}
+
+/** Config files are small; a bound keeps a wrong path (a disk image, say) from being read whole. */
+const MAX_CONFIG_BYTES = 1024 * 1024
+
+function at (where: string, err: InvalidConfigError): InvalidConfigError {
+  // keep the class, code and key; only say where the bad value came from
+  err.message = `${where}: ${err.message}`
+  return err
+}
+
+/** Read and check a config file: known keys, each valid on its own. */
+export async function loadConfigFile (file: string): Promise<Partial<DaemonConfig>> {
+  const where = `config ${file}`
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a JSON file' : `cannot be read (${code ?? (err as Error).message})`
+    throw new InvalidConfigError(`${where}: ${why}`)
+  }
+  if (text.length > MAX_CONFIG_BYTES) throw new InvalidConfigError(`${where}: over ${MAX_CONFIG_BYTES} bytes; is this a config file?`)
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (err) {
+    throw new InvalidConfigError(`${where}: not valid JSON: ${(err as Error).message}`)
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InvalidConfigError(`${where}: must be a JSON object of settings, got ${Array.isArray(raw) ? 'an array' : JSON.stringify(raw)}`)
+  }
+  return checkLayer(raw as Record<string, unknown>, () => where)
+}
+
+function checkLayer (raw: Record<string, unknown>, where: (key: string) => string): Partial<DaemonConfig> {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(raw)) {
+    if (!(key in CHECKS)) {
+      throw at(where(key), new InvalidConfigError(`unknown key${suggestion(key, CONFIG_KEYS)}; known keys: ${CONFIG_KEYS.join(', ')}`, key))
+    }
+    try {
+      out[key] = CHECKS[key as ConfigKey](value, key)
+    } catch (err) {
+      throw err instanceof InvalidConfigError ? at(where(key), err) : err
+    }
+  }
+  return out as Partial<DaemonConfig>
+}
+
+function flagLayer (flags: ConfigFlags): Partial<DaemonConfig> {
+  const raw: Record<string, unknown> = {}
+  const flagOf: Record<string, string> = {}
+  for (const [flag, key] of Object.entries(FLAG_KEYS) as Array<[keyof ConfigFlags, ConfigKey]>) {
+    const v = flags[flag]
+    if (v === undefined) continue
+    // numbers arrive as text; anything that is not plainly one is shown back as typed
+    const num = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN
+    raw[key] = flag === 'capacity' && !Number.isNaN(num) ? num : v
+    flagOf[key] = flag
+  }
+  return checkLayer(raw, key => `flag --${flagOf[key]}`)
+}
+
+export interface ResolveOptions {
+  /** config file path; none means the embedded default */
+  file?: string
+  flags?: ConfigFlags
+  /** directory relative paths resolve against (default: the current directory) */
+  cwd?: string
+}
+
+/** The config to run with: defaults, then the file, then the flags; checked as a whole. */
+export async function resolveConfig (options: ResolveOptions = {}): Promise<DaemonConfig> {
+  const fromFile = options.file === undefined ? {} : await loadConfigFile(options.file)
+  const fromFlags = flagLayer(options.flags ?? {})
+  const merged = { ...DEFAULTS, ...fromFile, ...fromFlags }
+  const n = merged.n
+  // a quorum left unset is a majority of n (3/2/2, 1/1/1), so r + w > n unless the config says otherwise
+  const majority = Math.floor(n / 2) + 1
+  const config: DaemonConfig = {
+    ...merged,
+    r: fromFile.r ?? majority,
+    w: fromFile.w ?? majority,
+    dataDir: resolve(options.cwd ?? process.cwd(), merged.dataDir)
+  }
+  const where = (key: ConfigKey): string => key in fromFlags ? `flag --${key === 'dataDir' ? 'data' : key}` : options.file !== undefined ? `config ${options.file}` : 'config'
+  const unsetN = fromFile.n === undefined ? ' (n is 1 unless set)' : ''
+  for (const q of ['r', 'w'] as const) {
+    if (config[q] > n) throw at(where(q), new InvalidConfigError(`must be a whole number from 1 to n=${n}, got ${config[q]}${unsetN}`, q))
+  }
+  if (config.memberTimeoutMs <= config.heartbeatMs) {
+    throw at(where('memberTimeoutMs'), new InvalidConfigError(`must be more than heartbeatMs=${config.heartbeatMs}, got ${config.memberTimeoutMs}`, 'memberTimeoutMs'))
+  }
+  if (config.capacity * config.tokensPerUnit > MAX_TOKENS_PER_MEMBER) {
+    throw at(where('capacity'), new InvalidConfigError(`must be at most ${MAX_TOKENS_PER_MEMBER / config.tokensPerUnit} with tokensPerUnit=${config.tokensPerUnit} (${MAX_TOKENS_PER_MEMBER} ring tokens), got ${config.capacity}`, 'capacity'))
+  }
+  return config
+}
+
+/** The node's options for this config (the API, logging and dataDir resolution stay in the daemon). */
+export function nodeOptions (config: DaemonConfig): NodeOptions {
+  const { cluster, dataDir, listen, bootstrap, capacity, zone, n, r, w, maxValueBytes, fsync } = config
+  const { heartbeatMs, memberTimeoutMs, requestTimeoutMs, tokensPerUnit } = config
+  return { cluster, dataDir, listen, bootstrap, capacity, zone, n, r, w, maxValueBytes, fsync, heartbeatMs, memberTimeoutMs, requestTimeoutMs, tokensPerUnit }
+}

@@ -1,0 +1,130 @@
+/**
+ * The daemon's HTTP API on node:http, 127.0.0.1 by default: /kv/:key,
+ * /status and /metrics. Every request is answered or times out; a handler
+ * that throws becomes an error reply, never a crashed daemon.
+ */
+import { createServer } from 'node:http'
+import { DEFAULT_MAX_VALUE_BYTES, MAX_CONTEXT_CHARS } from '../constants.js'
+import { InvalidKeyError, errorCode } from '../errors.js'
+import { deleteKv, getKv, MAX_TIMEOUT_PARAM_MS, putKv } from './http-kv.js'
+import { numberParams, sendError, sendFailure, sendJson, statusOf } from './http-io.js'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { MeshNode } from '../node.js'
+import type { Log } from './log.js'
+
+export interface HttpApiInit {
+  node: MeshNode
+  host: string
+  /** 0 picks a free port */
+  port: number
+  log: Log
+}
+
+export interface HttpApi {
+  readonly server: Server
+  /** `http://HOST:PORT`, with the port actually bound */
+  readonly url: string
+  /** Stop accepting; requests in flight get `graceMs` to finish, then their sockets are closed. */
+  close: (graceMs?: number) => Promise<void>
+}
+
+const KV = '/kv/'
+
+function decodeKey (raw: string): string {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    throw new InvalidKeyError('key is not valid percent-encoding')
+  }
+}
+
+function withPeerId (addr: string, peerId: string): string {
+  return addr.includes('/p2p/') ? addr : `${addr}/p2p/${peerId}`
+}
+
+async function route (init: HttpApiInit, url: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { node } = init
+  const raw = req.url ?? '/'
+  const q = raw.indexOf('?')
+  // the raw path, not URL-normalised: a key may hold "/", "..", "%2F"
+  const path = q < 0 ? raw : raw.slice(0, q)
+  const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1))
+  const method = req.method ?? 'GET'
+  const only = (allowed: string[]): boolean => {
+    if (allowed.includes(method)) return true
+    sendError(res, 405, 'ERR_METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${allowed.join(', ')}`, {}, { allow: allowed.join(', ') })
+    return false
+  }
+  if (path.startsWith(KV)) {
+    if (!only(['GET', 'PUT', 'DELETE'])) return
+    const maxValueBytes = node.options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES
+    const kv = { node, key: decodeKey(path.slice(KV.length)), query, req, res, maxValueBytes }
+    if (method === 'GET') await getKv(kv)
+    else if (method === 'PUT') await putKv(kv)
+    else await deleteKv(kv)
+  } else if (path === '/status') {
+    if (!only(['GET'])) return
+    numberParams(query, {})
+    const status = node.status()
+    sendJson(res, 200, { ...status, multiaddrs: status.multiaddrs.map(a => withPeerId(a, status.peerId)), api: url })
+  } else if (path === '/metrics') {
+    if (!only(['GET'])) return
+    numberParams(query, {})
+    const text = node.metrics.render()
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+    res.end(text)
+  } else {
+    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /status, /metrics)`)
+  }
+}
+
+/** Start the API; resolves once it is listening. */
+export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
+  const { log } = init
+  let url = ''
+  const server = createServer({
+    // a causal context travels in a header and may be larger than node's default 16 KiB of headers
+    maxHeaderSize: MAX_CONTEXT_CHARS + 16 * 1024,
+    headersTimeout: 10_000,
+    requestTimeout: 60_000
+  }, (req, res) => {
+    const started = performance.now()
+    route(init, url, req, res).catch(err => {
+      const status = statusOf(err)
+      if (status >= 500 && errorCode(err) === 'ERR_INTERNAL') log.error('request failed', { method: req.method, url: req.url?.slice(0, 200), err })
+      if (res.headersSent) res.destroy()
+      else sendFailure(res, err)
+    }).finally(() => {
+      log.debug('request', { method: req.method, url: req.url?.slice(0, 200), status: res.statusCode, ms: Math.round(performance.now() - started) })
+    })
+  })
+  // an idle or stalled socket is closed; above the longest ?timeout= a request may ask for
+  server.setTimeout(MAX_TIMEOUT_PARAM_MS + 10_000)
+  server.keepAliveTimeout = 5_000
+  server.maxConnections = 1024
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    log.debug('bad HTTP request', { err })
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'
+    if (socket.writable && err.code !== 'ECONNRESET') socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
+    else socket.destroy()
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(init.port, init.host, () => { server.off('error', reject); resolve() })
+  })
+  const addr = server.address() as AddressInfo
+  url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`
+  server.on('error', err => { log.error('HTTP server error', { err }) })
+  return {
+    server,
+    url,
+    async close (graceMs = 5_000) {
+      const closed = new Promise<void>(resolve => { server.close(() => { resolve() }) })
+      server.closeIdleConnections()
+      const timer = setTimeout(() => { server.closeAllConnections() }, graceMs)
+      await closed
+      clearTimeout(timer)
+    }
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * GET/PUT/DELETE /kv/:key. A single value comes back as raw bytes; siblings
+ * as a 300 with every value, so a client that only knows "200 means the
+ * value" can never mistake one sibling for the whole answer.
+ */
+import { InvalidContextError } from '../errors.js'
+import { MAX_CONTEXT_CHARS } from '../constants.js'
+import { CONTEXT_HEADER, numberParams, readBody, sendError, sendJson, wantsJson } from './http-io.js'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { MeshNode } from '../node.js'
+
+/** Longest ?timeout= a client may ask for (ms); the server's socket timeout is above it. */
+export const MAX_TIMEOUT_PARAM_MS = 120_000
+
+export interface KvRequest {
+  node: MeshNode
+  key: string
+  query: URLSearchParams
+  req: IncomingMessage
+  res: ServerResponse
+  maxValueBytes: number
+}
+
+const b64 = (v: Uint8Array): string => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
+
+function contextHeader (context: string): Record<string, string> {
+  return context === '' ? {} : { [CONTEXT_HEADER]: context }
+}
+
+function requestContext (req: IncomingMessage): string | undefined {
+  const raw = req.headers[CONTEXT_HEADER]
+  if (raw === undefined || raw === '') return undefined
+  if (Array.isArray(raw)) throw new InvalidContextError(`header X-Meshkv-Context given ${raw.length} times`)
+  if (raw.length > MAX_CONTEXT_CHARS) throw new InvalidContextError(`header X-Meshkv-Context is ${raw.length} characters, over ${MAX_CONTEXT_CHARS}`)
+  return raw
+}
+
+export async function getKv ({ node, key, query, req, res }: KvRequest): Promise<void> {
+  const { r, timeout } = numberParams(query, { r: { min: 1, max: node.quorums.n }, timeout: { min: 1, max: MAX_TIMEOUT_PARAM_MS } })
+  const got = await node.get(key, { r, timeoutMs: timeout })
+  const headers = contextHeader(got.context)
+  if (wantsJson(req)) {
+    const { found, context, deletes, replicas } = got
+    sendJson(res, found ? 200 : 404, { key, found, values: got.values.map(b64), context, deletes, replicas }, headers)
+  } else if (!got.found) {
+    sendError(res, 404, 'ERR_NOT_FOUND', `key not found: ${key}`, {}, headers)
+  } else if (got.values.length > 1) {
+    sendJson(res, 300, { key, siblings: got.values.map(b64), context: got.context, deletes: got.deletes }, headers)
+  } else {
+    const value = got.values[0]
+    res.writeHead(200, { ...headers, 'content-type': 'application/octet-stream', 'content-length': value.byteLength })
+    res.end(value)
+  }
+}
+
+export async function putKv ({ node, key, query, req, res, maxValueBytes }: KvRequest): Promise<void> {
+  const { w, timeout } = numberParams(query, { w: { min: 1, max: node.quorums.n }, timeout: { min: 1, max: MAX_TIMEOUT_PARAM_MS } })
+  const context = requestContext(req)
+  const value = await readBody(req, maxValueBytes)
+  const out = await node.put(key, value, { w, context, timeoutMs: timeout })
+  sendJson(res, 200, { context: out.context, acked: out.acked }, contextHeader(out.context))
+}
+
+export async function deleteKv ({ node, key, query, req, res }: KvRequest): Promise<void> {
+  const { w, timeout } = numberParams(query, { w: { min: 1, max: node.quorums.n }, timeout: { min: 1, max: MAX_TIMEOUT_PARAM_MS } })
+  const context = requestContext(req)
+  const out = await node.delete(key, { w, context, timeoutMs: timeout })
+  sendJson(res, 200, { context: out.context, acked: out.acked }, contextHeader(out.context))
+}
