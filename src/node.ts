@@ -5,14 +5,8 @@
  * store's path.
  */
 import './shim.js'
-import { gossipsub } from '@libp2p/gossipsub'
-import { identify } from '@libp2p/identify'
 import { defaultLogger } from '@libp2p/logger'
-import { noise } from '@libp2p/noise'
-import { ping } from '@libp2p/ping'
-import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p } from 'libp2p'
 import * as C from './constants.js'
 import { InvalidArgumentError, NotStartedError } from './errors.js'
 import { Coordinator } from './coordinator/coordinator.js'
@@ -25,12 +19,11 @@ import { serveStream } from './protocol/kv-server.js'
 import { KvMetrics } from './protocol/metrics.js'
 import { loadOrCreateIdentity } from './store/identity.js'
 import { RecordStore } from './store/record-store.js'
-import { DEFAULT_LISTEN, transports } from './transports.js'
+import { createHost } from './host.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
 import type { KvRecord } from './store/record.js'
-import type { GossipSub } from '@libp2p/gossipsub'
-import type { Libp2p } from '@libp2p/interface'
+import type { MeshHost } from './host.js'
 
 export interface NodeOptions {
   /** directory of this peer's LevelDB (records and identity key) */
@@ -70,7 +63,7 @@ export class MeshNode extends EventTarget {
   readonly metrics = new MetricsRegistry()
   readonly quorums: Quorums
   readonly cluster: string
-  private libp2pNode?: Libp2p<{ pubsub: GossipSub }>
+  private libp2pNode?: MeshHost
   private store?: RecordStore
   private membership?: Membership
   private placement?: RingPlacement
@@ -92,7 +85,7 @@ export class MeshNode extends EventTarget {
     return this.host().peerId.toString()
   }
 
-  get libp2p (): Libp2p<{ pubsub: GossipSub }> {
+  get libp2p (): MeshHost {
     return this.host()
   }
 
@@ -104,22 +97,7 @@ export class MeshNode extends EventTarget {
     await store.open()
     this.store = store
     try {
-      const libp2p = await createLibp2p({
-        privateKey: await loadOrCreateIdentity(store.raw),
-        addresses: { listen: o.listen ?? DEFAULT_LISTEN },
-        transports: transports(),
-        connectionEncrypters: [noise()],
-        streamMuxers: [yamux()],
-        // A ping failure must not tear down a connection that carries kv streams.
-        connectionMonitor: { abortConnectionOnPingFailure: false },
-        services: {
-          identify: identify(),
-          ping: ping(),
-          pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false })
-        },
-        logger,
-        start: false
-      })
+      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false })
       this.libp2pNode = libp2p
       const kvMetrics = new KvMetrics(this.metrics)
       const protocol = C.kvProtocol(this.cluster)
@@ -223,7 +201,7 @@ export class MeshNode extends EventTarget {
     }
   }
 
-  private host (): Libp2p<{ pubsub: GossipSub }> {
+  private host (): MeshHost {
     if (this.libp2pNode === undefined) throw new NotStartedError()
     return this.libp2pNode
   }

@@ -1,0 +1,46 @@
+/**
+ * The libp2p host every meshkv peer runs: its transports, noise, yamux,
+ * identify, ping and gossipsub. One definition, shared by the node and by
+ * benchmarks that need a bare host with the same stack.
+ */
+import './shim.js'
+import { gossipsub } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import { noise } from '@libp2p/noise'
+import { ping } from '@libp2p/ping'
+import { yamux } from '@libp2p/yamux'
+import { createLibp2p } from 'libp2p'
+import { DEFAULT_LISTEN, transports } from './transports.js'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
+
+export type MeshHost = Libp2p<{ pubsub: GossipSub }>
+
+export interface HostInit {
+  /** the peer's identity; a new one when absent */
+  privateKey?: PrivateKey
+  listen?: string[]
+  logger?: ComponentLogger
+  /** start listening before returning (default true) */
+  start?: boolean
+}
+
+export async function createHost (init: HostInit = {}): Promise<MeshHost> {
+  return createLibp2p({
+    privateKey: init.privateKey,
+    addresses: { listen: init.listen ?? DEFAULT_LISTEN },
+    transports: transports(),
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    // A ping failure must not tear down a connection that carries kv streams:
+    // a ping right after a dial can leave a stuck stream in libp2p 3.
+    connectionMonitor: { abortConnectionOnPingFailure: false },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false })
+    },
+    logger: init.logger,
+    start: init.start
+  })
+}
