@@ -32,6 +32,8 @@ export const MAX_CONCURRENT_HANDLING = 256
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000
 export const DEFAULT_REPLICA_TIMEOUT_MS = 3_000
 export const DEFAULT_DIAL_TIMEOUT_MS = 3_000
+/** members a peer dials on its own; others may still dial it */
+export const DEFAULT_MAX_DIALED_MEMBERS = 64
 
 /** Membership: heartbeat period and the silence after which a peer is out of the view. */
 export const DEFAULT_HEARTBEAT_MS = 1_000

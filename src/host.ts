@@ -23,6 +23,8 @@ export interface HostInit {
   logger?: ComponentLogger
   /** start listening before returning (default true) */
   start?: boolean
+  /** gossipsub's own heartbeat (mesh upkeep, gossip) in ms; libp2p's default 1000 */
+  gossipHeartbeatMs?: number
 }
 
 export async function createHost (init: HostInit = {}): Promise<MeshHost> {
@@ -38,7 +40,17 @@ export async function createHost (init: HostInit = {}): Promise<MeshHost> {
     services: {
       identify: identify(),
       ping: ping(),
-      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false })
+      pubsub: gossipsub({
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        // spread, not `heartbeatInterval: undefined`: an explicit undefined replaces gossipsub's default
+        ...(init.gossipHeartbeatMs === undefined ? {} : { heartbeatInterval: init.gossipHeartbeatMs }),
+        // gossipsub's IP colocation penalty graylists every peer past the
+        // tenth on one address, so an eleventh daemon on one machine or
+        // behind one NAT would never be heard. Who may join is decided by
+        // the cluster, not by address diversity.
+        scoreParams: { IPColocationFactorWeight: 0 }
+      })
     },
     logger: init.logger,
     start: init.start

@@ -6,7 +6,8 @@
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { DEFAULT_DIAL_TIMEOUT_MS } from '../constants.js'
+import { DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MAX_DIALED_MEMBERS } from '../constants.js'
+import { DialTargets } from './dial-targets.js'
 import { Heartbeat, MemberStatus } from './pb/heartbeat.js'
 import { MembershipView } from './view.js'
 import type { HeartbeatInfo, Member } from './view.js'
@@ -38,6 +39,7 @@ export class Membership extends EventTarget {
   private timer?: ReturnType<typeof setInterval>
   private readonly dialing = new Set<string>()
   private readonly learned = new Map<string, string>()
+  private readonly dialTargets: DialTargets
   private readonly incarnation = Date.now()
   private readonly onMessage = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
 
@@ -48,6 +50,7 @@ export class Membership extends EventTarget {
       forgetAfterMs: Math.max(init.memberTimeoutMs * 60, 600_000),
       maxMembers: MAX_MEMBERS
     })
+    this.dialTargets = new DialTargets(init.libp2p.peerId.toString())
     init.metrics.describe('meshkv_membership_heartbeats_total', 'heartbeats sent and received')
   }
 
@@ -173,10 +176,9 @@ export class Membership extends EventTarget {
         }
       })
     }
-    const limit = this.init.maxDialedMembers ?? 64
-    for (const m of this.view.live().slice(0, limit)) {
-      if (m.self || connected.has(m.id)) continue
-      targets.push({ key: m.id, dial: async () => libp2p.dial(peerIdFromString(m.id), { signal: AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT_MS) }) })
+    const live = this.view.live().map(m => m.id)
+    for (const id of this.dialTargets.due(live, connected, this.init.maxDialedMembers ?? DEFAULT_MAX_DIALED_MEMBERS)) {
+      targets.push({ key: id, dial: async () => libp2p.dial(peerIdFromString(id), { signal: AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT_MS) }) })
     }
     for (const t of targets) {
       if (this.dialing.has(t.key)) continue

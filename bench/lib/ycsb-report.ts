@@ -1,0 +1,89 @@
+/** The ycsb tables (terminal and Markdown), meshkv's ratios to each system, and the charts. */
+import { printTable, renderMarkdown } from './table.js'
+import { barChart } from './svg.js'
+import type { Cell, Table } from './table.js'
+import type { Context } from './bench.js'
+import type { SystemRun } from '../ycsb.js'
+
+export interface Setup {
+  records: number
+  seconds: number
+  clients: number
+  valueSize: number
+  rate?: number
+  mode: string
+  workloads: string[]
+  distributions: string[]
+}
+
+type Phase = SystemRun['phases'][number]
+
+/** three significant digits, as text so 12.0 keeps its zero */
+const ms = (x: number | undefined): Cell => x === undefined ? undefined : x >= 100 ? x.toFixed(0) : x.toPrecision(3)
+const times = (x: number): string => `${x >= 100 ? x.toFixed(0) : x.toPrecision(2)}x`
+
+export async function report (runs: SystemRun[], setup: Setup, ctx: Context): Promise<string> {
+  const tables: Table[] = []
+  const keys = setup.distributions.flatMap(d => setup.workloads.map(w => ({ w, d })))
+  const loop = setup.rate === undefined ? `${setup.clients} clients, closed loop` : `open loop at ${setup.rate} ops/s, at most ${setup.clients} in flight`
+  tables.push({
+    title: `YCSB, ${setup.records} records of ${setup.valueSize} B, ${setup.seconds} s per workload, ${loop}; latency in ms`,
+    columns: ['workload', 'system', 'ops/s', 'read p50', 'p95', 'p99', 'p99.9', 'update p50', 'p95', 'p99', 'p99.9', 'errors'],
+    rows: keys.flatMap(({ w, d }) => runs.map(run => {
+      const p = find(run, w, d)
+      const label = `${w} ${d}`
+      if (p === undefined) return [label, run.system, run.skipped !== undefined ? 'skipped' : run.failed !== undefined ? 'failed' : '-']
+      const r = p.perOp.read
+      const u = p.perOp.update
+      return [label, run.system, p.throughput, ms(r?.p50), ms(r?.p95), ms(r?.p99), ms(r?.p999), ms(u?.p50), ms(u?.p95), ms(u?.p99), ms(u?.p999), p.errors + (r?.notFound ?? 0)]
+    }))
+  })
+  const mesh = runs.find(r => r.system === 'meshkv')
+  const others = runs.filter(r => r.system !== 'meshkv' && r.phases.length > 0)
+  if (mesh !== undefined && mesh.phases.length > 0 && others.length > 0) {
+    tables.push({
+      title: 'meshkv relative to each system (throughput: meshkv / other; latency: meshkv / other, all operations)',
+      columns: ['workload', 'vs', 'ops/s ratio', 'p50 ratio', 'p99 ratio'],
+      rows: keys.flatMap(({ w, d }) => others.map(o => {
+        const a = find(mesh, w, d)
+        const b = find(o, w, d)
+        if (a === undefined || b === undefined || b.throughput === 0) return [`${w} ${d}`, o.system]
+        return [`${w} ${d}`, o.system, times(a.throughput / b.throughput), times(a.all.p50 / b.all.p50), times(a.all.p99 / b.all.p99)]
+      }))
+    })
+  }
+  tables.push({
+    title: 'systems',
+    columns: ['system', 'start s', 'load ops/s', 'setup'],
+    rows: runs.map(r => [r.system, r.startMs === undefined ? undefined : (r.startMs / 1000).toFixed(1), r.load?.throughput, r.notes ?? r.skipped ?? r.failed])
+  })
+  if (setup.rate !== undefined) {
+    tables.push({
+      title: 'open loop: how late the driver sent operations after they were due (ms; part of every latency above)',
+      columns: ['workload', 'system', 'p50', 'p99', 'max'],
+      rows: keys.flatMap(({ w, d }) => runs.map(run => {
+        const l = find(run, w, d)?.sendLag
+        return [`${w} ${d}`, run.system, ms(l?.p50), ms(l?.p99), ms(l?.max)]
+      }))
+    })
+  }
+  for (const t of tables) printTable(t)
+  for (const r of runs) {
+    for (const p of r.phases) for (const e of p.errorSamples) process.stdout.write(`error sample ${r.system} ${p.phase}: ${e}\n`)
+    if (r.skipped !== undefined) process.stdout.write(`skipped ${r.system}: ${r.skipped}\n`)
+    if (r.failed !== undefined) process.stdout.write(`FAILED ${r.system}: ${r.failed}\n`)
+  }
+  const ran = runs.filter(r => r.phases.length > 0)
+  const groups = keys.map(({ w, d }) => setup.distributions.length > 1 ? `${w} ${d.slice(0, 4)}` : w)
+  const series = (f: (p: Phase) => number): Array<{ name: string, values: Array<number | undefined> }> =>
+    ran.map(r => ({ name: r.system, values: keys.map(({ w, d }) => { const p = find(r, w, d); return p === undefined ? undefined : f(p) }) }))
+  if (ran.length > 0) {
+    await ctx.svg('ycsb-throughput', barChart({ title: 'YCSB throughput (ops/s, log scale)', yLabel: 'ops/s', xLabel: 'workload', groups, series: series(p => p.throughput), log: true }))
+    await ctx.svg('ycsb-p99', barChart({ title: 'YCSB p99 latency, all operations (ms, log scale)', yLabel: 'ms', xLabel: 'workload', groups, series: series(p => p.all.p99), log: true }))
+  }
+  return tables.map(renderMarkdown).join('\n\n') + '\n'
+}
+
+function find (run: SystemRun, w: string, d: string): Phase | undefined {
+  return run.phases.find(p => p.workload === w && p.distribution === d)
+}

@@ -1,0 +1,93 @@
+/**
+ * `membership`: many peers in one process on loopback TCP, each running
+ * meshkv's gossipsub Membership. Per cluster size: heartbeat messages, wire
+ * bytes and CPU per peer per heartbeat in steady state, connections per
+ * peer, and how long a join and a crash take to be seen by every peer.
+ * Every peer's per-second cost grows with n, so the whole cluster's cost in
+ * one process grows with n^2: sizes are run with time dilated (all periods
+ * k times longer) up to --max-dilation, and larger ones are modelled from
+ * the measured ones and marked so.
+ */
+import { note } from './lib/progress.js'
+import { measureSize, model } from './lib/membership-run.js'
+import { lineChart } from './lib/svg.js'
+import { printTable } from './lib/table.js'
+import type { Benchmark } from './lib/bench.js'
+import type { SizeResult } from './lib/membership-run.js'
+
+/** peers^2 over this is the dilation auto picks: about half a core on this machine's class of CPU */
+const AUTO_DILATION_DIVISOR = 250
+
+export const membership: Benchmark = {
+  name: 'membership',
+  summary: 'gossipsub membership cost and join/crash propagation, 10..200 peers in one process (measured or modelled)',
+  options: {
+    peers: { type: 'string', default: '10,20,30,50,100,150,200', help: 'cluster sizes' },
+    window: { type: 'string', default: '5', help: 'heartbeats of steady state measured per size' },
+    'heartbeat-ms': { type: 'string', default: '1000', help: 'membership heartbeat before dilation (meshkv default 1000)' },
+    'member-timeout-ms': { type: 'string', default: '5000', help: 'silence before a peer is down, before dilation (meshkv default 5000)' },
+    dilation: { type: 'string', default: 'auto', help: 'time dilation k (every period k times longer), or auto: ceil(n^2/250)' },
+    'max-dilation': { type: 'string', default: '10', help: 'sizes that need more are modelled, not run' },
+    'max-dialed': { type: 'string', help: 'members each peer dials on its own (Membership default 64)' },
+    'converge-seconds': { type: 'string', default: '180', help: 'give up on a size when its peers do not all see each other by then' },
+    quick: { type: 'boolean', help: 'sizes 10,20, 3 heartbeats per window' }
+  },
+  async run (args, ctx) {
+    const quick = args.bool('quick')
+    const sizes = quick && !args.has('peers') ? [10, 20] : args.nums('peers', 2, 5000)
+    const windowHb = quick && !args.has('window') ? 3 : args.num('window', 1, 1000)
+    const baseHb = args.num('heartbeat-ms', 50, 60_000)
+    const baseTimeout = args.num('member-timeout-ms', 100, 600_000)
+    const fixed = args.str('dilation') === 'auto' ? undefined : args.num('dilation', 1, 1000)
+    const maxDilation = args.num('max-dilation', 1, 1000)
+    const convergeMs = args.num('converge-seconds', 1, 3600) * 1000
+    const results: SizeResult[] = []
+    let fits = true
+    for (const n of sizes) {
+      const k = fixed ?? Math.max(1, Math.ceil(n * n / AUTO_DILATION_DIVISOR))
+      if (!fits || k > maxDilation) {
+        const m = model(n, results)
+        const why = fits ? `needs dilation ${k} > --max-dilation ${maxDilation}, and too few measured sizes to model it` : 'not run: a smaller size failed'
+        results.push(m ?? { peers: n, kind: 'failed', dilation: k, heartbeatMs: baseHb * k, error: why })
+        continue
+      }
+      const r = await measureSize(n, {
+        heartbeatMs: baseHb * k,
+        gossipHeartbeatMs: 1000 * k,
+        memberTimeoutMs: baseTimeout * k,
+        maxDialedMembers: args.has('max-dialed') ? args.num('max-dialed', 1, 10_000) : undefined
+      }, k, windowHb, convergeMs * Math.max(1, k / 2))
+      results.push(r)
+      if (r.kind === 'failed') {
+        note(`membership: ${n} peers did not complete: ${r.error ?? ''}`)
+        fits = false
+      }
+    }
+    const perSec = 1000 / baseHb
+    printTable({
+      title: `membership over gossipsub, per peer, at a ${baseHb} ms heartbeat (down after ${baseTimeout} ms); k: time dilation used; model: fitted from the measured sizes`,
+      columns: ['peers', 'kind', 'k', 'hb in/s', 'KiB out/s', 'cpu ms/s', 'conns', 'conns max', 'join seen by all (hb)', 'crash seen by all (hb)', 'all up s', 'loop p99 ms', 'rss MiB'],
+      rows: results.map(r => r.kind === 'failed'
+        ? [r.peers, 'failed', r.dilation, (r.error ?? '').slice(0, 90)]
+        : [r.peers, r.kind + (r.overloaded === true ? ' (overloaded)' : ''), r.dilation, mul(r.msgsInPerPeerPerHb, perSec), mul(r.bytesOutPerPeerPerHb, perSec / 1024),
+            mul(r.cpuMsPerPeerPerHb, perSec), r.connectionsMean, r.connectionsMax, r.joinSeenByAllHb, r.crashSeenByAllHb,
+            r.convergeMs === undefined ? undefined : (r.convergeMs / 1000).toFixed(1), r.loopDelayP99Ms, r.rssMiB])
+    })
+    const shown = results.filter(r => r.kind !== 'failed')
+    if (shown.length > 1) {
+      await ctx.svg('membership', lineChart({
+        title: `membership cost per peer per second (${baseHb} ms heartbeat; measured to ${Math.max(...shown.filter(r => r.kind === 'measured').map(r => r.peers), 0)} peers, fitted beyond)`,
+        xLabel: 'peers',
+        yLabel: 'per peer per second',
+        series: [
+          { name: 'heartbeats in', points: shown.map(r => [r.peers, (r.msgsInPerPeerPerHb ?? NaN) * perSec]) },
+          { name: 'KiB sent', points: shown.map(r => [r.peers, (r.bytesOutPerPeerPerHb ?? NaN) * perSec / 1024]) },
+          { name: 'CPU ms', points: shown.map(r => [r.peers, (r.cpuMsPerPeerPerHb ?? NaN) * perSec]) }
+        ]
+      }))
+    }
+    return { baseHeartbeatMs: baseHb, baseMemberTimeoutMs: baseTimeout, windowHeartbeats: windowHb, sizes: results }
+  }
+}
+
+const mul = (x: number | undefined, by: number): number | undefined => x === undefined ? undefined : Math.round(x * by * 100) / 100
