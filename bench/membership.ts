@@ -15,8 +15,10 @@ import { printTable } from './lib/table.js'
 import type { Benchmark } from './lib/bench.js'
 import type { SizeResult } from './lib/membership-run.js'
 
-/** peers^2 over this is the dilation auto picks: about half a core on this machine's class of CPU */
-const AUTO_DILATION_DIVISOR = 250
+/** before any size is measured, auto dilation is peers^2 over this (half a core on a fast 2-core box) */
+const FIRST_DILATION_DIVISOR = 250
+/** the share of one core the whole simulated cluster may use once dilated: above it the event loop lags and timings lie */
+const TARGET_CORE_SHARE = 0.5
 
 export const membership: Benchmark = {
   name: 'membership',
@@ -26,8 +28,8 @@ export const membership: Benchmark = {
     window: { type: 'string', default: '5', help: 'heartbeats of steady state measured per size' },
     'heartbeat-ms': { type: 'string', default: '1000', help: 'membership heartbeat before dilation (meshkv default 1000)' },
     'member-timeout-ms': { type: 'string', default: '5000', help: 'silence before a peer is down, before dilation (meshkv default 5000)' },
-    dilation: { type: 'string', default: 'auto', help: 'time dilation k (every period k times longer), or auto: ceil(n^2/250)' },
-    'max-dilation': { type: 'string', default: '10', help: 'sizes that need more are modelled, not run' },
+    dilation: { type: 'string', default: 'auto', help: 'time dilation k (every period k times longer), or auto: from the CPU the smaller sizes used, so the cluster needs half a core' },
+    'max-dilation': { type: 'string', default: '30', help: 'sizes that need more are modelled, not run' },
     'max-dialed': { type: 'string', help: 'members each peer dials on its own (Membership default 64)' },
     'converge-seconds': { type: 'string', default: '180', help: 'give up on a size when its peers do not all see each other by then' },
     quick: { type: 'boolean', help: 'sizes 10,20, 3 heartbeats per window' }
@@ -44,7 +46,7 @@ export const membership: Benchmark = {
     const results: SizeResult[] = []
     let fits = true
     for (const n of sizes) {
-      const k = fixed ?? Math.max(1, Math.ceil(n * n / AUTO_DILATION_DIVISOR))
+      const k = fixed ?? autoDilation(n, baseHb, results)
       if (!fits || k > maxDilation) {
         const m = model(n, results)
         const why = fits ? `needs dilation ${k} > --max-dilation ${maxDilation}, and too few measured sizes to model it` : 'not run: a smaller size failed'
@@ -88,6 +90,20 @@ export const membership: Benchmark = {
     }
     return { baseHeartbeatMs: baseHb, baseMemberTimeoutMs: baseTimeout, windowHeartbeats: windowHb, sizes: results }
   }
+}
+
+/**
+ * Each peer's CPU per heartbeat grows about linearly with n (it hears n - 1
+ * heartbeats), so the cluster's grows with n^2: scale the steepest
+ * per-peer slope measured so far to n, and dilate until the cluster needs
+ * TARGET_CORE_SHARE of a core. The CPU class of the machine is in the
+ * measurement, not in a constant.
+ */
+function autoDilation (n: number, baseHb: number, done: SizeResult[]): number {
+  const slopes = done.filter(r => r.kind === 'measured' && r.cpuMsPerPeerPerHb !== undefined).map(r => (r.cpuMsPerPeerPerHb as number) / r.peers)
+  if (slopes.length === 0) return Math.max(1, Math.ceil(n * n / FIRST_DILATION_DIVISOR))
+  const clusterCpuMsPerHb = n * n * Math.max(...slopes)
+  return Math.max(1, Math.ceil(clusterCpuMsPerHb / (TARGET_CORE_SHARE * baseHb)))
 }
 
 const mul = (x: number | undefined, by: number): number | undefined => x === undefined ? undefined : Math.round(x * by * 100) / 100

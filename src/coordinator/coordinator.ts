@@ -1,6 +1,7 @@
 /**
  * The client-facing side, run by any peer for any key. put hands the write to
- * the key's first reachable replica (which mints the dot and waits for W);
+ * a replica (this peer when it is one, else the first reachable one), which
+ * mints the dot and waits for W;
  * get asks the N replicas, answers after R, merges with DVV sync and repairs
  * the replicas that answered with less, in the background.
  */
@@ -84,12 +85,16 @@ export class Coordinator {
     const put = { key, sibling: { value, timestamp: Date.now() }, context, n, w }
     const failed: Array<{ peer: string, error: string }> = []
     // The first replica that takes the write coordinates it; on a transport
-    // failure try the next. A replica's own quorum failure is final.
-    for (const peer of prefs) {
+    // failure try the next. A replica's own quorum failure is final. This
+    // peer goes first when it is a replica: any replica may mint the dot, and
+    // that saves a hop.
+    const self = this.init.placement.selfId
+    const order = prefs.includes(self) ? [self, ...prefs.filter(p => p !== self)] : prefs
+    for (const peer of order) {
       const left = deadline - Date.now()
       if (left <= 0) break
       try {
-        const outcome = peer === this.init.placement.selfId
+        const outcome = peer === self
           ? await this.init.replica.coordinatePut({ ...put, timeoutMs: left })
           : await this.init.client.put(peer, { ...put, timeoutMs: left })
         return { context: encodeContext(outcome.context), acked: outcome.acked }

@@ -1,6 +1,6 @@
 /**
  * This peer as a replica: its own reads and merges, and the coordination of a
- * client write when it is the write's first replica. The new dot is always
+ * client write handed to it as a replica. The new dot is always
  * minted by a replica (never by a client or a non-replica), so version
  * vectors hold one entry per replica peer.
  */

@@ -26,7 +26,7 @@ export interface KvService {
   localGet: (key: string) => Promise<KvRecord | undefined>
   /** merge a record into this replica's state; returns what is stored */
   localSync: (key: string, record: KvRecord) => Promise<KvRecord>
-  /** take a client write as its first replica: new dot here, replicate, wait for w */
+  /** take a client write as one of its replicas: new dot here, replicate, wait for w */
   coordinatePut: (put: CoordinatedPut) => Promise<PutOutcome>
   /** largest value accepted, bytes */
   maxValueBytes: number
