@@ -28,6 +28,9 @@ export const MAX_INFLIGHT_PER_PEER = 1024
 /** Requests a handler runs at once per inbound stream. */
 export const MAX_CONCURRENT_HANDLING = 256
 
+/** Most record writes the store sends to LevelDB in one batch (group commit). */
+export const MAX_WRITE_BATCH = 256
+
 /** Deadlines (ms). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000
 export const DEFAULT_REPLICA_TIMEOUT_MS = 3_000

@@ -22,9 +22,12 @@ export async function freePort (): Promise<number> {
 
 /**
  * Data dirs go on tmpfs (/dev/shm) when there is one, so every system's
- * fsync is cheap alike and the comparison measures software, not this disk.
+ * fsync is cheap alike and the comparison measures software, not this disk;
+ * MESHKV_BENCH_DATA=/some/dir puts them on a disk instead.
  */
 export function dataRoot (): string {
+  const chosen = process.env.MESHKV_BENCH_DATA
+  if (chosen !== undefined && chosen !== '') return chosen
   return existsSync('/dev/shm') ? '/dev/shm' : tmpdir()
 }
 

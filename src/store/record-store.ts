@@ -7,8 +7,10 @@ import { LevelDatastore } from 'datastore-level'
 import { Key } from 'interface-datastore'
 import { Level } from 'level'
 import { fromString, toString } from 'uint8arrays'
+import { MAX_WRITE_BATCH } from '../constants.js'
 import { KeyLock } from './key-lock.js'
 import { decodeRecord, encodeRecord } from './record.js'
+import { WriteBatcher } from './write-batcher.js'
 import type { KvRecord, RecordLimits } from './record.js'
 
 export interface RecordStoreInit {
@@ -25,25 +27,23 @@ function recordKey (key: string): Key {
   return new Key(RECORD_PREFIX + toString(fromString(key, 'utf8'), 'base64url'), false)
 }
 
-/** A Level that asks for synchronous (fsync'd) writes, since datastore-level passes no write options. */
-class SyncedLevel extends Level<string, Uint8Array> {
-  override async put (key: string, value: Uint8Array, options?: object): Promise<void> {
-    return super.put(key, value, { ...options, sync: true } as never)
-  }
-}
-
 export class RecordStore {
   private readonly datastore: LevelDatastore
   private readonly lock = new KeyLock()
+  private readonly writes: WriteBatcher
   private readonly limits: RecordLimits
   private opened = false
 
   constructor (init: RecordStoreInit) {
-    const db = init.fsync === true
-      ? new SyncedLevel(init.path, { keyEncoding: 'utf8', valueEncoding: 'view' })
-      : init.path
-    this.datastore = new LevelDatastore(db as string)
+    const db = new Level<string, Uint8Array>(init.path, { keyEncoding: 'utf8', valueEncoding: 'view' })
+    this.datastore = new LevelDatastore(db)
+    this.writes = new WriteBatcher({ db, sync: init.fsync === true, maxBatch: MAX_WRITE_BATCH })
     this.limits = init.limits
+  }
+
+  /** writes stored so far and the LevelDB batches they went out in */
+  get writeStats (): { batches: number, writes: number } {
+    return this.writes.stats
   }
 
   /** The datastore, for other stores of this node (hints, metadata) to share. */
@@ -87,7 +87,7 @@ export class RecordStore {
       const current = this.getNow(key)
       const next = fn(current)
       if (next === undefined || next === current) return current
-      await this.datastore.put(recordKey(key), encodeRecord(next))
+      await this.writes.put(recordKey(key).toString(), encodeRecord(next))
       return next
     })
   }

@@ -171,6 +171,23 @@ describe('RecordStore', () => {
     })
   }
 
+  for (const fsync of [false, true]) {
+    test(`concurrent writes to many keys share LevelDB batches, and each persists (fsync: ${String(fsync)})`, async () => {
+      const first = await openStore(undefined, fsync)
+      await Promise.all(Array.from({ length: 200 }, async (_, i) => first.store.update(`c${i}`, () => one(`v${i}`, 'peer-a', i + 1))))
+      const { batches, writes } = first.store.writeStats
+      assert.equal(writes, 200)
+      assert.ok(batches < writes / 4, `${writes} writes in ${batches} batches`)
+      await first.store.close()
+      const second = await openStore(first.path)
+      try {
+        for (let i = 0; i < 200; i++) assert.equal(valueOf(await second.store.get(`c${i}`)), `v${i}`)
+      } finally {
+        await second.store.close()
+      }
+    })
+  }
+
   test('the identity key is created once and is the same after reopening', async () => {
     const first = await openStore()
     const key = await loadOrCreateIdentity(first.store.raw)
