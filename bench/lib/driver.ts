@@ -142,8 +142,11 @@ async function openLoop (p: Phase, total: number, deadline: number, started: num
   while (i < total) {
     const due = started + i * interval
     if (due >= deadline) break
-    const now = performance.now()
-    if (due > now) await new Promise(resolve => setTimeout(resolve, Math.max(0, due - now)))
+    // timers have whole-millisecond resolution and may fire up to 1 ms early:
+    // sending before an operation is due would make its latency look shorter
+    for (let now = performance.now(); now < due; now = performance.now()) {
+      await new Promise(resolve => setTimeout(resolve, Math.ceil(due - now)))
+    }
     while (inflight.size >= maxInflight) await Promise.race(inflight)
     take()
     const run = one(i % maxInflight, due).finally(() => { inflight.delete(run) })

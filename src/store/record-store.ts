@@ -8,6 +8,7 @@ import { Key } from 'interface-datastore'
 import { Level } from 'level'
 import { fromString, toString } from 'uint8arrays'
 import { MAX_WRITE_BATCH } from '../constants.js'
+import { MetricsRegistry } from '../metrics.js'
 import { KeyLock } from './key-lock.js'
 import { decodeRecord, encodeRecord } from './record.js'
 import { WriteBatcher } from './write-batcher.js'
@@ -19,6 +20,8 @@ export interface RecordStoreInit {
   /** fsync every acknowledged write (slower; survives power loss, not just a crash) */
   fsync?: boolean
   limits: RecordLimits
+  /** where the store's counters go (a registry of its own when absent) */
+  metrics?: MetricsRegistry
 }
 
 const RECORD_PREFIX = '/r/'
@@ -37,7 +40,7 @@ export class RecordStore {
   constructor (init: RecordStoreInit) {
     const db = new Level<string, Uint8Array>(init.path, { keyEncoding: 'utf8', valueEncoding: 'view' })
     this.datastore = new LevelDatastore(db)
-    this.writes = new WriteBatcher({ db, sync: init.fsync === true, maxBatch: MAX_WRITE_BATCH })
+    this.writes = new WriteBatcher({ db, sync: init.fsync === true, maxBatch: MAX_WRITE_BATCH, metrics: init.metrics ?? new MetricsRegistry() })
     this.limits = init.limits
   }
 

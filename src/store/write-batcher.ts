@@ -6,6 +6,8 @@
  * waiting. Each caller still resolves only once its own write is stored
  * (and fsync'd, when asked).
  */
+import type { MetricsRegistry } from '../metrics.js'
+
 export interface BatchedPut { key: string, value: Uint8Array }
 
 interface Pending extends BatchedPut {
@@ -24,15 +26,18 @@ export interface WriteBatcherInit {
   sync: boolean
   /** most writes in one batch; the rest go in the next */
   maxBatch: number
+  metrics: MetricsRegistry
 }
 
 export class WriteBatcher {
   private queue: Pending[] = []
   private flushing = false
-  private batches = 0
-  private written = 0
 
-  constructor (private readonly init: WriteBatcherInit) {}
+  constructor (private readonly init: WriteBatcherInit) {
+    init.metrics.describe('meshkv_store_batches_total', 'LevelDB write batches (group commits) stored')
+    init.metrics.describe('meshkv_store_writes_total', 'record writes stored, over all batches')
+    init.metrics.describe('meshkv_store_batch_ms', 'time to store one write batch (ms)')
+  }
 
   async put (key: string, value: Uint8Array): Promise<void> {
     const { promise, resolve, reject } = Promise.withResolvers<void>()
@@ -41,9 +46,10 @@ export class WriteBatcher {
     return promise
   }
 
-  /** batches written and writes in them, since start */
+  /** batches stored and the writes in them, since start */
   get stats (): { batches: number, writes: number } {
-    return { batches: this.batches, writes: this.written }
+    const { metrics } = this.init
+    return { batches: metrics.counter('meshkv_store_batches_total'), writes: metrics.counter('meshkv_store_writes_total') }
   }
 
   private async flush (): Promise<void> {
@@ -52,12 +58,16 @@ export class WriteBatcher {
       while (this.queue.length > 0) {
         const batch = this.queue.slice(0, this.init.maxBatch)
         this.queue = this.queue.slice(batch.length)
+        const started = performance.now()
+        const { metrics } = this.init
         try {
           await this.init.db.batch(batch.map(p => ({ type: 'put' as const, key: p.key, value: p.value })), { sync: this.init.sync })
-          this.batches++
-          this.written += batch.length
+          metrics.observe('meshkv_store_batch_ms', { outcome: 'ok' }, performance.now() - started)
+          metrics.inc('meshkv_store_batches_total')
+          metrics.inc('meshkv_store_writes_total', {}, batch.length)
           for (const p of batch) p.resolve()
         } catch (err) {
+          metrics.observe('meshkv_store_batch_ms', { outcome: 'error' }, performance.now() - started)
           for (const p of batch) p.reject(err as Error)
         }
       }

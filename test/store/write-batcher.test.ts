@@ -1,6 +1,7 @@
 import '../../src/shim.js'
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { MetricsRegistry } from '../../src/metrics.js'
 import { WriteBatcher } from '../../src/store/write-batcher.js'
 import type { BatchTarget } from '../../src/store/write-batcher.js'
 
@@ -29,7 +30,7 @@ const tick = async (): Promise<void> => { await new Promise(resolve => setImmedi
 describe('WriteBatcher', () => {
   test('writes that arrive while a batch is in flight go out together in the next', async () => {
     const db = new Gate()
-    const w = new WriteBatcher({ db, sync: true, maxBatch: 100 })
+    const w = new WriteBatcher({ db, sync: true, maxBatch: 100, metrics: new MetricsRegistry() })
     const done: string[] = []
     const put = (k: string): Promise<void> => w.put(k, v).then(() => { done.push(k) })
     const first = put('a')
@@ -49,7 +50,7 @@ describe('WriteBatcher', () => {
 
   test('a batch holds at most maxBatch writes; the rest follow', async () => {
     const db = new Gate()
-    const w = new WriteBatcher({ db, sync: false, maxBatch: 2 })
+    const w = new WriteBatcher({ db, sync: false, maxBatch: 2, metrics: new MetricsRegistry() })
     const first = w.put('x', v)
     const rest = ['a', 'b', 'c', 'd', 'e'].map(async k => w.put(k, v))
     for (const expected of [['x'], ['a', 'b'], ['c', 'd'], ['e']]) {
@@ -62,7 +63,7 @@ describe('WriteBatcher', () => {
 
   test('a failed batch rejects its writers only, and later writes still go out', async () => {
     const db = new Gate()
-    const w = new WriteBatcher({ db, sync: false, maxBatch: 10 })
+    const w = new WriteBatcher({ db, sync: false, maxBatch: 10, metrics: new MetricsRegistry() })
     const failed = w.put('a', v)
     await tick()
     const next = w.put('b', v)
