@@ -101,7 +101,9 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
   })
   // an idle or stalled socket is closed; above the longest ?timeout= a request may ask for
   server.setTimeout(MAX_TIMEOUT_PARAM_MS + 10_000)
-  server.keepAliveTimeout = 5_000
+  // longer than node's 5 s: a client that reuses a socket just as the
+  // server closes it sees ECONNRESET, and pooled clients leave sockets idle
+  server.keepAliveTimeout = 30_000
   server.maxConnections = 1024
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     log.debug('bad HTTP request', { err })
