@@ -4,7 +4,6 @@
  * is stored losslessly; hints and metadata live under their own prefixes.
  */
 import { LevelDatastore } from 'datastore-level'
-import { Key } from 'interface-datastore'
 import { Level } from 'level'
 import { fromString, toString } from 'uint8arrays'
 import { MAX_WRITE_BATCH } from '../constants.js'
@@ -26,8 +25,9 @@ export interface RecordStoreInit {
 
 const RECORD_PREFIX = '/r/'
 
-function recordKey (key: string): Key {
-  return new Key(RECORD_PREFIX + toString(fromString(key, 'utf8'), 'base64url'), false)
+/** the LevelDB key of a record: the string datastore-level's Key would render, without building one per access */
+function recordKey (key: string): string {
+  return RECORD_PREFIX + toString(fromString(key, 'utf8'), 'base64url')
 }
 
 export class RecordStore {
@@ -77,7 +77,7 @@ export class RecordStore {
    * read instead.
    */
   private getNow (key: string): KvRecord | undefined {
-    const bytes = this.datastore.db.getSync(recordKey(key).toString())
+    const bytes = this.datastore.db.getSync(recordKey(key))
     return bytes === undefined ? undefined : decodeRecord(bytes, this.limits)
   }
 
@@ -90,7 +90,7 @@ export class RecordStore {
       const current = this.getNow(key)
       const next = fn(current)
       if (next === undefined || next === current) return current
-      await this.writes.put(recordKey(key).toString(), encodeRecord(next))
+      await this.writes.put(recordKey(key), encodeRecord(next))
       return next
     })
   }

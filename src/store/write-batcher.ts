@@ -8,9 +8,9 @@
  */
 import type { MetricsRegistry } from '../metrics.js'
 
-export interface BatchedPut { key: string, value: Uint8Array }
-
-interface Pending extends BatchedPut {
+interface Pending {
+  key: string
+  value: Uint8Array
   resolve: () => void
   reject: (err: Error) => void
 }
@@ -30,7 +30,7 @@ export interface WriteBatcherInit {
 }
 
 export class WriteBatcher {
-  private queue: Pending[] = []
+  private readonly queue: Pending[] = []
   private flushing = false
 
   constructor (private readonly init: WriteBatcherInit) {
@@ -56,8 +56,7 @@ export class WriteBatcher {
     this.flushing = true
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.slice(0, this.init.maxBatch)
-        this.queue = this.queue.slice(batch.length)
+        const batch = this.queue.splice(0, this.init.maxBatch)
         const started = performance.now()
         const { metrics } = this.init
         try {
