@@ -31,6 +31,17 @@ export const MAX_CONCURRENT_HANDLING = 256
 /** Most record writes the store sends to LevelDB in one batch (group commit). */
 export const MAX_WRITE_BATCH = 256
 
+/** Writes a replica remembers having applied, against retries (count, ms). */
+export const APPLIED_WRITES_MAX = 65_536
+export const APPLIED_WRITES_TTL_MS = 10 * 60_000
+
+/**
+ * Hedged writes: the next replica is tried beside a silent one after
+ * HEDGE_LATENCY_FACTOR times the mean write latency, at least HEDGE_MIN_MS.
+ */
+export const HEDGE_MIN_MS = 50
+export const HEDGE_LATENCY_FACTOR = 8
+
 /** Deadlines (ms). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000
 export const DEFAULT_REPLICA_TIMEOUT_MS = 3_000

@@ -41,10 +41,16 @@ export class QuorumNotMetError extends MeshError {
   static readonly code = 'ERR_QUORUM_NOT_MET'
   override name = 'QuorumNotMetError'
   readonly detail: QuorumDetail
-  constructor (op: string, detail: QuorumDetail) {
-    super('ERR_QUORUM_NOT_MET', `${op}: quorum not met: ${detail.received} of ${detail.required} required replies` +
-      (detail.available !== undefined && detail.available < detail.required ? `, only ${detail.available} live replicas` : '') +
-      (detail.failed.length > 0 ? ` (failed: ${detail.failed.map(f => `${f.peer.slice(-8)}: ${f.error}`).join('; ')})` : ''))
+  /**
+   * `reported`: `op` is already a full message (a peer's, carried over the
+   * wire with its detail), so it is kept as it is.
+   */
+  constructor (op: string, detail: QuorumDetail, options: { reported?: boolean } = {}) {
+    super('ERR_QUORUM_NOT_MET', options.reported === true
+      ? op
+      : `${op}: quorum not met: ${detail.received} of ${detail.required} required replies` +
+        (detail.available !== undefined && detail.available < detail.required ? `, only ${detail.available} live replicas` : '') +
+        (detail.failed.length > 0 ? ` (failed: ${detail.failed.map(f => `${f.peer.slice(-8)}: ${f.error}`).join('; ')})` : ''))
     this.detail = detail
   }
 }

@@ -176,6 +176,12 @@ export class MeshNode extends EventTarget {
     return this.coord().delete(key, options)
   }
 
+  /** The replicas of a key in this peer's current view, primary first. */
+  preferenceList (key: string): string[] {
+    if (this.placement === undefined) throw new NotStartedError()
+    return this.placement.preferenceList(key, this.quorums.n)
+  }
+
   /** This peer's own replica state of a key (diagnostics and tests; no quorum). */
   async localRecord (key: string): Promise<KvRecord | undefined> {
     if (this.store === undefined) throw new NotStartedError()

@@ -6,9 +6,9 @@ export type Verb = typeof VERBS[number]
 const SYNOPSIS: Record<Verb, string> = {
   daemon: 'meshkv daemon [--config FILE] [--data DIR] [--listen MULTIADDR]... [--api HOST:PORT]\n' +
           '              [--bootstrap MULTIADDR]... [--cluster NAME] [--capacity N]',
-  put: 'meshkv put KEY [VALUE] [--context CTX] [--w N] [--api URL] [--json]   (VALUE from stdin when absent)',
+  put: 'meshkv put KEY [VALUE] [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json]   (VALUE from stdin when absent)',
   get: 'meshkv get KEY [--r N] [--api URL] [--json]',
-  del: 'meshkv del KEY [--context CTX] [--w N] [--api URL] [--json]',
+  del: 'meshkv del KEY [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json]',
   status: 'meshkv status [--api URL] [--json]',
   help: 'meshkv help [COMMAND]'
 }
@@ -26,14 +26,16 @@ const OPTIONS: Record<string, string> = {
   '--context CTX': 'causal context from a get; without one, put is concurrent with what is stored\n' +
     '(a sibling) and del deletes what it reads first',
   '--w N': 'write quorum for this request (1..n)',
+  '--idempotency-key ID': 'the write\'s id (default: a new one per command); rerunning a write with\n' +
+    'the same id applies it once',
   '--r N': 'read quorum for this request (1..n)'
 }
 
 const VERB_OPTIONS: Record<Verb, string[]> = {
   daemon: ['--config FILE', '--data DIR', '--listen MULTIADDR', '--api HOST:PORT', '--bootstrap MULTIADDR', '--cluster NAME', '--capacity N'],
-  put: ['--context CTX', '--w N', '--api URL', '--json'],
+  put: ['--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--json'],
   get: ['--r N', '--api URL', '--json'],
-  del: ['--context CTX', '--w N', '--api URL', '--json'],
+  del: ['--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--json'],
   status: ['--api URL', '--json'],
   help: []
 }

@@ -3,6 +3,7 @@
  * saw (none: a blind write, kept beside what is stored). Both print the new
  * context, for a next write without a read.
  */
+import { randomUUID } from 'node:crypto'
 import { MAX_VALUE_BYTES_CAP } from '../daemon/config-keys.js'
 import { apiUrl, CLIENT_OPTIONS, parse, positionals, wholeNumber } from './args.js'
 import { call, failure, json, kvPath } from './client.js'
@@ -21,7 +22,7 @@ async function currentContext (api: string, key: string): Promise<string | undef
   return typeof body.context === 'string' ? body.context : undefined
 }
 
-const WRITE_OPTIONS = { ...CLIENT_OPTIONS, w: { type: 'string' as const }, context: { type: 'string' as const } }
+const WRITE_OPTIONS = { ...CLIENT_OPTIONS, w: { type: 'string' as const }, context: { type: 'string' as const }, 'idempotency-key': { type: 'string' as const } }
 
 export async function write (method: 'PUT' | 'DELETE', argv: string[], io: CliIo): Promise<number> {
   const parsed = parse(argv, WRITE_OPTIONS)
@@ -36,11 +37,25 @@ export async function write (method: 'PUT' | 'DELETE', argv: string[], io: CliIo
     // a peer refuses values over its maxValueBytes (413); this bound only keeps a runaway pipe out of memory
     body = arg !== undefined ? new TextEncoder().encode(arg) : await readStdin(io, MAX_VALUE_BYTES_CAP)
   }
-  const headers: Record<string, string> = { 'content-type': 'application/octet-stream' }
+  // one id per command: retries of this request (by fetch, a proxy, or a
+  // rerun with --idempotency-key) are applied once
+  const idempotencyKey = (parsed.values['idempotency-key'] as string | undefined) ?? randomUUID()
+  const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'idempotency-key': idempotencyKey }
   if (context !== undefined && context !== '') headers['x-meshkv-context'] = context
   const reply = await call(api, kvPath(key, { w }), { method, headers, body })
-  const out = reply.status === 200 ? json<{ context: string }>(reply) : undefined
+  const out = reply.status === 200 ? json<{ context: string, values?: string[] }>(reply) : undefined
   if (out === undefined) throw failure(api, reply)
-  io.stdout.write(parsed.values.json === true ? reply.body : `${out.context}\n`)
+  if (parsed.values.json === true) {
+    io.stdout.write(reply.body)
+    return EXIT.OK
+  }
+  io.stdout.write(`${out.context}\n`)
+  // the context covers every stored sibling, so show the ones besides this write
+  const values = out.values ?? []
+  const others = method === 'PUT' ? values.length - 1 : values.length
+  if (others > 0) {
+    io.stderr.write(`meshkv ${method === 'PUT' ? 'put' : 'del'}: ${key} now has ${values.length} sibling${values.length === 1 ? '' : 's'} (concurrent writes); the context printed covers all of them:\n`)
+    for (const v of values) io.stderr.write(`${Buffer.from(v, 'base64').toString('utf8')}\n`)
+  }
   return EXIT.OK
 }

@@ -1,16 +1,24 @@
 /**
  * The client-facing side, run by any peer for any key. put hands the write to
  * a replica (this peer when it is one, else the first reachable one), which
- * mints the dot and waits for W;
+ * mints the dot and waits for W; a replica that fails or stays silent past
+ * the hedge delay is backed up by the next (src/coordinator/hedged.ts). Every
+ * write carries an id, so a retry or a hedge is never a second sibling. A
+ * put answers with the stored siblings and the context that covers exactly
+ * them;
  * get asks the N replicas, answers after R, merges with DVV sync and repairs
  * the replicas that answered with less, in the background.
  */
-import { QuorumNotMetError, MeshError } from '../errors.js'
+import { QuorumNotMetError } from '../errors.js'
 import { decodeContext, encodeContext, join, syncAll, values } from '../version/index.js'
-import { siblingEquals } from '../store/record.js'
+import { distinctWrites, siblingEquals, WRITE_ID_BYTES } from '../store/record.js'
+import { HEDGE_MIN_MS, HEDGE_LATENCY_FACTOR } from '../constants.js'
+import { hedged } from './hedged.js'
 import { quorum } from './quorum.js'
 import { repairReplicas } from './read-repair.js'
 import { validateKey, validateQuorum, validateValue } from './validate.js'
+import { InvalidArgumentError } from '../errors.js'
+import { Ewma } from './ewma.js'
 import type { Replica } from './replica.js'
 import type { Placement } from './placement.js'
 import type { KvClient } from '../protocol/kv-client.js'
@@ -21,7 +29,16 @@ import type { MetricsRegistry } from '../metrics.js'
 export interface Quorums { n: number, r: number, w: number }
 
 export interface ReadOptions { r?: number, timeoutMs?: number }
-export interface WriteOptions { w?: number, context?: string, timeoutMs?: number }
+export interface WriteOptions {
+  w?: number
+  context?: string
+  timeoutMs?: number
+  /**
+   * The write's id (WRITE_ID_BYTES bytes): the same id on a retry makes the
+   * retry apply at most once. A fresh random one when absent.
+   */
+  writeId?: Uint8Array
+}
 
 export interface GetResult {
   /** a live value exists (all siblings being deletes reads as not found) */
@@ -37,8 +54,16 @@ export interface GetResult {
 }
 
 export interface PutResult {
-  /** context of the record after the write, for a next write without a read */
+  /**
+   * Context of the record after the write, for a next write without a read.
+   * It covers exactly `values` and the deletes counted in `deletes`: the
+   * written value and any concurrent siblings it did not replace.
+   */
   context: string
+  /** the live sibling values stored after the write (yours among them, unless a delete) */
+  values: Uint8Array[]
+  /** siblings that are deletes */
+  deletes: number
   acked: string[]
 }
 
@@ -54,6 +79,9 @@ export interface CoordinatorInit {
 }
 
 export class Coordinator {
+  /** mean latency of successful writes, for the hedge delay */
+  private readonly writeLatency = new Ewma(0.05)
+
   constructor (private readonly init: CoordinatorInit) {
     init.metrics.describe('meshkv_client_ms', 'client operations coordinated by this peer (ms)')
     init.metrics.describe('meshkv_read_repairs_total', 'replicas sent a merged record after a read')
@@ -76,34 +104,40 @@ export class Coordinator {
     validateKey(key)
     const { n } = this.init.quorums
     const w = validateQuorum('w', options.w ?? this.init.quorums.w, n)
-    const context = options.context === undefined || options.context === '' ? [] : decodeContext(options.context)
+    const context = options.context === undefined || options.context === '' ? [] : decodeContext(options.context, key)
+    const writeId = options.writeId ?? crypto.getRandomValues(new Uint8Array(WRITE_ID_BYTES))
+    if (writeId.byteLength !== WRITE_ID_BYTES) throw new InvalidArgumentError(`a write id is ${WRITE_ID_BYTES} bytes, got ${writeId.byteLength}`)
     const timeoutMs = options.timeoutMs ?? this.init.requestTimeoutMs
-    const deadline = Date.now() + timeoutMs
+    const started = performance.now()
     const prefs = this.init.placement.preferenceList(key, n)
     const op = `${value === null ? 'delete' : 'put'} ${key}`
     if (prefs.length < w) throw new QuorumNotMetError(op, { required: w, received: 0, available: prefs.length, answered: [], failed: [] })
-    const put = { key, sibling: { value, timestamp: Date.now() }, context, n, w }
-    const failed: Array<{ peer: string, error: string }> = []
-    // The first replica that takes the write coordinates it; on a transport
-    // failure try the next. A replica's own quorum failure is final. This
-    // peer goes first when it is a replica: any replica may mint the dot, and
-    // that saves a hop.
+    const put = { key, sibling: { value, timestamp: Date.now(), writeId }, context, n, w }
+    // This peer goes first when it is a replica: any replica may mint the
+    // dot, and that saves a hop.
     const self = this.init.placement.selfId
     const order = prefs.includes(self) ? [self, ...prefs.filter(p => p !== self)] : prefs
-    for (const peer of order) {
-      const left = deadline - Date.now()
-      if (left <= 0) break
-      try {
-        const outcome = peer === self
-          ? await this.init.replica.coordinatePut({ ...put, timeoutMs: left })
-          : await this.init.client.put(peer, { ...put, timeoutMs: left })
-        return { context: encodeContext(outcome.context), acked: outcome.acked }
-      } catch (err) {
-        if (err instanceof MeshError && err.code !== 'ERR_TIMEOUT' && err.code !== 'ERR_PROTOCOL' && err.code !== 'ERR_INTERNAL') throw err
-        failed.push({ peer, error: (err as Error).message })
-      }
-    }
-    throw new QuorumNotMetError(op, { required: w, received: 0, available: prefs.length, answered: [], failed })
+    const outcome = await hedged(order.map(peer => ({
+      peer,
+      run: async (left: number) => peer === self
+        ? this.init.replica.coordinatePut({ ...put, timeoutMs: left })
+        : this.init.client.put(peer, { ...put, timeoutMs: left })
+    })), { op, deadline: started + timeoutMs, hedgeAfterMs: this.hedgeAfter(timeoutMs, order.length), required: w })
+    this.writeLatency.observe(performance.now() - started)
+    const siblings = distinctWrites(values(outcome.record))
+    const live = siblings.filter(s => s.value !== null).map(s => s.value as Uint8Array)
+    return { context: encodeContext(join(outcome.record), key), values: live, deletes: siblings.length - live.length, acked: outcome.acked }
+  }
+
+  /**
+   * How long a replica may stay silent before the next one is tried beside
+   * it: several times the usual write latency (so a healthy but busy cluster
+   * rarely hedges, which would only add load), and never more than an even
+   * share of the deadline, so the last replica still has time.
+   */
+  private hedgeAfter (timeoutMs: number, replicas: number): number {
+    const usual = Math.max(HEDGE_MIN_MS, HEDGE_LATENCY_FACTOR * this.writeLatency.value)
+    return Math.min(usual, timeoutMs / replicas)
   }
 
   private async read (key: string, options: ReadOptions): Promise<GetResult> {
@@ -126,13 +160,13 @@ export class Coordinator {
       const repaired = await repairReplicas(key, mergeReplies(all.ok.map(x => x.value)), all.ok, { replica, client, selfId: placement.selfId, timeoutMs })
       if (repaired > 0) this.init.metrics.inc('meshkv_read_repairs_total', {}, repaired)
     }).catch(err => { this.init.log('read repair of %s failed: %s', key, (err as Error).message) })
-    const siblings = merged === undefined ? [] : values(merged)
+    const siblings = merged === undefined ? [] : distinctWrites(values(merged))
     const live = siblings.filter(s => s.value !== null).map(s => s.value as Uint8Array)
     return {
       found: live.length > 0,
       values: live,
       deletes: siblings.length - live.length,
-      context: merged === undefined ? '' : encodeContext(join(merged)),
+      context: merged === undefined ? '' : encodeContext(join(merged), key),
       replicas: result.ok.map(x => x.peer)
     }
   }

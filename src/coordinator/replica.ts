@@ -3,16 +3,21 @@
  * client write handed to it as a replica. The new dot is always
  * minted by a replica (never by a client or a non-replica), so version
  * vectors hold one entry per replica peer.
+ *
+ * A write is minted at most once per replica: its write id is looked up in
+ * the stored record (and among recently applied writes) first, so a retry
+ * answers with the outcome of the first attempt instead of a second sibling.
  */
-import { MAX_SIBLINGS, DEFAULT_REPLICA_TIMEOUT_MS } from '../constants.js'
-import { TooManySiblingsError } from '../errors.js'
-import { siblingCount, siblingEquals } from '../store/record.js'
-import { empty, join, newWithContext, sync, updateWith } from '../version/index.js'
+import { MAX_SIBLINGS, DEFAULT_REPLICA_TIMEOUT_MS, APPLIED_WRITES_MAX, APPLIED_WRITES_TTL_MS } from '../constants.js'
+import { InvalidArgumentError, QuorumNotMetError, TimeoutError, TooManySiblingsError } from '../errors.js'
+import { sameWrite, siblingCount, siblingEquals } from '../store/record.js'
+import { empty, newWithContext, sync, updateWith, values } from '../version/index.js'
+import { AppliedWrites } from './applied-writes.js'
 import { quorum } from './quorum.js'
 import { validateKey } from './validate.js'
 import type { KvClient } from '../protocol/kv-client.js'
 import type { CoordinatedPut, KvService, PutOutcome } from '../protocol/service.js'
-import type { KvRecord } from '../store/record.js'
+import type { KvRecord, Sibling } from '../store/record.js'
 import type { RecordStore } from '../store/record-store.js'
 import type { Placement } from './placement.js'
 
@@ -26,6 +31,7 @@ export interface ReplicaInit {
 
 export class Replica implements KvService {
   readonly maxValueBytes: number
+  private readonly applied = new AppliedWrites({ maxEntries: APPLIED_WRITES_MAX, ttlMs: APPLIED_WRITES_TTL_MS })
 
   constructor (private readonly init: ReplicaInit) {
     this.maxValueBytes = init.maxValueBytes
@@ -48,18 +54,46 @@ export class Replica implements KvService {
   async coordinatePut (put: CoordinatedPut): Promise<PutOutcome> {
     validateKey(put.key)
     const { selfId, store, client, placement } = this.init
+    const deadline = Date.now() + put.timeoutMs
+    const signal = AbortSignal.timeout(Math.max(1, put.timeoutMs))
     const incoming = newWithContext(put.context, put.sibling)
+    const { writeId } = put.sibling
     const stored = await store.update(put.key, current => {
-      const next = updateWith(incoming, current ?? empty(), selfId)
+      if (writeId !== undefined) {
+        const earlier = current === undefined ? undefined : values(current).find(s => sameWrite(s, put.sibling))
+        if (earlier !== undefined) {
+          if (!sameContent(earlier, put.sibling)) throw new InvalidArgumentError('this write id was already used for a different value of this key')
+          return undefined
+        }
+        if (this.applied.has(put.key, writeId)) return undefined
+      }
+      const next = updateWith(incoming, current ?? empty(), selfId, siblingEquals)
       const count = siblingCount(next)
       if (count > MAX_SIBLINGS) throw new TooManySiblingsError(count, MAX_SIBLINGS)
       return next
+    }, signal).catch(err => {
+      throw signal.aborted ? new TimeoutError(`put ${put.key}: waited ${put.timeoutMs} ms for the key's lock`) : err
     })
-    const record = stored as KvRecord
+    if (writeId !== undefined) this.applied.add(put.key, writeId)
+    // a retry of a write superseded since finds no record of its own only if the key was never stored
+    const record = stored ?? empty<Sibling>()
     const others = placement.preferenceList(put.key, put.n).filter(p => p !== selfId)
-    const timeoutMs = Math.max(1, Math.min(put.timeoutMs, DEFAULT_REPLICA_TIMEOUT_MS))
+    const left = deadline - Date.now()
+    if (left <= 0) throw new QuorumNotMetError(`put ${put.key}`, { required: put.w, received: 1, answered: [selfId], failed: others.map(peer => ({ peer, error: 'no time left to replicate' })) })
+    // give up on silent replicas early enough that the answer (with who
+    // acknowledged) reaches the caller before its own deadline
+    const margin = Math.min(REPLY_MARGIN_MS, left / 5)
+    const timeoutMs = Math.max(1, Math.floor(Math.min(left - margin, DEFAULT_REPLICA_TIMEOUT_MS)))
     const calls = others.map(peer => ({ peer, run: async () => { await client.sync(peer, put.key, record, timeoutMs) } }))
     const result = await quorum<void>(`put ${put.key}`, calls, put.w, [{ peer: selfId, value: undefined }])
-    return { acked: result.ok.map(r => r.peer), context: join(record) }
+    return { acked: result.ok.map(r => r.peer), record }
   }
+}
+
+/** Most of a write's time kept back to carry a replica's answer to the caller (ms). */
+const REPLY_MARGIN_MS = 250
+
+/** The same value (or both deletes); timestamps differ between attempts of one write. */
+function sameContent (a: Sibling, b: Sibling): boolean {
+  return siblingEquals({ ...a, timestamp: 0 }, { ...b, timestamp: 0 })
 }

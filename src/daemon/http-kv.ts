@@ -3,8 +3,11 @@
  * as a 300 with every value, so a client that only knows "200 means the
  * value" can never mistake one sibling for the whole answer.
  */
-import { InvalidContextError } from '../errors.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { InvalidArgumentError, InvalidContextError } from '../errors.js'
 import { MAX_CONTEXT_CHARS } from '../constants.js'
+import { WRITE_ID_BYTES } from '../store/record.js'
+import type { PutResult } from '../coordinator/coordinator.js'
 import { CONTEXT_HEADER, numberParams, readBody, sendError, sendJson, wantsJson } from './http-io.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { MeshNode } from '../node.js'
@@ -35,6 +38,27 @@ function requestContext (req: IncomingMessage): string | undefined {
   return raw
 }
 
+export const IDEMPOTENCY_HEADER = 'idempotency-key'
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
+
+/**
+ * The write id of a request that names one (`Idempotency-Key`): a client
+ * that retries a write with the same header gets it applied once, through
+ * any peer. Hashed, so any printable key up to 255 characters serves.
+ */
+function requestWriteId (req: IncomingMessage): Uint8Array | undefined {
+  const raw = req.headers[IDEMPOTENCY_HEADER]
+  if (raw === undefined) return undefined
+  if (Array.isArray(raw)) throw new InvalidArgumentError(`header Idempotency-Key given ${raw.length} times`)
+  if (!IDEMPOTENCY_KEY.test(raw)) throw new InvalidArgumentError('header Idempotency-Key must be 1 to 255 printable ASCII characters without spaces')
+  return sha256(new TextEncoder().encode(`meshkv idempotency key\u0000${raw}`)).subarray(0, WRITE_ID_BYTES)
+}
+
+/** A write's reply: the stored siblings and the context that covers exactly them. */
+function writeReply (out: PutResult): Record<string, unknown> {
+  return { context: out.context, acked: out.acked, values: out.values.map(b64), deletes: out.deletes }
+}
+
 export async function getKv ({ node, key, query, req, res }: KvRequest): Promise<void> {
   const { r, timeout } = numberParams(query, { r: { min: 1, max: node.quorums.n }, timeout: { min: 1, max: MAX_TIMEOUT_PARAM_MS } })
   const got = await node.get(key, { r, timeoutMs: timeout })
@@ -56,14 +80,16 @@ export async function getKv ({ node, key, query, req, res }: KvRequest): Promise
 export async function putKv ({ node, key, query, req, res, maxValueBytes }: KvRequest): Promise<void> {
   const { w, timeout } = numberParams(query, { w: { min: 1, max: node.quorums.n }, timeout: { min: 1, max: MAX_TIMEOUT_PARAM_MS } })
   const context = requestContext(req)
+  const writeId = requestWriteId(req)
   const value = await readBody(req, maxValueBytes)
-  const out = await node.put(key, value, { w, context, timeoutMs: timeout })
-  sendJson(res, 200, { context: out.context, acked: out.acked }, contextHeader(out.context))
+  const out = await node.put(key, value, { w, context, timeoutMs: timeout, writeId })
+  sendJson(res, 200, writeReply(out), contextHeader(out.context))
 }
 
 export async function deleteKv ({ node, key, query, req, res }: KvRequest): Promise<void> {
   const { w, timeout } = numberParams(query, { w: { min: 1, max: node.quorums.n }, timeout: { min: 1, max: MAX_TIMEOUT_PARAM_MS } })
   const context = requestContext(req)
-  const out = await node.delete(key, { w, context, timeoutMs: timeout })
-  sendJson(res, 200, { context: out.context, acked: out.acked }, contextHeader(out.context))
+  const writeId = requestWriteId(req)
+  const out = await node.delete(key, { w, context, timeoutMs: timeout, writeId })
+  sendJson(res, 200, writeReply(out), contextHeader(out.context))
 }

@@ -7,7 +7,7 @@ import { ProtocolError } from '../errors.js'
 import { PeerChannel } from './peer-channel.js'
 import { Status } from './pb/kv.js'
 import { RequestType } from './request-type.js'
-import { RemoteError } from './remote-error.js'
+import { remoteError } from './remote-error.js'
 import type { Request, Response } from './pb/kv.js'
 import type { KvMetrics } from './metrics.js'
 import type { CoordinatedPut, PutOutcome } from './service.js'
@@ -48,9 +48,11 @@ export class KvClient {
       context: put.context.map(([actor, counter]) => ({ actor, counter: BigInt(counter) })),
       n: put.n,
       w: put.w,
-      timeout: put.timeoutMs
+      timeout: put.timeoutMs,
+      writeId: (sibling.writeId ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>
     }, put.timeoutMs)
-    return { acked: res.acked, context: res.context.map(e => [e.actor, Number(e.counter)]) }
+    if (res.record == null) throw new ProtocolError('PUT reply without the stored record')
+    return { acked: res.acked, record: decodeRecord(res.record, { maxValueBytes: this.init.maxValueBytes }) }
   }
 
   /** Drop the channel to a peer that left. */
@@ -69,7 +71,7 @@ export class KvClient {
     const type = req.type ?? 0
     try {
       const res = await this.channel(peer).request(req, timeoutMs)
-      if (res.status === Status.ERROR) throw new RemoteError(peer, res.code, res.message)
+      if (res.status === Status.ERROR) throw remoteError(peer, res)
       this.init.metrics.sent(type, 'ok', performance.now() - started)
       return res
     } catch (err) {

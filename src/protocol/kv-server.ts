@@ -5,7 +5,8 @@
  * that fails gets a typed ERROR reply and the stream goes on.
  */
 import { MAX_CONCURRENT_HANDLING, MAX_FRAME_BYTES } from '../constants.js'
-import { errorCode, ProtocolError, TimeoutError } from '../errors.js'
+import { errorCode, ProtocolError, QuorumNotMetError, TimeoutError } from '../errors.js'
+import { quorumDetailToWire } from './remote-error.js'
 import { encodeFrame, frameDecoder } from './frames.js'
 import { Request, Response, Status } from './pb/kv.js'
 import { RequestType, requestTypeName } from './request-type.js'
@@ -69,7 +70,8 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
     } catch (err) {
       const code = errorCode(err)
       log('request %d (%s) failed: %s', req.id, requestTypeName(req.type), (err as Error).message)
-      reply({ id: req.id, status: Status.ERROR, code, message: (err as Error).message })
+      const quorum = err instanceof QuorumNotMetError ? quorumDetailToWire(err.detail) : undefined
+      reply({ id: req.id, status: Status.ERROR, code, message: (err as Error).message, quorum })
       metrics.handled(req.type, 'error', performance.now() - started)
     }
   }

@@ -146,7 +146,7 @@ export class PeerChannel {
     stream.addEventListener('message', (evt: StreamMessageEvent) => {
       try {
         for (const frame of decoder.decode(evt.data)) {
-          const res = Response.decode(frame, { limits: { acked: 64, context: 4096 } })
+          const res = Response.decode(frame, { limits: { acked: 64, context: 4096, quorum: { answered: 64, failed: 64 } } })
           this.settle(res.id)?.resolve(res)
         }
       } catch (err) {

@@ -7,6 +7,7 @@ import type { VersionVector } from '../version/types.js'
 
 export interface CoordinatedPut {
   key: string
+  /** the new value, with the write's id (`sibling.writeId`): a replica mints a write id once */
   sibling: Sibling
   context: VersionVector
   n: number
@@ -17,8 +18,12 @@ export interface CoordinatedPut {
 export interface PutOutcome {
   /** peers that stored the write durably, the coordinating replica first */
   acked: string[]
-  /** causal context of the record the coordinating replica stored */
-  context: VersionVector
+  /**
+   * The record the coordinating replica stored. Its values are shown to the
+   * writer with its context, so the context never covers a value the writer
+   * was not shown.
+   */
+  record: KvRecord
 }
 
 export interface KvService {

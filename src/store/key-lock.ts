@@ -2,26 +2,55 @@
  * Serialises read-modify-write on one key within this process, so a replica
  * merge and a coordinated write on the same key cannot interleave. Only keys
  * with work pending hold an entry, so the map is bounded by work in flight.
+ *
+ * A waiter may give up (its signal aborts): it is then answered at once, and
+ * its place in the chain passes on as soon as the holder ahead of it is done,
+ * without running its work.
  */
 export class KeyLock {
   private readonly tails = new Map<string, Promise<void>>()
 
-  async run<T> (key: string, fn: () => Promise<T>): Promise<T> {
+  async run<T> (key: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted()
     const prev = this.tails.get(key) ?? Promise.resolve()
     let release!: () => void
     const mine = new Promise<void>(resolve => { release = resolve })
     const tail = prev.then(() => mine)
     this.tails.set(key, tail)
-    await prev
+    const done = (): void => {
+      release()
+      if (this.tails.get(key) === tail) this.tails.delete(key)
+    }
+    if (signal !== undefined) {
+      try {
+        await waitOrAbort(prev, signal)
+      } catch (err) {
+        void prev.then(done)
+        throw err
+      }
+    } else {
+      await prev
+    }
     try {
       return await fn()
     } finally {
-      release()
-      if (this.tails.get(key) === tail) this.tails.delete(key)
+      done()
     }
   }
 
   get pending (): number {
     return this.tails.size
   }
+}
+
+async function waitOrAbort (p: Promise<void>, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted()
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => { reject(signal.reason) }
+    signal.addEventListener('abort', onAbort, { once: true })
+    p.then(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, reject)
+  })
 }

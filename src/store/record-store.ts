@@ -84,15 +84,18 @@ export class RecordStore {
   /**
    * Read-modify-write under the key's lock. `fn` returns the record to store,
    * or undefined to leave the stored one as it is. Returns what is stored.
+   * When `signal` aborts while this waits for the lock, it rejects with the
+   * signal's reason and changes nothing; once the write is under way it
+   * completes (a caller past its deadline reports a timeout, not success).
    */
-  async update (key: string, fn: (current: KvRecord | undefined) => KvRecord | undefined): Promise<KvRecord | undefined> {
+  async update (key: string, fn: (current: KvRecord | undefined) => KvRecord | undefined, signal?: AbortSignal): Promise<KvRecord | undefined> {
     return this.lock.run(key, async () => {
       const current = this.getNow(key)
       const next = fn(current)
       if (next === undefined || next === current) return current
       await this.writes.put(recordKey(key), encodeRecord(next))
       return next
-    })
+    }, signal)
   }
 
   /** Every stored key with its record, in storage order. */

@@ -21,18 +21,51 @@ export interface Sibling {
   value: Uint8Array | null
   /** coordinator's wall clock at the write (ms); informational only */
   timestamp: number
+  /**
+   * The client write that made this sibling (WRITE_ID_BYTES); absent on
+   * records from before write ids. Two siblings with the same id are one
+   * write minted twice (a retry through another replica): shown once.
+   */
+  writeId?: Uint8Array
+}
+
+/** Length of a write id; ids of other lengths from a peer are refused. */
+export const WRITE_ID_BYTES = 16
+
+function bytesEqual (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false
+  for (let i = 0; i < a.byteLength; i++) {
+    if (a[i] !== b[i]) return false
+  }
+  return true
+}
+
+/** Same write id (both present). */
+export function sameWrite (a: Sibling, b: Sibling): boolean {
+  return a.writeId !== undefined && b.writeId !== undefined && bytesEqual(a.writeId, b.writeId)
 }
 
 export type KvRecord = DvvSet<Sibling>
 
 export function siblingEquals (a: Sibling, b: Sibling): boolean {
   if (a.timestamp !== b.timestamp) return false
+  if ((a.writeId === undefined) !== (b.writeId === undefined)) return false
+  if (a.writeId !== undefined && !sameWrite(a, b)) return false
   if (a.value === null || b.value === null) return a.value === b.value
-  if (a.value.byteLength !== b.value.byteLength) return false
-  for (let i = 0; i < a.value.byteLength; i++) {
-    if (a.value[i] !== b.value[i]) return false
+  return bytesEqual(a.value, b.value)
+}
+
+/**
+ * The siblings a client is shown: one per write. A write retried through a
+ * second replica is stored under two dots with one write id; the context
+ * still covers both dots, so a write with it replaces both.
+ */
+export function distinctWrites (siblings: Sibling[]): Sibling[] {
+  const out: Sibling[] = []
+  for (const s of siblings) {
+    if (!out.some(o => sameWrite(o, s))) out.push(s)
   }
-  return true
+  return out
 }
 
 /** Limits applied when decoding records that came from disk or a peer. */
@@ -40,15 +73,25 @@ export interface RecordLimits {
   maxValueBytes: number
 }
 
+const EMPTY = new Uint8Array(0)
+
 function toPbSibling (s: Sibling): PbSibling {
-  return { data: (s.value ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>, tombstone: s.value === null, timestamp: s.timestamp }
+  return {
+    data: (s.value ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>,
+    tombstone: s.value === null,
+    timestamp: s.timestamp,
+    writeId: (s.writeId ?? EMPTY) as Uint8Array<ArrayBuffer>
+  }
 }
 
 function fromPbSibling (s: PbSibling, limits: RecordLimits): Sibling {
   if (s.tombstone && s.data.byteLength > 0) throw new ProtocolError('record: tombstone carries data')
   if (s.data.byteLength > limits.maxValueBytes) throw new ProtocolError(`record: value of ${s.data.byteLength} bytes over the limit`)
   if (!Number.isFinite(s.timestamp)) throw new ProtocolError('record: bad timestamp')
-  return { value: s.tombstone ? null : s.data, timestamp: s.timestamp }
+  if (s.writeId.byteLength !== 0 && s.writeId.byteLength !== WRITE_ID_BYTES) throw new ProtocolError(`record: write id of ${s.writeId.byteLength} bytes, not ${WRITE_ID_BYTES}`)
+  const sibling: Sibling = { value: s.tombstone ? null : s.data, timestamp: s.timestamp }
+  if (s.writeId.byteLength > 0) sibling.writeId = s.writeId
+  return sibling
 }
 
 export function encodeRecord (r: KvRecord): Uint8Array {

@@ -3,14 +3,21 @@
  * the next write. It comes back from untrusted hands, so decoding validates
  * everything and fails only with InvalidContextError.
  *
- * Format: '' is the empty vector (a blind write: no header, no context).
- * Otherwise unpadded base64url of
- *   0x01 (format version) · varint count · count × (varint actor byte length ·
+ * A context is bound to the key it was read from: a context of key X handed
+ * in with a write of key Y would supersede Y's values that no one was shown
+ * (they merely share actors and counters with X's), so it is refused.
+ *
+ * Format: '' is the empty vector (a blind write: no header, no context; it
+ * covers nothing, so it needs no key). Otherwise unpadded base64url of
+ *   0x02 (format version) · 8-byte key tag (the first 8 bytes of SHA-256 of
+ *   the key's UTF-8) · varint count · count × (varint actor byte length ·
  *   actor UTF-8 · varint counter)
  * with entries sorted by actor (compareActors), actors unique, and varints
  * minimal LEB128. Only this canonical form decodes, so a context has exactly
- * one spelling (handy for caching and comparing).
+ * one spelling (handy for caching and comparing). Format 1 had no key tag and
+ * is refused: a client holding one reads the key again.
  */
+import { sha256 } from '@noble/hashes/sha2.js'
 import { fromString } from 'uint8arrays/from-string'
 import { toString } from 'uint8arrays/to-string'
 import { MAX_CONTEXT_CHARS } from '../constants.js'
@@ -18,7 +25,9 @@ import { InvalidContextError } from '../errors.js'
 import { compareActors } from './vector.js'
 import type { VersionVector } from './types.js'
 
-export const CONTEXT_FORMAT_VERSION = 1
+export const CONTEXT_FORMAT_VERSION = 2
+/** Bytes of the key tag: a mismatch by accident is 1 in 2^64. */
+const KEY_TAG_BYTES = 8
 /** Most entries a context may carry (one per replica peer that ever wrote the key). */
 export const MAX_CONTEXT_ENTRIES = 1024
 /** Longest actor id, in UTF-8 bytes (peer ids are ~52). */
@@ -38,12 +47,19 @@ function writeVarint (out: number[], n: number): void {
   out.push(n)
 }
 
-/** Encode a version vector (e.g. join of a DVVSet). Throws RangeError on a malformed vector. */
-export function encodeContext (vv: VersionVector): string {
+function keyTag (key: string): Uint8Array {
+  return sha256(encoder.encode(key)).subarray(0, KEY_TAG_BYTES)
+}
+
+/**
+ * Encode a version vector (e.g. join of a DVVSet) as the context of `key`.
+ * Throws RangeError on a malformed vector.
+ */
+export function encodeContext (vv: VersionVector, key: string): string {
   if (vv.length === 0) return ''
   if (vv.length > MAX_CONTEXT_ENTRIES) throw new RangeError(`context has ${vv.length} entries, over ${MAX_CONTEXT_ENTRIES}`)
   const sorted = [...vv].sort((a, b) => compareActors(a[0], b[0]))
-  const out: number[] = [CONTEXT_FORMAT_VERSION]
+  const out: number[] = [CONTEXT_FORMAT_VERSION, ...keyTag(key)]
   writeVarint(out, sorted.length)
   sorted.forEach(([actor, counter], i) => {
     if (typeof actor !== 'string' || actor.length === 0 || LONE_SURROGATE.test(actor)) throw new RangeError(`context actor ${JSON.stringify(actor)} is not a well-formed non-empty string`)
@@ -103,10 +119,14 @@ function base64urlBytes (s: string): Uint8Array {
   return bytes
 }
 
-function decodeBytes (bytes: Uint8Array): VersionVector {
+function decodeBytes (bytes: Uint8Array, key: string): VersionVector {
   const r = new Reader(bytes)
   const version = r.take(1, 'format version')[0]
+  if (version === 1) throw new InvalidContextError('invalid context: format 1 is not bound to a key; read the key again for a current context')
   if (version !== CONTEXT_FORMAT_VERSION) throw new InvalidContextError(`invalid context: unknown format version ${version}`)
+  const tag = r.take(KEY_TAG_BYTES, 'key tag')
+  const want = keyTag(key)
+  if (tag.some((b, i) => b !== want[i])) throw new InvalidContextError('invalid context: it was read from another key; pass the context of a read of this key')
   const count = r.varint('entry count')
   if (count === 0) throw new InvalidContextError('invalid context: empty vector must be encoded as an empty string')
   if (count > MAX_CONTEXT_ENTRIES) throw new InvalidContextError(`invalid context: ${count} entries, over ${MAX_CONTEXT_ENTRIES}`)
@@ -129,13 +149,13 @@ function decodeBytes (bytes: Uint8Array): VersionVector {
   return vv
 }
 
-/** Decode and validate a client's context. Throws only InvalidContextError. */
-export function decodeContext (s: string): VersionVector {
+/** Decode and validate a client's context for a write of `key`. Throws only InvalidContextError. */
+export function decodeContext (s: string, key: string): VersionVector {
   try {
     if (typeof s !== 'string') throw new InvalidContextError('invalid context: not a string')
     if (s.length > MAX_CONTEXT_CHARS) throw new InvalidContextError(`invalid context: ${s.length} characters, over ${MAX_CONTEXT_CHARS}`)
     if (s === '') return []
-    return decodeBytes(base64urlBytes(s))
+    return decodeBytes(base64urlBytes(s), key)
   } catch (err) {
     if (err instanceof InvalidContextError) throw err
     // Defence in depth: a bug above must still surface as a client error.

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { MeshError, ProtocolError } from '../../src/errors.js'
 import { MAX_SIBLINGS } from '../../src/constants.js'
-import { decodeRecord, encodeRecord, siblingCount } from '../../src/store/record.js'
+import { decodeRecord, distinctWrites, encodeRecord, siblingCount, WRITE_ID_BYTES } from '../../src/store/record.js'
 import { Record as PbRecord } from '../../src/store/pb/record.js'
 import { newSet, newWithContext, updateWith, sync, empty } from '../../src/version/index.js'
 import { siblingEquals } from '../../src/store/record.js'
@@ -158,17 +158,34 @@ describe('decodeRecord rejects malformed records with ProtocolError', () => {
 
   test('a tombstone that carries data', () => {
     const pb = PbRecord.encode({
-      entries: [{ actor: 'a', counter: 1n, values: [{ data: Uint8Array.from([1, 2, 3]), tombstone: true, timestamp: 1 }] }],
+      entries: [{ actor: 'a', counter: 1n, values: [{ data: Uint8Array.from([1, 2, 3]), tombstone: true, timestamp: 1, writeId: new Uint8Array(0) }] }],
       anonymous: []
     })
     rejectsAsProtocolError(pb, /tombstone/)
-    const anon = PbRecord.encode({ entries: [], anonymous: [{ data: Uint8Array.from([1]), tombstone: true, timestamp: 1 }] })
+    const anon = PbRecord.encode({ entries: [], anonymous: [{ data: Uint8Array.from([1]), tombstone: true, timestamp: 1, writeId: new Uint8Array(0) }] })
     rejectsAsProtocolError(anon, /tombstone/)
+  })
+
+  test('a write id of the wrong length', () => {
+    const pb = PbRecord.encode({ entries: [], anonymous: [{ data: Uint8Array.from([1]), tombstone: false, timestamp: 1, writeId: new Uint8Array(5) }] })
+    rejectsAsProtocolError(pb, /write id of 5 bytes/)
+  })
+
+  test('a write id survives the round trip, and siblings of one write are shown once', () => {
+    const writeId = Uint8Array.from({ length: WRITE_ID_BYTES }, (_, i) => i)
+    const a = { value: Uint8Array.from([7]), timestamp: 1, writeId }
+    const back = decodeRecord(encodeRecord({ entries: [{ actor: 'x', counter: 1, values: [a] }], anonymous: [] }), { maxValueBytes: 10 })
+    assert.deepEqual(back.entries[0].values[0].writeId, writeId)
+    const retried = { ...a, timestamp: 2 }
+    const other = { value: Uint8Array.from([7]), timestamp: 1 }
+    assert.equal(distinctWrites([a, retried, other]).length, 2)
+    assert.equal(siblingEquals(a, retried), false, 'two mints of one write are two siblings in the record')
+    assert.equal(siblingEquals(a, { ...a }), true)
   })
 
   test('a timestamp that is not a finite number', () => {
     for (const timestamp of [Number.NaN, Number.POSITIVE_INFINITY]) {
-      const pb = PbRecord.encode({ entries: [], anonymous: [{ data: Uint8Array.from([1]), tombstone: false, timestamp }] })
+      const pb = PbRecord.encode({ entries: [], anonymous: [{ data: Uint8Array.from([1]), tombstone: false, timestamp, writeId: new Uint8Array(0) }] })
       rejectsAsProtocolError(pb, /timestamp/)
     }
   })

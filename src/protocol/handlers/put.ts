@@ -1,8 +1,10 @@
 import { PayloadTooLargeError, ProtocolError } from '../../errors.js'
+import { encodeRecord, WRITE_ID_BYTES } from '../../store/record.js'
 import { Status } from '../pb/kv.js'
 import type { Request, Response } from '../pb/kv.js'
 import type { KvService } from '../service.js'
 import type { VersionVector } from '../../version/types.js'
+import type { Sibling } from '../../store/record.js'
 
 const MAX_CONTEXT_ENTRIES = 4096
 
@@ -23,9 +25,12 @@ export async function handlePut (req: Request, service: KvService): Promise<Part
   for (let i = 1; i < context.length; i++) {
     if (context[i][0] === context[i - 1][0]) throw new ProtocolError('PUT context names an actor twice')
   }
+  if (req.writeId.byteLength !== 0 && req.writeId.byteLength !== WRITE_ID_BYTES) throw new ProtocolError(`PUT write id of ${req.writeId.byteLength} bytes, not ${WRITE_ID_BYTES}`)
+  const sibling: Sibling = { value: req.tombstone ? null : req.value ?? null, timestamp: Date.now() }
+  if (req.writeId.byteLength > 0) sibling.writeId = req.writeId
   const outcome = await service.coordinatePut({
     key: req.key,
-    sibling: { value: req.tombstone ? null : req.value ?? null, timestamp: Date.now() },
+    sibling,
     context,
     n: req.n,
     w: req.w,
@@ -34,6 +39,6 @@ export async function handlePut (req: Request, service: KvService): Promise<Part
   return {
     status: Status.OK,
     acked: outcome.acked,
-    context: outcome.context.map(([actor, counter]) => ({ actor, counter: BigInt(counter) }))
+    record: encodeRecord(outcome.record) as Uint8Array<ArrayBuffer>
   }
 }

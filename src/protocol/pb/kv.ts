@@ -1,4 +1,5 @@
 import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
@@ -125,6 +126,7 @@ export interface Request {
   w: number
   n: number
   timeout: number
+  writeId: Uint8Array<ArrayBuffer>
 }
 
 export namespace Request {
@@ -189,6 +191,11 @@ export namespace Request {
           w.uint32(obj.timeout)
         }
 
+        if ((obj.writeId != null && obj.writeId.byteLength > 0)) {
+          w.uint32(90)
+          w.bytes(obj.writeId)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -201,7 +208,8 @@ export namespace Request {
           context: [],
           w: 0,
           n: 0,
-          timeout: 0
+          timeout: 0,
+          writeId: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -254,6 +262,10 @@ export namespace Request {
             }
             case 10: {
               obj.timeout = reader.uint32()
+              break
+            }
+            case 11: {
+              obj.writeId = reader.bytes()
               break
             }
             default: {
@@ -356,6 +368,13 @@ export namespace Request {
               }
               break
             }
+            case 11: {
+              yield {
+                field: `${prefix}.writeId`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -425,6 +444,11 @@ export namespace Request {
     value: number
   }
 
+  export interface RequestWriteIdFieldEvent {
+    field: '$.writeId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Request>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Request.codec())
   }
@@ -433,8 +457,347 @@ export namespace Request {
     return decodeMessage(buf, Request.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestIdFieldEvent | RequestTypeFieldEvent | RequestKeyFieldEvent | RequestRecordFieldEvent | RequestValueFieldEvent | RequestTombstoneFieldEvent | RequestContextActorFieldEvent | RequestContextCounterFieldEvent | RequestWFieldEvent | RequestNFieldEvent | RequestTimeoutFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestIdFieldEvent | RequestTypeFieldEvent | RequestKeyFieldEvent | RequestRecordFieldEvent | RequestValueFieldEvent | RequestTombstoneFieldEvent | RequestContextActorFieldEvent | RequestContextCounterFieldEvent | RequestWFieldEvent | RequestNFieldEvent | RequestTimeoutFieldEvent | RequestWriteIdFieldEvent> {
     return streamMessage(buf, Request.codec(), opts)
+  }
+}
+
+export interface Failure {
+  peer: string
+  error: string
+}
+
+export namespace Failure {
+  let _codec: Codec<Failure>
+
+  export const codec = (): Codec<Failure> => {
+    if (_codec == null) {
+      _codec = message<Failure>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.peer != null && obj.peer !== '')) {
+          w.uint32(10)
+          w.string(obj.peer)
+        }
+
+        if ((obj.error != null && obj.error !== '')) {
+          w.uint32(18)
+          w.string(obj.error)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peer: '',
+          error: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.peer = reader.string()
+              break
+            }
+            case 2: {
+              obj.error = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.peer`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.error`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FailurePeerFieldEvent {
+    field: '$.peer'
+    value: string
+  }
+
+  export interface FailureErrorFieldEvent {
+    field: '$.error'
+    value: string
+  }
+
+  export function encode (obj: Partial<Failure>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Failure.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Failure>): Failure {
+    return decodeMessage(buf, Failure.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Failure>): Generator<FailurePeerFieldEvent | FailureErrorFieldEvent> {
+    return streamMessage(buf, Failure.codec(), opts)
+  }
+}
+
+export interface QuorumDetail {
+  required: number
+  received: number
+  available: number
+  answered: string[]
+  failed: Failure[]
+}
+
+export namespace QuorumDetail {
+  let _codec: Codec<QuorumDetail>
+
+  export const codec = (): Codec<QuorumDetail> => {
+    if (_codec == null) {
+      _codec = message<QuorumDetail>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.required != null && obj.required !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.required)
+        }
+
+        if ((obj.received != null && obj.received !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.received)
+        }
+
+        if ((obj.available != null && obj.available !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.available)
+        }
+
+        if (obj.answered != null && obj.answered.length > 0) {
+          for (const value of obj.answered) {
+            w.uint32(34)
+            w.string(value)
+          }
+        }
+
+        if (obj.failed != null && obj.failed.length > 0) {
+          for (const value of obj.failed) {
+            w.uint32(42)
+            Failure.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          required: 0,
+          received: 0,
+          available: 0,
+          answered: [],
+          failed: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.required = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.received = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.available = reader.uint32()
+              break
+            }
+            case 4: {
+              if (opts.limits?.answered != null && obj.answered.length === opts.limits.answered) {
+                throw new MaxLengthError('Decode error - repeated field "answered" had too many elements')
+              }
+
+              obj.answered.push(reader.string())
+              break
+            }
+            case 5: {
+              if (opts.limits?.failed != null && obj.failed.length === opts.limits.failed) {
+                throw new MaxLengthError('Decode error - repeated field "failed" had too many elements')
+              }
+
+              obj.failed.push(Failure.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.failed$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          answered: 0,
+          failed: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.required`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.received`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.available`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.answered != null && obj.answered === opts.limits.answered) {
+                throw new MaxLengthError('Streaming decode error - repeated field "answered" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.answered[]`,
+                index: obj.answered,
+                value: reader.string()
+              }
+
+              obj.answered++
+
+              break
+            }
+            case 5: {
+              if (opts.limits?.failed != null && obj.failed === opts.limits.failed) {
+                throw new MaxLengthError('Streaming decode error - repeated field "failed" had too many elements')
+              }
+
+              for (const evt of Failure.codec().stream(reader, reader.uint32(), `${prefix}.failed[]`, {
+                limits: opts.limits?.failed$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.failed
+                }
+              }
+
+              obj.failed++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface QuorumDetailRequiredFieldEvent {
+    field: '$.required'
+    value: number
+  }
+
+  export interface QuorumDetailReceivedFieldEvent {
+    field: '$.received'
+    value: number
+  }
+
+  export interface QuorumDetailAvailableFieldEvent {
+    field: '$.available'
+    value: number
+  }
+
+  export interface QuorumDetailAnsweredFieldEvent {
+    field: '$.answered[]'
+    index: number
+    value: string
+  }
+
+  export interface QuorumDetailFailedPeerFieldEvent {
+    field: '$.failed[].peer'
+    value: string
+    index: number
+  }
+
+  export interface QuorumDetailFailedErrorFieldEvent {
+    field: '$.failed[].error'
+    value: string
+    index: number
+  }
+
+  export function encode (obj: Partial<QuorumDetail>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, QuorumDetail.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<QuorumDetail>): QuorumDetail {
+    return decodeMessage(buf, QuorumDetail.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<QuorumDetail>): Generator<QuorumDetailRequiredFieldEvent | QuorumDetailReceivedFieldEvent | QuorumDetailAvailableFieldEvent | QuorumDetailAnsweredFieldEvent | QuorumDetailFailedPeerFieldEvent | QuorumDetailFailedErrorFieldEvent> {
+    return streamMessage(buf, QuorumDetail.codec(), opts)
   }
 }
 
@@ -464,6 +827,7 @@ export interface Response {
   message: string
   acked: string[]
   context: VectorEntry[]
+  quorum?: QuorumDetail
 }
 
 export namespace Response {
@@ -513,6 +877,11 @@ export namespace Response {
             w.uint32(58)
             VectorEntry.codec().encode(value, w)
           }
+        }
+
+        if (obj.quorum != null) {
+          w.uint32(66)
+          QuorumDetail.codec().encode(obj.quorum, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -570,6 +939,12 @@ export namespace Response {
               obj.context.push(VectorEntry.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.context$
               }))
+              break
+            }
+            case 8: {
+              obj.quorum = QuorumDetail.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.quorum
+              })
               break
             }
             default: {
@@ -660,6 +1035,13 @@ export namespace Response {
 
               break
             }
+            case 8: {
+              yield * QuorumDetail.codec().stream(reader, reader.uint32(), `${prefix}.quorum`, {
+                limits: opts.limits?.quorum
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -715,6 +1097,39 @@ export namespace Response {
     index: number
   }
 
+  export interface ResponseQuorumRequiredFieldEvent {
+    field: '$.quorum.required'
+    value: number
+  }
+
+  export interface ResponseQuorumReceivedFieldEvent {
+    field: '$.quorum.received'
+    value: number
+  }
+
+  export interface ResponseQuorumAvailableFieldEvent {
+    field: '$.quorum.available'
+    value: number
+  }
+
+  export interface ResponseQuorumAnsweredFieldEvent {
+    field: '$.quorum.answered[]'
+    index: number
+    value: string
+  }
+
+  export interface ResponseQuorumFailedPeerFieldEvent {
+    field: '$.quorum.failed[].peer'
+    value: string
+    index: number
+  }
+
+  export interface ResponseQuorumFailedErrorFieldEvent {
+    field: '$.quorum.failed[].error'
+    value: string
+    index: number
+  }
+
   export function encode (obj: Partial<Response>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Response.codec())
   }
@@ -723,7 +1138,7 @@ export namespace Response {
     return decodeMessage(buf, Response.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Response>): Generator<ResponseIdFieldEvent | ResponseStatusFieldEvent | ResponseRecordFieldEvent | ResponseCodeFieldEvent | ResponseMessageFieldEvent | ResponseAckedFieldEvent | ResponseContextActorFieldEvent | ResponseContextCounterFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Response>): Generator<ResponseIdFieldEvent | ResponseStatusFieldEvent | ResponseRecordFieldEvent | ResponseCodeFieldEvent | ResponseMessageFieldEvent | ResponseAckedFieldEvent | ResponseContextActorFieldEvent | ResponseContextCounterFieldEvent | ResponseQuorumRequiredFieldEvent | ResponseQuorumReceivedFieldEvent | ResponseQuorumAvailableFieldEvent | ResponseQuorumAnsweredFieldEvent | ResponseQuorumFailedPeerFieldEvent | ResponseQuorumFailedErrorFieldEvent> {
     return streamMessage(buf, Response.codec(), opts)
   }
 }

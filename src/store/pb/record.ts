@@ -7,6 +7,7 @@ export interface Sibling {
   data: Uint8Array<ArrayBuffer>
   tombstone: boolean
   timestamp: number
+  writeId: Uint8Array<ArrayBuffer>
 }
 
 export namespace Sibling {
@@ -34,6 +35,11 @@ export namespace Sibling {
           w.double(obj.timestamp)
         }
 
+        if ((obj.writeId != null && obj.writeId.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.writeId)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -41,7 +47,8 @@ export namespace Sibling {
         const obj: any = {
           data: uint8ArrayAlloc(0),
           tombstone: false,
-          timestamp: 0
+          timestamp: 0,
+          writeId: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -60,6 +67,10 @@ export namespace Sibling {
             }
             case 3: {
               obj.timestamp = reader.double()
+              break
+            }
+            case 4: {
+              obj.writeId = reader.bytes()
               break
             }
             default: {
@@ -98,6 +109,13 @@ export namespace Sibling {
               }
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.writeId`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -125,6 +143,11 @@ export namespace Sibling {
     value: number
   }
 
+  export interface SiblingWriteIdFieldEvent {
+    field: '$.writeId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Sibling>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Sibling.codec())
   }
@@ -133,7 +156,7 @@ export namespace Sibling {
     return decodeMessage(buf, Sibling.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Sibling>): Generator<SiblingDataFieldEvent | SiblingTombstoneFieldEvent | SiblingTimestampFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Sibling>): Generator<SiblingDataFieldEvent | SiblingTombstoneFieldEvent | SiblingTimestampFieldEvent | SiblingWriteIdFieldEvent> {
     return streamMessage(buf, Sibling.codec(), opts)
   }
 }
@@ -296,6 +319,12 @@ export namespace Entry {
     index: number
   }
 
+  export interface EntryValuesWriteIdFieldEvent {
+    field: '$.values[].writeId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<Entry>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Entry.codec())
   }
@@ -304,7 +333,7 @@ export namespace Entry {
     return decodeMessage(buf, Entry.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Entry>): Generator<EntryActorFieldEvent | EntryCounterFieldEvent | EntryValuesDataFieldEvent | EntryValuesTombstoneFieldEvent | EntryValuesTimestampFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Entry>): Generator<EntryActorFieldEvent | EntryCounterFieldEvent | EntryValuesDataFieldEvent | EntryValuesTombstoneFieldEvent | EntryValuesTimestampFieldEvent | EntryValuesWriteIdFieldEvent> {
     return streamMessage(buf, Entry.codec(), opts)
   }
 }
@@ -471,6 +500,12 @@ export namespace Record {
     index: number
   }
 
+  export interface RecordEntriesValuesWriteIdFieldEvent {
+    field: '$.entries[].values[].writeId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface RecordAnonymousDataFieldEvent {
     field: '$.anonymous[].data'
     value: Uint8Array<ArrayBuffer>
@@ -489,6 +524,12 @@ export namespace Record {
     index: number
   }
 
+  export interface RecordAnonymousWriteIdFieldEvent {
+    field: '$.anonymous[].writeId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<Record>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Record.codec())
   }
@@ -497,7 +538,7 @@ export namespace Record {
     return decodeMessage(buf, Record.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Record>): Generator<RecordEntriesActorFieldEvent | RecordEntriesCounterFieldEvent | RecordEntriesValuesDataFieldEvent | RecordEntriesValuesTombstoneFieldEvent | RecordEntriesValuesTimestampFieldEvent | RecordAnonymousDataFieldEvent | RecordAnonymousTombstoneFieldEvent | RecordAnonymousTimestampFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Record>): Generator<RecordEntriesActorFieldEvent | RecordEntriesCounterFieldEvent | RecordEntriesValuesDataFieldEvent | RecordEntriesValuesTombstoneFieldEvent | RecordEntriesValuesTimestampFieldEvent | RecordEntriesValuesWriteIdFieldEvent | RecordAnonymousDataFieldEvent | RecordAnonymousTombstoneFieldEvent | RecordAnonymousTimestampFieldEvent | RecordAnonymousWriteIdFieldEvent> {
     return streamMessage(buf, Record.codec(), opts)
   }
 }

@@ -1,0 +1,51 @@
+/**
+ * Writes this replica has applied recently, by (key, write id): a retry of a
+ * write whose sibling was since superseded by a later write is no longer in
+ * the record, and must still not be minted again. The record itself answers
+ * for writes whose sibling is still there, across restarts; this covers the
+ * rest for as long as clients retry. Bounded in count and age.
+ */
+import { toString } from 'uint8arrays/to-string'
+
+export interface AppliedWritesInit {
+  /** most remembered writes; the oldest go first */
+  maxEntries: number
+  /** how long a write is remembered (ms) */
+  ttlMs: number
+}
+
+export class AppliedWrites {
+  // insertion order is age order: a Map iterates oldest first
+  private readonly seen = new Map<string, number>()
+
+  constructor (private readonly init: AppliedWritesInit) {}
+
+  has (key: string, writeId: Uint8Array, now = Date.now()): boolean {
+    const id = this.id(key, writeId)
+    const at = this.seen.get(id)
+    if (at === undefined) return false
+    if (now - at > this.init.ttlMs) {
+      this.seen.delete(id)
+      return false
+    }
+    return true
+  }
+
+  add (key: string, writeId: Uint8Array, now = Date.now()): void {
+    const id = this.id(key, writeId)
+    this.seen.delete(id)
+    this.seen.set(id, now)
+    for (const [old, at] of this.seen) {
+      if (this.seen.size <= this.init.maxEntries && now - at <= this.init.ttlMs) break
+      this.seen.delete(old)
+    }
+  }
+
+  get size (): number {
+    return this.seen.size
+  }
+
+  private id (key: string, writeId: Uint8Array): string {
+    return `${toString(writeId, 'base64url')}\u0000${key}`
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Hand one client write to the replicas in turn, hedged: the next replica is
+ * tried as soon as the one before fails, or once it has been silent for
+ * `hedgeAfterMs`, so one replica that is up but not answering (a stopped
+ * process, a blocked event loop, a slow disk) cannot eat the whole deadline
+ * while others could take the write. Every attempt carries the same write
+ * id, so a replica that took it late does not make it a second sibling.
+ * The first success wins; the deadline is final.
+ */
+import { MeshError, QuorumNotMetError } from '../errors.js'
+import type { QuorumDetail } from '../errors.js'
+
+export interface HedgedAttempt<T> {
+  peer: string
+  /** run the attempt with this much time left (ms) */
+  run: (timeoutMs: number) => Promise<T>
+}
+
+export interface HedgeOptions {
+  /** for error messages: `put KEY` */
+  op: string
+  /** monotonic deadline, performance.now() ms */
+  deadline: number
+  /** silence after which the next attempt starts beside this one (ms) */
+  hedgeAfterMs: number
+  /** quorum needed, for the error's detail */
+  required: number
+}
+
+/** Errors that would be the same at any replica (the request is wrong): not retried elsewhere. */
+export function isFinal (err: unknown): boolean {
+  if (!(err instanceof MeshError)) return false
+  return !['ERR_TIMEOUT', 'ERR_PROTOCOL', 'ERR_INTERNAL', 'ERR_QUORUM_NOT_MET', 'ERR_NOT_STARTED'].includes(err.code)
+}
+
+export async function hedged<T> (attempts: Array<HedgedAttempt<T>>, options: HedgeOptions): Promise<T> {
+  const { op, deadline, hedgeAfterMs, required } = options
+  const failed: Array<{ peer: string, error: string }> = []
+  // the most informative quorum failure a replica reported (most acks)
+  let reported: QuorumDetail | undefined
+  return new Promise<T>((resolve, reject) => {
+    let next = 0
+    let running = 0
+    let settled = false
+    let hedgeTimer: ReturnType<typeof setTimeout> | undefined
+    const deadlineTimer = setTimeout(() => { fail(true) }, Math.max(0, deadline - performance.now()))
+
+    const finish = (): void => {
+      settled = true
+      clearTimeout(hedgeTimer)
+      clearTimeout(deadlineTimer)
+    }
+    const fail = (timedOut: boolean): void => {
+      if (settled) return
+      finish()
+      const waiting = attempts.slice(0, next).map(a => a.peer).filter(p => !failed.some(f => f.peer === p))
+      if (timedOut) for (const peer of waiting) failed.push({ peer, error: 'no reply before the deadline' })
+      const answered = reported?.answered ?? []
+      reject(new QuorumNotMetError(op, {
+        required,
+        received: reported?.received ?? 0,
+        available: attempts.length,
+        answered,
+        failed: [...(reported?.failed ?? []).filter(f => !failed.some(g => g.peer === f.peer) && !answered.includes(f.peer)), ...failed.filter(f => !answered.includes(f.peer))]
+      }))
+    }
+    const start = (): void => {
+      clearTimeout(hedgeTimer)
+      if (settled) return
+      const left = deadline - performance.now()
+      if (next >= attempts.length || left <= 0) {
+        if (running === 0) fail(left <= 0)
+        return
+      }
+      const attempt = attempts[next++]
+      running++
+      attempt.run(Math.max(1, Math.floor(left))).then(value => {
+        running--
+        if (settled) return
+        // an answer after the deadline is not an acknowledgement the caller may rely on
+        if (performance.now() > deadline) { fail(true); return }
+        finish()
+        resolve(value)
+      }, (err: unknown) => {
+        running--
+        if (settled) return
+        if (isFinal(err)) {
+          finish()
+          reject(err)
+          return
+        }
+        if (err instanceof QuorumNotMetError && (reported === undefined || err.detail.received > reported.received)) reported = err.detail
+        failed.push({ peer: attempt.peer, error: (err as Error)?.message ?? String(err) })
+        start()
+      })
+      if (next < attempts.length) hedgeTimer = setTimeout(start, hedgeAfterMs)
+    }
+    start()
+  })
+}
