@@ -1,13 +1,15 @@
 /**
  * This peer as a replica: its own reads and merges, and the coordination of a
  * client write handed to it as a replica. The new dot is always
- * minted by a replica (never by a client or a non-replica), so version
- * vectors hold one entry per replica peer.
+ * minted by a replica (never by a client or a non-replica), under the actor
+ * id of this run of the replica (`actor`, a new epoch at every start: see
+ * src/version/actor.ts), so version vectors hold one entry per replica run
+ * that wrote the key, pruned past a bound (src/version/prune.ts).
  */
 import { MAX_SIBLINGS, DEFAULT_REPLICA_TIMEOUT_MS } from '../constants.js'
 import { TooManySiblingsError } from '../errors.js'
 import { siblingCount, siblingEquals } from '../store/record.js'
-import { empty, join, newWithContext, sync, updateWith } from '../version/index.js'
+import { empty, join, newWithContext, pruneRetired, sync, updateWith } from '../version/index.js'
 import { quorum } from './quorum.js'
 import { validateKey } from './validate.js'
 import type { KvClient } from '../protocol/kv-client.js'
@@ -17,7 +19,10 @@ import type { RecordStore } from '../store/record-store.js'
 import type { Placement } from './placement.js'
 
 export interface ReplicaInit {
+  /** this peer's id: placement and acknowledgements name peers */
   selfId: string
+  /** the actor this run mints dots as: `<selfId>.<epoch>`, new at every start (actorId()) */
+  actor: string
   store: RecordStore
   client: KvClient
   placement: Placement
@@ -39,18 +44,18 @@ export class Replica implements KvService {
   async localSync (key: string, record: KvRecord): Promise<KvRecord> {
     validateKey(key)
     const stored = await this.init.store.update(key, current => {
-      if (current === undefined) return record
-      return sync(current, record, siblingEquals)
+      if (current === undefined) return pruneRetired(record, this.init.actor)
+      return pruneRetired(sync(current, record, siblingEquals), this.init.actor)
     })
     return stored ?? record
   }
 
   async coordinatePut (put: CoordinatedPut): Promise<PutOutcome> {
     validateKey(put.key)
-    const { selfId, store, client, placement } = this.init
+    const { selfId, actor, store, client, placement } = this.init
     const incoming = newWithContext(put.context, put.sibling)
     const stored = await store.update(put.key, current => {
-      const next = updateWith(incoming, current ?? empty(), selfId)
+      const next = pruneRetired(updateWith(incoming, current ?? empty(), actor, siblingEquals), actor)
       const count = siblingCount(next)
       if (count > MAX_SIBLINGS) throw new TooManySiblingsError(count, MAX_SIBLINGS)
       return next
