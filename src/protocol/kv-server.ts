@@ -2,10 +2,12 @@
  * Serves the kv protocol on inbound streams. A stream is long-lived and
  * pipelined: requests carry ids and are answered as they finish, out of
  * order. A malformed or oversized frame aborts that stream only; a request
- * that fails gets a typed ERROR reply and the stream goes on.
+ * that fails gets a typed ERROR reply and the stream goes on. A reply that
+ * would be over the frame bound is not sent (the client would abort the
+ * stream): that request gets an ERR_RECORD_TOO_LARGE reply instead.
  */
 import { MAX_CONCURRENT_HANDLING, MAX_FRAME_BYTES } from '../constants.js'
-import { errorCode, ProtocolError, TimeoutError } from '../errors.js'
+import { errorCode, ProtocolError, RecordTooLargeError, TimeoutError } from '../errors.js'
 import { encodeFrame, frameDecoder } from './frames.js'
 import { Request, Response, Status } from './pb/kv.js'
 import { RequestType, requestTypeName } from './request-type.js'
@@ -38,7 +40,8 @@ export interface KvServerInit {
 export function serveStream (stream: Stream, init: KvServerInit): void {
   const { service, log, metrics } = init
   const maxConcurrent = init.maxConcurrent ?? MAX_CONCURRENT_HANDLING
-  const decoder = frameDecoder(init.maxFrameBytes ?? MAX_FRAME_BYTES)
+  const maxFrameBytes = init.maxFrameBytes ?? MAX_FRAME_BYTES
+  const decoder = frameDecoder(maxFrameBytes)
   let inflight = 0
   let remoteDone = false
 
@@ -54,7 +57,13 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
 
   const reply = (res: Partial<Response>): void => {
     if (stream.status !== 'open' || stream.writeStatus !== 'writable') return
-    stream.send(encodeFrame(Response.encode(res)))
+    let message = Response.encode(res)
+    if (message.byteLength > maxFrameBytes) {
+      const err = RecordTooLargeError.frame('reply', message.byteLength, maxFrameBytes)
+      log('request %d: %s', res.id, err.message)
+      message = Response.encode({ id: res.id, status: Status.ERROR, code: err.code, message: err.message })
+    }
+    stream.send(encodeFrame(message))
   }
 
   const run = async (req: Request): Promise<void> => {
