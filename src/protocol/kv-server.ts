@@ -55,15 +55,18 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
     if (stream.readStatus === 'paused' && inflight < maxConcurrent && !stream.writableNeedsDrain) stream.resume()
   }
 
-  const reply = (res: Partial<Response>): void => {
-    if (stream.status !== 'open' || stream.writeStatus !== 'writable') return
+  /** false when the reply was over the frame bound and an error went instead */
+  const reply = (res: Partial<Response>): boolean => {
+    if (stream.status !== 'open' || stream.writeStatus !== 'writable') return true
     let message = Response.encode(res)
-    if (message.byteLength > maxFrameBytes) {
+    const fits = message.byteLength <= maxFrameBytes
+    if (!fits) {
       const err = RecordTooLargeError.frame('reply', message.byteLength, maxFrameBytes)
       log('request %d: %s', res.id, err.message)
       message = Response.encode({ id: res.id, status: Status.ERROR, code: err.code, message: err.message })
     }
     stream.send(encodeFrame(message))
+    return fits
   }
 
   const run = async (req: Request): Promise<void> => {
@@ -73,8 +76,8 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
       if (handler === undefined) throw new ProtocolError(`unknown request type ${req.type}`)
       const budget = Math.min(req.timeout > 0 ? req.timeout : MAX_HANDLER_MS, MAX_HANDLER_MS)
       const res = await withDeadline(handler(req, service), budget)
-      reply({ ...res, id: req.id })
-      metrics.handled(req.type, 'ok', performance.now() - started)
+      const sent = reply({ ...res, id: req.id })
+      metrics.handled(req.type, sent ? 'ok' : 'error', performance.now() - started)
     } catch (err) {
       const code = errorCode(err)
       log('request %d (%s) failed: %s', req.id, requestTypeName(req.type), (err as Error).message)
