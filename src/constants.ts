@@ -21,8 +21,14 @@ export const MAX_CONTEXT_CHARS = 64 * 1024
 export const MAX_SIBLINGS = 64
 
 /** Protocol frame bound: a record of MAX_SIBLINGS at the value limit would be
- * larger, so records are bounded by this too (see store). */
+ * larger, so records are bounded by this too (MAX_RECORD_BYTES). */
 export const MAX_FRAME_BYTES = 8 * 1024 * 1024
+/** Room in a frame for what travels with a record (id, type, key up to
+ * MAX_KEY_BYTES, status, timeout: a few bytes of protobuf each). */
+export const RECORD_FRAME_HEADROOM = 16 * 1024
+/** Largest encoded record a replica stores: one that fits in a SYNC request
+ * or a GET reply. A write or merge that would make a larger one is refused. */
+export const MAX_RECORD_BYTES = MAX_FRAME_BYTES - RECORD_FRAME_HEADROOM
 /** Requests in flight on one peer's stream before callers wait. */
 export const MAX_INFLIGHT_PER_PEER = 1024
 /** Requests a handler runs at once per inbound stream. */

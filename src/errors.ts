@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'ERR_INVALID_CONFIG'
   | 'ERR_INVALID_ARGUMENT'
   | 'ERR_TOO_MANY_SIBLINGS'
+  | 'ERR_RECORD_TOO_LARGE'
   | 'ERR_PROTOCOL'
   | 'ERR_NOT_STARTED'
   | 'ERR_INTERNAL'
@@ -113,6 +114,28 @@ export class TooManySiblingsError extends MeshError {
   override name = 'TooManySiblingsError'
   constructor (count: number, limit: number) {
     super('ERR_TOO_MANY_SIBLINGS', `key has ${count} concurrent siblings, over the limit of ${limit}: read it and write with its context to resolve them`)
+  }
+}
+
+/**
+ * A record (or a frame carrying one) would not fit in a protocol frame: a
+ * write whose resulting record would be too large, a merge whose result
+ * would be, or a message that would not fit. Only that request fails.
+ */
+export class RecordTooLargeError extends MeshError {
+  override name = 'RecordTooLargeError'
+  constructor (message: string) {
+    super('ERR_RECORD_TOO_LARGE', message)
+  }
+
+  /** a key's record: resolving its siblings (read, then write with the context) makes it smaller */
+  static record (size: number, limit: number): RecordTooLargeError {
+    return new RecordTooLargeError(`the key's record would be ${size} bytes, over the limit of ${limit} bytes: read it and write with its context to resolve its siblings`)
+  }
+
+  /** an encoded protocol message */
+  static frame (what: string, size: number, limit: number): RecordTooLargeError {
+    return new RecordTooLargeError(`${what} of ${size} bytes is over the frame limit of ${limit} bytes; not sent`)
   }
 }
 

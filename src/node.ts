@@ -12,6 +12,7 @@ import { InvalidArgumentError, NotStartedError } from './errors.js'
 import { Coordinator } from './coordinator/coordinator.js'
 import { RingPlacement } from './coordinator/placement.js'
 import { Replica } from './coordinator/replica.js'
+import { actorId } from './version/index.js'
 import { Membership } from './membership/membership.js'
 import { MetricsRegistry } from './metrics.js'
 import { KvClient } from './protocol/kv-client.js'
@@ -118,7 +119,10 @@ export class MeshNode extends EventTarget {
       this.membership = membership
       const placement = new RingPlacement(selfId, ringMembers(membership.members()), o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT)
       this.placement = placement
-      const replica = new Replica({ selfId, store, client: this.client, placement, maxValueBytes })
+      // a new actor at every start: a replica whose data dir lost its tail
+      // (fsync off, a restored or copied dir) must never mint a dot twice
+      const actor = actorId(selfId, Date.now(), globalThis.crypto.getRandomValues(new Uint8Array(4)))
+      const replica = new Replica({ selfId, actor, store, client: this.client, placement, maxValueBytes })
       this.coordinator = new Coordinator({
         placement,
         replica,

@@ -1,8 +1,11 @@
 /**
  * After a read, replicas whose record is not the merged one (or who had none)
  * are sent the merged record. Runs in the background; failures only log.
+ * Values are compared too, not only causal histories: a replica holding a
+ * different value under the same dot is not in sync.
  */
 import { equal } from '../version/index.js'
+import { siblingEquals } from '../store/record.js'
 import type { KvRecord } from '../store/record.js'
 import type { KvClient } from '../protocol/kv-client.js'
 import type { Replica } from './replica.js'
@@ -18,7 +21,7 @@ export interface RepairDeps {
 /** Returns how many replicas were sent the merged record. */
 export async function repairReplicas (key: string, merged: KvRecord | undefined, replies: Array<Reply<KvRecord | undefined>>, deps: RepairDeps): Promise<number> {
   if (merged === undefined) return 0
-  const stale = replies.filter(r => r.value === undefined || !equal(r.value, merged))
+  const stale = replies.filter(r => r.value === undefined || !equal(r.value, merged, siblingEquals))
   await Promise.allSettled(stale.map(async r => {
     if (r.peer === deps.selfId) await deps.replica.localSync(key, merged)
     else await deps.client.sync(r.peer, key, merged, deps.timeoutMs)

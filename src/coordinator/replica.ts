@@ -1,8 +1,10 @@
 /**
  * This peer as a replica: its own reads and merges, and the coordination of a
  * client write handed to it as a replica. The new dot is always
- * minted by a replica (never by a client or a non-replica), so version
- * vectors hold one entry per replica peer.
+ * minted by a replica (never by a client or a non-replica), under the actor
+ * id of this run of the replica (`actor`, a new epoch at every start: see
+ * src/version/actor.ts), so version vectors hold one entry per replica run
+ * that wrote the key, pruned past a bound (src/version/prune.ts).
  *
  * A write is minted at most once per replica: its write id is looked up in
  * the stored record (and among recently applied writes) first, so a retry
@@ -11,7 +13,7 @@
 import { MAX_SIBLINGS, DEFAULT_REPLICA_TIMEOUT_MS, APPLIED_WRITES_MAX, APPLIED_WRITES_TTL_MS } from '../constants.js'
 import { InvalidArgumentError, QuorumNotMetError, TimeoutError, TooManySiblingsError } from '../errors.js'
 import { sameWrite, siblingCount, siblingEquals } from '../store/record.js'
-import { empty, newWithContext, sync, updateWith, values } from '../version/index.js'
+import { empty, newWithContext, pruneRetired, sync, updateWith, values } from '../version/index.js'
 import { AppliedWrites } from './applied-writes.js'
 import { quorum } from './quorum.js'
 import { validateKey } from './validate.js'
@@ -22,7 +24,10 @@ import type { RecordStore } from '../store/record-store.js'
 import type { Placement } from './placement.js'
 
 export interface ReplicaInit {
+  /** this peer's id: placement and acknowledgements name peers */
   selfId: string
+  /** the actor this run mints dots as: `<selfId>.<epoch>`, new at every start (actorId()) */
+  actor: string
   store: RecordStore
   client: KvClient
   placement: Placement
@@ -45,15 +50,15 @@ export class Replica implements KvService {
   async localSync (key: string, record: KvRecord): Promise<KvRecord> {
     validateKey(key)
     const stored = await this.init.store.update(key, current => {
-      if (current === undefined) return record
-      return sync(current, record, siblingEquals)
+      if (current === undefined) return pruneRetired(record, this.init.actor)
+      return pruneRetired(sync(current, record, siblingEquals), this.init.actor)
     })
     return stored ?? record
   }
 
   async coordinatePut (put: CoordinatedPut): Promise<PutOutcome> {
     validateKey(put.key)
-    const { selfId, store, client, placement } = this.init
+    const { selfId, actor, store, client, placement } = this.init
     const deadline = Date.now() + put.timeoutMs
     const signal = AbortSignal.timeout(Math.max(1, put.timeoutMs))
     const incoming = newWithContext(put.context, put.sibling)
@@ -67,7 +72,7 @@ export class Replica implements KvService {
         }
         if (this.applied.has(put.key, writeId)) return undefined
       }
-      const next = updateWith(incoming, current ?? empty(), selfId, siblingEquals)
+      const next = pruneRetired(updateWith(incoming, current ?? empty(), actor, siblingEquals), actor)
       const count = siblingCount(next)
       if (count > MAX_SIBLINGS) throw new TooManySiblingsError(count, MAX_SIBLINGS)
       return next

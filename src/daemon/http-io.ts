@@ -13,6 +13,8 @@ const STATUS: Record<string, number> = {
   ERR_INVALID_ARGUMENT: 400,
   ERR_INVALID_CONTEXT: 400,
   ERR_PAYLOAD_TOO_LARGE: 413,
+  // the key's record would not fit in a frame: resolve its siblings
+  ERR_RECORD_TOO_LARGE: 413,
   ERR_TOO_MANY_SIBLINGS: 409,
   ERR_QUORUM_NOT_MET: 503,
   // only in the moment a shutting-down node still has a request in flight

@@ -2,10 +2,12 @@
  * Serves the kv protocol on inbound streams. A stream is long-lived and
  * pipelined: requests carry ids and are answered as they finish, out of
  * order. A malformed or oversized frame aborts that stream only; a request
- * that fails gets a typed ERROR reply and the stream goes on.
+ * that fails gets a typed ERROR reply and the stream goes on. A reply that
+ * would be over the frame bound is not sent (the client would abort the
+ * stream): that request gets an ERR_RECORD_TOO_LARGE reply instead.
  */
 import { MAX_CONCURRENT_HANDLING, MAX_FRAME_BYTES } from '../constants.js'
-import { errorCode, ProtocolError, QuorumNotMetError, TimeoutError } from '../errors.js'
+import { errorCode, ProtocolError, QuorumNotMetError, RecordTooLargeError, TimeoutError } from '../errors.js'
 import { quorumDetailToWire } from './remote-error.js'
 import { encodeFrame, frameDecoder } from './frames.js'
 import { Request, Response, Status } from './pb/kv.js'
@@ -39,7 +41,8 @@ export interface KvServerInit {
 export function serveStream (stream: Stream, init: KvServerInit): void {
   const { service, log, metrics } = init
   const maxConcurrent = init.maxConcurrent ?? MAX_CONCURRENT_HANDLING
-  const decoder = frameDecoder(init.maxFrameBytes ?? MAX_FRAME_BYTES)
+  const maxFrameBytes = init.maxFrameBytes ?? MAX_FRAME_BYTES
+  const decoder = frameDecoder(maxFrameBytes)
   let inflight = 0
   let remoteDone = false
 
@@ -53,9 +56,18 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
     if (stream.readStatus === 'paused' && inflight < maxConcurrent && !stream.writableNeedsDrain) stream.resume()
   }
 
-  const reply = (res: Partial<Response>): void => {
-    if (stream.status !== 'open' || stream.writeStatus !== 'writable') return
-    stream.send(encodeFrame(Response.encode(res)))
+  /** false when the reply was over the frame bound and an error went instead */
+  const reply = (res: Partial<Response>): boolean => {
+    if (stream.status !== 'open' || stream.writeStatus !== 'writable') return true
+    let message = Response.encode(res)
+    const fits = message.byteLength <= maxFrameBytes
+    if (!fits) {
+      const err = RecordTooLargeError.frame('reply', message.byteLength, maxFrameBytes)
+      log('request %d: %s', res.id, err.message)
+      message = Response.encode({ id: res.id, status: Status.ERROR, code: err.code, message: err.message })
+    }
+    stream.send(encodeFrame(message))
+    return fits
   }
 
   const run = async (req: Request): Promise<void> => {
@@ -65,8 +77,8 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
       if (handler === undefined) throw new ProtocolError(`unknown request type ${req.type}`)
       const budget = Math.min(req.timeout > 0 ? req.timeout : MAX_HANDLER_MS, MAX_HANDLER_MS)
       const res = await withDeadline(handler(req, service), budget)
-      reply({ ...res, id: req.id })
-      metrics.handled(req.type, 'ok', performance.now() - started)
+      const sent = reply({ ...res, id: req.id })
+      metrics.handled(req.type, sent ? 'ok' : 'error', performance.now() - started)
     } catch (err) {
       const code = errorCode(err)
       log('request %d (%s) failed: %s', req.id, requestTypeName(req.type), (err as Error).message)

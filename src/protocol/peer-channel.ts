@@ -3,10 +3,12 @@
  * share the stream; a response settles its request by id. Opening a yamux
  * stream per request costs ~6x a round trip on an open one, hence this.
  * Bounds: MAX_INFLIGHT_PER_PEER requests in flight (more callers wait, within
- * their own deadline); every request has a deadline.
+ * their own deadline); every request has a deadline; a request over the
+ * frame bound is refused before it is sent (the remote would abort the whole
+ * stream, failing every request on it).
  */
 import { DEFAULT_DIAL_TIMEOUT_MS, MAX_FRAME_BYTES, MAX_INFLIGHT_PER_PEER } from '../constants.js'
-import { ProtocolError, TimeoutError } from '../errors.js'
+import { ProtocolError, RecordTooLargeError, TimeoutError } from '../errors.js'
 import { encodeFrame, frameDecoder } from './frames.js'
 import { Request, Response } from './pb/kv.js'
 import type { Logger, Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
@@ -35,7 +37,8 @@ export class PeerChannel {
   constructor (
     private readonly open: StreamOpener,
     private readonly log: Logger,
-    private readonly onStreamOpened: () => void = () => {}
+    private readonly onStreamOpened: () => void = () => {},
+    private readonly maxFrameBytes: number = MAX_FRAME_BYTES
   ) {}
 
   get inflight (): number {
@@ -61,6 +64,8 @@ export class PeerChannel {
     })
     if (this.closed) throw new ProtocolError('channel closed')
     const id = this.allocateId()
+    const message = Request.encode({ ...req, id })
+    if (message.byteLength > this.maxFrameBytes) throw RecordTooLargeError.frame('request', message.byteLength, this.maxFrameBytes)
     const result = new Promise<Response>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
     })
@@ -68,7 +73,7 @@ export class PeerChannel {
     signal.addEventListener('abort', abort, { once: true })
     try {
       if (stream.writeBufferLength > MAX_QUEUED_BYTES) await stream.onDrain({ signal })
-      stream.send(encodeFrame(Request.encode({ ...req, id })))
+      stream.send(encodeFrame(message))
       return await result
     } catch (err) {
       this.settle(id)
@@ -142,7 +147,7 @@ export class PeerChannel {
 
   private attach (stream: Stream): void {
     this.stream = stream
-    const decoder = frameDecoder(MAX_FRAME_BYTES)
+    const decoder = frameDecoder(this.maxFrameBytes)
     stream.addEventListener('message', (evt: StreamMessageEvent) => {
       try {
         for (const frame of decoder.decode(evt.data)) {

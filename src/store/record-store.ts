@@ -6,7 +6,8 @@
 import { LevelDatastore } from 'datastore-level'
 import { Level } from 'level'
 import { fromString, toString } from 'uint8arrays'
-import { MAX_WRITE_BATCH } from '../constants.js'
+import { MAX_RECORD_BYTES, MAX_WRITE_BATCH } from '../constants.js'
+import { RecordTooLargeError } from '../errors.js'
 import { MetricsRegistry } from '../metrics.js'
 import { KeyLock } from './key-lock.js'
 import { decodeRecord, encodeRecord } from './record.js'
@@ -19,6 +20,8 @@ export interface RecordStoreInit {
   /** fsync every acknowledged write (slower; survives power loss, not just a crash) */
   fsync?: boolean
   limits: RecordLimits
+  /** largest encoded record stored (default MAX_RECORD_BYTES: what fits in a frame) */
+  maxRecordBytes?: number
   /** where the store's counters go (a registry of its own when absent) */
   metrics?: MetricsRegistry
 }
@@ -35,6 +38,7 @@ export class RecordStore {
   private readonly lock = new KeyLock()
   private readonly writes: WriteBatcher
   private readonly limits: RecordLimits
+  private readonly maxRecordBytes: number
   private opened = false
 
   constructor (init: RecordStoreInit) {
@@ -42,6 +46,7 @@ export class RecordStore {
     this.datastore = new LevelDatastore(db)
     this.writes = new WriteBatcher({ db, sync: init.fsync === true, maxBatch: MAX_WRITE_BATCH, metrics: init.metrics ?? new MetricsRegistry() })
     this.limits = init.limits
+    this.maxRecordBytes = init.maxRecordBytes ?? MAX_RECORD_BYTES
   }
 
   /** writes stored so far and the LevelDB batches they went out in */
@@ -87,13 +92,18 @@ export class RecordStore {
    * When `signal` aborts while this waits for the lock, it rejects with the
    * signal's reason and changes nothing; once the write is under way it
    * completes (a caller past its deadline reports a timeout, not success).
+   * A record whose encoding is over maxRecordBytes is not stored: it could
+   * not be sent to another replica or read back by one in a frame, so the
+   * write (or merge) fails with RecordTooLargeError for this key only.
    */
   async update (key: string, fn: (current: KvRecord | undefined) => KvRecord | undefined, signal?: AbortSignal): Promise<KvRecord | undefined> {
     return this.lock.run(key, async () => {
       const current = this.getNow(key)
       const next = fn(current)
       if (next === undefined || next === current) return current
-      await this.writes.put(recordKey(key), encodeRecord(next))
+      const encoded = encodeRecord(next)
+      if (encoded.byteLength > this.maxRecordBytes) throw RecordTooLargeError.record(encoded.byteLength, this.maxRecordBytes)
+      await this.writes.put(recordKey(key), encoded)
       return next
     }, signal)
   }

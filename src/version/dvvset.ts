@@ -179,15 +179,22 @@ export function less<V> (a: DvvSet<V>, b: DvvSet<V>): boolean {
 }
 
 /**
- * equal/2: the same causal history — actors, counters and how many dots are
- * still live per actor (as Erlang); the values themselves are not compared.
+ * equal/2, and the values too: the same causal history (actors, counters,
+ * live dots per actor, as Erlang) holding the same values under the same
+ * dots (values[i] is dot counter - i, so they compare by position), and the
+ * same anonymous values in any order. Erlang compares histories only, since
+ * a dot names one value; read repair compares values as well so that two
+ * replicas holding different values under one dot (a dot minted twice, as
+ * by data written before actors got epochs) are not taken as in sync.
  */
-export function equal<V> (a: DvvSet<V>, b: DvvSet<V>): boolean {
-  if (a.entries.length !== b.entries.length) return false
-  return a.entries.every((e, i) => {
+export function equal<V> (a: DvvSet<V>, b: DvvSet<V>, eq: ValueEq<V> = strictEq): boolean {
+  if (a.entries.length !== b.entries.length || a.anonymous.length !== b.anonymous.length) return false
+  const sameEntries = a.entries.every((e, i) => {
     const f = b.entries[i]
-    return e.actor === f.actor && e.counter === f.counter && e.values.length === f.values.length
+    return e.actor === f.actor && e.counter === f.counter && e.values.length === f.values.length &&
+      e.values.every((v, k) => eq(v, f.values[k]))
   })
+  return sameEntries && a.anonymous.every(x => b.anonymous.some(y => eq(x, y))) && b.anonymous.every(y => a.anonymous.some(x => eq(x, y)))
 }
 
 /** map/2: the same causal history over transformed values. */

@@ -14,8 +14,8 @@ import { createNode } from '../../src/node.js'
 import { startHttpApi } from '../../src/daemon/http-api.js'
 import { statusOf } from '../../src/daemon/http-io.js'
 import { createLog } from '../../src/daemon/log.js'
-import { MAX_KEY_BYTES } from '../../src/constants.js'
-import { InvalidKeyError, MeshError, TimeoutError, TooManySiblingsError } from '../../src/errors.js'
+import { DEFAULT_MAX_VALUE_BYTES, MAX_KEY_BYTES } from '../../src/constants.js'
+import { InvalidKeyError, MeshError, RecordTooLargeError, TimeoutError, TooManySiblingsError } from '../../src/errors.js'
 import type { MeshNode, NodeOptions } from '../../src/node.js'
 import type { HttpApi } from '../../src/daemon/http-api.js'
 
@@ -234,10 +234,33 @@ describe('HTTP API on a lone node that asks for 3/2/2', () => {
   })
 })
 
+describe('HTTP API: a write whose record would not fit in a frame', () => {
+  let peer: Peer
+  before(async () => { peer = await startPeer({ n: 1, r: 1, w: 1 }) })
+  after(async () => { await stopPeer(peer) })
+
+  test('the eighth blind 1 MiB sibling is 413 ERR_RECORD_TOO_LARGE; the seven stored stay readable', async () => {
+    const url = `${peer.api.url}/kv/huge`
+    for (let i = 0; i < 7; i++) {
+      const put = await fetch(url, { method: 'PUT', body: new Uint8Array(DEFAULT_MAX_VALUE_BYTES).fill(i + 1) })
+      assert.equal(put.status, 200)
+      await put.arrayBuffer()
+    }
+    const eighth = await fetch(url, { method: 'PUT', body: new Uint8Array(DEFAULT_MAX_VALUE_BYTES).fill(8) })
+    assert.equal(eighth.status, 413)
+    const error = await errorOf(eighth)
+    assert.equal(error.code, 'ERR_RECORD_TOO_LARGE')
+    assert.match(error.message, /resolve its siblings/)
+    const got = await fetch(url, { headers: { accept: 'application/json' } })
+    assert.equal(((await got.json()) as { values: string[] }).values.length, 7)
+  })
+})
+
 test('error codes map to HTTP statuses', () => {
   assert.equal(statusOf(new InvalidKeyError('x')), 400)
   assert.equal(statusOf(new TooManySiblingsError(65, 64)), 409)
   assert.equal(statusOf(new TimeoutError('slow')), 504)
+  assert.equal(statusOf(RecordTooLargeError.record(9e6, 8e6)), 413)
   assert.equal(statusOf(new MeshError('ERR_PROTOCOL', 'x')), 500)
   assert.equal(statusOf(new RangeError('bug')), 500)
 })

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { setTimeout as delay } from 'node:timers/promises'
 import { defaultLogger } from '@libp2p/logger'
 import { multiaddr } from '@multiformats/multiaddr'
-import { MAX_INFLIGHT_PER_PEER } from '../../src/constants.js'
+import { MAX_FRAME_BYTES, MAX_INFLIGHT_PER_PEER } from '../../src/constants.js'
 import { PeerChannel } from '../../src/protocol/peer-channel.js'
 import { Status } from '../../src/protocol/pb/kv.js'
 import { RequestType } from '../../src/protocol/request-type.js'
@@ -83,6 +83,28 @@ describe('PeerChannel', () => {
   after(async () => {
     await Promise.allSettled(channels.map(async ch => { await ch.close() }))
     await cluster?.stop()
+  })
+
+  test('a request over the frame bound is refused before it is sent (ERR_RECORD_TOO_LARGE); the stream and the requests on it go on', async () => {
+    const { ch, opened } = channel(ECHO)
+    const before = (served[ECHO] ?? []).length
+    const inFlight = Array.from({ length: 20 }, async (_, i) => ch.request({ type: RequestType.GET, key: `k${i}` }, 5_000))
+    const started = Date.now()
+    await assert.rejects(ch.request({ type: RequestType.SYNC, key: 'big', record: new Uint8Array(MAX_FRAME_BYTES) }, 5_000), (err: any) => {
+      assert.equal(err.code, 'ERR_RECORD_TOO_LARGE')
+      assert.equal(err.name, 'RecordTooLargeError')
+      assert.match(err.message, /not sent/)
+      return true
+    })
+    assert.ok(Date.now() - started < 1_000, 'refused at once')
+    assert.deepEqual((await Promise.all(inFlight)).map(r => r.message), Array.from({ length: 20 }, (_, i) => `k${i}`))
+    // a request just under the bound goes through on the same stream
+    const fits = await ch.request({ type: RequestType.SYNC, key: 'fits', record: new Uint8Array(MAX_FRAME_BYTES - 64) }, 10_000)
+    assert.equal(fits.message, 'fits')
+    assert.equal(opened.length, 1)
+    assert.equal(opened[0].status, 'open')
+    assert.equal(served[ECHO].length - before, 1, 'one stream at the server, never reset')
+    assert.equal(ch.inflight, 0)
   })
 
   test('a request answered on the open stream; later requests reuse it', async () => {

@@ -76,6 +76,23 @@ describe('RecordStore', () => {
     }
   })
 
+  test('a record whose encoding is over maxRecordBytes is refused with ERR_RECORD_TOO_LARGE, for that key only', async () => {
+    const store = new RecordStore({ path: join(root, `db-${n++}`), limits: LIMITS, maxRecordBytes: 200 })
+    await store.open()
+    try {
+      await store.update('k', () => one('small'))
+      const big = 'x'.repeat(300)
+      await assert.rejects(store.update('k', () => one(big, 'peer-a', 2)), { name: 'RecordTooLargeError', code: 'ERR_RECORD_TOO_LARGE' })
+      assert.equal(valueOf(await store.get('k')), 'small', 'the stored record is unchanged')
+      await assert.rejects(store.update('other', () => one(big)), { code: 'ERR_RECORD_TOO_LARGE' })
+      assert.equal(await store.get('other'), undefined)
+      await store.update('third', () => one('fits'))
+      assert.equal(valueOf(await store.get('third')), 'fits')
+    } finally {
+      await store.close()
+    }
+  })
+
   test('an update whose fn throws stores nothing, and the key stays usable', async () => {
     const { store } = await openStore()
     try {

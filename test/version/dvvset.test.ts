@@ -106,16 +106,28 @@ describe('dvvset (Riak tests)', () => {
     assert.ok(!less(B3, D))
   })
 
-  test('equal compares causal history only', () => {
+  test('equal compares causal history and the values under each dot', () => {
     const A = S([['a', 4, ['v5', 'v0']], ['b', 0, []], ['c', 1, ['v3']]], ['v0'])
-    const B = S([['a', 4, ['v555', 'v0']], ['b', 0, []], ['c', 1, ['v3']]], [])
+    const A2 = S([['a', 4, ['v5', 'v0']], ['b', 0, []], ['c', 1, ['v3']]], ['v0'])
+    const B = S([['a', 4, ['v555', 'v0']], ['b', 0, []], ['c', 1, ['v3']]], ['v0'])
     const C = S([['a', 4, ['v5', 'v0']], ['b', 0, []]], ['v6', 'v1'])
-    assert.ok(equal(A, B))
-    assert.ok(equal(B, A))
+    assert.ok(equal(A, A2))
+    // the same dots holding different values: a dot minted twice
+    assert.ok(!equal(A, B))
+    assert.ok(!equal(B, A))
     assert.ok(!equal(A, C))
     assert.ok(!equal(B, C))
     // how many dots are live is part of the history (as in Erlang)
     assert.ok(!equal(S([['a', 2, ['x']]]), S([['a', 2, ['x', 'y']]])))
+    // anonymous values compare as sets
+    assert.ok(equal(S([], ['x', 'y']), S([], ['y', 'x'])))
+    assert.ok(!equal(S([], ['x', 'y']), S([], ['x', 'z'])))
+    // values compare by the eq given
+    const boxed = (v: string): { v: string } => ({ v })
+    const X: DvvSet<{ v: string }> = { entries: [{ actor: 'a', counter: 1, values: [boxed('x')] }], anonymous: [] }
+    const Y: DvvSet<{ v: string }> = { entries: [{ actor: 'a', counter: 1, values: [boxed('x')] }], anonymous: [] }
+    assert.ok(!equal(X, Y))
+    assert.ok(equal(X, Y, (p, q) => p.v === q.v))
   })
 
   test('size', () => {

@@ -1,0 +1,69 @@
+/**
+ * The kv server's outgoing frame bound: a reply that would be over it (a
+ * record stored before records were bounded, say) is replaced by a typed
+ * ERR_RECORD_TOO_LARGE reply to that request, and the stream goes on.
+ */
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { defaultLogger } from '@libp2p/logger'
+import { multiaddr } from '@multiformats/multiaddr'
+import { MAX_FRAME_BYTES } from '../../src/constants.js'
+import { MetricsRegistry } from '../../src/metrics.js'
+import { KvMetrics } from '../../src/protocol/metrics.js'
+import { PeerChannel } from '../../src/protocol/peer-channel.js'
+import { serveStream } from '../../src/protocol/kv-server.js'
+import { Status } from '../../src/protocol/pb/kv.js'
+import { RequestType } from '../../src/protocol/request-type.js'
+import { startCluster } from '../fixtures/cluster.js'
+import type { KvService } from '../../src/protocol/service.js'
+import type { KvRecord } from '../../src/store/record.js'
+import type { TestCluster } from '../fixtures/cluster.js'
+import type { Stream } from '@libp2p/interface'
+
+const PROTOCOL = '/meshkv-test/oversized-replies/1.0.0'
+const log = defaultLogger().forComponent('meshkv:test:kv-server')
+
+/** A replica whose key "big" holds a record of three siblings of `valueBytes` each. */
+function service (valueBytes: number): KvService {
+  const sibling = (i: number): KvRecord['entries'][number]['values'][number] => ({ value: new Uint8Array(valueBytes).fill(i), timestamp: 1 })
+  const big: KvRecord = { entries: [{ actor: 'peer-x', counter: 3, values: [sibling(1), sibling(2), sibling(3)] }], anonymous: [] }
+  const small: KvRecord = { entries: [{ actor: 'peer-x', counter: 1, values: [{ value: Uint8Array.of(1), timestamp: 1 }] }], anonymous: [] }
+  return {
+    maxValueBytes: valueBytes,
+    localGet: async key => key === 'big' ? big : small,
+    localSync: async (_key, record) => record,
+    coordinatePut: async () => ({ acked: [], record: small })
+  }
+}
+
+describe('kv server reply size', () => {
+  let cluster: TestCluster
+  const streams: Stream[] = []
+  let ch: PeerChannel
+  before(async () => {
+    cluster = await startCluster(2, { n: 1, r: 1, w: 1 })
+    const [a, b] = cluster.nodes
+    await b.libp2p.handle(PROTOCOL, stream => {
+      streams.push(stream)
+      serveStream(stream, { service: service(MAX_FRAME_BYTES / 2), log, metrics: new KvMetrics(new MetricsRegistry()) })
+    })
+    ch = new PeerChannel(async signal => a.libp2p.dialProtocol(multiaddr(b.multiaddrs()[0]), PROTOCOL, { signal }), log)
+  })
+  after(async () => {
+    await ch?.close()
+    await cluster?.stop()
+  })
+
+  test('a GET whose reply would be over the frame bound gets ERR_RECORD_TOO_LARGE; other requests on the stream are answered', async () => {
+    const [big, ...small] = await Promise.all([
+      ch.request({ type: RequestType.GET, key: 'big' }, 10_000),
+      ...Array.from({ length: 20 }, async () => ch.request({ type: RequestType.GET, key: 'small' }, 10_000))
+    ])
+    assert.equal(big.status, Status.ERROR)
+    assert.equal(big.code, 'ERR_RECORD_TOO_LARGE')
+    assert.match(big.message, /over the frame limit/)
+    assert.ok(small.every(r => r.status === Status.OK && r.record !== undefined))
+    assert.equal(streams.length, 1)
+    assert.equal(streams[0].status, 'open')
+  })
+})
