@@ -9,18 +9,26 @@
  */
 import { DEFAULT_TOKENS_PER_UNIT } from '../constants.js'
 import { hash64Parts } from './hash.js'
-import { tokenCountFor } from './tokens.js'
-import type { RingMember } from './tokens.js'
+import { sortPositions } from './sort.js'
+import { MAX_RING_TOKENS, positionsFor } from './tokens.js'
+import type { Positions, RingMember } from './tokens.js'
 
-export { tokensFor, MAX_TOKENS_PER_MEMBER } from './tokens.js'
+export { tokensFor, MAX_TOKENS_PER_MEMBER, MAX_RING_TOKENS } from './tokens.js'
 export type { RingMember } from './tokens.js'
 
 export interface RingOptions {
-  /** tokens per unit of capacity (default DEFAULT_TOKENS_PER_UNIT) */
+  /** tokens per unit of capacity for members that derive theirs (default DEFAULT_TOKENS_PER_UNIT) */
   tokensPerUnit?: number
 }
 
 const TWO_64 = 1n << 64n
+
+function frozenMember (m: RingMember): RingMember {
+  const out: RingMember = { id: m.id, capacity: m.capacity }
+  if (m.zone !== undefined) out.zone = m.zone
+  if (m.tokens !== undefined) out.tokens = Object.freeze([...m.tokens])
+  return Object.freeze(out)
+}
 
 export class Ring {
   readonly tokensPerUnit: number
@@ -38,35 +46,55 @@ export class Ring {
   readonly #stamp: Uint32Array
   #generation = 0
 
+  /**
+   * Throws a RangeError for a malformed member (empty or repeated id, bad
+   * capacity, a token that is not an unsigned 64-bit integer), a member over
+   * MAX_TOKENS_PER_MEMBER, or a ring over MAX_RING_TOKENS. Two members that
+   * hold the same position are both kept; the one with the smaller id comes
+   * first, so it owns the arc and the other's token there owns nothing.
+   */
   constructor (members: RingMember[], options: RingOptions = {}) {
     this.tokensPerUnit = options.tokensPerUnit ?? DEFAULT_TOKENS_PER_UNIT
-    const sorted = members
-      .map(m => Object.freeze(m.zone === undefined ? { id: m.id, capacity: m.capacity } : { id: m.id, capacity: m.capacity, zone: m.zone }))
-      .sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-    this.#counts = sorted.map(m => tokenCountFor(m, this.tokensPerUnit))
+    const sorted = [...members].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    const positions: Positions[] = []
+    let total = 0
     sorted.forEach((m, i) => {
       if (this.#index.has(m.id)) throw new RangeError(`ring member ${m.id} listed twice`)
       this.#index.set(m.id, i)
+      const p = positionsFor(m, this.tokensPerUnit)
+      total += p.hi.length
+      if (total > MAX_RING_TOKENS) throw new RangeError(`ring of ${sorted.length} members: over the budget of ${MAX_RING_TOKENS} tokens`)
+      positions.push(p)
     })
-    this.#members = sorted
+    this.#members = sorted.map(frozenMember)
+    this.#counts = positions.map(p => p.hi.length)
 
-    const total = this.#counts.reduce((a, b) => a + b, 0)
     const hi = new Uint32Array(total)
     const lo = new Uint32Array(total)
     const owner = new Uint32Array(total)
     let k = 0
-    sorted.forEach((m, i) => {
-      for (let t = 0; t < this.#counts[i]; t++, k++) {
-        [hi[k], lo[k]] = hash64Parts(`${m.id}#${t}`)
-        owner[k] = i
-      }
+    positions.forEach((p, i) => {
+      hi.set(p.hi, k)
+      lo.set(p.lo, k)
+      owner.fill(i, k, k + p.hi.length)
+      k += p.hi.length
     })
-    const order = Array.from({ length: total }, (_, i) => i)
-      .sort((a, b) => (hi[a] - hi[b]) || (lo[a] - lo[b]) || (owner[a] - owner[b]))
-    this.#hi = Uint32Array.from(order, i => hi[i])
-    this.#lo = Uint32Array.from(order, i => lo[i])
-    this.#owner = Uint32Array.from(order, i => owner[i])
+    const order = sortPositions(hi, lo, owner)
+    this.#hi = new Uint32Array(total)
+    this.#lo = new Uint32Array(total)
+    this.#owner = new Uint32Array(total)
+    for (let i = 0; i < total; i++) {
+      const j = order[i]
+      this.#hi[i] = hi[j]
+      this.#lo[i] = lo[j]
+      this.#owner[i] = owner[j]
+    }
     this.#stamp = new Uint32Array(sorted.length)
+  }
+
+  /** number of tokens on the ring */
+  get tokenTotal (): number {
+    return this.#hi.length
   }
 
   /** number of physical members */

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { Ring, hash64, tokensFor } from '../../src/ring/index.js'
+import { Ring, hash64, tokensFor, MAX_TOKENS_PER_MEMBER, MAX_RING_TOKENS } from '../../src/ring/index.js'
 import type { RingMember } from '../../src/ring/index.js'
 
 const five: RingMember[] = ['peer-a', 'peer-b', 'peer-c', 'peer-d', 'peer-e'].map(id => ({ id, capacity: 1 }))
@@ -48,6 +48,77 @@ describe('tokens', () => {
     assert.throws(() => new Ring([{ id: 'a', capacity: 1 }, { id: 'a', capacity: 2 }]), RangeError)
     assert.throws(() => new Ring([{ id: '', capacity: 1 }]), RangeError)
     assert.throws(() => new Ring(five, { tokensPerUnit: 0 }), RangeError)
+  })
+})
+
+describe('announced tokens', () => {
+  const at = (...xs: Array<number | bigint>): bigint[] => xs.map(x => BigInt(x))
+
+  test('a member with tokens holds exactly those positions', () => {
+    const quarter = 1n << 62n
+    const r = new Ring([
+      { id: 'a', capacity: 1, tokens: at(quarter, 3n * quarter) },
+      { id: 'b', capacity: 1, tokens: at(2n * quarter, (1n << 64n) - 1n) }
+    ])
+    assert.equal(r.tokenCount('a'), 2)
+    const own = r.ownership()
+    assert.equal(own.get('a'), 0.5)
+    assert.equal(own.get('b'), 0.5)
+    // hash64('abc') = 0xba78... lies in (2q, 3q]: owned by a, then b
+    assert.deepEqual(r.preferenceList('abc', 2), ['a', 'b'])
+    assert.deepEqual(r.members()[0].tokens, at(quarter, 3n * quarter))
+  })
+
+  test('announced and derived members mix; equals compares positions', () => {
+    const derived = tokensFor({ id: 'peer-a', capacity: 1 }, 128)
+    const a = new Ring(five)
+    const b = new Ring(five.map(m => m.id === 'peer-a' ? { ...m, tokens: derived } : m))
+    assert.ok(a.equals(b))
+    const c = new Ring(five.map(m => m.id === 'peer-a' ? { ...m, tokens: derived.slice(1) } : m))
+    assert.ok(!a.equals(c))
+    assert.equal(c.tokenCount('peer-a'), 127)
+  })
+
+  test('the same position held by two members: the smaller id owns the arc, in any input order', () => {
+    const members = [{ id: 'y', capacity: 1, tokens: at(100, 200) }, { id: 'x', capacity: 1, tokens: at(200, 300) }]
+    const r = new Ring(members)
+    assert.ok(r.equals(new Ring([...members].reverse())))
+    assert.deepEqual(r.preferenceList(new Uint8Array(0), 2).length, 2)
+    const own = r.ownership()
+    // x owns (100, 200] and (200, 300]; y owns (300, 100] around the top
+    assert.equal(own.get('x'), 200 / 2 ** 64)
+  })
+
+  test('refuses malformed or oversized announcements with a RangeError naming the member', () => {
+    const bad: unknown[] = [[], [-1n], [1n << 64n], [1, 2], Array.from({ length: MAX_TOKENS_PER_MEMBER + 1 }, (_, i) => BigInt(i)), 'abc']
+    for (const tokens of bad) {
+      assert.throws(() => new Ring([{ id: 'bad-one', capacity: 1, tokens: tokens as bigint[] }]),
+        (err: Error) => err instanceof RangeError && err.message.includes('bad-one'), String(tokens).slice(0, 40))
+    }
+    assert.doesNotThrow(() => new Ring([{ id: 'ok', capacity: 1, tokens: Array.from({ length: MAX_TOKENS_PER_MEMBER }, (_, i) => BigInt(i)) }]))
+  })
+
+  test('refuses a ring over the cluster-wide budget', () => {
+    const per = MAX_TOKENS_PER_MEMBER
+    const members = Array.from({ length: MAX_RING_TOKENS / per }, (_, i) => ({ id: `m${i}`, capacity: per / 128 }))
+    assert.equal(new Ring(members).tokenTotal, MAX_RING_TOKENS)
+    assert.throws(() => new Ring([...members, { id: 'one-more', capacity: 1, tokens: [5n] }]), RangeError)
+    assert.throws(() => new Ring([{ id: 'x', capacity: per / 128 + 1 }]), RangeError)
+  })
+
+  test('matches the naive reference with announced tokens, colliding ones included', () => {
+    fc.assert(fc.property(
+      fc.uniqueArray(fc.record({
+        id: fc.string({ minLength: 1, maxLength: 4 }),
+        capacity: fc.constant(1),
+        tokens: fc.array(fc.oneof(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.constantFrom(0n, 7n, (1n << 63n), (1n << 64n) - 1n)), { minLength: 1, maxLength: 12 })
+      }), { selector: m => m.id, minLength: 1, maxLength: 6 }),
+      fc.array(fc.string(), { minLength: 1, maxLength: 30 }),
+      fc.integer({ min: 0, max: 7 }),
+      (members, ks, n) => {
+        const r = new Ring(members)
+        for (const k of ks) assert.deepEqual(r.preferenceList(k, n), referenceList(members, 8, k, n))
+      }), { numRuns: 200 })
   })
 })
 
