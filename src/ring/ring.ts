@@ -44,6 +44,11 @@ export class Ring {
   // Per-lookup "seen" marks without allocating: a member is seen in the
   // current lookup when its stamp equals #generation.
   readonly #stamp: Uint32Array
+  // Zones as small integers, one per distinct zone and one per member
+  // without a zone, with their own per-lookup stamps.
+  readonly #zoneOf: Uint32Array
+  readonly #zoneCount: number
+  readonly #zoneStamp: Uint32Array
   #generation = 0
 
   /**
@@ -90,6 +95,16 @@ export class Ring {
       this.#owner[i] = owner[j]
     }
     this.#stamp = new Uint32Array(sorted.length)
+    const zones = new Map<string, number>()
+    let zoneCount = 0
+    this.#zoneOf = Uint32Array.from(this.#members, m => {
+      if (m.zone === undefined) return zoneCount++
+      let z = zones.get(m.zone)
+      if (z === undefined) zones.set(m.zone, z = zoneCount++)
+      return z
+    })
+    this.#zoneCount = zoneCount
+    this.#zoneStamp = new Uint32Array(zoneCount)
   }
 
   /** number of tokens on the ring */
@@ -117,8 +132,15 @@ export class Ring {
   }
 
   /**
-   * The first n distinct physical members clockwise from hash64(key): the
-   * key's replicas, primary first. Fewer than n when the ring is smaller.
+   * The key's n replicas, primary first: walking clockwise from hash64(key),
+   * first one member from each zone not yet chosen, until n are chosen or
+   * every zone is; then, when there are fewer zones than n, the members not
+   * yet chosen in clockwise order. So with at least n zones the replicas sit
+   * in n distinct zones (losing a zone loses at most one replica of a key),
+   * and a shorter list is always a prefix of a longer one. A member without
+   * a zone is a zone of its own: a ring without zones gives the first n
+   * distinct members clockwise, as before zones. Fewer than n when the ring
+   * is smaller.
    */
   preferenceList (key: string | Uint8Array, n: number): string[] {
     const want = Math.min(Math.floor(n), this.#members.length)
@@ -138,19 +160,39 @@ export class Ring {
     }
     if (++this.#generation === 0xffffffff) {
       this.#stamp.fill(0)
+      this.#zoneStamp.fill(0)
       this.#generation = 1
     }
     const gen = this.#generation
+    const owner = this.#owner
+    const stamp = this.#stamp
+    const zoneStamp = this.#zoneStamp
+    const zoneOf = this.#zoneOf
+    const distinctZones = Math.min(want, this.#zoneCount)
     for (let step = 0, i = a; step < len; step++, i++) {
       if (i === len) i = 0
-      const o = this.#owner[i]
-      if (this.#stamp[o] !== gen) {
-        this.#stamp[o] = gen
+      const o = owner[i]
+      if (stamp[o] !== gen && zoneStamp[zoneOf[o]] !== gen) {
+        stamp[o] = gen
+        zoneStamp[zoneOf[o]] = gen
         out.push(this.#members[o].id)
-        if (out.length === want) break
+        if (out.length === distinctZones) break
+      }
+    }
+    for (let step = 0, i = a; out.length < want && step < len; step++, i++) {
+      if (i === len) i = 0
+      const o = owner[i]
+      if (stamp[o] !== gen) {
+        stamp[o] = gen
+        out.push(this.#members[o].id)
       }
     }
     return out
+  }
+
+  /** number of distinct zones (a member without a zone counts as one) */
+  get zoneCount (): number {
+    return this.#zoneCount
   }
 
   /** The fraction of the hash space each member owns as primary (sums to 1). */

@@ -241,3 +241,63 @@ describe('Ring', () => {
     assert.ok(moved / keys.length > 0.12 && moved / keys.length < 0.28, `moved ${moved}`)
   })
 })
+
+/** Zones, the obvious way: one member per unchosen zone clockwise, then any unchosen member. */
+function referenceZoned (members: RingMember[], key: string, n: number): string[] {
+  const tokens = members.flatMap(m => tokensFor(m, 8).map(t => ({ t, m })))
+    .sort((a, b) => a.t < b.t ? -1 : a.t > b.t ? 1 : a.m.id < b.m.id ? -1 : a.m.id > b.m.id ? 1 : 0)
+  const h = hash64(key)
+  let start = tokens.findIndex(x => x.t >= h)
+  if (start < 0) start = 0
+  const walk = tokens.map((_, i) => tokens[(start + i) % tokens.length].m)
+  const zoneOf = (m: RingMember): string => m.zone === undefined ? `no zone: ${m.id}` : `zone: ${m.zone}`
+  const out: RingMember[] = []
+  for (const m of walk) if (out.length < n && !out.some(o => zoneOf(o) === zoneOf(m))) out.push(m)
+  for (const m of walk) if (out.length < n && !out.includes(m)) out.push(m)
+  return out.map(m => m.id)
+}
+
+describe('zones', () => {
+  const zoned = fc.uniqueArray(fc.record({
+    id: fc.string({ minLength: 1, maxLength: 5 }),
+    capacity: fc.constantFrom(0.25, 1, 2),
+    zone: fc.option(fc.constantFrom('z1', 'z2', 'z3', 'z4'), { nil: undefined })
+  }, { requiredKeys: ['id', 'capacity'] }), { selector: m => m.id, minLength: 0, maxLength: 9 })
+
+  test('six peers in three zones: every key has its three replicas in three zones', () => {
+    const six = ['a', 'b', 'c', 'd', 'e', 'f'].map((id, i) => ({ id: `peer-${id}`, capacity: 1, zone: `zone-${i % 3}` }))
+    const r = new Ring(six)
+    assert.equal(r.zoneCount, 3)
+    const zoneOf = new Map(six.map(m => [m.id, m.zone]))
+    for (const k of keys) {
+      const l = r.preferenceList(k, 3)
+      assert.equal(new Set(l.map(p => zoneOf.get(p))).size, 3, `${k}: ${l.join(',')}`)
+      // the rest follow, each peer once
+      assert.deepEqual(r.preferenceList(k, 6).slice(0, 3), l)
+      assert.equal(new Set(r.preferenceList(k, 6)).size, 6)
+    }
+  })
+
+  test('a member without a zone is a zone of its own', () => {
+    assert.equal(new Ring(five).zoneCount, 5)
+    assert.equal(new Ring([...five, { id: 'z', capacity: 1, zone: 'x' }, { id: 'y', capacity: 1, zone: 'x' }]).zoneCount, 6)
+  })
+
+  test('match the naive reference; n distinct zones when there are n; prefixes agree; member order does not matter', () => {
+    fc.assert(fc.property(zoned, fc.array(fc.string(), { minLength: 1, maxLength: 20 }), fc.integer({ min: 0, max: 10 }), (members, ks, n) => {
+      const r = new Ring(members, { tokensPerUnit: 8 })
+      const shuffled = new Ring([...members].reverse(), { tokensPerUnit: 8 })
+      const zones = new Set(members.map(m => m.zone ?? `no zone: ${m.id}`)).size
+      const zoneOf = new Map(members.map(m => [m.id, m.zone ?? `no zone: ${m.id}`]))
+      for (const k of ks) {
+        const l = r.preferenceList(k, n)
+        assert.deepEqual(l, referenceZoned(members, k, n))
+        assert.deepEqual(shuffled.preferenceList(k, n), l)
+        assert.equal(l.length, Math.min(n, members.length))
+        assert.equal(new Set(l).size, l.length)
+        assert.equal(new Set(l.slice(0, Math.min(n, zones)).map(p => zoneOf.get(p))).size, Math.min(n, zones))
+        for (let m = 0; m < n; m++) assert.deepEqual(r.preferenceList(k, m), l.slice(0, m))
+      }
+    }), { numRuns: 300 })
+  })
+})
