@@ -195,6 +195,14 @@ export class Ring {
     return this.#zoneCount
   }
 
+  /**
+   * The tokens in ring order as parallel arrays (copies): each position's
+   * two 32-bit halves and its owner's index in members().
+   */
+  tokenTable (): { hi: Uint32Array, lo: Uint32Array, owner: Uint32Array } {
+    return { hi: this.#hi.slice(), lo: this.#lo.slice(), owner: this.#owner.slice() }
+  }
+
   /** The fraction of the hash space each member owns as primary (sums to 1). */
   ownership (): Map<string, number> {
     const owned = this.#members.map(() => 0n)

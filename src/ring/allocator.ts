@@ -1,0 +1,125 @@
+/**
+ * Token allocation for a joining member (Cassandra's token allocator and
+ * Dynamo's strategy 3 are the models): rather than random positions, the
+ * joiner places each of its tokens inside an arc of the member that is most
+ * loaded for its capacity, taking from that arc about the joiner's fair
+ * share divided by its token count. Every join so brings each member close
+ * to its capacity's share of the ring, and moves only what the joiner takes.
+ *
+ * The result is a pure function of (existing, joiner, tokensPerUnit): the
+ * joiner computes it once, persists it and announces it, and every peer
+ * builds the same ring from the announced tokens. Arithmetic that decides
+ * anything is IEEE double (+, -, *, / and floor, correctly rounded in every
+ * JavaScript engine) or bigint, with ties broken by index, so no two
+ * runtimes disagree.
+ *
+ * A token at p splits the arc (start, end] of the member owning end: the
+ * joiner gets (start, p], the member keeps (p, end]. If the joiner later
+ * leaves, each of its arcs falls back to the member it was taken from.
+ */
+import { hash64 } from './hash.js'
+import { IndexHeap } from './heap.js'
+import { Ring } from './ring.js'
+import { derivedTokenCount } from './tokens.js'
+import type { RingMember } from './tokens.js'
+
+const TWO_32 = 4294967296
+const TWO_64 = 1n << 64n
+
+export interface Joiner {
+  id: string
+  capacity: number
+  zone?: string
+}
+
+/**
+ * round(capacity * tokensPerUnit) tokens (at least 1) for `joiner`, chosen
+ * to even out the ring that `existing` (announced or derived tokens) forms.
+ * An existing entry with the joiner's id is left out (a rejoin). Throws a
+ * RangeError for what `new Ring` refuses.
+ */
+export function allocateTokens (existing: readonly RingMember[], joiner: Joiner, tokensPerUnit: number): bigint[] {
+  const count = derivedTokenCount({ id: joiner.id, capacity: joiner.capacity }, tokensPerUnit)
+  const others = existing.filter(m => m.id !== joiner.id)
+  if (others.length === 0) return evenlySpaced(joiner.id, count)
+  const ring = new Ring([...others], { tokensPerUnit })
+  const members = ring.members()
+  const { hi, lo, owner } = ring.tokenTable()
+  const n = hi.length
+
+  // Arc i is (token i-1, token i], owned by owner[i]; lengths in units of
+  // 2^-64 of the ring, as doubles (rounded alike everywhere).
+  const length = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const p = i === 0 ? n - 1 : i - 1
+    let d = (hi[i] - hi[p]) * TWO_32 + (lo[i] - lo[p])
+    if (i === 0) d += 2 ** 64
+    length[i] = d
+  }
+  const load = new Float64Array(members.length)
+  for (let i = 0; i < n; i++) load[owner[i]] += length[i]
+  const capacity = members.map(m => m.capacity)
+  const totalCapacity = capacity.reduce((a, b) => a + b, 0) + joiner.capacity
+
+  // each member's arcs, by index, grouped with a counting pass
+  const firstArc = new Uint32Array(members.length + 1)
+  for (let i = 0; i < n; i++) firstArc[owner[i] + 1]++
+  for (let m = 0; m < members.length; m++) firstArc[m + 1] += firstArc[m]
+  const fill = firstArc.slice(0, members.length)
+  const arcsOf = new Uint32Array(n)
+  for (let i = 0; i < n; i++) arcsOf[fill[owner[i]]++] = i
+
+  const arcHeaps = new Map<number, IndexHeap>()
+  const arcHeap = (m: number): IndexHeap => {
+    let h = arcHeaps.get(m)
+    if (h === undefined) {
+      h = new IndexHeap(arcsOf.subarray(firstArc[m], firstArc[m + 1]), (a, b) => length[a] > length[b] || (length[a] === length[b] && a < b))
+      arcHeaps.set(m, h)
+    }
+    return h
+  }
+  const donors = new IndexHeap(members.keys(), (a, b) => {
+    const x = load[a] / capacity[a]
+    const y = load[b] / capacity[b]
+    return x > y || (x === y && a < b)
+  })
+  // where an arc starts once the joiner has taken its beginning
+  const movedStart = new Map<number, bigint>()
+  const position = (i: number): bigint => (BigInt(hi[i]) << 32n) | BigInt(lo[i])
+
+  let need = 2 ** 64 * (joiner.capacity / totalCapacity)
+  const out: bigint[] = []
+  while (out.length < count && donors.size > 0) {
+    const d = donors.peek() as number
+    const arcs = arcHeap(d)
+    const arc = arcs.peek()
+    if (arc === undefined || length[arc] < 2) {
+      donors.pop()
+      continue
+    }
+    const start = movedStart.get(arc) ?? position(arc === 0 ? n - 1 : arc - 1)
+    const exact = (position(arc) - start + TWO_64) % TWO_64 || TWO_64
+    let take = BigInt(Math.max(1, Math.floor(need / (count - out.length))))
+    if (take >= exact) take = exact - 1n
+    const p = (start + take) % TWO_64
+    out.push(p)
+    movedStart.set(arc, p)
+    const taken = Number(take)
+    length[arc] = Number(exact - take)
+    load[d] -= taken
+    need -= taken
+    arcs.topChanged()
+    donors.topChanged()
+  }
+  // Only a ring of one-unit arcs runs out of room; hashed positions then.
+  for (let i = out.length; i < count; i++) out.push(hash64(`${joiner.id}#${i}`))
+  return out.sort((a, b) => a < b ? -1 : a > b ? 1 : 0)
+}
+
+/** The first member: count tokens evenly spaced from a hashed offset. */
+function evenlySpaced (id: string, count: number): bigint[] {
+  const offset = hash64(id)
+  const out: bigint[] = []
+  for (let i = 0; i < count; i++) out.push((offset + (TWO_64 * BigInt(i)) / BigInt(count)) % TWO_64)
+  return out.sort((a, b) => a < b ? -1 : a > b ? 1 : 0)
+}
