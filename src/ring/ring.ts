@@ -85,15 +85,9 @@ export class Ring {
       k += p.hi.length
     })
     const order = sortPositions(hi, lo, owner)
-    this.#hi = new Uint32Array(total)
-    this.#lo = new Uint32Array(total)
-    this.#owner = new Uint32Array(total)
-    for (let i = 0; i < total; i++) {
-      const j = order[i]
-      this.#hi[i] = hi[j]
-      this.#lo[i] = lo[j]
-      this.#owner[i] = owner[j]
-    }
+    this.#hi = order.hi
+    this.#lo = order.lo
+    this.#owner = order.owner
     this.#stamp = new Uint32Array(sorted.length)
     const zones = new Map<string, number>()
     let zoneCount = 0

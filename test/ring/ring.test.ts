@@ -2,6 +2,7 @@ import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { Ring, hash64, tokensFor, MAX_TOKENS_PER_MEMBER, MAX_RING_TOKENS } from '../../src/ring/index.js'
+import { sortPositions } from '../../src/ring/sort.js'
 import type { RingMember } from '../../src/ring/index.js'
 
 const five: RingMember[] = ['peer-a', 'peer-b', 'peer-c', 'peer-d', 'peer-e'].map(id => ({ id, capacity: 1 }))
@@ -298,6 +299,22 @@ describe('zones', () => {
         assert.equal(new Set(l.slice(0, Math.min(n, zones)).map(p => zoneOf.get(p))).size, Math.min(n, zones))
         for (let m = 0; m < n; m++) assert.deepEqual(r.preferenceList(k, m), l.slice(0, m))
       }
+    }), { numRuns: 300 })
+  })
+})
+
+describe('sortPositions', () => {
+  const naive = (hi: Uint32Array, lo: Uint32Array, owner: Uint32Array): number[][] =>
+    Array.from(hi, (h, i) => [h, lo[i], owner[i]]).sort((a, b) => (a[0] - b[0]) || (a[1] - b[1]) || (a[2] - b[2]))
+
+  test('orders by (hi, lo, owner), crowded buckets included', () => {
+    const word = fc.oneof(fc.nat({ max: 0xffffffff }), fc.constantFrom(0, 1, 0xffffffff, 0x80000000))
+    fc.assert(fc.property(fc.array(fc.tuple(word, word, fc.nat({ max: 5 })), { maxLength: 300 }), fc.boolean(), (entries, crowd) => {
+      const hi = Uint32Array.from(entries, e => crowd ? 0x12345678 : e[0])
+      const lo = Uint32Array.from(entries, e => e[1])
+      const owner = Uint32Array.from(entries, e => e[2])
+      const s = sortPositions(hi, lo, owner)
+      assert.deepEqual(Array.from(s.hi, (h, i) => [h, s.lo[i], s.owner[i]]), naive(hi, lo, owner))
     }), { numRuns: 300 })
   })
 })
