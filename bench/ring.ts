@@ -6,6 +6,7 @@
  * capacities, the keys that move when a peer joins or leaves against the
  * 1/(n+1) ideal, balance under churn, and ring build time at the token budget.
  */
+import { MAX_RING_TOKENS } from '../src/ring/index.js'
 import { balance, movement, peerIds, weighted } from './lib/ring-sim.js'
 import { allocatedMovement, buildTime, churn, grow, schemeBalance } from './lib/ring-alloc.js'
 import { Progress } from './lib/progress.js'
@@ -44,9 +45,12 @@ export const ring: Benchmark = {
 
     const progress = new Progress('ring', peers.length * tokens.length + tokens.length + peers.length * 6 + top + mixedPeers + 3)
     const balances: Balance[] = []
-    for (const n of peers) for (const t of tokens) { balances.push(balance(n, t)); progress.tick() }
+    // a ring over the cluster-wide token budget cannot be built (its cell prints '-')
+    const fits = (n: number, t: number): boolean => n * t <= MAX_RING_TOKENS
+    for (const n of peers) for (const t of tokens) { if (fits(n, t)) balances.push(balance(n, t)); progress.tick() }
+    const mixedFits = tokens.filter(t => mixedPeers * t * Math.max(...capacities) <= MAX_RING_TOKENS)
     const mixed: Weighted[] = []
-    for (const t of tokens) { mixed.push(weighted(mixedPeers, t, capacities)); progress.tick() }
+    for (const t of mixedFits) { mixed.push(weighted(mixedPeers, t, capacities)); progress.tick() }
     const moves: Movement[] = []
     for (const n of peers) for (const ev of ['join', 'leave'] as const) { moves.push(movement(n, mt, ev, keys)); progress.tick() }
 
@@ -71,7 +75,7 @@ export const ring: Benchmark = {
     progress.finish()
 
     printTable({
-      title: 'ring balance, random tokens: most / least loaded peer over the mean share (exact arc lengths; 1.00 is perfect)',
+      title: `ring balance, random tokens: most / least loaded peer over the mean share (exact arc lengths; 1.00 is perfect; '-': over the ${MAX_RING_TOKENS}-token budget)`,
       columns: ['peers', ...tokens.map(t => `${t} tok max`), ...tokens.map(t => `${t} tok min`)],
       rows: peers.map(n => {
         const of = (t: number) => balances.find(b => b.peers === n && b.tokensPerUnit === t)
