@@ -16,7 +16,17 @@
  * A token at p splits the arc (start, end] of the member owning end: the
  * joiner gets (start, p], the member keeps (p, end]. If the joiner later
  * leaves, each of its arcs falls back to the member it was taken from.
+ *
+ * Zones: preference lists take one member of each zone first, so when
+ * there are exactly n zones (n replicas a key) every zone holds one replica
+ * of every key, split among its members by the ring of that zone's tokens
+ * alone. A joiner with zone mates then evens out its zone's ring (against
+ * them only); otherwise (the first of its zone, no zone, or a zone count
+ * other than n) it evens out the whole ring. With more or fewer zones than
+ * n, which replicas a member holds depends on how the zones interleave,
+ * which neither choice controls (see docs/benchmarks.md).
  */
+import { DEFAULT_N } from '../constants.js'
 import { hash64 } from './hash.js'
 import { IndexHeap } from './heap.js'
 import { Ring } from './ring.js'
@@ -34,15 +44,19 @@ export interface Joiner {
 
 /**
  * round(capacity * tokensPerUnit) tokens (at least 1) for `joiner`, chosen
- * to even out the ring that `existing` (announced or derived tokens) forms.
+ * to even out the ring that `existing` (announced or derived tokens) forms,
+ * or the ring of the joiner's zone mates when it has some and the ring has
+ * exactly `replicas` (the cluster's n) zones.
  * An existing entry with the joiner's id is left out (a rejoin). Throws a
  * RangeError for what `new Ring` refuses.
  */
-export function allocateTokens (existing: readonly RingMember[], joiner: Joiner, tokensPerUnit: number): bigint[] {
+export function allocateTokens (existing: readonly RingMember[], joiner: Joiner, tokensPerUnit: number, replicas = DEFAULT_N): bigint[] {
   const count = derivedTokenCount({ id: joiner.id, capacity: joiner.capacity }, tokensPerUnit)
   const others = existing.filter(m => m.id !== joiner.id)
-  if (others.length === 0) return evenlySpaced(joiner.id, count)
-  const ring = new Ring([...others], { tokensPerUnit })
+  const zoneMates = joiner.zone === undefined || zoneCount([...others, joiner]) !== replicas ? [] : others.filter(m => m.zone === joiner.zone)
+  const basis = zoneMates.length > 0 ? zoneMates : others
+  if (basis.length === 0) return evenlySpaced(joiner.id, count)
+  const ring = new Ring(basis, { tokensPerUnit })
   const members = ring.members()
   const { hi, lo, owner } = ring.tokenTable()
   const n = hi.length
@@ -114,6 +128,11 @@ export function allocateTokens (existing: readonly RingMember[], joiner: Joiner,
   // Only a ring of one-unit arcs runs out of room; hashed positions then.
   for (let i = out.length; i < count; i++) out.push(hash64(`${joiner.id}#${i}`))
   return out.sort((a, b) => a < b ? -1 : a > b ? 1 : 0)
+}
+
+/** Distinct zones, a member without one counting as its own (as Ring does). */
+function zoneCount (members: ReadonlyArray<{ id: string, zone?: string }>): number {
+  return new Set(members.map(m => m.zone === undefined ? `\u0000${m.id}` : `zone:${m.zone}`)).size
 }
 
 /** The first member: count tokens evenly spaced from a hashed offset. */

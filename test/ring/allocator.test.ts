@@ -103,3 +103,33 @@ describe('allocateTokens', () => {
     }), { numRuns: 60 })
   })
 })
+
+describe('allocateTokens with zones', () => {
+  test('with exactly n zones, joiners even out their own zone\'s ring, so each zone splits its replica of every key evenly', () => {
+    fc.assert(fc.property(fc.array(capacityArb, { minLength: 4, maxLength: 18 }), tokensPerUnitArb, (caps, tpu) => {
+      let members: RingMember[] = []
+      caps.forEach((capacity, i) => {
+        const joiner = { id: `m${i}`, capacity, zone: `z${i % 3}` }
+        members = [...members, { ...joiner, tokens: allocateTokens(members, joiner, tpu, 3) }]
+        for (const zone of ['z0', 'z1', 'z2']) {
+          const mates = members.filter(m => m.zone === zone)
+          if (mates.length < 2) continue
+          for (const [id, x] of fairness(mates, tpu)) assert.ok(x <= 1.10, `${zone}: ${id} has ${x.toFixed(3)} of its share of the zone`)
+        }
+      })
+    }), { numRuns: 30 })
+  })
+
+  test('with a zone count other than n, the whole ring is evened out, as for a joiner without a zone', () => {
+    let members: RingMember[] = []
+    for (let i = 0; i < 8; i++) {
+      const joiner = { id: `m${i}`, capacity: 1, zone: `z${i % 2}` }
+      const tokens = allocateTokens(members, joiner, 32, 3)
+      assert.deepEqual(tokens, allocateTokens(members, { id: joiner.id, capacity: 1 }, 32, 3))
+      members = [...members, { ...joiner, tokens }]
+    }
+    // the same ring with n = 2 zones evens out each zone instead
+    const last = { id: 'm8', capacity: 1, zone: 'z0' }
+    assert.notDeepEqual(allocateTokens(members, last, 32, 2), allocateTokens(members, last, 32, 3))
+  })
+})
