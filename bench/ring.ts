@@ -8,13 +8,14 @@
  */
 import { MAX_RING_TOKENS } from '../src/ring/index.js'
 import { balance, movement, peerIds, weighted } from './lib/ring-sim.js'
-import { allocatedMovement, buildTime, churn, grow, schemeBalance } from './lib/ring-alloc.js'
+import { allocatedMovement, buildTime, churn, grow, schemeBalance, zoned } from './lib/ring-alloc.js'
 import { Progress } from './lib/progress.js'
 import { lineChart } from './lib/svg.js'
 import { printTable } from './lib/table.js'
+import { UsageError } from './lib/bench.js'
 import type { Benchmark } from './lib/bench.js'
 import type { Balance, Movement, Weighted } from './lib/ring-sim.js'
-import type { SchemeBalance } from './lib/ring-alloc.js'
+import type { SchemeBalance, Zoned } from './lib/ring-alloc.js'
 
 const ratio = (x: number | undefined): string | undefined => x?.toFixed(2)
 const pct = (x: number): string => `${Number((x * 100).toPrecision(3))}%`
@@ -30,6 +31,7 @@ export const ring: Benchmark = {
     'movement-tokens': { type: 'string', default: '128', help: 'tokens per unit for random vs allocated, movement and churn (meshkv default 128)' },
     keys: { type: 'string', default: '100000', help: 'sampled keys for movement' },
     'churn-events': { type: 'string', default: '200', help: 'random joins and leaves on the mixed-capacity allocated ring' },
+    zoned: { type: 'string', default: '6:3,30:3,99:3,8:4,40:4,6:2,40:2', help: 'peers:zones rings for replicas held under zone-aware preference lists (N=3)' },
     quick: { type: 'boolean', help: 'fewer sizes and keys (seconds)' }
   },
   async run (args, ctx) {
@@ -42,6 +44,11 @@ export const ring: Benchmark = {
     const mt = args.num('movement-tokens', 1, 4096)
     const churnEvents = quick && !args.has('churn-events') ? 40 : args.num('churn-events', 0, 100_000)
     const top = Math.max(...peers)
+    const zonedRings = (quick && !args.has('zoned') ? ['6:3', '8:4'] : args.list('zoned')).map(pair => {
+      const [p, z] = pair.split(':').map(Number)
+      if (!(Number.isInteger(p) && Number.isInteger(z) && p >= 1 && z >= 1 && p <= 10_000)) throw new UsageError(`--zoned: ${pair} is not peers:zones`)
+      return [p, z] as const
+    })
 
     const progress = new Progress('ring', peers.length * tokens.length + tokens.length + peers.length * 6 + top + mixedPeers + 3)
     const balances: Balance[] = []
@@ -70,6 +77,8 @@ export const ring: Benchmark = {
     ]
     const churned = churn(mixedMembers, churnEvents, mt, capacities)
     progress.tick()
+    const zones: Zoned[] = []
+    for (const [p, z] of zonedRings) zones.push(...zoned(p, z, mt, keys))
     const build = { ...buildTime(mt), allocateMs: grown.allocateMs, allocateAtPeers: top }
     progress.tick(2)
     progress.finish()
@@ -111,6 +120,15 @@ export const ring: Benchmark = {
       rows: [[ratio(churned.worstAfterLeave), ratio(churned.worstAfterJoin), ratio(churned.final.maxOverMean), ratio(churned.final.minOverMean)]]
     })
     printTable({
+      title: `zones (${mt} tokens/unit, ${keys} sampled keys, N=3, zone-aware preference lists): replicas held over the fair share, most / least loaded`,
+      columns: ['peers', 'zones', 'random max', 'random min', 'allocated max', 'allocated min'],
+      rows: zonedRings.map(([p, z]) => {
+        const r = zones.find(x => x.peers === p && x.zones === z && x.scheme === 'random')
+        const a = zones.find(x => x.peers === p && x.zones === z && x.scheme === 'allocated')
+        return [p, z, ratio(r?.replicaMaxOverMean), ratio(r?.replicaMinOverMean), ratio(a?.replicaMaxOverMean), ratio(a?.replicaMinOverMean)]
+      })
+    })
+    printTable({
       title: `ring build at the token budget (median of 9; wall ms, CPU ms), and one allocation at ${top} peers (wall ms)`,
       columns: ['members', 'tokens', 'derived, first build', 'derived', 'derived CPU', 'announced', 'announced CPU', 'allocateTokens'],
       rows: [[build.members, build.tokens, build.derivedColdMs, build.derivedMs, build.derivedCpuMs, build.announcedMs, build.announcedCpuMs, build.allocateMs]]
@@ -123,6 +141,6 @@ export const ring: Benchmark = {
       xTicks: tokens,
       series: peers.map(n => ({ name: `${n} peers`, points: balances.filter(b => b.peers === n).map(b => [b.tokensPerUnit, b.maxOverMean] as [number, number]) }))
     }))
-    return { balance: balances, mixed, movement: moves, allocated: { balance: schemes, mixed: mixedSchemes, churn: churned }, build }
+    return { balance: balances, mixed, movement: moves, allocated: { balance: schemes, mixed: mixedSchemes, churn: churned, zones }, build }
   }
 }

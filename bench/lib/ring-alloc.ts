@@ -6,6 +6,7 @@
  */
 import { Ring, allocateTokens, tokensFor, MAX_RING_TOKENS } from '../../src/ring/index.js'
 import { fairShares, moved, replicaShares, spread, byCapacity } from './ring-sim.js'
+import { keyName } from './keys.js'
 import type { RingMember } from '../../src/ring/index.js'
 import type { ClassShare, Movement, Spread } from './ring-sim.js'
 
@@ -147,4 +148,27 @@ export function buildTime (tokensPerUnit: number, runs = 9): BuildTime {
   const announced = members.map(m => ({ ...m, tokens: tokensFor(m, tokensPerUnit) }))
   const [announcedMs, announcedCpuMs] = median(() => new Ring(announced, { tokensPerUnit }))
   return { members: count, tokens: count * per, derivedColdMs, derivedMs, derivedCpuMs, announcedMs, announcedCpuMs }
+}
+
+export interface Zoned {
+  peers: number
+  zones: number
+  scheme: 'random' | 'allocated'
+  /** replicas held (zone-aware preference lists, N=3, sampled keys) over the fair share */
+  replicaMaxOverMean: number
+  replicaMinOverMean: number
+}
+
+/** Peers cycling through `zones` zones, capacity 1: replicas held under zone-aware preference lists. */
+export function zoned (peers: number, zones: number, tokensPerUnit: number, keys: number): Zoned[] {
+  const plain = Array.from({ length: peers }, (_, i) => ({ id: `peer-${i}`, capacity: 1, zone: `zone-${i % zones}` }))
+  const allocated: RingMember[] = []
+  for (const m of plain) allocated.push({ ...m, tokens: allocateTokens(allocated, m, tokensPerUnit, 3) })
+  return ([['random', plain], ['allocated', allocated]] as const).map(([scheme, members]) => {
+    const ring = new Ring(members, { tokensPerUnit })
+    const held = new Map<string, number>()
+    for (let k = 0; k < keys; k++) for (const p of ring.preferenceList(keyName(k), 3)) held.set(p, (held.get(p) ?? 0) + 1)
+    const s = spread(members.map(m => held.get(m.id) ?? 0))
+    return { peers, zones, scheme, replicaMaxOverMean: s.maxOverMean, replicaMinOverMean: s.minOverMean }
+  })
 }
