@@ -14,7 +14,8 @@ export interface RingMember {
   zone?: string
   /**
    * Announced 64-bit positions (unsigned). When present the ring uses exactly
-   * these; treat the array as immutable once handed over.
+   * these. Treat the array as immutable once handed over: its checked
+   * conversion is cached per array.
    */
   tokens?: readonly bigint[]
 }
@@ -105,7 +106,20 @@ function derived (id: string, count: number): Positions {
 // little-endian machine.
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
+// Announced tokens are checked and converted once per array: membership
+// hands the same (immutable) array to every rebuild while a member's tokens
+// are unchanged, and conversion is about half of a full-budget build.
+const announcedCache = new WeakMap<readonly bigint[], Positions>()
+
 function announced (member: RingMember, tokens: readonly bigint[]): Positions {
+  const hit = announcedCache.get(tokens)
+  if (hit !== undefined) return hit
+  const out = convert(member, tokens)
+  announcedCache.set(tokens, out)
+  return out
+}
+
+function convert (member: RingMember, tokens: readonly bigint[]): Positions {
   // one pass: check, and write into a 64-bit array to read back as halves
   // (BigUint64Array.from goes through the iterator protocol: twice as slow)
   const wide = new BigUint64Array(tokens.length)
