@@ -97,6 +97,10 @@ describe('announced tokens', () => {
         (err: Error) => err instanceof RangeError && err.message.includes('bad-one'), String(tokens).slice(0, 40))
     }
     assert.doesNotThrow(() => new Ring([{ id: 'ok', capacity: 1, tokens: Array.from({ length: MAX_TOKENS_PER_MEMBER }, (_, i) => BigInt(i)) }]))
+    // a refused array is refused again (only accepted arrays are cached)
+    const once = [5n, -5n]
+    assert.throws(() => new Ring([{ id: 'bad-one', capacity: 1, tokens: once }]), RangeError)
+    assert.throws(() => new Ring([{ id: 'bad-one', capacity: 1, tokens: once }]), RangeError)
   })
 
   test('refuses a ring over the cluster-wide budget', () => {
