@@ -34,6 +34,8 @@ import { derivedTokenCount } from './tokens.js'
 import type { RingMember } from './tokens.js'
 
 const TWO_32 = 4294967296
+// 2^64 as a literal: `**` is only "implementation-approximated" in the spec
+const RING = 18446744073709551616
 const TWO_64 = 1n << 64n
 
 export interface Joiner {
@@ -67,7 +69,7 @@ export function allocateTokens (existing: readonly RingMember[], joiner: Joiner,
   for (let i = 0; i < n; i++) {
     const p = i === 0 ? n - 1 : i - 1
     let d = (hi[i] - hi[p]) * TWO_32 + (lo[i] - lo[p])
-    if (i === 0) d += 2 ** 64
+    if (i === 0) d += RING
     length[i] = d
   }
   const load = new Float64Array(members.length)
@@ -101,7 +103,7 @@ export function allocateTokens (existing: readonly RingMember[], joiner: Joiner,
   const movedStart = new Map<number, bigint>()
   const position = (i: number): bigint => (BigInt(hi[i]) << 32n) | BigInt(lo[i])
 
-  let need = 2 ** 64 * (joiner.capacity / totalCapacity)
+  let need = RING * (joiner.capacity / totalCapacity)
   const out: bigint[] = []
   while (out.length < count && donors.size > 0) {
     const d = donors.peek() as number
