@@ -139,11 +139,18 @@ export class MeshNode extends EventTarget {
         maxOutboundStreams: 64
       })
       const client = this.client
+      const ringLog = logger.forComponent('meshkv:placement')
       membership.addEventListener('change', () => {
         // streams to peers that went down are dropped; a returning peer gets a fresh one
         for (const m of membership.members()) if (m.state === 'down') void client.forget(m.id)
-        if (placement.update(ringMembers(membership.members()))) {
-          this.dispatchEvent(new CustomEvent('members', { detail: membership.members() }))
+        // a view the ring refuses (over its token limits) keeps the last good
+        // ring: an error thrown in an event listener would end the process
+        try {
+          if (placement.update(ringMembers(membership.members()))) {
+            this.dispatchEvent(new CustomEvent('members', { detail: membership.members() }))
+          }
+        } catch (err) {
+          ringLog.error('ring not rebuilt, keeping the last one: %s', (err as Error).message)
         }
       })
       membership.start()

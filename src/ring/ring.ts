@@ -9,18 +9,26 @@
  */
 import { DEFAULT_TOKENS_PER_UNIT } from '../constants.js'
 import { hash64Parts } from './hash.js'
-import { tokenCountFor } from './tokens.js'
-import type { RingMember } from './tokens.js'
+import { sortPositions } from './sort.js'
+import { MAX_RING_TOKENS, positionsFor } from './tokens.js'
+import type { Positions, RingMember } from './tokens.js'
 
-export { tokensFor, MAX_TOKENS_PER_MEMBER } from './tokens.js'
+export { tokensFor, MAX_TOKENS_PER_MEMBER, MAX_RING_TOKENS } from './tokens.js'
 export type { RingMember } from './tokens.js'
 
 export interface RingOptions {
-  /** tokens per unit of capacity (default DEFAULT_TOKENS_PER_UNIT) */
+  /** tokens per unit of capacity for members that derive theirs (default DEFAULT_TOKENS_PER_UNIT) */
   tokensPerUnit?: number
 }
 
 const TWO_64 = 1n << 64n
+
+function frozenMember (m: RingMember): RingMember {
+  const out: RingMember = { id: m.id, capacity: m.capacity }
+  if (m.zone !== undefined) out.zone = m.zone
+  if (m.tokens !== undefined) out.tokens = Object.freeze([...m.tokens])
+  return Object.freeze(out)
+}
 
 export class Ring {
   readonly tokensPerUnit: number
@@ -36,37 +44,66 @@ export class Ring {
   // Per-lookup "seen" marks without allocating: a member is seen in the
   // current lookup when its stamp equals #generation.
   readonly #stamp: Uint32Array
+  // Zones as small integers, one per distinct zone and one per member
+  // without a zone, with their own per-lookup stamps.
+  readonly #zoneOf: Uint32Array
+  readonly #zoneCount: number
+  readonly #zoneStamp: Uint32Array
   #generation = 0
 
+  /**
+   * Throws a RangeError for a malformed member (empty or repeated id, bad
+   * capacity, a token that is not an unsigned 64-bit integer), a member over
+   * MAX_TOKENS_PER_MEMBER, or a ring over MAX_RING_TOKENS. Two members that
+   * hold the same position are both kept; the one with the smaller id comes
+   * first, so it owns the arc and the other's token there owns nothing.
+   */
   constructor (members: RingMember[], options: RingOptions = {}) {
     this.tokensPerUnit = options.tokensPerUnit ?? DEFAULT_TOKENS_PER_UNIT
-    const sorted = members
-      .map(m => Object.freeze(m.zone === undefined ? { id: m.id, capacity: m.capacity } : { id: m.id, capacity: m.capacity, zone: m.zone }))
-      .sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-    this.#counts = sorted.map(m => tokenCountFor(m, this.tokensPerUnit))
+    const sorted = [...members].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    const positions: Positions[] = []
+    let total = 0
     sorted.forEach((m, i) => {
       if (this.#index.has(m.id)) throw new RangeError(`ring member ${m.id} listed twice`)
       this.#index.set(m.id, i)
+      const p = positionsFor(m, this.tokensPerUnit)
+      total += p.hi.length
+      if (total > MAX_RING_TOKENS) throw new RangeError(`ring of ${sorted.length} members: over the budget of ${MAX_RING_TOKENS} tokens`)
+      positions.push(p)
     })
-    this.#members = sorted
+    this.#members = sorted.map(frozenMember)
+    this.#counts = positions.map(p => p.hi.length)
 
-    const total = this.#counts.reduce((a, b) => a + b, 0)
     const hi = new Uint32Array(total)
     const lo = new Uint32Array(total)
     const owner = new Uint32Array(total)
     let k = 0
-    sorted.forEach((m, i) => {
-      for (let t = 0; t < this.#counts[i]; t++, k++) {
-        [hi[k], lo[k]] = hash64Parts(`${m.id}#${t}`)
-        owner[k] = i
-      }
+    positions.forEach((p, i) => {
+      hi.set(p.hi, k)
+      lo.set(p.lo, k)
+      owner.fill(i, k, k + p.hi.length)
+      k += p.hi.length
     })
-    const order = Array.from({ length: total }, (_, i) => i)
-      .sort((a, b) => (hi[a] - hi[b]) || (lo[a] - lo[b]) || (owner[a] - owner[b]))
-    this.#hi = Uint32Array.from(order, i => hi[i])
-    this.#lo = Uint32Array.from(order, i => lo[i])
-    this.#owner = Uint32Array.from(order, i => owner[i])
+    const order = sortPositions(hi, lo, owner)
+    this.#hi = order.hi
+    this.#lo = order.lo
+    this.#owner = order.owner
     this.#stamp = new Uint32Array(sorted.length)
+    const zones = new Map<string, number>()
+    let zoneCount = 0
+    this.#zoneOf = Uint32Array.from(this.#members, m => {
+      if (m.zone === undefined) return zoneCount++
+      let z = zones.get(m.zone)
+      if (z === undefined) zones.set(m.zone, z = zoneCount++)
+      return z
+    })
+    this.#zoneCount = zoneCount
+    this.#zoneStamp = new Uint32Array(zoneCount)
+  }
+
+  /** number of tokens on the ring */
+  get tokenTotal (): number {
+    return this.#hi.length
   }
 
   /** number of physical members */
@@ -89,8 +126,15 @@ export class Ring {
   }
 
   /**
-   * The first n distinct physical members clockwise from hash64(key): the
-   * key's replicas, primary first. Fewer than n when the ring is smaller.
+   * The key's n replicas, primary first: walking clockwise from hash64(key),
+   * first one member from each zone not yet chosen, until n are chosen or
+   * every zone is; then, when there are fewer zones than n, the members not
+   * yet chosen in clockwise order. So with at least n zones the replicas sit
+   * in n distinct zones (losing a zone loses at most one replica of a key),
+   * and a shorter list is always a prefix of a longer one. A member without
+   * a zone is a zone of its own: a ring without zones gives the first n
+   * distinct members clockwise, as before zones. Fewer than n when the ring
+   * is smaller.
    */
   preferenceList (key: string | Uint8Array, n: number): string[] {
     const want = Math.min(Math.floor(n), this.#members.length)
@@ -110,19 +154,47 @@ export class Ring {
     }
     if (++this.#generation === 0xffffffff) {
       this.#stamp.fill(0)
+      this.#zoneStamp.fill(0)
       this.#generation = 1
     }
     const gen = this.#generation
+    const owner = this.#owner
+    const stamp = this.#stamp
+    const zoneStamp = this.#zoneStamp
+    const zoneOf = this.#zoneOf
+    const distinctZones = Math.min(want, this.#zoneCount)
     for (let step = 0, i = a; step < len; step++, i++) {
       if (i === len) i = 0
-      const o = this.#owner[i]
-      if (this.#stamp[o] !== gen) {
-        this.#stamp[o] = gen
+      const o = owner[i]
+      if (stamp[o] !== gen && zoneStamp[zoneOf[o]] !== gen) {
+        stamp[o] = gen
+        zoneStamp[zoneOf[o]] = gen
         out.push(this.#members[o].id)
-        if (out.length === want) break
+        if (out.length === distinctZones) break
+      }
+    }
+    for (let step = 0, i = a; out.length < want && step < len; step++, i++) {
+      if (i === len) i = 0
+      const o = owner[i]
+      if (stamp[o] !== gen) {
+        stamp[o] = gen
+        out.push(this.#members[o].id)
       }
     }
     return out
+  }
+
+  /** number of distinct zones (a member without a zone counts as one) */
+  get zoneCount (): number {
+    return this.#zoneCount
+  }
+
+  /**
+   * The tokens in ring order as parallel arrays (copies): each position's
+   * two 32-bit halves and its owner's index in members().
+   */
+  tokenTable (): { hi: Uint32Array, lo: Uint32Array, owner: Uint32Array } {
+    return { hi: this.#hi.slice(), lo: this.#lo.slice(), owner: this.#owner.slice() }
   }
 
   /** The fraction of the hash space each member owns as primary (sums to 1). */

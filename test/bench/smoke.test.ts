@@ -53,7 +53,7 @@ describe('benchmarks (smoke)', () => {
   })
 
   test('ring', async () => {
-    const r = await bench(['ring', '--peers', '10,20', '--tokens', '16,64', '--keys', '2000', '--mixed-peers', '12'])
+    const r = await bench(['ring', '--peers', '10,20', '--tokens', '16,64', '--keys', '2000', '--mixed-peers', '12', '--churn-events', '10', '--zoned', '6:3'])
     assert.equal(r.code, 0, r.stderr)
     const { result } = await latest('ring')
     assert.equal(result.balance.length, 4)
@@ -63,6 +63,13 @@ describe('benchmarks (smoke)', () => {
       assert.ok(finite(m.movedPrimary) && finite(m.ideal) && finite(m.exactShare))
       assert.equal(m.movedElsewhere, 0, 'consistent hashing moves keys only to/from the peer that joins/leaves')
     }
+    assert.deepEqual(result.movement.map((m: { scheme: string }) => m.scheme).sort(), ['allocated', 'allocated', 'allocated', 'allocated', 'random', 'random', 'random', 'random'])
+    const allocated = result.allocated.balance.filter((b: { scheme: string }) => b.scheme === 'allocated')
+    assert.equal(allocated.length, 2)
+    for (const b of allocated) assert.ok(b.maxOverMean <= 1.10 && finite(b.replicaMaxOverMean), JSON.stringify(b))
+    assert.ok(finite(result.allocated.churn.worstAfterJoin))
+    assert.equal(result.allocated.zones.length, 2)
+    assert.ok(finite(result.build.announcedMs) && result.build.tokens > 0)
   })
 
   test('latency (in-process and daemons)', async () => {
