@@ -10,7 +10,7 @@
  */
 import { MAX_SIBLINGS, DEFAULT_REPLICA_TIMEOUT_MS, APPLIED_WRITES_MAX, APPLIED_WRITES_TTL_MS } from '../constants.js'
 import { InvalidArgumentError, QuorumNotMetError, TimeoutError, TooManySiblingsError } from '../errors.js'
-import { sameWrite, siblingCount, siblingEquals } from '../store/record.js'
+import { sameWrite, sameWriteAndValue, siblingCount, siblingEquals } from '../store/record.js'
 import { empty, newWithContext, sync, updateWith, values } from '../version/index.js'
 import { AppliedWrites } from './applied-writes.js'
 import { quorum } from './quorum.js'
@@ -62,7 +62,7 @@ export class Replica implements KvService {
       if (writeId !== undefined) {
         const earlier = current === undefined ? undefined : values(current).find(s => sameWrite(s, put.sibling))
         if (earlier !== undefined) {
-          if (!sameContent(earlier, put.sibling)) throw new InvalidArgumentError('this write id was already used for a different value of this key')
+          if (!sameWriteAndValue(earlier, put.sibling)) throw new InvalidArgumentError('this write id was already used for a different value of this key')
           return undefined
         }
         if (this.applied.has(put.key, writeId)) return undefined
@@ -92,8 +92,3 @@ export class Replica implements KvService {
 
 /** Most of a write's time kept back to carry a replica's answer to the caller (ms). */
 const REPLY_MARGIN_MS = 250
-
-/** The same value (or both deletes); timestamps differ between attempts of one write. */
-function sameContent (a: Sibling, b: Sibling): boolean {
-  return siblingEquals({ ...a, timestamp: 0 }, { ...b, timestamp: 0 })
-}

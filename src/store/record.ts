@@ -56,14 +56,27 @@ export function siblingEquals (a: Sibling, b: Sibling): boolean {
 }
 
 /**
+ * One write minted twice: the same write id and the same value (or both
+ * deletes); timestamps differ between attempts of one write.
+ */
+export function sameWriteAndValue (a: Sibling, b: Sibling): boolean {
+  if (!sameWrite(a, b)) return false
+  if (a.value === null || b.value === null) return a.value === b.value
+  return bytesEqual(a.value, b.value)
+}
+
+/**
  * The siblings a client is shown: one per write. A write retried through a
  * second replica is stored under two dots with one write id; the context
- * still covers both dots, so a write with it replaces both.
+ * still covers both dots, so a write with it replaces both. Siblings with
+ * one write id but different values are not one write (an id reused for
+ * another value, through a replica that had not seen the first): both are
+ * shown, since a context covers both.
  */
 export function distinctWrites (siblings: Sibling[]): Sibling[] {
   const out: Sibling[] = []
   for (const s of siblings) {
-    if (!out.some(o => sameWrite(o, s))) out.push(s)
+    if (!out.some(o => sameWriteAndValue(o, s))) out.push(s)
   }
   return out
 }

@@ -179,6 +179,9 @@ describe('decodeRecord rejects malformed records with ProtocolError', () => {
     const retried = { ...a, timestamp: 2 }
     const other = { value: Uint8Array.from([7]), timestamp: 1 }
     assert.equal(distinctWrites([a, retried, other]).length, 2)
+    // one id with another value is not the same write: shown, not folded away
+    assert.equal(distinctWrites([a, { ...a, value: Uint8Array.from([8]) }]).length, 2)
+    assert.equal(distinctWrites([{ ...a, value: null }, { ...retried, value: null }]).length, 1)
     assert.equal(siblingEquals(a, retried), false, 'two mints of one write are two siblings in the record')
     assert.equal(siblingEquals(a, { ...a }), true)
   })
