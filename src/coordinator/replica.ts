@@ -10,7 +10,7 @@
  */
 import { MAX_SIBLINGS, DEFAULT_REPLICA_TIMEOUT_MS, APPLIED_WRITES_MAX, APPLIED_WRITES_TTL_MS } from '../constants.js'
 import { InvalidArgumentError, QuorumNotMetError, TimeoutError, TooManySiblingsError } from '../errors.js'
-import { sameWrite, sameWriteAndValue, siblingCount, siblingEquals } from '../store/record.js'
+import { sameWrite, sameWriteAndValue, siblingCount, siblingEquals, supersedeOtherMints } from '../store/record.js'
 import { empty, newWithContext, sync, updateWith, values } from '../version/index.js'
 import { AppliedWrites } from './applied-writes.js'
 import { quorum } from './quorum.js'
@@ -67,7 +67,7 @@ export class Replica implements KvService {
         }
         if (this.applied.has(put.key, writeId)) return undefined
       }
-      const next = updateWith(incoming, current ?? empty(), selfId, siblingEquals)
+      const next = supersedeOtherMints(current, updateWith(incoming, current ?? empty(), selfId, siblingEquals))
       const count = siblingCount(next)
       if (count > MAX_SIBLINGS) throw new TooManySiblingsError(count, MAX_SIBLINGS)
       return next

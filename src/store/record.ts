@@ -13,6 +13,7 @@ const MAX_ACTORS = 1024
 /** Per actor, so one hostile frame cannot make the decoder build millions of siblings. */
 const MAX_VALUES_PER_ACTOR = MAX_SIBLINGS * 4
 import { Record as PbRecord } from './pb/record.js'
+import { values } from '../version/index.js'
 import type { Sibling as PbSibling } from './pb/record.js'
 import type { DvvSet } from '../version/types.js'
 
@@ -79,6 +80,34 @@ export function distinctWrites (siblings: Sibling[]): Sibling[] {
     if (!out.some(o => sameWriteAndValue(o, s))) out.push(s)
   }
   return out
+}
+
+/**
+ * `next` is `current` with a client write applied. The write's context
+ * superseded some siblings of `current`; a sibling of `next` that is another
+ * mint of one of those writes (same write id and value: a hedge or a retry
+ * through another replica, whose dot the context could not name) was shown
+ * to the writer as that write, so it goes too. A DVVSet keeps an actor's
+ * live dots contiguous (newest first), so only an actor's oldest live values
+ * can be dropped; a mint that is not is left as it is (shown once).
+ */
+export function supersedeOtherMints (current: KvRecord | undefined, next: KvRecord): KvRecord {
+  if (current === undefined) return next
+  const kept = new Set(values(next))
+  const gone = values(current).filter(s => !kept.has(s) && s.writeId !== undefined)
+  if (gone.length === 0) return next
+  const isGone = (s: Sibling): boolean => gone.some(g => sameWriteAndValue(g, s))
+  let changed = false
+  const entries = next.entries.map(e => {
+    let end = e.values.length
+    while (end > 0 && isGone(e.values[end - 1])) end--
+    if (end === e.values.length) return e
+    changed = true
+    return { actor: e.actor, counter: e.counter, values: e.values.slice(0, end) }
+  })
+  const anonymous = next.anonymous.filter(s => !isGone(s))
+  if (anonymous.length !== next.anonymous.length) changed = true
+  return changed ? { entries, anonymous } : next
 }
 
 /** Limits applied when decoding records that came from disk or a peer. */

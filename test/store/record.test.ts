@@ -9,9 +9,9 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { MeshError, ProtocolError } from '../../src/errors.js'
 import { MAX_SIBLINGS } from '../../src/constants.js'
-import { decodeRecord, distinctWrites, encodeRecord, siblingCount, WRITE_ID_BYTES } from '../../src/store/record.js'
+import { decodeRecord, distinctWrites, encodeRecord, siblingCount, supersedeOtherMints, WRITE_ID_BYTES } from '../../src/store/record.js'
 import { Record as PbRecord } from '../../src/store/pb/record.js'
-import { newSet, newWithContext, updateWith, sync, empty } from '../../src/version/index.js'
+import { newSet, newWithContext, updateWith, sync, empty, values } from '../../src/version/index.js'
 import { siblingEquals } from '../../src/store/record.js'
 import type { KvRecord, RecordLimits, Sibling } from '../../src/store/record.js'
 
@@ -268,5 +268,43 @@ describe('decodeRecord properties', () => {
       decodesOrMeshError(enc)
       decodesOrMeshError(enc.subarray(0, cut % (enc.byteLength + 1)))
     }), { numRuns: 1000 })
+  })
+})
+
+describe('supersedeOtherMints: a write that replaces one mint of a write replaces its other mints', () => {
+  const id = (n: number): Uint8Array => Uint8Array.from({ length: WRITE_ID_BYTES }, () => n)
+  const v = (text: string, writeId: Uint8Array, timestamp = 1): Sibling => ({ value: new TextEncoder().encode(text), timestamp, writeId })
+  const apply = (current: KvRecord, context: Array<[string, number]>, sibling: Sibling, actor: string): KvRecord =>
+    supersedeOtherMints(current, updateWith(newWithContext(context, sibling), current, actor, siblingEquals))
+  const shown = (r: KvRecord): string[] => values(r).map(s => s.value === null ? 'tomb' : new TextDecoder().decode(s.value)).sort()
+
+  test('a hedge minted at x and y; a write with the context of y\'s reply replaces both', () => {
+    const current: KvRecord = { entries: [{ actor: 'x', counter: 1, values: [v('v1', id(1), 2)] }, { actor: 'y', counter: 1, values: [v('v1', id(1), 1)] }], anonymous: [] }
+    const next = apply(current, [['y', 1]], { value: null, timestamp: 3, writeId: id(2) }, 'y')
+    assert.deepEqual(shown(next), ['tomb'])
+    assert.equal(next.entries.find(e => e.actor === 'x')?.counter, 1, 'the dot stays known, as superseded')
+    // and a replica that still holds x's mint drops it on sync
+    assert.deepEqual(shown(sync(current, next, siblingEquals)), ['tomb'])
+    assert.deepEqual(shown(sync(next, current, siblingEquals)), ['tomb'])
+  })
+
+  test('one id with another value is another write: kept', () => {
+    const current: KvRecord = { entries: [{ actor: 'x', counter: 1, values: [v('other', id(1))] }, { actor: 'y', counter: 1, values: [v('v1', id(1))] }], anonymous: [] }
+    assert.deepEqual(shown(apply(current, [['y', 1]], v('v2', id(2)), 'y')), ['other', 'v2'])
+  })
+
+  test('a mint that is not its actor\'s oldest live value cannot be dropped alone: kept, never a corrupt set', () => {
+    // x:2 is the duplicate, x:1 an unrelated live write the context does not cover
+    const current: KvRecord = { entries: [{ actor: 'x', counter: 2, values: [v('v1', id(1), 2), v('x1', id(3))] }, { actor: 'y', counter: 1, values: [v('v1', id(1))] }], anonymous: [] }
+    const next = apply(current, [['y', 1]], v('v2', id(2)), 'y')
+    assert.deepEqual(shown(next), ['v1', 'v2', 'x1'])
+    for (const e of next.entries) assert.ok(e.values.length <= e.counter)
+  })
+
+  test('a write that supersedes nothing changes nothing', () => {
+    const current: KvRecord = { entries: [{ actor: 'x', counter: 1, values: [v('v1', id(1))] }], anonymous: [] }
+    const next = updateWith(newSet(v('v2', id(2))), current, 'y', siblingEquals)
+    assert.equal(supersedeOtherMints(current, next), next)
+    assert.equal(supersedeOtherMints(undefined, next), next)
   })
 })
