@@ -62,6 +62,35 @@ describe('a hedged write whose first replica mints late (4 peers, N=3 W=2)', () 
   })
 })
 
+describe('a hedged write whose first replica mints after the next write (4 peers, N=3 W=2)', () => {
+  let c: TestCluster
+  before(async () => {
+    c = await startCluster(4, { n: 3, r: 2, w: 2 })
+    await c.converged(4)
+  })
+  after(async () => { await c.stop() })
+
+  test('a delete with the put\'s context, applied before the late mint arrives, still deletes the write', async () => {
+    const [coordinator] = c.nodes
+    const key = findKey(coordinator, 'later-mint', p => !p.includes(coordinator.peerId))
+    const prefs = coordinator.preferenceList(key)
+    const slow = c.nodes.find(n => n.peerId === prefs[0]) as MeshNode
+    const next = c.nodes.find(n => n.peerId === prefs[1]) as MeshNode
+    const held = holdKeyLock(slow, key, 2000)
+    const put = await coordinator.put(key, bytes('v1'), { timeoutMs: 4000 })
+    assert.ok(!put.acked.includes(slow.peerId))
+    // the writer deletes at once, through a replica that coordinates it itself
+    const del = await next.delete(key, { context: put.context, timeoutMs: 4000 })
+    assert.deepEqual(values(del.values), [])
+    await held
+    await sleep(1000)
+    const got = await coordinator.get(key, { r: 3 })
+    const rec = await slow.localRecord(key)
+    const shape = JSON.stringify(rec?.entries.map(e => [e.actor.slice(-4), e.counter, e.values.map(v => v.value === null ? 'tomb' : text(v.value))]))
+    assert.equal(got.found, false, `deleted value is back: ${JSON.stringify(values(got.values))}; slow replica ${slow.peerId.slice(-4)} holds ${shape}`)
+  })
+})
+
 describe('one write id, two values (3 peers, N=3)', () => {
   let c: TestCluster
   before(async () => {
