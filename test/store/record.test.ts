@@ -11,7 +11,7 @@ import { MeshError, ProtocolError } from '../../src/errors.js'
 import { MAX_SIBLINGS } from '../../src/constants.js'
 import { decodeRecord, distinctWrites, encodeRecord, siblingCount, supersedeOtherMints, WRITE_ID_BYTES } from '../../src/store/record.js'
 import { Record as PbRecord } from '../../src/store/pb/record.js'
-import { newSet, newWithContext, updateWith, sync, empty, values } from '../../src/version/index.js'
+import { newSet, newWithContext, updateWith, sync, empty, values, encodeContext, join } from '../../src/version/index.js'
 import { siblingEquals } from '../../src/store/record.js'
 import type { KvRecord, RecordLimits, Sibling } from '../../src/store/record.js'
 
@@ -306,5 +306,23 @@ describe('supersedeOtherMints: a write that replaces one mint of a write replace
     const next = updateWith(newSet(v('v2', id(2))), current, 'y', siblingEquals)
     assert.equal(supersedeOtherMints(current, next), next)
     assert.equal(supersedeOtherMints(undefined, next), next)
+  })
+})
+
+describe('what a record from a peer yields to a client', () => {
+  test('every record decodeRecord accepts has a context that encodes (a peer cannot make a key unreadable)', () => {
+    const actor = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 256 }).filter(a => a.length <= 256)
+    fc.assert(fc.property(fc.uniqueArray(actor, { minLength: 1, maxLength: 4 }), actors => {
+      const sorted = [...actors].sort((a, b) => a < b ? -1 : a > b ? 1 : 0)
+      const bytes = PbRecord.encode({ entries: sorted.map(a => ({ actor: a, counter: 1n, values: [] })), anonymous: [] })
+      let record: KvRecord
+      try {
+        record = decodeRecord(bytes, LIMITS)
+      } catch (err) {
+        assert.ok(err instanceof ProtocolError)
+        return
+      }
+      encodeContext(join(record), 'k')
+    }), { numRuns: 300, examples: [[['中'.repeat(100)]]] })
   })
 })
