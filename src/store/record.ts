@@ -13,7 +13,9 @@ const MAX_ACTORS = 1024
 /** Per actor, so one hostile frame cannot make the decoder build millions of siblings. */
 const MAX_VALUES_PER_ACTOR = MAX_SIBLINGS * 4
 import { Record as PbRecord } from './pb/record.js'
-import { values } from '../version/index.js'
+import { MAX_ACTOR_BYTES, values } from '../version/index.js'
+
+const utf8 = new TextEncoder()
 import type { Sibling as PbSibling } from './pb/record.js'
 import type { DvvSet } from '../version/types.js'
 
@@ -160,7 +162,8 @@ export function decodeRecord (bytes: Uint8Array, limits: RecordLimits): KvRecord
   let prev: string | undefined
   let siblings = pb.anonymous.length
   const entries = pb.entries.map(e => {
-    if (e.actor.length === 0 || e.actor.length > 256) throw new ProtocolError('record: bad actor')
+    // bounded as a context bounds it (UTF-8 bytes), so every record stored has a context a client can be given
+    if (e.actor.length === 0 || e.actor.length > MAX_ACTOR_BYTES || utf8.encode(e.actor).byteLength > MAX_ACTOR_BYTES) throw new ProtocolError('record: bad actor')
     if (prev !== undefined && e.actor <= prev) throw new ProtocolError('record: actors not sorted and unique')
     prev = e.actor
     if (e.counter > BigInt(Number.MAX_SAFE_INTEGER)) throw new ProtocolError('record: counter out of range')
