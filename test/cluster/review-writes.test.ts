@@ -118,6 +118,27 @@ describe('one write id, two values (3 peers, N=3)', () => {
   })
 })
 
+describe('a retry that comes after its write was superseded (3 peers, N=3 W=2)', () => {
+  let c: TestCluster
+  before(async () => {
+    c = await startCluster(3, { n: 3, r: 2, w: 2 })
+    await c.converged(3)
+  })
+  after(async () => { await c.stop() })
+
+  test('a retry through another replica does not bring the replaced value back', async () => {
+    const [a, , d] = c.nodes
+    const writeId = crypto.getRandomValues(new Uint8Array(WRITE_ID_BYTES))
+    const first = await a.put('retry-late', bytes('v1'), { writeId, w: 3 })
+    // the writer (or anyone shown v1) replaces it
+    await a.put('retry-late', bytes('v2'), { context: first.context, w: 3 })
+    // the client's retry of its first write (its reply was lost) reaches another peer
+    await d.put('retry-late', bytes('v1'), { writeId })
+    const got = await a.get('retry-late', { r: 3 })
+    assert.deepEqual(values(got.values), ['v2'], 'a write applied once is not applied again by a retry')
+  })
+})
+
 describe('a write id reused after its write was superseded (1 peer)', () => {
   let c: TestCluster
   before(async () => { c = await startCluster(1, { n: 1, r: 1, w: 1 }) })
