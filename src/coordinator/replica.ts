@@ -48,6 +48,11 @@ export class Replica implements KvService {
       if (current === undefined) return record
       return sync(current, record, siblingEquals)
     })
+    // a write that reached this replica by replication was applied: a retry
+    // of it handed to this replica once it is superseded must not mint it again
+    for (const s of values(record)) {
+      if (s.writeId !== undefined) this.applied.add(key, s.writeId)
+    }
     return stored ?? record
   }
 
