@@ -5,7 +5,10 @@
  * for writes whose sibling is still there, across restarts; this covers the
  * rest for as long as clients retry. Bounded in count and age.
  */
+import { sha256 } from '@noble/hashes/sha2.js'
 import { toString } from 'uint8arrays/to-string'
+
+const utf8 = new TextEncoder()
 
 export interface AppliedWritesInit {
   /** most remembered writes; the oldest go first */
@@ -45,7 +48,8 @@ export class AppliedWrites {
     return this.seen.size
   }
 
+  // keys are up to 1 KiB: a digest keeps a full table near 5 MB instead of 40+
   private id (key: string, writeId: Uint8Array): string {
-    return `${toString(writeId, 'base64url')}\u0000${key}`
+    return toString(writeId, 'base64url') + toString(sha256(utf8.encode(key)).subarray(0, 16), 'base64url')
   }
 }
