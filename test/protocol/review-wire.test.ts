@@ -9,6 +9,8 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { kvProtocol } from '../../src/constants.js'
 import { Status } from '../../src/protocol/pb/kv.js'
 import { RequestType } from '../../src/protocol/request-type.js'
+import { remoteError } from '../../src/protocol/remote-error.js'
+import { QuorumNotMetError } from '../../src/errors.js'
 import { startCluster, bytes, text } from '../fixtures/cluster.js'
 import { createRawHost, openRaw } from '../fixtures/raw-stream.js'
 import type { RawStream } from '../fixtures/raw-stream.js'
@@ -48,5 +50,23 @@ describe('a PUT from a peer with a long context actor', () => {
       const got = await a.get(key).then(g => g.values.map(text), (err: Error) => err)
       assert.deepEqual(got, ['v'], `actor of ${actor.length} characters stored; a read of the key now fails: ${String(got)}`)
     }
+  })
+})
+
+describe('a quorum failure reported by a peer', () => {
+  test('keeps its detail, bounded: a peer cannot hand the client megabytes of error text', () => {
+    const huge = 'x'.repeat(1_000_000)
+    const err = remoteError('12D3KooWpeer', {
+      id: 1,
+      status: Status.ERROR,
+      code: 'ERR_QUORUM_NOT_MET',
+      message: huge,
+      acked: [],
+      context: [],
+      quorum: { required: 3, received: 2, available: 3, answered: [huge, 'b'], failed: [{ peer: huge, error: huge }] }
+    })
+    assert.ok(err instanceof QuorumNotMetError)
+    const size = JSON.stringify(err.detail).length + err.message.length
+    assert.ok(size < 16_384, `error of ${size} characters`)
   })
 })
