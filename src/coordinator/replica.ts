@@ -10,7 +10,7 @@
  */
 import { MAX_SIBLINGS, DEFAULT_REPLICA_TIMEOUT_MS, APPLIED_WRITES_MAX, APPLIED_WRITES_TTL_MS } from '../constants.js'
 import { InvalidArgumentError, QuorumNotMetError, TimeoutError, TooManySiblingsError } from '../errors.js'
-import { sameWrite, sameWriteAndValue, siblingCount, siblingEquals, supersedeOtherMints } from '../store/record.js'
+import { sameWrite, sameWriteAndValue, siblingCount, siblingEquals, supersedeOtherMints, valueFingerprint } from '../store/record.js'
 import { empty, newWithContext, sync, updateWith, values } from '../version/index.js'
 import { AppliedWrites } from './applied-writes.js'
 import { quorum } from './quorum.js'
@@ -63,6 +63,7 @@ export class Replica implements KvService {
     const signal = AbortSignal.timeout(Math.max(1, put.timeoutMs))
     const incoming = newWithContext(put.context, put.sibling)
     const { writeId } = put.sibling
+    const fingerprint = writeId === undefined ? undefined : valueFingerprint(put.sibling)
     const stored = await store.update(put.key, current => {
       if (writeId !== undefined) {
         const earlier = current === undefined ? undefined : values(current).find(s => sameWrite(s, put.sibling))
@@ -70,7 +71,12 @@ export class Replica implements KvService {
           if (!sameWriteAndValue(earlier, put.sibling)) throw new InvalidArgumentError('this write id was already used for a different value of this key')
           return undefined
         }
-        if (this.applied.has(put.key, writeId)) return undefined
+        // applied here before, and superseded since: not again; under another value, refused
+        const applied = this.applied.lookup(put.key, writeId)
+        if (applied !== undefined) {
+          if (applied !== null && applied !== fingerprint) throw new InvalidArgumentError('this write id was already used for a different value of this key')
+          return undefined
+        }
       }
       const next = supersedeOtherMints(current, updateWith(incoming, current ?? empty(), selfId, siblingEquals))
       const count = siblingCount(next)
@@ -79,7 +85,7 @@ export class Replica implements KvService {
     }, signal).catch(err => {
       throw signal.aborted ? new TimeoutError(`put ${put.key}: waited ${put.timeoutMs} ms for the key's lock`) : err
     })
-    if (writeId !== undefined) this.applied.add(put.key, writeId)
+    if (writeId !== undefined) this.applied.add(put.key, writeId, fingerprint)
     // a retry of a write superseded since finds no record of its own only if the key was never stored
     const record = stored ?? empty<Sibling>()
     const others = placement.preferenceList(put.key, put.n).filter(p => p !== selfId)
