@@ -132,7 +132,11 @@ describe('a retry that comes after its write was superseded (3 peers, N=3 W=2)',
     const first = await a.put('retry-late', bytes('v1'), { writeId, w: 3 })
     // the writer (or anyone shown v1) replaces it
     await a.put('retry-late', bytes('v2'), { context: first.context, w: 3 })
-    // the client's retry of its first write (its reply was lost) reaches another peer
+    // that id with another value, through a peer that only had the write by
+    // replication: refused, not acknowledged and dropped
+    const other = await d.put('retry-late', bytes('other'), { writeId }).then(() => undefined, (err: Error) => err)
+    assert.match(String(other), /different value/)
+    // the client's retry of its first write (its reply was lost) reaches that peer
     await d.put('retry-late', bytes('v1'), { writeId })
     const got = await a.get('retry-late', { r: 3 })
     assert.deepEqual(values(got.values), ['v2'], 'a write applied once is not applied again by a retry')
