@@ -50,8 +50,10 @@ export class Replica implements KvService {
     })
     // a write that reached this replica by replication was applied: a retry
     // of it handed to this replica once it is superseded must not mint it again
+    // (with its value's fingerprint, taken once per write id remembered)
     for (const s of values(record)) {
-      if (s.writeId !== undefined) this.applied.add(key, s.writeId)
+      if (s.writeId === undefined) continue
+      this.applied.add(key, s.writeId, this.applied.lookup(key, s.writeId) ?? valueFingerprint(s))
     }
     return stored ?? record
   }
