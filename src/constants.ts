@@ -41,12 +41,8 @@ export const MAX_WRITE_BATCH = 256
 export const APPLIED_WRITES_MAX = 65_536
 export const APPLIED_WRITES_TTL_MS = 10 * 60_000
 
-/**
- * Hedged writes: the next replica is tried beside a silent one after
- * HEDGE_LATENCY_FACTOR times the mean write latency, at least HEDGE_MIN_MS.
- */
+/** Hedged writes: the shortest silence after which the next replica is tried beside one (ms). */
 export const HEDGE_MIN_MS = 50
-export const HEDGE_LATENCY_FACTOR = 8
 
 /** Deadlines (ms). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000
@@ -59,8 +55,12 @@ export const DEFAULT_MAX_DIALED_MEMBERS = 64
 export const DEFAULT_HEARTBEAT_MS = 1_000
 export const DEFAULT_MEMBER_TIMEOUT_MS = 5_000
 
+/**
+ * 2.0.0: PUT replies carry the stored record; records carry write ids and
+ * replaced writes. A 1.0.0 peer would misread both, so the two do not talk.
+ */
 export function kvProtocol (cluster: string): string {
-  return `/meshkv/${cluster}/kv/1.0.0`
+  return `/meshkv/${cluster}/kv/2.0.0`
 }
 
 export function membershipTopic (cluster: string): string {

@@ -5,7 +5,10 @@
  * for writes whose sibling is still there, across restarts; this covers the
  * rest for as long as clients retry. Bounded in count and age.
  */
+import { sha256 } from '@noble/hashes/sha2.js'
 import { toString } from 'uint8arrays/to-string'
+
+const utf8 = new TextEncoder()
 
 export interface AppliedWritesInit {
   /** most remembered writes; the oldest go first */
@@ -16,27 +19,38 @@ export interface AppliedWritesInit {
 
 export class AppliedWrites {
   // insertion order is age order: a Map iterates oldest first
-  private readonly seen = new Map<string, number>()
+  private readonly seen = new Map<string, { at: number, value: string | null }>()
 
   constructor (private readonly init: AppliedWritesInit) {}
 
-  has (key: string, writeId: Uint8Array, now = Date.now()): boolean {
+  /**
+   * undefined: not applied here (or forgotten); otherwise the fingerprint of
+   * the value it was applied with (valueFingerprint), null when not known
+   * (learnt from a replica's record)
+   */
+  lookup (key: string, writeId: Uint8Array, now = Date.now()): string | null | undefined {
     const id = this.id(key, writeId)
-    const at = this.seen.get(id)
-    if (at === undefined) return false
-    if (now - at > this.init.ttlMs) {
+    const entry = this.seen.get(id)
+    if (entry === undefined) return undefined
+    if (now - entry.at > this.init.ttlMs) {
       this.seen.delete(id)
-      return false
+      return undefined
     }
-    return true
+    return entry.value
   }
 
-  add (key: string, writeId: Uint8Array, now = Date.now()): void {
+  has (key: string, writeId: Uint8Array, now = Date.now()): boolean {
+    return this.lookup(key, writeId, now) !== undefined
+  }
+
+  /** `value`: the value's fingerprint when known; a known one is kept when not */
+  add (key: string, writeId: Uint8Array, value?: string, now = Date.now()): void {
     const id = this.id(key, writeId)
+    const known = this.seen.get(id)?.value ?? null
     this.seen.delete(id)
-    this.seen.set(id, now)
-    for (const [old, at] of this.seen) {
-      if (this.seen.size <= this.init.maxEntries && now - at <= this.init.ttlMs) break
+    this.seen.set(id, { at: now, value: value ?? known })
+    for (const [old, entry] of this.seen) {
+      if (this.seen.size <= this.init.maxEntries && now - entry.at <= this.init.ttlMs) break
       this.seen.delete(old)
     }
   }
@@ -45,7 +59,8 @@ export class AppliedWrites {
     return this.seen.size
   }
 
+  // keys are up to 1 KiB: a digest keeps a full table near 5 MB instead of 40+
   private id (key: string, writeId: Uint8Array): string {
-    return `${toString(writeId, 'base64url')}\u0000${key}`
+    return toString(writeId, 'base64url') + toString(sha256(utf8.encode(key)).subarray(0, 16), 'base64url')
   }
 }

@@ -12,13 +12,13 @@
 import { QuorumNotMetError } from '../errors.js'
 import { decodeContext, encodeContext, join, syncAll, values } from '../version/index.js'
 import { distinctWrites, siblingEquals, WRITE_ID_BYTES } from '../store/record.js'
-import { HEDGE_MIN_MS, HEDGE_LATENCY_FACTOR } from '../constants.js'
+import { unreplaced } from '../store/superseded.js'
 import { hedged } from './hedged.js'
 import { quorum } from './quorum.js'
 import { repairReplicas } from './read-repair.js'
 import { validateKey, validateQuorum, validateValue } from './validate.js'
 import { InvalidArgumentError } from '../errors.js'
-import { Ewma } from './ewma.js'
+import { HedgePolicy } from './hedge-policy.js'
 import type { Replica } from './replica.js'
 import type { Placement } from './placement.js'
 import type { KvClient } from '../protocol/kv-client.js'
@@ -79,8 +79,8 @@ export interface CoordinatorInit {
 }
 
 export class Coordinator {
-  /** mean latency of successful writes, for the hedge delay */
-  private readonly writeLatency = new Ewma(0.05)
+  /** when a silent replica is backed up by the next (src/coordinator/hedge-policy.ts) */
+  private readonly hedging = new HedgePolicy()
 
   constructor (private readonly init: CoordinatorInit) {
     init.metrics.describe('meshkv_client_ms', 'client operations coordinated by this peer (ms)')
@@ -116,28 +116,28 @@ export class Coordinator {
     // This peer goes first when it is a replica: any replica may mint the
     // dot, and that saves a hop.
     const self = this.init.placement.selfId
-    const order = prefs.includes(self) ? [self, ...prefs.filter(p => p !== self)] : prefs
+    const order = this.hedging.order(prefs, self)
+    let answered = self
     const outcome = await hedged(order.map(peer => ({
       peer,
-      run: async (left: number) => peer === self
-        ? this.init.replica.coordinatePut({ ...put, timeoutMs: left })
-        : this.init.client.put(peer, { ...put, timeoutMs: left })
-    })), { op, deadline: started + timeoutMs, hedgeAfterMs: this.hedgeAfter(timeoutMs, order.length), required: w })
-    this.writeLatency.observe(performance.now() - started)
-    const siblings = distinctWrites(values(outcome.record))
+      run: async (left: number) => {
+        const out = peer === self
+          ? await this.init.replica.coordinatePut({ ...put, timeoutMs: left })
+          : await this.init.client.put(peer, { ...put, timeoutMs: left })
+        answered = peer
+        return out
+      }
+    })), {
+      op,
+      deadline: started + timeoutMs,
+      hedgeAfterMs: this.hedging.delay(timeoutMs, order.length),
+      required: w,
+      mayHedge: (silent, next) => this.hedging.mayHedge(silent, next)
+    })
+    this.hedging.succeeded(answered, performance.now() - started)
+    const siblings = distinctWrites(unreplaced(outcome.record))
     const live = siblings.filter(s => s.value !== null).map(s => s.value as Uint8Array)
     return { context: encodeContext(join(outcome.record), key), values: live, deletes: siblings.length - live.length, acked: outcome.acked }
-  }
-
-  /**
-   * How long a replica may stay silent before the next one is tried beside
-   * it: several times the usual write latency (so a healthy but busy cluster
-   * rarely hedges, which would only add load), and never more than an even
-   * share of the deadline, so the last replica still has time.
-   */
-  private hedgeAfter (timeoutMs: number, replicas: number): number {
-    const usual = Math.max(HEDGE_MIN_MS, HEDGE_LATENCY_FACTOR * this.writeLatency.value)
-    return Math.min(usual, timeoutMs / replicas)
   }
 
   private async read (key: string, options: ReadOptions): Promise<GetResult> {
@@ -160,7 +160,7 @@ export class Coordinator {
       const repaired = await repairReplicas(key, mergeReplies(all.ok.map(x => x.value)), all.ok, { replica, client, selfId: placement.selfId, timeoutMs })
       if (repaired > 0) this.init.metrics.inc('meshkv_read_repairs_total', {}, repaired)
     }).catch(err => { this.init.log('read repair of %s failed: %s', key, (err as Error).message) })
-    const siblings = merged === undefined ? [] : distinctWrites(values(merged))
+    const siblings = merged === undefined ? [] : distinctWrites(unreplaced(merged))
     const live = siblings.filter(s => s.value !== null).map(s => s.value as Uint8Array)
     return {
       found: live.length > 0,

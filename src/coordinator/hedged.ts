@@ -25,6 +25,8 @@ export interface HedgeOptions {
   hedgeAfterMs: number
   /** quorum needed, for the error's detail */
   required: number
+  /** asked when the hedge delay passes: may `next` be tried beside the silent one? (default: yes) */
+  mayHedge?: (silent: string, next: string) => boolean
 }
 
 /** Errors that would be the same at any replica (the request is wrong): not retried elsewhere. */
@@ -93,7 +95,13 @@ export async function hedged<T> (attempts: Array<HedgedAttempt<T>>, options: Hed
         failed.push({ peer: attempt.peer, error: (err as Error)?.message ?? String(err) })
         start()
       })
-      if (next < attempts.length) hedgeTimer = setTimeout(start, hedgeAfterMs)
+      if (next < attempts.length) {
+        hedgeTimer = setTimeout(() => {
+          // past the hedge delay: the next replica joins in only if the policy allows;
+          // otherwise it still gets its turn when this one fails
+          if (options.mayHedge === undefined || options.mayHedge(attempt.peer, attempts[next].peer)) start()
+        }, hedgeAfterMs)
+      }
     }
     start()
   })

@@ -12,9 +12,10 @@
  */
 import { MAX_SIBLINGS, DEFAULT_REPLICA_TIMEOUT_MS, APPLIED_WRITES_MAX, APPLIED_WRITES_TTL_MS } from '../constants.js'
 import { InvalidArgumentError, QuorumNotMetError, TimeoutError, TooManySiblingsError } from '../errors.js'
-import { sameWrite, siblingCount, siblingEquals } from '../store/record.js'
+import { sameWrite, sameWriteAndValue, siblingCount, siblingEquals, supersedeOtherMints, valueFingerprint } from '../store/record.js'
 import { empty, newWithContext, pruneRetired, sync, updateWith, values } from '../version/index.js'
 import { AppliedWrites } from './applied-writes.js'
+import { replacedWrite, supersededBy } from '../store/superseded.js'
 import { quorum } from './quorum.js'
 import { validateKey } from './validate.js'
 import type { KvClient } from '../protocol/kv-client.js'
@@ -53,6 +54,13 @@ export class Replica implements KvService {
       if (current === undefined) return pruneRetired(record, this.init.actor)
       return pruneRetired(sync(current, record, siblingEquals), this.init.actor)
     })
+    // a write that reached this replica by replication was applied: a retry
+    // of it handed to this replica once it is superseded must not mint it again
+    // (with its value's fingerprint, taken once per write id remembered)
+    for (const s of values(record)) {
+      if (s.writeId === undefined) continue
+      this.applied.add(key, s.writeId, this.applied.lookup(key, s.writeId) ?? valueFingerprint(s))
+    }
     return stored ?? record
   }
 
@@ -63,23 +71,38 @@ export class Replica implements KvService {
     const signal = AbortSignal.timeout(Math.max(1, put.timeoutMs))
     const incoming = newWithContext(put.context, put.sibling)
     const { writeId } = put.sibling
+    const fingerprint = writeId === undefined ? undefined : valueFingerprint(put.sibling)
     const stored = await store.update(put.key, current => {
       if (writeId !== undefined) {
         const earlier = current === undefined ? undefined : values(current).find(s => sameWrite(s, put.sibling))
         if (earlier !== undefined) {
-          if (!sameContent(earlier, put.sibling)) throw new InvalidArgumentError('this write id was already used for a different value of this key')
+          if (!sameWriteAndValue(earlier, put.sibling)) throw new InvalidArgumentError('this write id was already used for a different value of this key')
           return undefined
         }
-        if (this.applied.has(put.key, writeId)) return undefined
+        // replaced by a write this record knows (a late hedge or retry): not again
+        const replaced = replacedWrite(current, put.sibling)
+        if (replaced === 'other') throw new InvalidArgumentError('this write id was already used for a different value of this key')
+        if (replaced === 'same') return undefined
+        // applied here before, and superseded since: not again; under another value, refused
+        const applied = this.applied.lookup(put.key, writeId)
+        if (applied !== undefined) {
+          if (applied !== null && applied !== fingerprint) throw new InvalidArgumentError('this write id was already used for a different value of this key')
+          return undefined
+        }
       }
-      const next = pruneRetired(updateWith(incoming, current ?? empty(), actor, siblingEquals), actor)
+      const base = current ?? empty()
+      let next = updateWith(incoming, base, actor, siblingEquals)
+      // the new sibling names the writes it replaced, so a late mint of one is known anywhere
+      const supersedes = supersededBy(current, next)
+      if (supersedes.length > 0) next = updateWith(newWithContext(put.context, { ...put.sibling, supersedes }), base, actor, siblingEquals)
+      next = pruneRetired(supersedeOtherMints(current, next), actor)
       const count = siblingCount(next)
       if (count > MAX_SIBLINGS) throw new TooManySiblingsError(count, MAX_SIBLINGS)
       return next
     }, signal).catch(err => {
       throw signal.aborted ? new TimeoutError(`put ${put.key}: waited ${put.timeoutMs} ms for the key's lock`) : err
     })
-    if (writeId !== undefined) this.applied.add(put.key, writeId)
+    if (writeId !== undefined) this.applied.add(put.key, writeId, fingerprint)
     // a retry of a write superseded since finds no record of its own only if the key was never stored
     const record = stored ?? empty<Sibling>()
     const others = placement.preferenceList(put.key, put.n).filter(p => p !== selfId)
@@ -97,8 +120,3 @@ export class Replica implements KvService {
 
 /** Most of a write's time kept back to carry a replica's answer to the caller (ms). */
 const REPLY_MARGIN_MS = 250
-
-/** The same value (or both deletes); timestamps differ between attempts of one write. */
-function sameContent (a: Sibling, b: Sibling): boolean {
-  return siblingEquals({ ...a, timestamp: 0 }, { ...b, timestamp: 0 })
-}

@@ -42,12 +42,16 @@ export function quorumDetailToWire (d: QuorumDetail): PbQuorumDetail {
   }
 }
 
+/** Longest peer id and error text kept from a peer's report (peer ids are ~52 characters). */
+const MAX_DETAIL_PEER_CHARS = 128
+const MAX_DETAIL_ERROR_CHARS = 512
+
 function quorumDetailFromWire (d: PbQuorumDetail): QuorumDetail {
   return {
     required: d.required,
     received: d.received,
     available: d.available === 0 ? undefined : d.available,
-    answered: d.answered.slice(0, MAX_DETAIL_PEERS),
-    failed: d.failed.slice(0, MAX_DETAIL_PEERS).map(f => ({ peer: f.peer, error: f.error }))
+    answered: d.answered.slice(0, MAX_DETAIL_PEERS).map(p => p.slice(0, MAX_DETAIL_PEER_CHARS)),
+    failed: d.failed.slice(0, MAX_DETAIL_PEERS).map(f => ({ peer: f.peer.slice(0, MAX_DETAIL_PEER_CHARS), error: f.error.slice(0, MAX_DETAIL_ERROR_CHARS) }))
   }
 }

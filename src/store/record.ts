@@ -13,6 +13,10 @@ const MAX_ACTORS = 1024
 /** Per actor, so one hostile frame cannot make the decoder build millions of siblings. */
 const MAX_VALUES_PER_ACTOR = MAX_SIBLINGS * 4
 import { Record as PbRecord } from './pb/record.js'
+import { MAX_SUPERSEDES, WRITE_REF_BYTES } from './superseded.js'
+import { MAX_ACTOR_BYTES, values } from '../version/index.js'
+
+const utf8 = new TextEncoder()
 import type { Sibling as PbSibling } from './pb/record.js'
 import type { DvvSet } from '../version/types.js'
 
@@ -27,6 +31,8 @@ export interface Sibling {
    * write minted twice (a retry through another replica): shown once.
    */
   writeId?: Uint8Array
+  /** the writes this one replaced (write references, src/store/superseded.ts) */
+  supersedes?: Uint8Array[]
 }
 
 /** Length of a write id; ids of other lengths from a peer are refused. */
@@ -56,16 +62,72 @@ export function siblingEquals (a: Sibling, b: Sibling): boolean {
 }
 
 /**
+ * One write minted twice: the same write id and the same value (or both
+ * deletes); timestamps differ between attempts of one write.
+ */
+export function sameWriteAndValue (a: Sibling, b: Sibling): boolean {
+  if (!sameWrite(a, b)) return false
+  if (a.value === null || b.value === null) return a.value === b.value
+  return bytesEqual(a.value, b.value)
+}
+
+/**
+ * A short fingerprint of a sibling's value (length and 32-bit FNV-1a; 'd'
+ * for a delete): enough to tell a retry of a write from another value sent
+ * under the same write id, without keeping the value.
+ */
+export function valueFingerprint (s: Sibling): string {
+  if (s.value === null) return 'd'
+  let h = 0x811c9dc5
+  for (let i = 0; i < s.value.byteLength; i++) {
+    h ^= s.value[i]
+    h = Math.imul(h, 0x01000193)
+  }
+  return `${s.value.byteLength}:${(h >>> 0).toString(36)}`
+}
+
+/**
  * The siblings a client is shown: one per write. A write retried through a
  * second replica is stored under two dots with one write id; the context
- * still covers both dots, so a write with it replaces both.
+ * still covers both dots, so a write with it replaces both. Siblings with
+ * one write id but different values are not one write (an id reused for
+ * another value, through a replica that had not seen the first): both are
+ * shown, since a context covers both.
  */
 export function distinctWrites (siblings: Sibling[]): Sibling[] {
   const out: Sibling[] = []
   for (const s of siblings) {
-    if (!out.some(o => sameWrite(o, s))) out.push(s)
+    if (!out.some(o => sameWriteAndValue(o, s))) out.push(s)
   }
   return out
+}
+
+/**
+ * `next` is `current` with a client write applied. The write's context
+ * superseded some siblings of `current`; a sibling of `next` that is another
+ * mint of one of those writes (same write id and value: a hedge or a retry
+ * through another replica, whose dot the context could not name) was shown
+ * to the writer as that write, so it goes too. A DVVSet keeps an actor's
+ * live dots contiguous (newest first), so only an actor's oldest live values
+ * can be dropped; a mint that is not is left as it is (shown once).
+ */
+export function supersedeOtherMints (current: KvRecord | undefined, next: KvRecord): KvRecord {
+  if (current === undefined) return next
+  const kept = new Set(values(next))
+  const gone = values(current).filter(s => !kept.has(s) && s.writeId !== undefined)
+  if (gone.length === 0) return next
+  const isGone = (s: Sibling): boolean => gone.some(g => sameWriteAndValue(g, s))
+  let changed = false
+  const entries = next.entries.map(e => {
+    let end = e.values.length
+    while (end > 0 && isGone(e.values[end - 1])) end--
+    if (end === e.values.length) return e
+    changed = true
+    return { actor: e.actor, counter: e.counter, values: e.values.slice(0, end) }
+  })
+  const anonymous = next.anonymous.filter(s => !isGone(s))
+  if (anonymous.length !== next.anonymous.length) changed = true
+  return changed ? { entries, anonymous } : next
 }
 
 /** Limits applied when decoding records that came from disk or a peer. */
@@ -80,7 +142,8 @@ function toPbSibling (s: Sibling): PbSibling {
     data: (s.value ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>,
     tombstone: s.value === null,
     timestamp: s.timestamp,
-    writeId: (s.writeId ?? EMPTY) as Uint8Array<ArrayBuffer>
+    writeId: (s.writeId ?? EMPTY) as Uint8Array<ArrayBuffer>,
+    supersedes: (s.supersedes ?? []) as Array<Uint8Array<ArrayBuffer>>
   }
 }
 
@@ -91,6 +154,8 @@ function fromPbSibling (s: PbSibling, limits: RecordLimits): Sibling {
   if (s.writeId.byteLength !== 0 && s.writeId.byteLength !== WRITE_ID_BYTES) throw new ProtocolError(`record: write id of ${s.writeId.byteLength} bytes, not ${WRITE_ID_BYTES}`)
   const sibling: Sibling = { value: s.tombstone ? null : s.data, timestamp: s.timestamp }
   if (s.writeId.byteLength > 0) sibling.writeId = s.writeId
+  if (s.supersedes.some(r => r.byteLength !== WRITE_REF_BYTES)) throw new ProtocolError(`record: a replaced-write reference is not ${WRITE_REF_BYTES} bytes`)
+  if (s.supersedes.length > 0) sibling.supersedes = s.supersedes
   return sibling
 }
 
@@ -109,7 +174,14 @@ export function encodeRecord (r: KvRecord): Uint8Array {
 export function decodeRecord (bytes: Uint8Array, limits: RecordLimits): KvRecord {
   let pb: PbRecord
   try {
-    pb = PbRecord.decode(bytes, { limits: { entries: MAX_ACTORS, anonymous: MAX_DECODED_SIBLINGS, entries$: { values: MAX_VALUES_PER_ACTOR } } })
+    pb = PbRecord.decode(bytes, {
+      limits: {
+        entries: MAX_ACTORS,
+        anonymous: MAX_DECODED_SIBLINGS,
+        entries$: { values: MAX_VALUES_PER_ACTOR, values$: { supersedes: MAX_SUPERSEDES } },
+        anonymous$: { supersedes: MAX_SUPERSEDES }
+      }
+    })
   } catch (err) {
     const message = (err as Error).message
     if (/too many elements/.test(message)) throw new ProtocolError(`record: too many siblings or actors (${message})`)
@@ -118,7 +190,8 @@ export function decodeRecord (bytes: Uint8Array, limits: RecordLimits): KvRecord
   let prev: string | undefined
   let siblings = pb.anonymous.length
   const entries = pb.entries.map(e => {
-    if (e.actor.length === 0 || e.actor.length > 256) throw new ProtocolError('record: bad actor')
+    // bounded as a context bounds it (UTF-8 bytes), so every record stored has a context a client can be given
+    if (e.actor.length === 0 || e.actor.length > MAX_ACTOR_BYTES || utf8.encode(e.actor).byteLength > MAX_ACTOR_BYTES) throw new ProtocolError('record: bad actor')
     if (prev !== undefined && e.actor <= prev) throw new ProtocolError('record: actors not sorted and unique')
     prev = e.actor
     if (e.counter > BigInt(Number.MAX_SAFE_INTEGER)) throw new ProtocolError('record: counter out of range')

@@ -7,11 +7,11 @@ const id = (n: number): Uint8Array => Uint8Array.from({ length: 16 }, (_, i) => 
 
 test('remembers writes by key and id, within its bounds of count and age', () => {
   const seen = new AppliedWrites({ maxEntries: 3, ttlMs: 1000 })
-  seen.add('k', id(1), 0)
+  seen.add('k', id(1), 'fp', 0)
   assert.equal(seen.has('k', id(1), 10), true)
   assert.equal(seen.has('other', id(1), 10), false, 'bound to the key')
   assert.equal(seen.has('k', id(1), 2000), false, 'forgotten past its age')
-  for (let i = 0; i < 10; i++) seen.add('k', id(i), 100 + i)
+  for (let i = 0; i < 10; i++) seen.add('k', id(i), 'fp', 100 + i)
   assert.equal(seen.size, 3)
   assert.equal(seen.has('k', id(9), 200), true)
   assert.equal(seen.has('k', id(0), 200), false, 'the oldest went first')
@@ -21,7 +21,7 @@ test('property: never more than maxEntries; the newest always remembered', () =>
   fc.assert(fc.property(fc.array(fc.tuple(fc.string({ maxLength: 3 }), fc.nat(50)), { maxLength: 200 }), fc.integer({ min: 1, max: 20 }), (adds, max) => {
     const seen = new AppliedWrites({ maxEntries: max, ttlMs: 1e9 })
     adds.forEach(([k, n], t) => {
-      seen.add(k, id(n), t)
+      seen.add(k, id(n), 'fp', t)
       assert.ok(seen.size <= max)
       assert.ok(seen.has(k, id(n), t))
     })

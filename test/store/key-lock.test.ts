@@ -1,48 +1,70 @@
 /**
- * The per-key lock: work on one key runs one at a time in arrival order; a
- * waiter whose signal aborts is answered at once, runs nothing, and does
- * not let anyone behind it start before the holder ahead of it is done.
+ * KeyLock with waiters that give up: whatever the mix of holders, waiters
+ * and aborts, no two run at once, they run in arrival order, an aborted
+ * waiter never runs, and the lock's map is empty when all is done.
  */
-import { test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { KeyLock } from '../../src/store/key-lock.js'
 
-const tick = async (): Promise<void> => new Promise(resolve => setImmediate(resolve))
+const tick = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
-test('an aborted waiter gives up at once and never runs; order and exclusion hold for the rest', async () => {
-  await fc.assert(fc.asyncProperty(fc.array(fc.record({ abortAfter: fc.option(fc.nat(3)), work: fc.nat(3) }), { minLength: 1, maxLength: 12 }), async ops => {
+describe('KeyLock', () => {
+  test('mutual exclusion, arrival order and no leftovers, with aborts anywhere', async () => {
+    const waiter = fc.record({ work: fc.integer({ min: 0, max: 4 }), abortAfter: fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }), gap: fc.integer({ min: 0, max: 2 }) })
+    await fc.assert(fc.asyncProperty(fc.array(waiter, { minLength: 1, maxLength: 8 }), async waiters => {
+      const lock = new KeyLock()
+      let running = 0
+      const ran: number[] = []
+      const called: number[] = []
+      const outcomes = waiters.map(async (w, i) => {
+        await tick(w.gap)
+        const controller = new AbortController()
+        if (w.abortAfter !== undefined) setTimeout(() => { controller.abort(new Error('gave up')) }, w.abortAfter)
+        called.push(i)
+        try {
+          await lock.run('k', async () => {
+            running++
+            assert.equal(running, 1, 'two holders at once')
+            ran.push(i)
+            await tick(w.work)
+            running--
+          }, w.abortAfter === undefined ? undefined : controller.signal)
+          return 'ran'
+        } catch (err) {
+          assert.equal((err as Error).message, 'gave up')
+          return 'aborted'
+        }
+      })
+      const results = await Promise.all(outcomes)
+      // every one that ran, ran once; none that was answered "aborted" ran
+      for (const [i, r] of results.entries()) assert.equal(ran.includes(i), r === 'ran', `waiter ${i}: ${r}`)
+      assert.equal(new Set(ran).size, ran.length)
+      assert.deepEqual(ran, called.filter(i => ran.includes(i)), 'holders run in the order they asked')
+      // an aborted waiter's place passes on a few microtasks after the holder ahead of it is done
+      await tick(0)
+      assert.equal(lock.pending, 0, 'the map holds no key once all are done')
+    }), { numRuns: 150 })
+  })
+
+  test('a waiter that gives up does not let the next one in before the holder is done', async () => {
     const lock = new KeyLock()
-    let running = 0
-    const ran: number[] = []
-    const results = ops.map(async (op, i) => {
-      const ac = new AbortController()
-      if (op.abortAfter !== null) void (async () => { for (let t = 0; t < op.abortAfter!; t++) await tick(); ac.abort(new Error('gave up')) })()
-      try {
-        await lock.run('k', async () => {
-          running++
-          assert.equal(running, 1, 'one holder at a time')
-          for (let t = 0; t < op.work; t++) await tick()
-          ran.push(i)
-          running--
-        }, ac.signal)
-        return 'ran'
-      } catch (err) {
-        assert.equal((err as Error).message, 'gave up')
-        return 'aborted'
-      }
-    })
-    const outcomes = await Promise.all(results)
-    assert.deepEqual(ran, [...ran].sort((a, b) => a - b), 'arrival order')
-    outcomes.forEach((o, i) => { assert.equal(o === 'ran', ran.includes(i)) })
-    // an aborted waiter hands its place on once the holder ahead is done: let the chain drain
-    for (let t = 0; t < 50 && lock.pending > 0; t++) await tick()
-    assert.equal(lock.pending, 0, 'no entry left behind')
-  }), { numRuns: 200 })
-})
+    const order: string[] = []
+    const holder = lock.run('k', async () => { order.push('holder in'); await tick(50); order.push('holder out') })
+    const controller = new AbortController()
+    const quitter = lock.run('k', async () => { order.push('quitter ran') }, controller.signal).catch(() => { order.push('quitter gave up') })
+    const next = lock.run('k', async () => { order.push('next in') })
+    await tick(5)
+    controller.abort(new Error('gave up'))
+    await Promise.all([holder, quitter, next])
+    assert.deepEqual(order, ['holder in', 'quitter gave up', 'holder out', 'next in'])
+    assert.equal(lock.pending, 0)
+  })
 
-test('an already-aborted signal is refused before queueing', async () => {
-  const lock = new KeyLock()
-  await assert.rejects(lock.run('k', async () => 1, AbortSignal.abort(new Error('late'))), /late/)
-  assert.equal(lock.pending, 0)
+  test('an already-aborted signal is refused before queueing', async () => {
+    const lock = new KeyLock()
+    await assert.rejects(lock.run('k', async () => 1, AbortSignal.abort(new Error('late'))), /late/)
+    assert.equal(lock.pending, 0)
+  })
 })

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { MeshError, ProtocolError } from '../../src/errors.js'
 import { MAX_SIBLINGS } from '../../src/constants.js'
-import { decodeRecord, distinctWrites, encodeRecord, siblingCount, WRITE_ID_BYTES } from '../../src/store/record.js'
+import { decodeRecord, distinctWrites, encodeRecord, siblingCount, supersedeOtherMints, WRITE_ID_BYTES } from '../../src/store/record.js'
 import { Record as PbRecord } from '../../src/store/pb/record.js'
-import { newSet, newWithContext, updateWith, sync, empty } from '../../src/version/index.js'
+import { newSet, newWithContext, updateWith, sync, empty, values, encodeContext, join } from '../../src/version/index.js'
 import { siblingEquals } from '../../src/store/record.js'
 import type { KvRecord, RecordLimits, Sibling } from '../../src/store/record.js'
 
@@ -158,16 +158,16 @@ describe('decodeRecord rejects malformed records with ProtocolError', () => {
 
   test('a tombstone that carries data', () => {
     const pb = PbRecord.encode({
-      entries: [{ actor: 'a', counter: 1n, values: [{ data: Uint8Array.from([1, 2, 3]), tombstone: true, timestamp: 1, writeId: new Uint8Array(0) }] }],
+      entries: [{ actor: 'a', counter: 1n, values: [{ data: Uint8Array.from([1, 2, 3]), tombstone: true, timestamp: 1, writeId: new Uint8Array(0), supersedes: [] }] }],
       anonymous: []
     })
     rejectsAsProtocolError(pb, /tombstone/)
-    const anon = PbRecord.encode({ entries: [], anonymous: [{ data: Uint8Array.from([1]), tombstone: true, timestamp: 1, writeId: new Uint8Array(0) }] })
+    const anon = PbRecord.encode({ entries: [], anonymous: [{ data: Uint8Array.from([1]), tombstone: true, timestamp: 1, writeId: new Uint8Array(0), supersedes: [] }] })
     rejectsAsProtocolError(anon, /tombstone/)
   })
 
   test('a write id of the wrong length', () => {
-    const pb = PbRecord.encode({ entries: [], anonymous: [{ data: Uint8Array.from([1]), tombstone: false, timestamp: 1, writeId: new Uint8Array(5) }] })
+    const pb = PbRecord.encode({ entries: [], anonymous: [{ data: Uint8Array.from([1]), tombstone: false, timestamp: 1, writeId: new Uint8Array(5), supersedes: [] }] })
     rejectsAsProtocolError(pb, /write id of 5 bytes/)
   })
 
@@ -179,13 +179,16 @@ describe('decodeRecord rejects malformed records with ProtocolError', () => {
     const retried = { ...a, timestamp: 2 }
     const other = { value: Uint8Array.from([7]), timestamp: 1 }
     assert.equal(distinctWrites([a, retried, other]).length, 2)
+    // one id with another value is not the same write: shown, not folded away
+    assert.equal(distinctWrites([a, { ...a, value: Uint8Array.from([8]) }]).length, 2)
+    assert.equal(distinctWrites([{ ...a, value: null }, { ...retried, value: null }]).length, 1)
     assert.equal(siblingEquals(a, retried), false, 'two mints of one write are two siblings in the record')
     assert.equal(siblingEquals(a, { ...a }), true)
   })
 
   test('a timestamp that is not a finite number', () => {
     for (const timestamp of [Number.NaN, Number.POSITIVE_INFINITY]) {
-      const pb = PbRecord.encode({ entries: [], anonymous: [{ data: Uint8Array.from([1]), tombstone: false, timestamp, writeId: new Uint8Array(0) }] })
+      const pb = PbRecord.encode({ entries: [], anonymous: [{ data: Uint8Array.from([1]), tombstone: false, timestamp, writeId: new Uint8Array(0), supersedes: [] }] })
       rejectsAsProtocolError(pb, /timestamp/)
     }
   })
@@ -265,5 +268,61 @@ describe('decodeRecord properties', () => {
       decodesOrMeshError(enc)
       decodesOrMeshError(enc.subarray(0, cut % (enc.byteLength + 1)))
     }), { numRuns: 1000 })
+  })
+})
+
+describe('supersedeOtherMints: a write that replaces one mint of a write replaces its other mints', () => {
+  const id = (n: number): Uint8Array => Uint8Array.from({ length: WRITE_ID_BYTES }, () => n)
+  const v = (text: string, writeId: Uint8Array, timestamp = 1): Sibling => ({ value: new TextEncoder().encode(text), timestamp, writeId })
+  const apply = (current: KvRecord, context: Array<[string, number]>, sibling: Sibling, actor: string): KvRecord =>
+    supersedeOtherMints(current, updateWith(newWithContext(context, sibling), current, actor, siblingEquals))
+  const shown = (r: KvRecord): string[] => values(r).map(s => s.value === null ? 'tomb' : new TextDecoder().decode(s.value)).sort()
+
+  test('a hedge minted at x and y; a write with the context of y\'s reply replaces both', () => {
+    const current: KvRecord = { entries: [{ actor: 'x', counter: 1, values: [v('v1', id(1), 2)] }, { actor: 'y', counter: 1, values: [v('v1', id(1), 1)] }], anonymous: [] }
+    const next = apply(current, [['y', 1]], { value: null, timestamp: 3, writeId: id(2) }, 'y')
+    assert.deepEqual(shown(next), ['tomb'])
+    assert.equal(next.entries.find(e => e.actor === 'x')?.counter, 1, 'the dot stays known, as superseded')
+    // and a replica that still holds x's mint drops it on sync
+    assert.deepEqual(shown(sync(current, next, siblingEquals)), ['tomb'])
+    assert.deepEqual(shown(sync(next, current, siblingEquals)), ['tomb'])
+  })
+
+  test('one id with another value is another write: kept', () => {
+    const current: KvRecord = { entries: [{ actor: 'x', counter: 1, values: [v('other', id(1))] }, { actor: 'y', counter: 1, values: [v('v1', id(1))] }], anonymous: [] }
+    assert.deepEqual(shown(apply(current, [['y', 1]], v('v2', id(2)), 'y')), ['other', 'v2'])
+  })
+
+  test('a mint that is not its actor\'s oldest live value cannot be dropped alone: kept, never a corrupt set', () => {
+    // x:2 is the duplicate, x:1 an unrelated live write the context does not cover
+    const current: KvRecord = { entries: [{ actor: 'x', counter: 2, values: [v('v1', id(1), 2), v('x1', id(3))] }, { actor: 'y', counter: 1, values: [v('v1', id(1))] }], anonymous: [] }
+    const next = apply(current, [['y', 1]], v('v2', id(2)), 'y')
+    assert.deepEqual(shown(next), ['v1', 'v2', 'x1'])
+    for (const e of next.entries) assert.ok(e.values.length <= e.counter)
+  })
+
+  test('a write that supersedes nothing changes nothing', () => {
+    const current: KvRecord = { entries: [{ actor: 'x', counter: 1, values: [v('v1', id(1))] }], anonymous: [] }
+    const next = updateWith(newSet(v('v2', id(2))), current, 'y', siblingEquals)
+    assert.equal(supersedeOtherMints(current, next), next)
+    assert.equal(supersedeOtherMints(undefined, next), next)
+  })
+})
+
+describe('what a record from a peer yields to a client', () => {
+  test('every record decodeRecord accepts has a context that encodes (a peer cannot make a key unreadable)', () => {
+    const actor = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 256 }).filter(a => a.length <= 256)
+    fc.assert(fc.property(fc.uniqueArray(actor, { minLength: 1, maxLength: 4 }), actors => {
+      const sorted = [...actors].sort((a, b) => a < b ? -1 : a > b ? 1 : 0)
+      const bytes = PbRecord.encode({ entries: sorted.map(a => ({ actor: a, counter: 1n, values: [] })), anonymous: [] })
+      let record: KvRecord
+      try {
+        record = decodeRecord(bytes, LIMITS)
+      } catch (err) {
+        assert.ok(err instanceof ProtocolError)
+        return
+      }
+      encodeContext(join(record), 'k')
+    }), { numRuns: 300, examples: [[['中'.repeat(100)]]] })
   })
 })

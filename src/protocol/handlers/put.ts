@@ -1,12 +1,14 @@
 import { PayloadTooLargeError, ProtocolError } from '../../errors.js'
 import { encodeRecord, WRITE_ID_BYTES } from '../../store/record.js'
 import { Status } from '../pb/kv.js'
+import { MAX_ACTOR_BYTES } from '../../version/index.js'
 import type { Request, Response } from '../pb/kv.js'
 import type { KvService } from '../service.js'
 import type { VersionVector } from '../../version/types.js'
 import type { Sibling } from '../../store/record.js'
 
 const MAX_CONTEXT_ENTRIES = 4096
+const utf8 = new TextEncoder()
 
 export async function handlePut (req: Request, service: KvService): Promise<Partial<Response>> {
   if (req.tombstone === (req.value != null)) throw new ProtocolError('PUT needs exactly one of value and tombstone')
@@ -19,6 +21,8 @@ export async function handlePut (req: Request, service: KvService): Promise<Part
   for (const e of req.context) {
     if (e.counter > BigInt(Number.MAX_SAFE_INTEGER)) throw new ProtocolError('PUT context counter out of range')
     if (e.actor.length === 0) throw new ProtocolError('PUT context with an empty actor')
+    // the actor goes into the stored record: bounded as a record's and a client context's are
+    if (e.actor.length > MAX_ACTOR_BYTES || utf8.encode(e.actor).byteLength > MAX_ACTOR_BYTES) throw new ProtocolError('PUT context actor too long')
     context.push([e.actor, Number(e.counter)])
   }
   context.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)

@@ -8,6 +8,7 @@ export interface Sibling {
   tombstone: boolean
   timestamp: number
   writeId: Uint8Array<ArrayBuffer>
+  supersedes: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace Sibling {
@@ -40,6 +41,13 @@ export namespace Sibling {
           w.bytes(obj.writeId)
         }
 
+        if (obj.supersedes != null && obj.supersedes.length > 0) {
+          for (const value of obj.supersedes) {
+            w.uint32(42)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -48,7 +56,8 @@ export namespace Sibling {
           data: uint8ArrayAlloc(0),
           tombstone: false,
           timestamp: 0,
-          writeId: uint8ArrayAlloc(0)
+          writeId: uint8ArrayAlloc(0),
+          supersedes: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -73,6 +82,14 @@ export namespace Sibling {
               obj.writeId = reader.bytes()
               break
             }
+            case 5: {
+              if (opts.limits?.supersedes != null && obj.supersedes.length === opts.limits.supersedes) {
+                throw new MaxLengthError('Decode error - repeated field "supersedes" had too many elements')
+              }
+
+              obj.supersedes.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -82,6 +99,10 @@ export namespace Sibling {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          supersedes: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -116,6 +137,21 @@ export namespace Sibling {
               }
               break
             }
+            case 5: {
+              if (opts.limits?.supersedes != null && obj.supersedes === opts.limits.supersedes) {
+                throw new MaxLengthError('Streaming decode error - repeated field "supersedes" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.supersedes[]`,
+                index: obj.supersedes,
+                value: reader.bytes()
+              }
+
+              obj.supersedes++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -148,6 +184,12 @@ export namespace Sibling {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SiblingSupersedesFieldEvent {
+    field: '$.supersedes[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Sibling>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Sibling.codec())
   }
@@ -156,7 +198,7 @@ export namespace Sibling {
     return decodeMessage(buf, Sibling.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Sibling>): Generator<SiblingDataFieldEvent | SiblingTombstoneFieldEvent | SiblingTimestampFieldEvent | SiblingWriteIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Sibling>): Generator<SiblingDataFieldEvent | SiblingTombstoneFieldEvent | SiblingTimestampFieldEvent | SiblingWriteIdFieldEvent | SiblingSupersedesFieldEvent> {
     return streamMessage(buf, Sibling.codec(), opts)
   }
 }
@@ -325,6 +367,12 @@ export namespace Entry {
     index: number
   }
 
+  export interface EntryValuesSupersedesFieldEvent {
+    field: '$.values[].supersedes[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Entry>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Entry.codec())
   }
@@ -333,7 +381,7 @@ export namespace Entry {
     return decodeMessage(buf, Entry.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Entry>): Generator<EntryActorFieldEvent | EntryCounterFieldEvent | EntryValuesDataFieldEvent | EntryValuesTombstoneFieldEvent | EntryValuesTimestampFieldEvent | EntryValuesWriteIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Entry>): Generator<EntryActorFieldEvent | EntryCounterFieldEvent | EntryValuesDataFieldEvent | EntryValuesTombstoneFieldEvent | EntryValuesTimestampFieldEvent | EntryValuesWriteIdFieldEvent | EntryValuesSupersedesFieldEvent> {
     return streamMessage(buf, Entry.codec(), opts)
   }
 }
@@ -506,6 +554,12 @@ export namespace Record {
     index: number
   }
 
+  export interface RecordEntriesValuesSupersedesFieldEvent {
+    field: '$.entries[].values[].supersedes[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface RecordAnonymousDataFieldEvent {
     field: '$.anonymous[].data'
     value: Uint8Array<ArrayBuffer>
@@ -530,6 +584,12 @@ export namespace Record {
     index: number
   }
 
+  export interface RecordAnonymousSupersedesFieldEvent {
+    field: '$.anonymous[].supersedes[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Record>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Record.codec())
   }
@@ -538,7 +598,7 @@ export namespace Record {
     return decodeMessage(buf, Record.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Record>): Generator<RecordEntriesActorFieldEvent | RecordEntriesCounterFieldEvent | RecordEntriesValuesDataFieldEvent | RecordEntriesValuesTombstoneFieldEvent | RecordEntriesValuesTimestampFieldEvent | RecordEntriesValuesWriteIdFieldEvent | RecordAnonymousDataFieldEvent | RecordAnonymousTombstoneFieldEvent | RecordAnonymousTimestampFieldEvent | RecordAnonymousWriteIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Record>): Generator<RecordEntriesActorFieldEvent | RecordEntriesCounterFieldEvent | RecordEntriesValuesDataFieldEvent | RecordEntriesValuesTombstoneFieldEvent | RecordEntriesValuesTimestampFieldEvent | RecordEntriesValuesWriteIdFieldEvent | RecordEntriesValuesSupersedesFieldEvent | RecordAnonymousDataFieldEvent | RecordAnonymousTombstoneFieldEvent | RecordAnonymousTimestampFieldEvent | RecordAnonymousWriteIdFieldEvent | RecordAnonymousSupersedesFieldEvent> {
     return streamMessage(buf, Record.codec(), opts)
   }
 }

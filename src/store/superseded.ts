@@ -1,0 +1,120 @@
+/**
+ * Which writes a record's siblings replaced. One client write may be minted
+ * twice, under two dots (a hedge, or a retry through another replica, lands
+ * on a replica that has not seen the first mint yet). A context covers the
+ * dots its holder was shown; a mint that lands after the write that
+ * replaced the write is covered by no context, and would bring the replaced
+ * (or deleted) value back.
+ *
+ * So every sibling written with a context carries the writes it replaced:
+ * `supersedes`, references of write id and value fingerprint, its own
+ * replaced writes first and then what those had replaced, newest first, at
+ * most MAX_SUPERSEDES. The list travels with the sibling through sync and
+ * read repair, so every replica learns it with the write. A sibling that is
+ * a mint of a write some sibling of the record replaced is hidden from
+ * readers (the context still covers its dot, so the next write removes it),
+ * and a replica does not mint such a write again.
+ *
+ * The bound: a mint that lands more than MAX_SUPERSEDES replacing writes
+ * later is not recognised and shows as a sibling again (nothing is lost).
+ */
+import { values } from '../version/index.js'
+import type { KvRecord, Sibling } from './record.js'
+
+/** Most replaced writes a sibling remembers. */
+export const MAX_SUPERSEDES = 16
+/** Bytes of one reference: a write id and an 8-byte value fingerprint. */
+export const WRITE_REF_BYTES = 24
+const ID_BYTES = 16
+
+/** 8 bytes that tell one value from another under one write id: length and FNV-1a; all 0xff for a delete. */
+function fingerprint (s: Sibling): Uint8Array {
+  const out = new Uint8Array(8)
+  if (s.value === null) return out.fill(0xff)
+  let h = 0x811c9dc5
+  for (let i = 0; i < s.value.byteLength; i++) {
+    h ^= s.value[i]
+    h = Math.imul(h, 0x01000193)
+  }
+  const view = new DataView(out.buffer)
+  view.setUint32(0, s.value.byteLength)
+  view.setUint32(4, h >>> 0)
+  return out
+}
+
+/** The reference of a sibling's write; undefined for siblings without a write id. */
+export function writeRef (s: Sibling): Uint8Array | undefined {
+  if (s.writeId === undefined) return undefined
+  const out = new Uint8Array(WRITE_REF_BYTES)
+  out.set(s.writeId, 0)
+  out.set(fingerprint(s), ID_BYTES)
+  return out
+}
+
+function refKey (ref: Uint8Array): string {
+  let s = ''
+  for (const b of ref) s += b.toString(16).padStart(2, '0')
+  return s
+}
+
+/**
+ * The supersedes list of a new sibling written over `current` with the
+ * result `next`: the writes of the siblings it replaced, then what those had
+ * replaced, deduplicated, newest first, bounded.
+ */
+export function supersededBy (current: KvRecord | undefined, next: KvRecord): Uint8Array[] {
+  if (current === undefined) return []
+  const kept = new Set(values(next))
+  const gone = values(current).filter(s => !kept.has(s))
+  const out: Uint8Array[] = []
+  const seen = new Set<string>()
+  const push = (ref: Uint8Array | undefined): void => {
+    if (ref === undefined || out.length >= MAX_SUPERSEDES) return
+    const k = refKey(ref)
+    if (seen.has(k)) return
+    seen.add(k)
+    out.push(ref)
+  }
+  for (const s of gone) push(writeRef(s))
+  for (const s of gone) for (const r of s.supersedes ?? []) push(r)
+  return out
+}
+
+/** Every write some sibling of the record replaced, by reference key. */
+function replacedIn (record: KvRecord): Set<string> {
+  const out = new Set<string>()
+  for (const s of values(record)) for (const r of s.supersedes ?? []) out.add(refKey(r))
+  return out
+}
+
+/** The siblings of a record that are not late mints of a write another sibling replaced. */
+export function unreplaced (record: KvRecord): Sibling[] {
+  const all = values(record)
+  const replaced = replacedIn(record)
+  if (replaced.size === 0) return all
+  return all.filter(s => {
+    const ref = writeRef(s)
+    return ref === undefined || !replaced.has(refKey(ref))
+  })
+}
+
+/**
+ * How a record knows a write id: 'same' when a sibling replaced exactly this
+ * write (same id and value), 'other' when it replaced this id with another
+ * value, undefined when it does not know it.
+ */
+export function replacedWrite (record: KvRecord | undefined, s: Sibling): 'same' | 'other' | undefined {
+  if (record === undefined || s.writeId === undefined) return undefined
+  const ref = writeRef(s) as Uint8Array
+  const key = refKey(ref)
+  const id = key.slice(0, ID_BYTES * 2)
+  let other = false
+  for (const sib of values(record)) {
+    for (const r of sib.supersedes ?? []) {
+      const k = refKey(r)
+      if (k === key) return 'same'
+      if (k.startsWith(id)) other = true
+    }
+  }
+  return other ? 'other' : undefined
+}
