@@ -13,6 +13,7 @@ import { Coordinator } from './coordinator/coordinator.js'
 import { RingPlacement } from './coordinator/placement.js'
 import { Replica } from './coordinator/replica.js'
 import { Membership } from './membership/membership.js'
+import { nextIncarnation } from './membership/incarnation.js'
 import { MetricsRegistry } from './metrics.js'
 import { KvClient } from './protocol/kv-client.js'
 import { serveStream } from './protocol/kv-server.js'
@@ -22,6 +23,8 @@ import { RecordStore } from './store/record-store.js'
 import { createHost } from './host.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
+import type { AdoptableSetting } from './membership/params.js'
+import type { Placement } from './coordinator/placement.js'
 import type { KvRecord } from './store/record.js'
 import type { MeshHost } from './host.js'
 
@@ -37,7 +40,11 @@ export interface NodeOptions {
   /** relative capacity; ring tokens are proportional to it */
   capacity?: number
   zone?: string
-  /** replicas per key, read quorum, write quorum */
+  /**
+   * replicas per key, read quorum, write quorum. n and tokensPerUnit are the
+   * cluster's: left unset, they are adopted from the cluster (and r, w left
+   * unset follow n as a majority); set, a peer that set others is refused.
+   */
   n?: number
   r?: number
   w?: number
@@ -57,6 +64,7 @@ export interface NodeStatus {
   quorums: Quorums
   members: Member[]
   ringSize: number
+  tokensPerUnit: number
 }
 
 export class MeshNode extends EventTarget {
@@ -74,7 +82,7 @@ export class MeshNode extends EventTarget {
     super()
     this.cluster = options.cluster ?? C.DEFAULT_CLUSTER
     const n = options.n ?? C.DEFAULT_N
-    this.quorums = { n, r: options.r ?? Math.min(C.DEFAULT_R, n), w: options.w ?? Math.min(C.DEFAULT_W, n) }
+    this.quorums = { n, r: options.r ?? majority(n), w: options.w ?? majority(n) }
     const { r, w } = this.quorums
     if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`n must be a whole number of at least 1, got ${n}`)
     if (!Number.isInteger(r) || r < 1 || r > n) throw new InvalidArgumentError(`r must be a whole number from 1 to n=${n}, got ${r}`)
@@ -104,6 +112,9 @@ export class MeshNode extends EventTarget {
       const selfId = libp2p.peerId.toString()
       this.client = new KvClient({ libp2p, protocol, log: logger.forComponent('meshkv:kv-client'), metrics: kvMetrics, maxValueBytes })
       await libp2p.start()
+      // --- membership wiring (cluster parameters, incarnation, refusals) ---
+      const incarnation = await nextIncarnation(store.raw)
+      let tokensPerUnit = o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
       const membership = new Membership({
         libp2p,
         topic: C.membershipTopic(this.cluster),
@@ -113,11 +124,15 @@ export class MeshNode extends EventTarget {
         heartbeatMs: o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS,
         memberTimeoutMs: o.memberTimeoutMs ?? C.DEFAULT_MEMBER_TIMEOUT_MS,
         log: logger.forComponent('meshkv:membership'),
-        metrics: this.metrics
+        metrics: this.metrics,
+        incarnation,
+        params: { n: this.quorums.n, tokensPerUnit, set: { n: o.n !== undefined, tokensPerUnit: o.tokensPerUnit !== undefined } },
+        cannotAdopt: (values) => this.cannotAdopt(values)
       })
       this.membership = membership
-      const placement = new RingPlacement(selfId, ringMembers(membership.members()), o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT)
-      this.placement = placement
+      this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit)
+      // the coordinator keeps this object; the ring behind it is replaced when tokensPerUnit is adopted
+      const placement: Placement = { selfId, preferenceList: (key, n) => this.placement?.preferenceList(key, n) ?? [] }
       const replica = new Replica({ selfId, store, client: this.client, placement, maxValueBytes })
       this.coordinator = new Coordinator({
         placement,
@@ -135,13 +150,35 @@ export class MeshNode extends EventTarget {
         maxOutboundStreams: 64
       })
       const client = this.client
-      membership.addEventListener('change', () => {
+      const log = logger.forComponent('meshkv:node')
+      // an error in a listener would take the process down: a view change never may
+      const guarded = (what: string, fn: (evt: Event) => void) => (evt: Event): void => {
+        try { fn(evt) } catch (err) { log.error('%s failed: %s', what, (err as Error).message) }
+      }
+      membership.addEventListener('change', guarded('ring rebuild', () => {
         // streams to peers that went down are dropped; a returning peer gets a fresh one
         for (const m of membership.members()) if (m.state === 'down') void client.forget(m.id)
-        if (placement.update(ringMembers(membership.members()))) {
+        if (this.placement?.update(ringMembers(membership.members())) === true) {
           this.dispatchEvent(new CustomEvent('members', { detail: membership.members() }))
         }
-      })
+      }))
+      membership.addEventListener('params', guarded('adopting cluster settings', (evt) => {
+        const adopted = (evt as CustomEvent<Partial<Record<AdoptableSetting, number>>>).detail
+        if (adopted.n !== undefined) {
+          this.quorums.n = adopted.n
+          if (o.r === undefined) this.quorums.r = majority(adopted.n)
+          if (o.w === undefined) this.quorums.w = majority(adopted.n)
+        }
+        if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit) {
+          tokensPerUnit = adopted.tokensPerUnit
+          this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit)
+        }
+        this.dispatchEvent(new CustomEvent('params', { detail: evt instanceof CustomEvent ? evt.detail : adopted }))
+      }))
+      membership.addEventListener('refused', guarded('reporting a refused peer', (evt) => {
+        this.dispatchEvent(new CustomEvent('refused', { detail: (evt as CustomEvent).detail }))
+      }))
+      // --- end membership wiring ---
       membership.start()
     } catch (err) {
       await this.stop()
@@ -197,8 +234,20 @@ export class MeshNode extends EventTarget {
       multiaddrs: this.multiaddrs(),
       quorums: this.quorums,
       members: this.members(),
-      ringSize: this.placement?.ring.size ?? 0
+      ringSize: this.placement?.ring.size ?? 0,
+      tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
     }
+  }
+
+  /** The cluster's n would leave a quorum this peer set above it. */
+  private cannotAdopt (values: Partial<Record<AdoptableSetting, number>>): string | undefined {
+    const n = values.n
+    if (n === undefined) return undefined
+    for (const q of ['r', 'w'] as const) {
+      const set = this.options[q]
+      if (set !== undefined && set > n) return `cluster setting n=${n} cannot be adopted: this peer sets ${q}=${set}, above it`
+    }
+    return undefined
   }
 
   private host (): MeshHost {
@@ -210,6 +259,11 @@ export class MeshNode extends EventTarget {
     if (this.coordinator === undefined) throw new NotStartedError()
     return this.coordinator
   }
+}
+
+/** Unset quorums: a majority of n, so r + w > n (3/2/2, 1/1/1). */
+function majority (n: number): number {
+  return Math.floor(n / 2) + 1
 }
 
 function ringMembers (members: Member[]): Member[] {

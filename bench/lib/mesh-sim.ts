@@ -48,7 +48,9 @@ export async function startSimPeer (bootstrap: string[], o: SimOptions): Promise
     memberTimeoutMs: o.memberTimeoutMs,
     log: logger.forComponent('bench:membership'),
     metrics,
-    maxDialedMembers: o.maxDialedMembers
+    maxDialedMembers: o.maxDialedMembers,
+    incarnation: 1,
+    params: { n: 3, tokensPerUnit: 128, set: { n: true, tokensPerUnit: true } }
   })
   membership.start()
   const id = libp2p.peerId.toString()

@@ -28,7 +28,7 @@ export interface DaemonConfig {
   capacity: number
   /** free-form zone label, announced in membership */
   zone?: string
-  /** replicas per key (default 1: the lone-peer default) */
+  /** replicas per key (default 3; configs/single.json, the lone-peer default, sets 1); unset, the cluster's is adopted */
   n: number
   /** read quorum: replies a get waits for (1..n; default a majority of n) */
   r: number
@@ -44,7 +44,7 @@ export interface DaemonConfig {
   memberTimeoutMs: number
   /** deadline of a client request coordinated by this peer (ms) */
   requestTimeoutMs: number
-  /** ring tokens per unit of capacity; every peer of a cluster must use the same value */
+  /** ring tokens per unit of capacity; every peer of a cluster must use the same value (unset, the cluster's is adopted) */
   tokensPerUnit: number
   /** the least severe log level written: debug, info, warn or error */
   logLevel: LogLevel

@@ -2,6 +2,12 @@
  * Who this peer believes is in the cluster, from heartbeats alone. A member
  * not heard from for `memberTimeoutMs` is down (out of the ring) and is
  * forgotten after `forgetAfterMs`. Pure state: the clock is passed in.
+ *
+ * An announcement counts only when it is newer than the last one heard from
+ * its member: a higher incarnation (persisted by the member, so it only
+ * grows), or the same incarnation with a higher sequence number. Replays
+ * and late deliveries are ignored, and a member that announced leaving
+ * stays leaving until it restarts.
  */
 export type MemberState = 'up' | 'down' | 'leaving'
 
@@ -11,6 +17,10 @@ export interface Member {
   capacity: number
   zone?: string
   incarnation: number
+  /** sequence number of the last announcement applied, within `incarnation` */
+  seq: number
+  /** tokens the member announced (absent: derived from its id) */
+  tokens?: readonly bigint[]
   state: MemberState
   lastSeen: number
   self: boolean
@@ -22,6 +32,8 @@ export interface HeartbeatInfo {
   capacity: number
   zone?: string
   incarnation: number
+  seq: number
+  tokens?: readonly bigint[]
   leaving: boolean
 }
 
@@ -44,7 +56,9 @@ export class MembershipView {
     const prev = this.members.get(hb.id)
     if (prev?.self === true) return false
     if (prev === undefined && this.members.size >= this.options.maxMembers) return false
-    if (prev !== undefined && hb.incarnation < prev.incarnation) return false
+    if (prev !== undefined && !newer(hb, prev)) return false
+    // leaving is final for an incarnation: a late 'up' of it must not revive the member
+    if (prev !== undefined && prev.state === 'leaving' && hb.incarnation === prev.incarnation && !hb.leaving) return false
     const state: MemberState = hb.leaving ? 'leaving' : 'up'
     this.members.set(hb.id, { ...hb, state, lastSeen: now, self: false })
     return prev === undefined || prev.state !== state || prev.capacity !== hb.capacity || prev.zone !== hb.zone
@@ -77,6 +91,14 @@ export class MembershipView {
     return false
   }
 
+  /** Take a member out (refused by this peer); true when it was there. */
+  remove (id: string): boolean {
+    const m = this.members.get(id)
+    if (m === undefined || m.self) return false
+    this.members.delete(id)
+    return m.state !== 'down'
+  }
+
   get (id: string): Member | undefined {
     return this.members.get(id)
   }
@@ -89,4 +111,8 @@ export class MembershipView {
   live (): Member[] {
     return this.all().filter(m => m.state !== 'down')
   }
+}
+
+function newer (hb: HeartbeatInfo, prev: Member): boolean {
+  return hb.incarnation > prev.incarnation || (hb.incarnation === prev.incarnation && hb.seq > prev.seq)
 }

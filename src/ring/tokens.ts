@@ -10,13 +10,21 @@ export interface RingMember {
   /** relative weight; 1 is one unit of tokensPerUnit tokens */
   capacity: number
   zone?: string
+  /** tokens chosen once and announced by the member (see allocator.ts); absent: derived from the id */
+  tokens?: readonly bigint[]
 }
 
 /**
- * A guard against a typo'd capacity (say 1e9) allocating gigabytes of tokens;
- * real deployments stay far below it.
+ * Most tokens one member may hold: a guard against a typo'd or hostile
+ * capacity, and what keeps a ring rebuild cheap. 64 units at the default 128.
  */
-export const MAX_TOKENS_PER_MEMBER = 1 << 20
+export const MAX_TOKENS_PER_MEMBER = 8192
+
+/**
+ * Most tokens a whole ring may hold (the sum over members): a membership
+ * view refuses a member whose tokens would take it past this.
+ */
+export const MAX_RING_TOKENS = 262144
 
 export function tokenCountFor (member: RingMember, tokensPerUnit: number): number {
   if (typeof member.id !== 'string' || member.id.length === 0) {

@@ -25,6 +25,13 @@ export interface Heartbeat {
   incarnation: number
   status: MemberStatus
   zone: string
+  n: number
+  tokensPerUnit: number
+  hash: string
+  nSet: boolean
+  seq: number
+  tokens: bigint[]
+  tokensPerUnitSet: boolean
 }
 
 export namespace Heartbeat {
@@ -69,6 +76,43 @@ export namespace Heartbeat {
           w.string(obj.zone)
         }
 
+        if ((obj.n != null && obj.n !== 0)) {
+          w.uint32(56)
+          w.uint32(obj.n)
+        }
+
+        if ((obj.tokensPerUnit != null && obj.tokensPerUnit !== 0)) {
+          w.uint32(64)
+          w.uint32(obj.tokensPerUnit)
+        }
+
+        if ((obj.hash != null && obj.hash !== '')) {
+          w.uint32(74)
+          w.string(obj.hash)
+        }
+
+        if ((obj.nSet != null && obj.nSet !== false)) {
+          w.uint32(80)
+          w.bool(obj.nSet)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0)) {
+          w.uint32(89)
+          w.double(obj.seq)
+        }
+
+        if (obj.tokens != null && obj.tokens.length > 0) {
+          for (const value of obj.tokens) {
+            w.uint32(97)
+            w.fixed64(value)
+          }
+        }
+
+        if ((obj.tokensPerUnitSet != null && obj.tokensPerUnitSet !== false)) {
+          w.uint32(104)
+          w.bool(obj.tokensPerUnitSet)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -79,7 +123,14 @@ export namespace Heartbeat {
           capacity: 0,
           incarnation: 0,
           status: MemberStatus.UP,
-          zone: ''
+          zone: '',
+          n: 0,
+          tokensPerUnit: 0,
+          hash: '',
+          nSet: false,
+          seq: 0,
+          tokens: [],
+          tokensPerUnitSet: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -116,6 +167,38 @@ export namespace Heartbeat {
               obj.zone = reader.string()
               break
             }
+            case 7: {
+              obj.n = reader.uint32()
+              break
+            }
+            case 8: {
+              obj.tokensPerUnit = reader.uint32()
+              break
+            }
+            case 9: {
+              obj.hash = reader.string()
+              break
+            }
+            case 10: {
+              obj.nSet = reader.bool()
+              break
+            }
+            case 11: {
+              obj.seq = reader.double()
+              break
+            }
+            case 12: {
+              if (opts.limits?.tokens != null && obj.tokens.length === opts.limits.tokens) {
+                throw new MaxLengthError('Decode error - repeated field "tokens" had too many elements')
+              }
+
+              obj.tokens.push(reader.fixed64())
+              break
+            }
+            case 13: {
+              obj.tokensPerUnitSet = reader.bool()
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -126,7 +209,8 @@ export namespace Heartbeat {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          addrs: 0
+          addrs: 0,
+          tokens: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -185,6 +269,63 @@ export namespace Heartbeat {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.n`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.tokensPerUnit`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.hash`,
+                value: reader.string()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.nSet`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.double()
+              }
+              break
+            }
+            case 12: {
+              if (opts.limits?.tokens != null && obj.tokens === opts.limits.tokens) {
+                throw new MaxLengthError('Streaming decode error - repeated field "tokens" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.tokens[]`,
+                index: obj.tokens,
+                value: reader.fixed64()
+              }
+
+              obj.tokens++
+
+              break
+            }
+            case 13: {
+              yield {
+                field: `${prefix}.tokensPerUnitSet`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -228,6 +369,42 @@ export namespace Heartbeat {
     value: string
   }
 
+  export interface HeartbeatNFieldEvent {
+    field: '$.n'
+    value: number
+  }
+
+  export interface HeartbeatTokensPerUnitFieldEvent {
+    field: '$.tokensPerUnit'
+    value: number
+  }
+
+  export interface HeartbeatHashFieldEvent {
+    field: '$.hash'
+    value: string
+  }
+
+  export interface HeartbeatNSetFieldEvent {
+    field: '$.nSet'
+    value: boolean
+  }
+
+  export interface HeartbeatSeqFieldEvent {
+    field: '$.seq'
+    value: number
+  }
+
+  export interface HeartbeatTokensFieldEvent {
+    field: '$.tokens[]'
+    index: number
+    value: bigint
+  }
+
+  export interface HeartbeatTokensPerUnitSetFieldEvent {
+    field: '$.tokensPerUnitSet'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Heartbeat>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Heartbeat.codec())
   }
@@ -236,7 +413,7 @@ export namespace Heartbeat {
     return decodeMessage(buf, Heartbeat.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<HeartbeatPeerFieldEvent | HeartbeatAddrsFieldEvent | HeartbeatCapacityFieldEvent | HeartbeatIncarnationFieldEvent | HeartbeatStatusFieldEvent | HeartbeatZoneFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<HeartbeatPeerFieldEvent | HeartbeatAddrsFieldEvent | HeartbeatCapacityFieldEvent | HeartbeatIncarnationFieldEvent | HeartbeatStatusFieldEvent | HeartbeatZoneFieldEvent | HeartbeatNFieldEvent | HeartbeatTokensPerUnitFieldEvent | HeartbeatHashFieldEvent | HeartbeatNSetFieldEvent | HeartbeatSeqFieldEvent | HeartbeatTokensFieldEvent | HeartbeatTokensPerUnitSetFieldEvent> {
     return streamMessage(buf, Heartbeat.codec(), opts)
   }
 }
