@@ -12,9 +12,10 @@ import { yamux } from '@libp2p/yamux'
 import { createLibp2p } from 'libp2p'
 import { DEFAULT_LISTEN, transports } from './transports.js'
 import type { GossipSub } from '@libp2p/gossipsub'
+import type { Ping } from '@libp2p/ping'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
 
-export type MeshHost = Libp2p<{ pubsub: GossipSub }>
+export type MeshHost = Libp2p<{ pubsub: GossipSub, ping: Ping }>
 
 export interface HostInit {
   /** the peer's identity; a new one when absent */

@@ -14,6 +14,9 @@ import { RingPlacement } from './coordinator/placement.js'
 import { Replica } from './coordinator/replica.js'
 import { Membership } from './membership/membership.js'
 import { nextIncarnation } from './membership/incarnation.js'
+import { saveTokens, tokensFor } from './membership/token-store.js'
+import { allocateTokens } from './ring/allocator.js'
+import { inRing } from './membership/view.js'
 import { MetricsRegistry } from './metrics.js'
 import { KvClient } from './protocol/kv-client.js'
 import { serveStream } from './protocol/kv-server.js'
@@ -23,6 +26,7 @@ import { RecordStore } from './store/record-store.js'
 import { createHost } from './host.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
+import type { MemberStatusInfo } from './membership/membership.js'
 import type { AdoptableSetting } from './membership/params.js'
 import type { Placement } from './coordinator/placement.js'
 import type { KvRecord } from './store/record.js'
@@ -52,8 +56,14 @@ export interface NodeOptions {
   /** fsync each write before acknowledging it */
   fsync?: boolean
   tokensPerUnit?: number
+  /** membership probe period (ms) */
   heartbeatMs?: number
+  /** how long a suspect member has to refute before it is down (ms) */
   memberTimeoutMs?: number
+  /** period of the full membership announcement (ms) */
+  announceMs?: number
+  /** phi above which a watched member is suspect */
+  phiThreshold?: number
   requestTimeoutMs?: number
 }
 
@@ -62,7 +72,8 @@ export interface NodeStatus {
   cluster: string
   multiaddrs: string[]
   quorums: Quorums
-  members: Member[]
+  /** each member with this peer's phi for it (when it watches it) and its share of the ring (when in it) */
+  members: Array<MemberStatusInfo & { share?: number }>
   ringSize: number
   tokensPerUnit: number
 }
@@ -115,14 +126,19 @@ export class MeshNode extends EventTarget {
       // --- membership wiring (cluster parameters, incarnation, refusals) ---
       const incarnation = await nextIncarnation(store.raw)
       let tokensPerUnit = o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
+      const capacity = o.capacity ?? C.DEFAULT_CAPACITY
+      const tokens = await tokensFor(store.raw, [], { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
       const membership = new Membership({
         libp2p,
         topic: C.membershipTopic(this.cluster),
-        capacity: o.capacity ?? C.DEFAULT_CAPACITY,
+        capacity,
         zone: o.zone,
+        tokens,
         bootstrap: (o.bootstrap ?? []).map(a => multiaddr(a)),
         heartbeatMs: o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS,
         memberTimeoutMs: o.memberTimeoutMs ?? C.DEFAULT_MEMBER_TIMEOUT_MS,
+        announceMs: o.announceMs ?? C.DEFAULT_ANNOUNCE_MS,
+        phiThreshold: o.phiThreshold ?? C.DEFAULT_PHI_THRESHOLD,
         log: logger.forComponent('meshkv:membership'),
         metrics: this.metrics,
         incarnation,
@@ -171,6 +187,10 @@ export class MeshNode extends EventTarget {
         }
         if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit) {
           tokensPerUnit = adopted.tokensPerUnit
+          // this peer's tokens are chosen again for the cluster's tokensPerUnit, stored, then announced
+          const chosen = allocateTokens(ringMembers(membership.members()).filter(m => m.id !== selfId), { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
+          saveTokens(store.raw, chosen).catch(err => { log.error('ring tokens not stored: %s', (err as Error).message) })
+          membership.setTokens(chosen)
           this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit)
         }
         this.dispatchEvent(new CustomEvent('params', { detail: evt instanceof CustomEvent ? evt.detail : adopted }))
@@ -233,10 +253,19 @@ export class MeshNode extends EventTarget {
       cluster: this.cluster,
       multiaddrs: this.multiaddrs(),
       quorums: this.quorums,
-      members: this.members(),
+      members: this.memberStatus(),
       ringSize: this.placement?.ring.size ?? 0,
       tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
     }
+  }
+
+  private memberStatus (): Array<MemberStatusInfo & { share?: number }> {
+    const shares = this.placement?.ring.ownership() ?? new Map<string, number>()
+    return (this.membership?.membersWithPhi() ?? []).map(m => {
+      const share = shares.get(m.id)
+      const { tokens: _, ...rest } = m
+      return share === undefined ? rest : { ...rest, share: Math.round(share * 10_000) / 10_000 }
+    })
   }
 
   /** The cluster's n would leave a quorum this peer set above it. */
@@ -267,7 +296,7 @@ function majority (n: number): number {
 }
 
 function ringMembers (members: Member[]): Member[] {
-  return members.filter(m => m.state === 'up')
+  return members.filter(m => inRing(m.state))
 }
 
 export async function createNode (options: NodeOptions): Promise<MeshNode> {

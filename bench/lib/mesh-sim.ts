@@ -21,6 +21,8 @@ export interface SimOptions {
   /** gossipsub's own heartbeat (mesh upkeep, gossip); its default is 1000 */
   gossipHeartbeatMs: number
   memberTimeoutMs: number
+  /** full announcement period (meshkv default 30000) */
+  announceMs?: number
   maxDialedMembers?: number
 }
 
@@ -50,6 +52,8 @@ export async function startSimPeer (bootstrap: string[], o: SimOptions): Promise
     metrics,
     maxDialedMembers: o.maxDialedMembers,
     incarnation: 1,
+    announceMs: o.announceMs ?? 30_000,
+    phiThreshold: 8,
     params: { n: 3, tokensPerUnit: 128, set: { n: true, tokensPerUnit: true } }
   })
   membership.start()

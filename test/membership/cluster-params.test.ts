@@ -10,7 +10,7 @@ import { defaultLogger } from '@libp2p/logger'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createHost } from '../../src/host.js'
 import { membershipTopic } from '../../src/constants.js'
-import { Heartbeat, MemberStatus } from '../../src/membership/pb/heartbeat.js'
+import { MembershipMessage, MemberStatus } from '../../src/membership/pb/heartbeat.js'
 import { RING_HASH } from '../../src/membership/params.js'
 import { bytes, startCluster, waitFor } from '../fixtures/cluster.js'
 import type { TestCluster } from '../fixtures/cluster.js'
@@ -47,9 +47,11 @@ describe('heartbeat claims against the token budget', () => {
       rogue.services.pubsub.subscribe(topic)
       for (const n of cluster.nodes) await rogue.dial(multiaddr(n.multiaddrs()[0]))
       const id = rogue.peerId.toString()
-      const claim = (capacity: number, tokensPerUnit: number, seq: number): Uint8Array => Heartbeat.encode({
-        peer: id, addrs: [], capacity, incarnation: 1, seq, status: MemberStatus.UP, zone: '',
-        n: 3, tokensPerUnit, hash: RING_HASH, nSet: true, tokensPerUnitSet: true, tokens: []
+      const claim = (capacity: number, tokensPerUnit: number, seq: number): Uint8Array => MembershipMessage.encode({
+        announce: {
+          peer: id, addrs: [], capacity, incarnation: 1, seq, status: MemberStatus.UP, zone: '',
+          n: 3, tokensPerUnit, hash: RING_HASH, nSet: true, tokensPerUnitSet: true, tokens: []
+        }
       })
       let seq = 0
       const stall = await longestStall(async () => {

@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { MembershipView } from '../../src/membership/view.js'
 import type { HeartbeatInfo } from '../../src/membership/view.js'
 
-const OPTS = { memberTimeoutMs: 5000, forgetAfterMs: 600_000, maxMembers: 16 }
+const OPTS = { suspectTimeoutMs: 3000, staleAfterMs: 95_000, forgetAfterMs: 600_000, maxMembers: 16 }
 const self: HeartbeatInfo = { id: 'self', addrs: [], capacity: 1, incarnation: 1, seq: 1, leaving: false }
 const hb = (incarnation: number, seq: number, leaving = false): HeartbeatInfo => ({ id: 'peer', addrs: [], capacity: 1, incarnation, seq, leaving })
 

@@ -4,17 +4,383 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 
 export enum MemberStatus {
   UP = 'UP',
-  LEAVING = 'LEAVING'
+  LEAVING = 'LEAVING',
+  JOINING = 'JOINING'
 }
 
 enum __MemberStatusValues {
   UP = 0,
-  LEAVING = 1
+  LEAVING = 1,
+  JOINING = 2
 }
 
 export namespace MemberStatus {
   export const codec = (): Codec<MemberStatus> => {
     return enumeration<MemberStatus>(__MemberStatusValues)
+  }
+}
+
+export interface MembershipMessage {
+  announce?: Heartbeat
+  report?: Report
+}
+
+export namespace MembershipMessage {
+  let _codec: Codec<MembershipMessage>
+
+  export const codec = (): Codec<MembershipMessage> => {
+    if (_codec == null) {
+      _codec = message<MembershipMessage>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.announce != null) {
+          w.uint32(10)
+          Heartbeat.codec().encode(obj.announce, w)
+        }
+
+        if (obj.report != null) {
+          w.uint32(18)
+          Report.codec().encode(obj.report, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.announce = Heartbeat.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.announce
+              })
+              break
+            }
+            case 2: {
+              obj.report = Report.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.report
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * Heartbeat.codec().stream(reader, reader.uint32(), `${prefix}.announce`, {
+                limits: opts.limits?.announce
+              })
+
+              break
+            }
+            case 2: {
+              yield * Report.codec().stream(reader, reader.uint32(), `${prefix}.report`, {
+                limits: opts.limits?.report
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface MembershipMessageAnnouncePeerFieldEvent {
+    field: '$.announce.peer'
+    value: string
+  }
+
+  export interface MembershipMessageAnnounceAddrsFieldEvent {
+    field: '$.announce.addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface MembershipMessageAnnounceCapacityFieldEvent {
+    field: '$.announce.capacity'
+    value: number
+  }
+
+  export interface MembershipMessageAnnounceIncarnationFieldEvent {
+    field: '$.announce.incarnation'
+    value: number
+  }
+
+  export interface MembershipMessageAnnounceStatusFieldEvent {
+    field: '$.announce.status'
+    value: MemberStatus
+  }
+
+  export interface MembershipMessageAnnounceZoneFieldEvent {
+    field: '$.announce.zone'
+    value: string
+  }
+
+  export interface MembershipMessageAnnounceNFieldEvent {
+    field: '$.announce.n'
+    value: number
+  }
+
+  export interface MembershipMessageAnnounceTokensPerUnitFieldEvent {
+    field: '$.announce.tokensPerUnit'
+    value: number
+  }
+
+  export interface MembershipMessageAnnounceHashFieldEvent {
+    field: '$.announce.hash'
+    value: string
+  }
+
+  export interface MembershipMessageAnnounceNSetFieldEvent {
+    field: '$.announce.nSet'
+    value: boolean
+  }
+
+  export interface MembershipMessageAnnounceSeqFieldEvent {
+    field: '$.announce.seq'
+    value: number
+  }
+
+  export interface MembershipMessageAnnounceTokensFieldEvent {
+    field: '$.announce.tokens[]'
+    index: number
+    value: bigint
+  }
+
+  export interface MembershipMessageAnnounceTokensPerUnitSetFieldEvent {
+    field: '$.announce.tokensPerUnitSet'
+    value: boolean
+  }
+
+  export interface MembershipMessageReportSubjectFieldEvent {
+    field: '$.report.subject'
+    value: string
+  }
+
+  export interface MembershipMessageReportIncarnationFieldEvent {
+    field: '$.report.incarnation'
+    value: number
+  }
+
+  export interface MembershipMessageReportSeqFieldEvent {
+    field: '$.report.seq'
+    value: number
+  }
+
+  export interface MembershipMessageReportStateFieldEvent {
+    field: '$.report.state'
+    value: ReportedState
+  }
+
+  export function encode (obj: Partial<MembershipMessage>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, MembershipMessage.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MembershipMessage>): MembershipMessage {
+    return decodeMessage(buf, MembershipMessage.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MembershipMessage>): Generator<MembershipMessageAnnouncePeerFieldEvent | MembershipMessageAnnounceAddrsFieldEvent | MembershipMessageAnnounceCapacityFieldEvent | MembershipMessageAnnounceIncarnationFieldEvent | MembershipMessageAnnounceStatusFieldEvent | MembershipMessageAnnounceZoneFieldEvent | MembershipMessageAnnounceNFieldEvent | MembershipMessageAnnounceTokensPerUnitFieldEvent | MembershipMessageAnnounceHashFieldEvent | MembershipMessageAnnounceNSetFieldEvent | MembershipMessageAnnounceSeqFieldEvent | MembershipMessageAnnounceTokensFieldEvent | MembershipMessageAnnounceTokensPerUnitSetFieldEvent | MembershipMessageReportSubjectFieldEvent | MembershipMessageReportIncarnationFieldEvent | MembershipMessageReportSeqFieldEvent | MembershipMessageReportStateFieldEvent> {
+    return streamMessage(buf, MembershipMessage.codec(), opts)
+  }
+}
+
+export enum ReportedState {
+  SUSPECT = 'SUSPECT',
+  DOWN = 'DOWN'
+}
+
+enum __ReportedStateValues {
+  SUSPECT = 0,
+  DOWN = 1
+}
+
+export namespace ReportedState {
+  export const codec = (): Codec<ReportedState> => {
+    return enumeration<ReportedState>(__ReportedStateValues)
+  }
+}
+
+export interface Report {
+  subject: string
+  incarnation: number
+  seq: number
+  state: ReportedState
+}
+
+export namespace Report {
+  let _codec: Codec<Report>
+
+  export const codec = (): Codec<Report> => {
+    if (_codec == null) {
+      _codec = message<Report>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.subject != null && obj.subject !== '')) {
+          w.uint32(10)
+          w.string(obj.subject)
+        }
+
+        if ((obj.incarnation != null && obj.incarnation !== 0)) {
+          w.uint32(17)
+          w.double(obj.incarnation)
+        }
+
+        if ((obj.seq != null && obj.seq !== 0)) {
+          w.uint32(25)
+          w.double(obj.seq)
+        }
+
+        if (obj.state != null && __ReportedStateValues[obj.state] !== 0) {
+          w.uint32(32)
+          ReportedState.codec().encode(obj.state, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          subject: '',
+          incarnation: 0,
+          seq: 0,
+          state: ReportedState.SUSPECT
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.subject = reader.string()
+              break
+            }
+            case 2: {
+              obj.incarnation = reader.double()
+              break
+            }
+            case 3: {
+              obj.seq = reader.double()
+              break
+            }
+            case 4: {
+              obj.state = ReportedState.codec().decode(reader)
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.subject`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.incarnation`,
+                value: reader.double()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.double()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.state`,
+                value: ReportedState.codec().decode(reader)
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ReportSubjectFieldEvent {
+    field: '$.subject'
+    value: string
+  }
+
+  export interface ReportIncarnationFieldEvent {
+    field: '$.incarnation'
+    value: number
+  }
+
+  export interface ReportSeqFieldEvent {
+    field: '$.seq'
+    value: number
+  }
+
+  export interface ReportStateFieldEvent {
+    field: '$.state'
+    value: ReportedState
+  }
+
+  export function encode (obj: Partial<Report>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Report.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Report>): Report {
+    return decodeMessage(buf, Report.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Report>): Generator<ReportSubjectFieldEvent | ReportIncarnationFieldEvent | ReportSeqFieldEvent | ReportStateFieldEvent> {
+    return streamMessage(buf, Report.codec(), opts)
   }
 }
 
