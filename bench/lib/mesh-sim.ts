@@ -78,8 +78,15 @@ export function seesState (p: SimPeer, id: string, state: 'up' | 'down'): boolea
   return state === 'down' ? m === undefined || m.state === 'down' : m?.state === 'up'
 }
 
+/** Membership messages over gossipsub (announcements and reports) received or sent by all peers. */
 export function heartbeats (peers: SimPeer[], dir: 'in' | 'out'): number {
-  return peers.reduce((a, p) => a + p.metrics.counter('meshkv_membership_heartbeats_total', { dir }), 0)
+  return peers.reduce((a, p) => a + p.metrics.counter('meshkv_membership_heartbeats_total', { dir, kind: 'announce' }) +
+    p.metrics.counter('meshkv_membership_heartbeats_total', { dir, kind: 'report' }), 0)
+}
+
+/** Direct pings sent by all peers (each is answered by one peer: as many come in as go out). */
+export function pings (peers: SimPeer[]): number {
+  return peers.reduce((a, p) => a + p.membership.probeStats().sent, 0)
 }
 
 /** Bytes this process wrote (Linux /proc/self/io wchar); undefined elsewhere. */

@@ -186,6 +186,11 @@ export class Membership extends EventTarget {
     return this.view.all()
   }
 
+  /** Pings sent and answered so far, and how many members are watched now. */
+  probeStats (): { sent: number, answered: number, watched: number } {
+    return { sent: this.prober.sent, answered: this.prober.answered, watched: this.prober.watched().length }
+  }
+
   /** The members with this peer's phi for those it watches (status). */
   membersWithPhi (): MemberStatusInfo[] {
     const now = performance.now()
