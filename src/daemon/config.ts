@@ -49,6 +49,8 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   fsync: false,
   heartbeatMs: C.DEFAULT_HEARTBEAT_MS,
   memberTimeoutMs: C.DEFAULT_MEMBER_TIMEOUT_MS,
+  announceMs: C.DEFAULT_ANNOUNCE_MS,
+  phiThreshold: C.DEFAULT_PHI_THRESHOLD,
   requestTimeoutMs: C.DEFAULT_REQUEST_TIMEOUT_MS,
   tokensPerUnit: C.DEFAULT_TOKENS_PER_UNIT,
   logLevel: 'info'
@@ -156,6 +158,9 @@ export async function resolveConfig (options: ResolveOptions = {}): Promise<Reso
   if (config.memberTimeoutMs <= config.heartbeatMs) {
     throw at(where('memberTimeoutMs'), new InvalidConfigError(`must be more than heartbeatMs=${config.heartbeatMs}, got ${config.memberTimeoutMs}`, 'memberTimeoutMs'))
   }
+  if (config.announceMs < config.heartbeatMs) {
+    throw at(where('announceMs'), new InvalidConfigError(`must be at least heartbeatMs=${config.heartbeatMs}, got ${config.announceMs}`, 'announceMs'))
+  }
   if (config.capacity * config.tokensPerUnit > MAX_TOKENS_PER_MEMBER) {
     throw at(where('capacity'), new InvalidConfigError(`must be at most ${MAX_TOKENS_PER_MEMBER / config.tokensPerUnit} with tokensPerUnit=${config.tokensPerUnit} (${MAX_TOKENS_PER_MEMBER} ring tokens), got ${config.capacity}`, 'capacity'))
   }
@@ -169,8 +174,8 @@ export async function resolveConfig (options: ResolveOptions = {}): Promise<Reso
  */
 export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKey[] }): NodeOptions {
   const { cluster, dataDir, listen, bootstrap, capacity, zone, maxValueBytes, fsync } = config
-  const { heartbeatMs, memberTimeoutMs, requestTimeoutMs } = config
-  const options: NodeOptions = { cluster, dataDir, listen, bootstrap, capacity, zone, maxValueBytes, fsync, heartbeatMs, memberTimeoutMs, requestTimeoutMs }
+  const { heartbeatMs, memberTimeoutMs, announceMs, phiThreshold, requestTimeoutMs } = config
+  const options: NodeOptions = { cluster, dataDir, listen, bootstrap, capacity, zone, maxValueBytes, fsync, heartbeatMs, memberTimeoutMs, announceMs, phiThreshold, requestTimeoutMs }
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }

@@ -116,6 +116,8 @@ const BAD: Array<[string, object, string, RegExp]> = [
   ['n fractional', { n: 2.5 }, 'n', /got 2\.5/],
   ['n a string', { n: '3' }, 'n', /got "3"/],
   ['r above n', { n: 3, r: 4 }, 'r', /from 1 to n=3, got 4/],
+  ['phiThreshold not a number', { phiThreshold: 'high' }, 'phiThreshold', /a number from 1 to 100, got "high"/],
+  ['announceMs below heartbeatMs', { heartbeatMs: 1000, announceMs: 500 }, 'announceMs', /must be at least heartbeatMs=1000, got 500/],
   ['capacity over the ring token limit', { capacity: 10000, tokensPerUnit: 16 }, 'capacity', /at most 512 with tokensPerUnit=16 \(8192 ring tokens\), got 10000/],
   ['r above the default n', { r: 4 }, 'r', /from 1 to n=3, got 4 \(n is 3 unless set\)/],
   ['maxValueBytes zero', { maxValueBytes: 0 }, 'maxValueBytes', /whole number from 1/],
