@@ -77,7 +77,8 @@ export class MembershipView {
   private readonly members = new Map<string, Member>()
 
   constructor (self: HeartbeatInfo, now: number, private readonly options: ViewOptions) {
-    this.members.set(self.id, { ...self, state: self.leaving ? 'leaving' : 'up', since: now, lastSeen: now, self: true })
+    const { leaving, joining: _, ...info } = self
+    this.members.set(self.id, { ...info, state: leaving ? 'leaving' : 'up', since: now, lastSeen: now, self: true })
   }
 
   /** Apply an announcement; true when the ring-relevant part of the view changed. */
