@@ -40,7 +40,10 @@ export async function createHost (init: HostInit = {}): Promise<MeshHost> {
     connectionMonitor: { abortConnectionOnPingFailure: false },
     services: {
       identify: identify(),
-      ping: ping(),
+      // membership probes members with pings (src/membership/prober.ts) while
+      // libp2p's connection monitor pings too: one stream each way, the
+      // default, makes the second fail, and a stuck one would block the rest
+      ping: ping({ maxOutboundStreams: 4, maxInboundStreams: 8 }),
       pubsub: gossipsub({
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,

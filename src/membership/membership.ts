@@ -114,6 +114,11 @@ export class Membership extends EventTarget {
   private lonely = LONELY_ANNOUNCEMENTS
   private nextAnnounce = 0
   private lastRefute = -Infinity
+  /** a peer newly subscribed to the topic (a joiner, or a peer this one just connected to) hears this one's announcement within a round */
+  private readonly onSubscription = (evt: CustomEvent<{ subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
+    if (evt.detail?.subscriptions?.some(s => s.topic === this.init.topic && s.subscribe) === true) this.announceSoon(0)
+  }
+
   private readonly onMessage = (evt: CustomEvent<Message>): void => {
     // a listener that throws would take the process down: nothing a peer sends may do that
     try {
@@ -151,6 +156,7 @@ export class Membership extends EventTarget {
     const pubsub = this.init.libp2p.services.pubsub
     pubsub.subscribe(this.init.topic)
     pubsub.addEventListener('message', this.onMessage)
+    pubsub.addEventListener('subscription-change', this.onSubscription)
     this.timer = setInterval(() => { this.tick() }, this.init.heartbeatMs)
     this.tick()
   }
@@ -161,6 +167,7 @@ export class Membership extends EventTarget {
     this.prober.stop()
     const pubsub = this.init.libp2p.services.pubsub
     pubsub.removeEventListener('message', this.onMessage)
+    pubsub.removeEventListener('subscription-change', this.onSubscription)
     pubsub.unsubscribe(this.init.topic)
   }
 

@@ -28,6 +28,9 @@ export class Prober {
   private stopped = false
   sent = 0
   answered = 0
+  failed = 0
+  /** the last failure, for diagnostics */
+  lastError?: string
 
   constructor (private readonly init: ProberInit) {}
 
@@ -49,7 +52,11 @@ export class Prober {
           this.answered++
           this.detectors.get(id)?.heartbeat(at)
           this.init.onAnswer(id, at)
-        }, (err: Error) => { this.init.log.trace('ping %s failed: %s', id.slice(-8), err.message) })
+        }, (err: Error) => {
+          this.failed++
+          this.lastError = err.message
+          this.init.log.trace('ping %s failed: %s', id.slice(-8), err.message)
+        })
         .finally(() => { this.inFlight.delete(id) })
     }
   }
