@@ -51,9 +51,14 @@ export const DEFAULT_DIAL_TIMEOUT_MS = 3_000
 /** members a peer dials on its own; others may still dial it */
 export const DEFAULT_MAX_DIALED_MEMBERS = 64
 
-/** Membership: heartbeat period and the silence after which a peer is out of the view. */
+/** Membership: the probe period (each watched member is pinged this often). */
 export const DEFAULT_HEARTBEAT_MS = 1_000
-export const DEFAULT_MEMBER_TIMEOUT_MS = 5_000
+/** Membership: how long a suspect member has to refute before it is down. */
+export const DEFAULT_MEMBER_TIMEOUT_MS = 3_000
+/** Membership: period of each peer's full announcement (heals missed messages). */
+export const DEFAULT_ANNOUNCE_MS = 30_000
+/** Membership: phi above which a watched member is suspect (Cassandra's default). */
+export const DEFAULT_PHI_THRESHOLD = 8
 
 /**
  * 2.0.0: PUT replies carry the stored record; records carry write ids and

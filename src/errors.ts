@@ -50,7 +50,9 @@ export class QuorumNotMetError extends MeshError {
     super('ERR_QUORUM_NOT_MET', options.reported === true
       ? op
       : `${op}: quorum not met: ${detail.received} of ${detail.required} required replies` +
-        (detail.available !== undefined && detail.available < detail.required ? `, only ${detail.available} live replicas` : '') +
+        (detail.available !== undefined && detail.available < detail.required
+          ? `, only ${detail.available} live ${detail.available === 1 ? 'replica' : 'replicas'}: fewer peers are up than the quorum needs (start more peers, or run a lone peer with n=r=w=1 as configs/single.json does)`
+          : '') +
         (detail.failed.length > 0 ? ` (failed: ${detail.failed.map(f => `${f.peer.slice(-8)}: ${f.error}`).join('; ')})` : ''))
     this.detail = detail
   }

@@ -12,9 +12,10 @@ import { yamux } from '@libp2p/yamux'
 import { createLibp2p } from 'libp2p'
 import { DEFAULT_LISTEN, transports } from './transports.js'
 import type { GossipSub } from '@libp2p/gossipsub'
+import type { Ping } from '@libp2p/ping'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
 
-export type MeshHost = Libp2p<{ pubsub: GossipSub }>
+export type MeshHost = Libp2p<{ pubsub: GossipSub, ping: Ping }>
 
 export interface HostInit {
   /** the peer's identity; a new one when absent */
@@ -39,7 +40,10 @@ export async function createHost (init: HostInit = {}): Promise<MeshHost> {
     connectionMonitor: { abortConnectionOnPingFailure: false },
     services: {
       identify: identify(),
-      ping: ping(),
+      // membership probes members with pings (src/membership/prober.ts) while
+      // libp2p's connection monitor pings too: one stream each way, the
+      // default, makes the second fail, and a stuck one would block the rest
+      ping: ping({ maxOutboundStreams: 4, maxInboundStreams: 8 }),
       pubsub: gossipsub({
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,

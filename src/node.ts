@@ -14,6 +14,10 @@ import { RingPlacement } from './coordinator/placement.js'
 import { Replica } from './coordinator/replica.js'
 import { actorId } from './version/index.js'
 import { Membership } from './membership/membership.js'
+import { nextIncarnation } from './membership/incarnation.js'
+import { saveTokens, tokensFor } from './membership/token-store.js'
+import { allocateTokens } from './ring/allocator.js'
+import { inRing } from './membership/view.js'
 import { MetricsRegistry } from './metrics.js'
 import { KvClient } from './protocol/kv-client.js'
 import { serveStream } from './protocol/kv-server.js'
@@ -23,6 +27,9 @@ import { RecordStore } from './store/record-store.js'
 import { createHost } from './host.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
+import type { MemberStatusInfo } from './membership/membership.js'
+import type { AdoptableSetting } from './membership/params.js'
+import type { Placement } from './coordinator/placement.js'
 import type { KvRecord } from './store/record.js'
 import type { MeshHost } from './host.js'
 
@@ -38,7 +45,11 @@ export interface NodeOptions {
   /** relative capacity; ring tokens are proportional to it */
   capacity?: number
   zone?: string
-  /** replicas per key, read quorum, write quorum */
+  /**
+   * replicas per key, read quorum, write quorum. n and tokensPerUnit are the
+   * cluster's: left unset, they are adopted from the cluster (and r, w left
+   * unset follow n as a majority); set, a peer that set others is refused.
+   */
   n?: number
   r?: number
   w?: number
@@ -46,8 +57,14 @@ export interface NodeOptions {
   /** fsync each write before acknowledging it */
   fsync?: boolean
   tokensPerUnit?: number
+  /** membership probe period (ms) */
   heartbeatMs?: number
+  /** how long a suspect member has to refute before it is down (ms) */
   memberTimeoutMs?: number
+  /** period of the full membership announcement (ms) */
+  announceMs?: number
+  /** phi above which a watched member is suspect */
+  phiThreshold?: number
   requestTimeoutMs?: number
 }
 
@@ -56,8 +73,10 @@ export interface NodeStatus {
   cluster: string
   multiaddrs: string[]
   quorums: Quorums
-  members: Member[]
+  /** each member with this peer's phi for it (when it watches it) and its share of the ring (when in it) */
+  members: Array<MemberStatusInfo & { share?: number }>
   ringSize: number
+  tokensPerUnit: number
 }
 
 export class MeshNode extends EventTarget {
@@ -75,7 +94,7 @@ export class MeshNode extends EventTarget {
     super()
     this.cluster = options.cluster ?? C.DEFAULT_CLUSTER
     const n = options.n ?? C.DEFAULT_N
-    this.quorums = { n, r: options.r ?? Math.min(C.DEFAULT_R, n), w: options.w ?? Math.min(C.DEFAULT_W, n) }
+    this.quorums = { n, r: options.r ?? majority(n), w: options.w ?? majority(n) }
     const { r, w } = this.quorums
     if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`n must be a whole number of at least 1, got ${n}`)
     if (!Number.isInteger(r) || r < 1 || r > n) throw new InvalidArgumentError(`r must be a whole number from 1 to n=${n}, got ${r}`)
@@ -105,20 +124,32 @@ export class MeshNode extends EventTarget {
       const selfId = libp2p.peerId.toString()
       this.client = new KvClient({ libp2p, protocol, log: logger.forComponent('meshkv:kv-client'), metrics: kvMetrics, maxValueBytes })
       await libp2p.start()
+      // --- membership wiring (cluster parameters, incarnation, refusals) ---
+      const incarnation = await nextIncarnation(store.raw)
+      let tokensPerUnit = o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
+      const capacity = o.capacity ?? C.DEFAULT_CAPACITY
+      const tokens = await tokensFor(store.raw, [], { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
       const membership = new Membership({
         libp2p,
         topic: C.membershipTopic(this.cluster),
-        capacity: o.capacity ?? C.DEFAULT_CAPACITY,
+        capacity,
         zone: o.zone,
+        tokens,
         bootstrap: (o.bootstrap ?? []).map(a => multiaddr(a)),
         heartbeatMs: o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS,
         memberTimeoutMs: o.memberTimeoutMs ?? C.DEFAULT_MEMBER_TIMEOUT_MS,
+        announceMs: o.announceMs ?? C.DEFAULT_ANNOUNCE_MS,
+        phiThreshold: o.phiThreshold ?? C.DEFAULT_PHI_THRESHOLD,
         log: logger.forComponent('meshkv:membership'),
-        metrics: this.metrics
+        metrics: this.metrics,
+        incarnation,
+        params: { n: this.quorums.n, tokensPerUnit, set: { n: o.n !== undefined, tokensPerUnit: o.tokensPerUnit !== undefined } },
+        cannotAdopt: (values) => this.cannotAdopt(values)
       })
       this.membership = membership
-      const placement = new RingPlacement(selfId, ringMembers(membership.members()), o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT)
-      this.placement = placement
+      this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit)
+      // the coordinator keeps this object; the ring behind it is replaced when tokensPerUnit is adopted
+      const placement: Placement = { selfId, preferenceList: (key, n) => this.placement?.preferenceList(key, n) ?? [] }
       // a new actor at every start: a replica whose data dir lost its tail
       // (fsync off, a restored or copied dir) must never mint a dot twice
       const actor = actorId(selfId, Date.now(), globalThis.crypto.getRandomValues(new Uint8Array(4)))
@@ -139,20 +170,39 @@ export class MeshNode extends EventTarget {
         maxOutboundStreams: 64
       })
       const client = this.client
-      const ringLog = logger.forComponent('meshkv:placement')
-      membership.addEventListener('change', () => {
+      const log = logger.forComponent('meshkv:node')
+      // an error in a listener would take the process down: a view change never may
+      const guarded = (what: string, fn: (evt: Event) => void) => (evt: Event): void => {
+        try { fn(evt) } catch (err) { log.error('%s failed: %s', what, (err as Error).message) }
+      }
+      membership.addEventListener('change', guarded('ring rebuild', () => {
         // streams to peers that went down are dropped; a returning peer gets a fresh one
         for (const m of membership.members()) if (m.state === 'down') void client.forget(m.id)
-        // a view the ring refuses (over its token limits) keeps the last good
-        // ring: an error thrown in an event listener would end the process
-        try {
-          if (placement.update(ringMembers(membership.members()))) {
-            this.dispatchEvent(new CustomEvent('members', { detail: membership.members() }))
-          }
-        } catch (err) {
-          ringLog.error('ring not rebuilt, keeping the last one: %s', (err as Error).message)
+        if (this.placement?.update(ringMembers(membership.members())) === true) {
+          this.dispatchEvent(new CustomEvent('members', { detail: membership.members() }))
         }
-      })
+      }))
+      membership.addEventListener('params', guarded('adopting cluster settings', (evt) => {
+        const adopted = (evt as CustomEvent<Partial<Record<AdoptableSetting, number>>>).detail
+        if (adopted.n !== undefined) {
+          this.quorums.n = adopted.n
+          if (o.r === undefined) this.quorums.r = majority(adopted.n)
+          if (o.w === undefined) this.quorums.w = majority(adopted.n)
+        }
+        if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit) {
+          tokensPerUnit = adopted.tokensPerUnit
+          // this peer's tokens are chosen again for the cluster's tokensPerUnit, stored, then announced
+          const chosen = allocateTokens(ringMembers(membership.members()).filter(m => m.id !== selfId), { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
+          saveTokens(store.raw, chosen).catch(err => { log.error('ring tokens not stored: %s', (err as Error).message) })
+          membership.setTokens(chosen)
+          this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit)
+        }
+        this.dispatchEvent(new CustomEvent('params', { detail: evt instanceof CustomEvent ? evt.detail : adopted }))
+      }))
+      membership.addEventListener('refused', guarded('reporting a refused peer', (evt) => {
+        this.dispatchEvent(new CustomEvent('refused', { detail: (evt as CustomEvent).detail }))
+      }))
+      // --- end membership wiring ---
       membership.start()
     } catch (err) {
       await this.stop()
@@ -213,9 +263,30 @@ export class MeshNode extends EventTarget {
       cluster: this.cluster,
       multiaddrs: this.multiaddrs(),
       quorums: this.quorums,
-      members: this.members(),
-      ringSize: this.placement?.ring.size ?? 0
+      members: this.memberStatus(),
+      ringSize: this.placement?.ring.size ?? 0,
+      tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
     }
+  }
+
+  private memberStatus (): Array<MemberStatusInfo & { share?: number }> {
+    const shares = this.placement?.ring.ownership() ?? new Map<string, number>()
+    return (this.membership?.membersWithPhi() ?? []).map(m => {
+      const share = shares.get(m.id)
+      const { tokens: _, ...rest } = m
+      return share === undefined ? rest : { ...rest, share: Math.round(share * 10_000) / 10_000 }
+    })
+  }
+
+  /** The cluster's n would leave a quorum this peer set above it. */
+  private cannotAdopt (values: Partial<Record<AdoptableSetting, number>>): string | undefined {
+    const n = values.n
+    if (n === undefined) return undefined
+    for (const q of ['r', 'w'] as const) {
+      const set = this.options[q]
+      if (set !== undefined && set > n) return `cluster setting n=${n} cannot be adopted: this peer sets ${q}=${set}, above it`
+    }
+    return undefined
   }
 
   private host (): MeshHost {
@@ -229,8 +300,13 @@ export class MeshNode extends EventTarget {
   }
 }
 
+/** Unset quorums: a majority of n, so r + w > n (3/2/2, 1/1/1). */
+function majority (n: number): number {
+  return Math.floor(n / 2) + 1
+}
+
 function ringMembers (members: Member[]): Member[] {
-  return members.filter(m => m.state === 'up')
+  return members.filter(m => inRing(m.state))
 }
 
 export async function createNode (options: NodeOptions): Promise<MeshNode> {

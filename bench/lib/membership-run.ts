@@ -9,7 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { memoryUsage, cpuUsage } from 'node:process'
 import { onCleanup } from './cleanup.js'
 import { note, Progress } from './progress.js'
-import { bytesWritten, connectionCounts, heartbeats, seesState, startSimPeer, stopSimPeer, upCount } from './mesh-sim.js'
+import { bytesWritten, connectionCounts, heartbeats, pings, seesState, startSimPeer, stopSimPeer, upCount } from './mesh-sim.js'
 import { sleep, waitFor } from './procs.js'
 import { rng } from './keys.js'
 import type { SimOptions, SimPeer } from './mesh-sim.js'
@@ -24,6 +24,8 @@ export interface SizeResult {
   /** per peer per membership heartbeat period */
   msgsInPerPeerPerHb?: number
   msgsOutPerPeerPerHb?: number
+  /** direct pings sent per peer per heartbeat period (as many are answered) */
+  pingsOutPerPeerPerHb?: number
   bytesOutPerPeerPerHb?: number
   cpuMsPerPeerPerHb?: number
   connectionsMean?: number
@@ -69,14 +71,15 @@ export async function measureSize (n: number, sim: SimOptions, dilation: number,
 
     const lag = monitorEventLoopDelay({ resolution: 10 })
     lag.enable()
-    const [in0, out0, b0, c0] = [heartbeats(peers, 'in'), heartbeats(peers, 'out'), bytesWritten(), cpuUsage()]
+    const [in0, out0, p0, b0, c0] = [heartbeats(peers, 'in'), heartbeats(peers, 'out'), pings(peers), bytesWritten(), cpuUsage()]
     const w0 = performance.now()
     await sleep(windowHb * H)
     const hbs = (performance.now() - w0) / H
-    const [in1, out1, b1, c1] = [heartbeats(peers, 'in'), heartbeats(peers, 'out'), bytesWritten(), cpuUsage(c0)]
+    const [in1, out1, p1, b1, c1] = [heartbeats(peers, 'in'), heartbeats(peers, 'out'), pings(peers), bytesWritten(), cpuUsage(c0)]
     lag.disable()
     r.msgsInPerPeerPerHb = r2((in1 - in0) / n / hbs)
     r.msgsOutPerPeerPerHb = r2((out1 - out0) / n / hbs)
+    r.pingsOutPerPeerPerHb = r2((p1 - p0) / n / hbs)
     r.bytesOutPerPeerPerHb = b0 === undefined || b1 === undefined ? undefined : Math.round((b1 - b0) / n / hbs)
     r.cpuMsPerPeerPerHb = r2((c1.user + c1.system) / 1000 / n / hbs)
     r.loopDelayP99Ms = r2(lag.percentile(99) / 1e6)
@@ -114,8 +117,8 @@ export async function measureSize (n: number, sim: SimOptions, dilation: number,
 
 /**
  * Sizes too large to host: per-peer costs fitted as a + b*n over the measured
- * sizes (heartbeats in are n-1 by construction); the join and crash times
- * of the largest measured size carried over, in heartbeats.
+ * sizes; the join and crash times of the largest measured size carried
+ * over, in heartbeats.
  */
 export function model (n: number, measured: SizeResult[]): SizeResult | undefined {
   const ok = measured.filter(m => m.kind === 'measured' && m.overloaded !== true)
@@ -134,8 +137,9 @@ export function model (n: number, measured: SizeResult[]): SizeResult | undefine
     kind: 'model',
     dilation: 1,
     heartbeatMs: last.heartbeatMs / last.dilation,
-    msgsInPerPeerPerHb: n - 1,
-    msgsOutPerPeerPerHb: 1,
+    msgsInPerPeerPerHb: fit(m => m.msgsInPerPeerPerHb),
+    msgsOutPerPeerPerHb: fit(m => m.msgsOutPerPeerPerHb),
+    pingsOutPerPeerPerHb: fit(m => m.pingsOutPerPeerPerHb),
     bytesOutPerPeerPerHb: fit(m => m.bytesOutPerPeerPerHb),
     cpuMsPerPeerPerHb: fit(m => m.cpuMsPerPeerPerHb),
     joinSeenByAllHb: last.joinSeenByAllHb,

@@ -21,6 +21,8 @@ export interface SimOptions {
   /** gossipsub's own heartbeat (mesh upkeep, gossip); its default is 1000 */
   gossipHeartbeatMs: number
   memberTimeoutMs: number
+  /** full announcement period (meshkv default 30000) */
+  announceMs?: number
   maxDialedMembers?: number
 }
 
@@ -48,7 +50,11 @@ export async function startSimPeer (bootstrap: string[], o: SimOptions): Promise
     memberTimeoutMs: o.memberTimeoutMs,
     log: logger.forComponent('bench:membership'),
     metrics,
-    maxDialedMembers: o.maxDialedMembers
+    maxDialedMembers: o.maxDialedMembers,
+    incarnation: 1,
+    announceMs: o.announceMs ?? 30_000,
+    phiThreshold: 8,
+    params: { n: 3, tokensPerUnit: 128, set: { n: true, tokensPerUnit: true } }
   })
   membership.start()
   const id = libp2p.peerId.toString()
@@ -72,8 +78,15 @@ export function seesState (p: SimPeer, id: string, state: 'up' | 'down'): boolea
   return state === 'down' ? m === undefined || m.state === 'down' : m?.state === 'up'
 }
 
+/** Membership messages over gossipsub (announcements and reports) received or sent by all peers. */
 export function heartbeats (peers: SimPeer[], dir: 'in' | 'out'): number {
-  return peers.reduce((a, p) => a + p.metrics.counter('meshkv_membership_heartbeats_total', { dir }), 0)
+  return peers.reduce((a, p) => a + p.metrics.counter('meshkv_membership_heartbeats_total', { dir, kind: 'announce' }) +
+    p.metrics.counter('meshkv_membership_heartbeats_total', { dir, kind: 'report' }), 0)
+}
+
+/** Direct pings sent by all peers (each is answered by one peer: as many come in as go out). */
+export function pings (peers: SimPeer[]): number {
+  return peers.reduce((a, p) => a + p.membership.probeStats().sent, 0)
 }
 
 /** Bytes this process wrote (Linux /proc/self/io wchar); undefined elsewhere. */

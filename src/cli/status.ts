@@ -15,7 +15,8 @@ interface Status {
   multiaddrs: string[]
   quorums: { n: number, r: number, w: number }
   ringSize: number
-  members: Array<{ id: string, state: string, addrs: string[], capacity: number, zone?: string, self?: boolean }>
+  tokensPerUnit?: number
+  members: Array<{ id: string, state: string, addrs: string[], capacity: number, zone?: string, self?: boolean, incarnation?: number, phi?: number, share?: number }>
 }
 
 function replication ({ n, r, w }: Status['quorums'], members: number): string {
@@ -36,8 +37,17 @@ export function formatStatus (s: Status): string {
     `members   ${s.members.length} (${up} up)`
   ]
   const members = [...s.members].sort((a, b) => Number(b.self === true) - Number(a.self === true) || a.id.localeCompare(b.id))
+  // phi: this peer's suspicion of a member it probes ("-" for one it does not watch); share: of the ring, as primary
   for (const m of members) {
-    const extra = [m.self === true ? 'self' : '', `capacity ${m.capacity}`, m.zone !== undefined ? `zone ${m.zone}` : '', m.addrs[0] ?? ''].filter(x => x !== '')
+    const extra = [
+      m.self === true ? 'self' : '',
+      m.phi !== undefined ? `phi ${m.phi.toFixed(2)}` : m.self === true ? '' : 'phi -',
+      m.incarnation !== undefined ? `inc ${m.incarnation}` : '',
+      m.zone !== undefined ? `zone ${m.zone}` : '',
+      m.share !== undefined ? `share ${(m.share * 100).toFixed(1)}%` : 'share -',
+      `capacity ${m.capacity}`,
+      m.addrs[0] ?? ''
+    ].filter(x => x !== '')
     lines.push(`  ${m.id}  ${m.state.padEnd(7)} ${extra.join('  ')}`)
   }
   return lines.join('\n') + '\n'

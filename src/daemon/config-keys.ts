@@ -28,7 +28,7 @@ export interface DaemonConfig {
   capacity: number
   /** free-form zone label, announced in membership */
   zone?: string
-  /** replicas per key (default 1: the lone-peer default) */
+  /** replicas per key (default 3; configs/single.json, the lone-peer default, sets 1); unset, the cluster's is adopted */
   n: number
   /** read quorum: replies a get waits for (1..n; default a majority of n) */
   r: number
@@ -38,13 +38,17 @@ export interface DaemonConfig {
   maxValueBytes: number
   /** fsync every write before acknowledging it (survives power loss, not just a crash) */
   fsync: boolean
-  /** period of this peer's membership heartbeat (ms) */
+  /** membership probe period: each watched member is pinged this often (ms) */
   heartbeatMs: number
-  /** silence after which a peer is taken out of the ring (ms); more than heartbeatMs */
+  /** how long a member suspected by a failure detector has to refute before it is down and out of the ring (ms); more than heartbeatMs */
   memberTimeoutMs: number
+  /** period of this peer's full membership announcement, which heals missed messages (ms); at least heartbeatMs */
+  announceMs: number
+  /** phi (suspicion level of the phi-accrual detector) above which a watched member is suspect; 8 is about a 1e-8 chance of a false alarm */
+  phiThreshold: number
   /** deadline of a client request coordinated by this peer (ms) */
   requestTimeoutMs: number
-  /** ring tokens per unit of capacity; every peer of a cluster must use the same value */
+  /** ring tokens per unit of capacity; every peer of a cluster must use the same value (unset, the cluster's is adopted) */
   tokensPerUnit: number
   /** the least severe log level written: debug, info, warn or error */
   logLevel: LogLevel
@@ -108,6 +112,13 @@ function positiveNumber (v: unknown, key: string): number {
   return v
 }
 
+function boundedNumber (min: number, max: number) {
+  return (v: unknown, key: string): number => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw expect(key, `a number from ${min} to ${max}`, v)
+    return v
+  }
+}
+
 function boolean (v: unknown, key: string): boolean {
   if (typeof v !== 'boolean') throw expect(key, 'true or false', v)
   return v
@@ -136,6 +147,8 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   fsync: boolean,
   heartbeatMs: wholeNumber(10, HOUR),
   memberTimeoutMs: wholeNumber(10, HOUR),
+  announceMs: wholeNumber(10, HOUR),
+  phiThreshold: boundedNumber(1, 100),
   requestTimeoutMs: wholeNumber(1, HOUR),
   tokensPerUnit: wholeNumber(1, MAX_TOKENS_PER_MEMBER),
   logLevel

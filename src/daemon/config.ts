@@ -32,7 +32,11 @@ const FLAG_KEYS: Record<keyof ConfigFlags, ConfigKey> = {
   data: 'dataDir', listen: 'listen', api: 'api', bootstrap: 'bootstrap', cluster: 'cluster', capacity: 'capacity'
 }
 
-/** A lone peer must be useful at once: one replica, nothing to wait for. r and w follow n (a majority). */
+/**
+ * A daemon with no config is a cluster peer: n=3 and r, w a majority of n
+ * (3/2/2), and n and tokensPerUnit adopted from the cluster it joins when it
+ * did not set them. The lone-peer default is configs/single.json (npm start).
+ */
 export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   cluster: C.DEFAULT_CLUSTER,
   dataDir: 'data/default',
@@ -40,14 +44,24 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   api: '127.0.0.1:7070',
   bootstrap: [],
   capacity: C.DEFAULT_CAPACITY,
-  n: 1,
+  n: C.DEFAULT_N,
   maxValueBytes: C.DEFAULT_MAX_VALUE_BYTES,
   fsync: false,
   heartbeatMs: C.DEFAULT_HEARTBEAT_MS,
   memberTimeoutMs: C.DEFAULT_MEMBER_TIMEOUT_MS,
+  announceMs: C.DEFAULT_ANNOUNCE_MS,
+  phiThreshold: C.DEFAULT_PHI_THRESHOLD,
   requestTimeoutMs: C.DEFAULT_REQUEST_TIMEOUT_MS,
   tokensPerUnit: C.DEFAULT_TOKENS_PER_UNIT,
   logLevel: 'info'
+}
+
+/** The cluster settings a peer adopts from the cluster when its config leaves them unset. */
+export type AdoptedKey = 'n' | 'r' | 'w' | 'tokensPerUnit'
+
+export interface ResolvedConfig extends DaemonConfig {
+  /** cluster settings neither the file nor a flag set: the node adopts the cluster's (r, w follow n) */
+  unset: AdoptedKey[]
 }
 
 /** Config files are small; a bound keeps a wrong path (a disk image, say) from being read whole. */
@@ -121,26 +135,31 @@ export interface ResolveOptions {
 }
 
 /** The config to run with: defaults, then the file, then the flags; checked as a whole. */
-export async function resolveConfig (options: ResolveOptions = {}): Promise<DaemonConfig> {
+export async function resolveConfig (options: ResolveOptions = {}): Promise<ResolvedConfig> {
   const fromFile = options.file === undefined ? {} : await loadConfigFile(options.file)
   const fromFlags = flagLayer(options.flags ?? {})
   const merged = { ...DEFAULTS, ...fromFile, ...fromFlags }
   const n = merged.n
   // a quorum left unset is a majority of n (3/2/2, 1/1/1), so r + w > n unless the config says otherwise
   const majority = Math.floor(n / 2) + 1
-  const config: DaemonConfig = {
+  const given = { ...fromFile, ...fromFlags }
+  const config: ResolvedConfig = {
     ...merged,
+    unset: (['n', 'r', 'w', 'tokensPerUnit'] as const).filter(k => given[k] === undefined),
     r: fromFile.r ?? majority,
     w: fromFile.w ?? majority,
     dataDir: resolve(options.cwd ?? process.cwd(), merged.dataDir)
   }
   const where = (key: ConfigKey): string => key in fromFlags ? `flag --${key === 'dataDir' ? 'data' : key}` : options.file !== undefined ? `config ${options.file}` : 'config'
-  const unsetN = fromFile.n === undefined ? ' (n is 1 unless set)' : ''
+  const unsetN = fromFile.n === undefined ? ` (n is ${C.DEFAULT_N} unless set)` : ''
   for (const q of ['r', 'w'] as const) {
     if (config[q] > n) throw at(where(q), new InvalidConfigError(`must be a whole number from 1 to n=${n}, got ${config[q]}${unsetN}`, q))
   }
   if (config.memberTimeoutMs <= config.heartbeatMs) {
     throw at(where('memberTimeoutMs'), new InvalidConfigError(`must be more than heartbeatMs=${config.heartbeatMs}, got ${config.memberTimeoutMs}`, 'memberTimeoutMs'))
+  }
+  if (config.announceMs < config.heartbeatMs) {
+    throw at(where('announceMs'), new InvalidConfigError(`must be at least heartbeatMs=${config.heartbeatMs}, got ${config.announceMs}`, 'announceMs'))
   }
   if (config.capacity * config.tokensPerUnit > MAX_TOKENS_PER_MEMBER) {
     throw at(where('capacity'), new InvalidConfigError(`must be at most ${MAX_TOKENS_PER_MEMBER / config.tokensPerUnit} with tokensPerUnit=${config.tokensPerUnit} (${MAX_TOKENS_PER_MEMBER} ring tokens), got ${config.capacity}`, 'capacity'))
@@ -148,9 +167,15 @@ export async function resolveConfig (options: ResolveOptions = {}): Promise<Daem
   return config
 }
 
-/** The node's options for this config (the API, logging and dataDir resolution stay in the daemon). */
-export function nodeOptions (config: DaemonConfig): NodeOptions {
-  const { cluster, dataDir, listen, bootstrap, capacity, zone, n, r, w, maxValueBytes, fsync } = config
-  const { heartbeatMs, memberTimeoutMs, requestTimeoutMs, tokensPerUnit } = config
-  return { cluster, dataDir, listen, bootstrap, capacity, zone, n, r, w, maxValueBytes, fsync, heartbeatMs, memberTimeoutMs, requestTimeoutMs, tokensPerUnit }
+/**
+ * The node's options for this config (the API, logging and dataDir
+ * resolution stay in the daemon). Cluster settings the config left unset are
+ * left unset for the node too, so it adopts the cluster's.
+ */
+export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKey[] }): NodeOptions {
+  const { cluster, dataDir, listen, bootstrap, capacity, zone, maxValueBytes, fsync } = config
+  const { heartbeatMs, memberTimeoutMs, announceMs, phiThreshold, requestTimeoutMs } = config
+  const options: NodeOptions = { cluster, dataDir, listen, bootstrap, capacity, zone, maxValueBytes, fsync, heartbeatMs, memberTimeoutMs, announceMs, phiThreshold, requestTimeoutMs }
+  for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
+  return options
 }

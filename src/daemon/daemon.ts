@@ -53,6 +53,9 @@ export async function startDaemon (config: DaemonConfig, log: Log): Promise<Runn
     mode: replication(config)
   })
   if (r + w <= n) log.warn('r + w <= n: a read may miss the latest acknowledged write', { n, r, w })
+  if (n > 1 && config.bootstrap.length === 0) {
+    log.warn(`n=${n} with no bootstrap peers: writes need w=${w} peers up and fail with QuorumNotMet until others join; for a lone peer use configs/single.json (n=r=w=1)`, { n, r, w })
+  }
   if (config.bootstrap.length > 0) log.info('joining through bootstrap peers', { bootstrap: config.bootstrap })
   return {
     node,

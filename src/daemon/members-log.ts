@@ -1,7 +1,8 @@
 /**
  * Membership changes in the log: one line per peer that came up, went down,
  * is leaving or was forgotten, so an operator can follow the ring from the
- * logs alone.
+ * logs alone; and a line for each peer refused and each cluster setting
+ * adopted.
  */
 import type { Log } from './log.js'
 import type { MeshNode } from '../node.js'
@@ -30,6 +31,21 @@ export function watchMembers (node: MeshNode, log: Log): () => void {
       }
     }
   }
+  // a refused peer (cluster settings that differ, a claim over the token budget) is said on both sides
+  const onRefused = (evt: Event): void => {
+    const { peer, reason } = (evt as CustomEvent<{ peer: string, reason: string }>).detail
+    log.error('peer refused', { peer, reason })
+  }
+  const onParams = (evt: Event): void => {
+    const { from, ...adopted } = (evt as CustomEvent<{ from: string, n?: number, tokensPerUnit?: number }>).detail
+    log.info('adopted the cluster\'s settings', { ...adopted, from, quorums: { ...node.quorums } })
+  }
   node.addEventListener('members', onMembers)
-  return () => { node.removeEventListener('members', onMembers) }
+  node.addEventListener('refused', onRefused)
+  node.addEventListener('params', onParams)
+  return () => {
+    node.removeEventListener('members', onMembers)
+    node.removeEventListener('refused', onRefused)
+    node.removeEventListener('params', onParams)
+  }
 }

@@ -1,38 +1,98 @@
 /**
- * Membership over gossipsub: every peer publishes a signed heartbeat on the
- * cluster topic; the view (who is up) is fed by them and decides the ring.
+ * Membership over gossipsub, with failure detection decided locally.
+ *
+ * - Each peer publishes its full announcement (signed; addresses, capacity,
+ *   zone, tokens, incarnation and sequence, state, the cluster's settings)
+ *   at a slow period (`announceMs`), on every change of its own state, and
+ *   soon after it hears a member it did not know (so a joiner learns the
+ *   cluster in a round, not in a period).
+ * - Liveness comes from direct pings to a bounded set of members
+ *   (watch-set.ts, prober.ts), each judged by a phi-accrual detector: above
+ *   `phiThreshold` this peer reports the member suspect on the topic; a
+ *   suspect that does not refute within `memberTimeoutMs` is down, and its
+ *   reporter says so too. A peer that hears itself reported refutes with a
+ *   newer announcement (SWIM).
+ * - Nothing an announcement claims is trusted: it is parsed within bounds,
+ *   its cluster settings must agree with ours (params.ts) and its ring
+ *   tokens fit the budgets (token-budget.ts) before it reaches the view. A
+ *   refused peer is logged (rate-limited) and reported as a 'refused' event.
+ *
  * It also keeps this peer connected to the bootstrap list and to members,
- * since libp2p's bootstrap discovery dials once and never retries.
+ * since libp2p's bootstrap discovery dials once and never retries. All
+ * timing is monotonic (performance.now()): a wall-clock step changes nothing.
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MAX_DIALED_MEMBERS } from '../constants.js'
+import { MAX_TOKENS_PER_MEMBER } from '../ring/tokens.js'
 import { DialTargets } from './dial-targets.js'
-import { Heartbeat, MemberStatus } from './pb/heartbeat.js'
+import { describeRefusal, judgeParams, RING_HASH } from './params.js'
+import { MembershipMessage, MemberStatus, ReportedState } from './pb/heartbeat.js'
+import { Prober } from './prober.js'
+import { claimedTokens, overBudget } from './token-budget.js'
 import { MembershipView } from './view.js'
-import type { HeartbeatInfo, Member } from './view.js'
+import { watchSet } from './watch-set.js'
+import type { AdoptableSetting, AnnouncedParams } from './params.js'
+import type { Heartbeat, Report as WireReport } from './pb/heartbeat.js'
+import type { HeartbeatInfo, Member, Report } from './view.js'
 import type { GossipSub, Message } from '@libp2p/gossipsub'
 import type { Libp2p, Logger } from '@libp2p/interface'
+import type { Ping } from '@libp2p/ping'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { MetricsRegistry } from '../metrics.js'
 
 export interface MembershipInit {
-  libp2p: Libp2p<{ pubsub: GossipSub }>
+  libp2p: Libp2p<{ pubsub: GossipSub, ping: Ping }>
   topic: string
   capacity: number
   zone?: string
   bootstrap: Multiaddr[]
+  /** probe period: each watched member is pinged this often (ms) */
   heartbeatMs: number
+  /** how long a suspect member has to refute before it is down (ms) */
   memberTimeoutMs: number
+  /** period of the full announcement that heals missed messages (ms) */
+  announceMs: number
+  /** phi above which a watched member is reported suspect */
+  phiThreshold: number
   log: Logger
   metrics: MetricsRegistry
   /** most connections this peer dials on its own to members (others may still dial it) */
   maxDialedMembers?: number
+  /** this start's incarnation (incarnation.ts: persisted, only grows) */
+  incarnation: number
+  /** the cluster parameters this peer starts with; unset ones are adopted from the cluster */
+  params: { n: number, tokensPerUnit: number, set: Record<AdoptableSetting, boolean> }
+  /** why this peer cannot run with the cluster's values (say r above the cluster's n); undefined when it can */
+  cannotAdopt?: (values: Partial<Record<AdoptableSetting, number>>) => string | undefined
+  /** this peer's ring tokens, announced in full announcements (absent: derived from its id) */
+  tokens?: readonly bigint[]
 }
 
-const MAX_HEARTBEAT_BYTES = 16 * 1024
+/** A refused announcement, as the 'refused' event carries it. */
+export interface RefusedPeer {
+  peer: string
+  reason: string
+}
+
+/** A member as status shows it: the view's record plus this peer's phi for it, when it watches it. */
+export type MemberStatusInfo = Member & { phi?: number }
+
 const MAX_ADDRS = 32
+/** addresses, zone and the rest, plus 9 bytes (tag and value) for each token a member may announce */
+const MAX_MESSAGE_BYTES = 16 * 1024 + MAX_TOKENS_PER_MEMBER * 9
 const MAX_MEMBERS = 4096
+/** the largest n a config may set (src/daemon/config-keys.ts) */
+const MAX_N = 64
+/** a refusal is logged at most once per peer and reason in this period */
+const REFUSAL_LOG_MS = 60_000
+const MAX_REFUSALS_TRACKED = 1024
+/** probe rounds between changes of the random part of the watch set */
+const EPOCH_ROUNDS = 30
+/** announcements at the probe period after a start, while the gossipsub mesh forms */
+const EAGER_ANNOUNCEMENTS = 3
+/** after those, still one each probe period while no member has been heard, for at most this many periods */
+const LONELY_ANNOUNCEMENTS = 30
 
 export class Membership extends EventTarget {
   readonly view: MembershipView
@@ -40,24 +100,63 @@ export class Membership extends EventTarget {
   private readonly dialing = new Set<string>()
   private readonly learned = new Map<string, string>()
   private readonly dialTargets: DialTargets
-  private readonly incarnation = Date.now()
-  private readonly onMessage = (evt: CustomEvent<Message>): void => { this.receive(evt.detail) }
+  private readonly prober: Prober
+  private readonly selfId: string
+  private readonly incarnation: number
+  private seq = 0
+  private tokens: readonly bigint[]
+  private readonly params: AnnouncedParams
+  private readonly refusals = new Map<string, number>()
+  /** members this peer reported suspect, with the stamp it reported */
+  private readonly suspected = new Map<string, Report>()
+  private round = 0
+  private eager = EAGER_ANNOUNCEMENTS
+  private lonely = LONELY_ANNOUNCEMENTS
+  private nextAnnounce = 0
+  private lastRefute = -Infinity
+  /** a peer newly subscribed to the topic (a joiner, or a peer this one just connected to) hears this one's announcement within a round */
+  private readonly onSubscription = (evt: CustomEvent<{ subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
+    if (evt.detail?.subscriptions?.some(s => s.topic === this.init.topic && s.subscribe) === true) this.announceSoon(0)
+  }
+
+  private readonly onMessage = (evt: CustomEvent<Message>): void => {
+    // a listener that throws would take the process down: nothing a peer sends may do that
+    try {
+      this.receive(evt.detail)
+    } catch (err) {
+      this.init.log.error('membership message from %s not handled: %s', evt.detail?.type === 'signed' ? evt.detail.from.toString() : 'unsigned', (err as Error).message)
+    }
+  }
 
   constructor (private readonly init: MembershipInit) {
     super()
-    this.view = new MembershipView(this.selfInfo(false), Date.now(), {
-      memberTimeoutMs: init.memberTimeoutMs,
+    this.selfId = init.libp2p.peerId.toString()
+    this.incarnation = init.incarnation
+    this.tokens = init.tokens ?? []
+    this.params = { n: init.params.n, tokensPerUnit: init.params.tokensPerUnit, hash: RING_HASH, set: { ...init.params.set } }
+    this.view = new MembershipView(this.selfInfo(false), performance.now(), {
+      suspectTimeoutMs: init.memberTimeoutMs,
+      staleAfterMs: 3 * init.announceMs + init.memberTimeoutMs,
       forgetAfterMs: Math.max(init.memberTimeoutMs * 60, 600_000),
       maxMembers: MAX_MEMBERS
     })
-    this.dialTargets = new DialTargets(init.libp2p.peerId.toString())
-    init.metrics.describe('meshkv_membership_heartbeats_total', 'heartbeats sent and received')
+    this.dialTargets = new DialTargets(this.selfId)
+    this.prober = new Prober({
+      ping: init.libp2p.services.ping,
+      periodMs: init.heartbeatMs,
+      timeoutMs: Math.max(2 * init.heartbeatMs, 1000),
+      acceptablePauseMs: init.heartbeatMs,
+      log: init.log,
+      onAnswer: (id, now) => { this.view.touch(id, now) }
+    })
+    init.metrics.describe('meshkv_membership_heartbeats_total', 'membership messages sent and received (announcements and reports), and pings')
   }
 
   start (): void {
     const pubsub = this.init.libp2p.services.pubsub
     pubsub.subscribe(this.init.topic)
     pubsub.addEventListener('message', this.onMessage)
+    pubsub.addEventListener('subscription-change', this.onSubscription)
     this.timer = setInterval(() => { this.tick() }, this.init.heartbeatMs)
     this.tick()
   }
@@ -65,92 +164,283 @@ export class Membership extends EventTarget {
   async stop (): Promise<void> {
     clearInterval(this.timer)
     this.timer = undefined
+    this.prober.stop()
     const pubsub = this.init.libp2p.services.pubsub
     pubsub.removeEventListener('message', this.onMessage)
+    pubsub.removeEventListener('subscription-change', this.onSubscription)
     pubsub.unsubscribe(this.init.topic)
   }
 
   /** Announce that this peer is leaving, so others take it out of their rings at once. */
   async announceLeaving (): Promise<void> {
     this.view.updateSelf({ leaving: true })
-    await this.publish(true)
+    await this.announce()
+  }
+
+  /** The cluster parameters this peer runs with now (after any adoption). */
+  clusterParams (): Readonly<AnnouncedParams> {
+    return this.params
+  }
+
+  /** Replace this peer's ring tokens (after tokensPerUnit was adopted) and announce them. */
+  setTokens (tokens: readonly bigint[]): void {
+    this.tokens = tokens
+    if (this.view.updateSelf({ tokens })) this.changed()
+    this.announceSoon(0)
   }
 
   members (): Member[] {
     return this.view.all()
   }
 
+  /** Pings sent and answered so far, and how many members are watched now. */
+  probeStats (): { sent: number, answered: number, watched: number } {
+    return { sent: this.prober.sent, answered: this.prober.answered, watched: this.prober.watched().length }
+  }
+
+  /** The members with this peer's phi for those it watches (status). */
+  membersWithPhi (): MemberStatusInfo[] {
+    const now = performance.now()
+    return this.view.all().map(m => {
+      const phi = this.prober.phi(m.id, now)
+      return phi === undefined ? m : { ...m, phi: Math.round(phi * 100) / 100 }
+    })
+  }
+
   private tick (): void {
-    if (this.view.expire(Date.now())) this.changed()
-    void this.publish(false)
+    const now = performance.now()
+    let changed = this.view.expire(now)
+    // the members this peer reported suspect and that did not refute: say they are down
+    for (const [id, r] of this.suspected) {
+      const m = this.view.get(id)
+      if (m === undefined || m.incarnation !== r.incarnation || m.seq !== r.seq || m.state === 'up') this.suspected.delete(id)
+      else if (m.state === 'down') {
+        this.suspected.delete(id)
+        this.publishReport({ ...r, state: 'down' })
+      }
+    }
+    const live = this.view.live().map(m => m.id)
+    this.prober.round(watchSet(this.selfId, live, Math.floor(this.round++ / EPOCH_ROUNDS)), now)
+    for (const id of this.prober.watched()) {
+      const m = this.view.get(id)
+      if (m === undefined || m.state === 'suspect' || m.state === 'down') continue
+      if ((this.prober.phi(id, now) ?? 0) > this.init.phiThreshold) {
+        const r: Report = { subject: id, incarnation: m.incarnation, seq: m.seq, state: 'suspect' }
+        this.init.log('%s suspect: phi %d over %d', id, this.prober.phi(id, now), this.init.phiThreshold)
+        changed = this.view.report(r, now) || changed
+        this.suspected.set(id, r)
+        this.publishReport(r)
+      }
+    }
+    if (changed) this.changed()
+    const alone = this.view.size <= 1 && this.lonely > 0
+    if (this.eager > 0 || alone || now >= this.nextAnnounce) {
+      if (this.eager > 0) this.eager--
+      else if (alone) this.lonely--
+      void this.announce()
+    }
     this.keepConnected()
+  }
+
+  /** Announce within `withinMs` (jittered, so a cluster that heard the same news does not answer at once). */
+  private announceSoon (withinMs: number): void {
+    this.nextAnnounce = Math.min(this.nextAnnounce, performance.now() + Math.random() * withinMs)
   }
 
   private selfInfo (leaving: boolean): HeartbeatInfo {
     const { libp2p, capacity, zone } = this.init
     return {
-      id: libp2p.peerId.toString(),
+      id: this.selfId,
       addrs: libp2p.getMultiaddrs().map(a => a.toString()).slice(0, MAX_ADDRS),
       capacity,
       zone,
       incarnation: this.incarnation,
+      seq: this.seq,
+      tokens: this.tokens.length > 0 ? this.tokens : undefined,
       leaving
     }
   }
 
-  private async publish (leaving: boolean): Promise<void> {
-    const self = this.selfInfo(leaving)
-    this.view.updateSelf({ addrs: self.addrs })
-    const data = Heartbeat.encode({
-      peer: self.id,
+  private async announce (): Promise<void> {
+    this.seq++
+    const jitter = 0.9 + Math.random() * 0.2
+    this.nextAnnounce = performance.now() + this.init.announceMs * jitter
+    const self = this.view.get(this.selfId)
+    const leaving = self?.state === 'leaving'
+    const info = this.selfInfo(leaving)
+    this.view.updateSelf({ addrs: info.addrs, seq: info.seq })
+    const p = this.params
+    const announce: Heartbeat = {
+      peer: info.id,
       addrs: this.init.libp2p.getMultiaddrs().slice(0, MAX_ADDRS).map(a => a.bytes as Uint8Array<ArrayBuffer>),
-      capacity: self.capacity,
-      incarnation: self.incarnation,
+      capacity: info.capacity,
+      incarnation: info.incarnation,
+      seq: info.seq,
       status: leaving ? MemberStatus.LEAVING : MemberStatus.UP,
-      zone: self.zone ?? ''
-    })
+      zone: info.zone ?? '',
+      n: p.n,
+      tokensPerUnit: p.tokensPerUnit,
+      hash: p.hash,
+      nSet: p.set.n,
+      tokensPerUnitSet: p.set.tokensPerUnit,
+      tokens: [...this.tokens]
+    }
+    await this.publish({ announce }, 'announce')
+  }
+
+  private publishReport (r: Report): void {
+    const report: WireReport = { subject: r.subject, incarnation: r.incarnation, seq: r.seq, state: r.state === 'down' ? ReportedState.DOWN : ReportedState.SUSPECT }
+    void this.publish({ report }, 'report')
+  }
+
+  private async publish (msg: MembershipMessage, kind: string): Promise<void> {
     try {
-      await this.init.libp2p.services.pubsub.publish(this.init.topic, data)
-      this.init.metrics.inc('meshkv_membership_heartbeats_total', { dir: 'out' })
+      await this.init.libp2p.services.pubsub.publish(this.init.topic, MembershipMessage.encode(msg))
+      this.init.metrics.inc('meshkv_membership_heartbeats_total', { dir: 'out', kind })
     } catch (err) {
-      this.init.log('heartbeat not published: %s', (err as Error).message)
+      this.init.log('%s not published: %s', kind, (err as Error).message)
     }
   }
 
   private receive (msg: Message): void {
     if (msg.topic !== this.init.topic) return
-    const hb = this.parse(msg)
-    if (hb === undefined) {
-      this.init.metrics.inc('meshkv_membership_heartbeats_total', { dir: 'rejected' })
-      return
+    if (msg.type !== 'signed' || msg.data.byteLength > MAX_MESSAGE_BYTES) return this.rejected()
+    let decoded: MembershipMessage
+    try {
+      decoded = MembershipMessage.decode(msg.data, { limits: { announce$: { addrs: MAX_ADDRS, tokens: MAX_TOKENS_PER_MEMBER } } })
+    } catch {
+      return this.rejected()
     }
-    this.init.metrics.inc('meshkv_membership_heartbeats_total', { dir: 'in' })
-    const isNew = this.view.get(hb.id) === undefined
-    if (isNew || this.view.get(hb.id)?.state === 'down') {
-      this.init.libp2p.peerStore.merge(peerIdFromString(hb.id), { multiaddrs: hb.addrs.map(a => multiaddr(a)) })
-        .catch(err => { this.init.log('peer store merge failed: %s', (err as Error).message) })
-    }
-    if (this.view.heard(hb, Date.now())) this.changed()
+    const from = msg.from.toString()
+    if (from === this.selfId) return
+    if (decoded.announce !== undefined) this.receiveAnnouncement(from, decoded.announce)
+    else if (decoded.report !== undefined) this.receiveReport(from, decoded.report)
+    else this.rejected()
   }
 
-  /** A heartbeat from a hostile or broken peer is dropped, never trusted. */
-  private parse (msg: Message): HeartbeatInfo | undefined {
-    if (msg.type !== 'signed' || msg.data.byteLength > MAX_HEARTBEAT_BYTES) return undefined
+  private rejected (): void {
+    this.init.metrics.inc('meshkv_membership_heartbeats_total', { dir: 'rejected' })
+  }
+
+  private receiveReport (from: string, wire: WireReport): void {
+    // only members this peer accepted may report: an outsider's word counts for nothing
+    const reporter = this.view.get(from)
+    if (reporter === undefined || reporter.state === 'down') return this.rejected()
+    if (wire.subject.length > 128 || !Number.isSafeInteger(wire.incarnation) || !Number.isSafeInteger(wire.seq)) return this.rejected()
+    this.init.metrics.inc('meshkv_membership_heartbeats_total', { dir: 'in', kind: 'report' })
+    const r: Report = { subject: wire.subject, incarnation: wire.incarnation, seq: wire.seq, state: wire.state === ReportedState.DOWN ? 'down' : 'suspect' }
+    if (r.subject === this.selfId) {
+      // reported about this very incarnation: refute with a newer announcement (at most once a probe period)
+      const now = performance.now()
+      if (r.incarnation === this.incarnation && now - this.lastRefute >= this.init.heartbeatMs) {
+        this.lastRefute = now
+        this.init.log('refuting %s report by %s', r.state, from)
+        void this.announce()
+      }
+      return
+    }
+    if (this.view.report(r, performance.now())) this.changed()
+  }
+
+  private receiveAnnouncement (from: string, wire: Heartbeat): void {
+    const parsed = this.parse(from, wire)
+    if (parsed === undefined) return this.rejected()
+    const { hb, params } = parsed
+    const verdict = judgeParams(this.params, params)
+    if (verdict.refuse !== undefined) return this.refuse(hb.id, describeRefusal(verdict.refuse))
+    if (verdict.adopt.n !== undefined || verdict.adopt.tokensPerUnit !== undefined) {
+      const why = this.cannotAdopt(verdict.adopt)
+      if (why !== undefined) return this.refuse(hb.id, why)
+      this.adopt(hb.id, verdict.adopt)
+    }
+    if (verdict.wait) {
+      // it runs on defaults that differ from ours: tell it ours, so it can adopt them
+      if (this.view.get(hb.id) === undefined) this.announceSoon(this.init.heartbeatMs)
+      return
+    }
+    const tpu = this.params.tokensPerUnit
+    const others = this.view.all().reduce((sum, m) => m.id === hb.id ? sum : sum + claimedTokens(m, tpu), 0)
+    const over = overBudget(hb, tpu, others)
+    if (over !== undefined) return this.refuse(hb.id, over)
+    this.init.metrics.inc('meshkv_membership_heartbeats_total', { dir: 'in', kind: 'announce' })
+    // once it has a member, this peer has a cluster: its settings are the cluster's, no longer up for adoption
+    this.params.set.n = true
+    this.params.set.tokensPerUnit = true
+    const prev = this.view.get(hb.id)
+    const news = prev === undefined || prev.state === 'down' || prev.incarnation !== hb.incarnation
+    if (news) {
+      this.init.libp2p.peerStore.merge(peerIdFromString(hb.id), { multiaddrs: hb.addrs.map(a => multiaddr(a)) })
+        .catch(err => { this.init.log('peer store merge failed: %s', (err as Error).message) })
+      if (prev !== undefined && prev.incarnation !== hb.incarnation) this.prober.reset(hb.id, performance.now())
+    }
+    if (this.view.heard(hb, performance.now())) this.changed()
+    // a member this peer did not know may not know it either: tell it soon
+    if (news && this.view.get(hb.id)?.state === 'up') this.announceSoon(this.init.heartbeatMs)
+  }
+
+  private cannotAdopt (values: Partial<Record<AdoptableSetting, number>>): string | undefined {
+    const tpu = values.tokensPerUnit
+    if (tpu !== undefined && claimedTokens({ capacity: this.init.capacity }, tpu) > MAX_TOKENS_PER_MEMBER) {
+      return `cluster setting tokensPerUnit=${tpu} cannot be adopted: this peer's capacity ${this.init.capacity} would be over ${MAX_TOKENS_PER_MEMBER} ring tokens`
+    }
+    return this.init.cannotAdopt?.(values)
+  }
+
+  /** Take the cluster's value of a setting this peer left unset; from now on it is settled. */
+  private adopt (from: string, values: Partial<Record<AdoptableSetting, number>>): void {
+    for (const [k, v] of Object.entries(values) as Array<[AdoptableSetting, number]>) {
+      this.init.log('adopting the cluster\'s %s=%d (was %d, unset) from %s', k, v, this.params[k], from)
+      this.params[k] = v
+      this.params.set[k] = true
+    }
+    this.dispatchEvent(new CustomEvent('params', { detail: { ...values, from } }))
+  }
+
+  private refuse (peer: string, reason: string): void {
+    this.init.metrics.inc('meshkv_membership_heartbeats_total', { dir: 'refused' })
+    if (this.view.remove(peer)) this.changed()
+    const key = `${peer} ${reason}`
+    const now = performance.now()
+    const last = this.refusals.get(key)
+    if (last !== undefined && now - last < REFUSAL_LOG_MS) return
+    if (this.refusals.size >= MAX_REFUSALS_TRACKED) {
+      for (const [k, t] of this.refusals) if (now - t >= REFUSAL_LOG_MS) this.refusals.delete(k)
+      if (this.refusals.size >= MAX_REFUSALS_TRACKED) this.refusals.clear()
+    }
+    this.refusals.set(key, now)
+    // announce soon, so the refused peer hears ours and says why on its side too
+    this.announceSoon(this.init.heartbeatMs)
+    this.init.log.error('refused peer %s: %s', peer, reason)
+    this.dispatchEvent(new CustomEvent<RefusedPeer>('refused', { detail: { peer, reason } }))
+  }
+
+  /** An announcement from a hostile or broken peer is dropped, never trusted. */
+  private parse (from: string, hb: Heartbeat): { hb: HeartbeatInfo, params: AnnouncedParams } | undefined {
+    if (hb.peer !== from) return undefined
+    if (!Number.isFinite(hb.capacity) || hb.capacity <= 0 || hb.capacity > 1_000_000) return undefined
+    if (!Number.isSafeInteger(hb.incarnation) || hb.incarnation < 0 || hb.zone.length > 64) return undefined
+    if (!Number.isSafeInteger(hb.seq) || hb.seq < 0 || hb.hash.length > 64) return undefined
+    // parameters a peer could adopt must be ones its own config could have set
+    if (hb.n > MAX_N || hb.tokensPerUnit > MAX_TOKENS_PER_MEMBER) return undefined
+    let addrs: string[]
     try {
-      const hb = Heartbeat.decode(msg.data, { limits: { addrs: MAX_ADDRS } })
-      if (hb.peer !== msg.from.toString()) return undefined
-      if (!Number.isFinite(hb.capacity) || hb.capacity <= 0 || hb.capacity > 1_000_000) return undefined
-      if (!Number.isFinite(hb.incarnation) || hb.zone.length > 64) return undefined
-      return {
+      addrs = hb.addrs.map(a => multiaddr(a).toString())
+    } catch {
+      return undefined
+    }
+    return {
+      hb: {
         id: hb.peer,
-        addrs: hb.addrs.map(a => multiaddr(a).toString()),
+        addrs,
         capacity: hb.capacity,
         zone: hb.zone === '' ? undefined : hb.zone,
         incarnation: hb.incarnation,
-        leaving: hb.status === MemberStatus.LEAVING
-      }
-    } catch {
-      return undefined
+        seq: hb.seq,
+        tokens: hb.tokens.length > 0 ? hb.tokens : undefined,
+        leaving: hb.status === MemberStatus.LEAVING,
+        joining: hb.status === MemberStatus.JOINING
+      },
+      params: { n: hb.n, tokensPerUnit: hb.tokensPerUnit, hash: hb.hash, set: { n: hb.nSet, tokensPerUnit: hb.tokensPerUnitSet } }
     }
   }
 
@@ -162,12 +452,11 @@ export class Membership extends EventTarget {
     const { libp2p } = this.init
     const connected = new Set(libp2p.getConnections().map(c => c.remotePeer.toString()))
     const targets: Array<{ key: string, dial: () => Promise<unknown> }> = []
-    const self = libp2p.peerId.toString()
     for (const ma of this.init.bootstrap) {
       const addr = ma.toString()
       // a bootstrap address may omit /p2p/<id>: the id is learned on the first dial
       const id = ma.getComponents().findLast(c => c.name === 'p2p')?.value ?? this.learned.get(addr)
-      if (id === self || (id !== undefined && connected.has(id))) continue
+      if (id === this.selfId || (id !== undefined && connected.has(id))) continue
       targets.push({
         key: addr,
         dial: async () => {

@@ -1,9 +1,23 @@
 /**
- * Who this peer believes is in the cluster, from heartbeats alone. A member
- * not heard from for `memberTimeoutMs` is down (out of the ring) and is
- * forgotten after `forgetAfterMs`. Pure state: the clock is passed in.
+ * Who this peer believes is in the cluster. Members enter through their own
+ * announcements; their state then moves by announcements (joining, up,
+ * leaving), by reports of other peers' failure detectors (suspect, down),
+ * and by this peer's own timers: a suspect that does not refute within
+ * `suspectTimeoutMs` is down, a member not heard from at all for
+ * `staleAfterMs` is down, and a down member is forgotten after
+ * `forgetAfterMs`. Pure state: the time is passed in, from a monotonic
+ * clock.
+ *
+ * Every statement about a member is stamped with the member's own
+ * (incarnation, seq): the incarnation is persisted by the member, so it only
+ * grows, and seq grows with each of its announcements. An announcement
+ * counts only when it is newer than what is known: replays and late
+ * deliveries are ignored, and a member that announced leaving stays leaving
+ * until it restarts. A report counts when it is about the stamp known (or a
+ * newer one) and is graver (up < suspect < down): the member refutes it
+ * with a newer announcement (SWIM).
  */
-export type MemberState = 'up' | 'down' | 'leaving'
+export type MemberState = 'joining' | 'up' | 'suspect' | 'down' | 'leaving'
 
 export interface Member {
   id: string
@@ -11,7 +25,14 @@ export interface Member {
   capacity: number
   zone?: string
   incarnation: number
+  /** sequence number of the last announcement applied, within `incarnation` */
+  seq: number
+  /** tokens the member announced (absent: derived from its id) */
+  tokens?: readonly bigint[]
   state: MemberState
+  /** when the state last changed (monotonic ms) */
+  since: number
+  /** when the member last showed life: its announcement, or an answer to this peer's probe (monotonic ms) */
   lastSeen: number
   self: boolean
 }
@@ -22,45 +43,93 @@ export interface HeartbeatInfo {
   capacity: number
   zone?: string
   incarnation: number
+  seq: number
+  tokens?: readonly bigint[]
   leaving: boolean
+  joining?: boolean
+}
+
+export interface Report {
+  subject: string
+  incarnation: number
+  seq: number
+  state: 'suspect' | 'down'
 }
 
 export interface ViewOptions {
-  memberTimeoutMs: number
+  /** how long a suspect member has to refute before it is down */
+  suspectTimeoutMs: number
+  /** silence (no announcement, no probe answer) after which a member is down whatever the reports */
+  staleAfterMs: number
   forgetAfterMs: number
-  /** the most members remembered; heartbeats from more are ignored */
+  /** the most members remembered; announcements from more are ignored */
   maxMembers: number
 }
+
+/** Members that hold ring positions. A suspect still does: it may be alive, and moving its keys costs more than waiting. */
+export function inRing (state: MemberState): boolean {
+  return state === 'up' || state === 'suspect'
+}
+
+const GRAVITY: Record<MemberState, number> = { joining: 0, up: 0, leaving: 1, suspect: 1, down: 2 }
 
 export class MembershipView {
   private readonly members = new Map<string, Member>()
 
   constructor (self: HeartbeatInfo, now: number, private readonly options: ViewOptions) {
-    this.members.set(self.id, { ...self, state: 'up', lastSeen: now, self: true })
+    const { leaving, joining: _, ...info } = self
+    this.members.set(self.id, { ...info, state: leaving ? 'leaving' : 'up', since: now, lastSeen: now, self: true })
   }
 
-  /** Apply a heartbeat; true when the ring-relevant part of the view changed. */
+  /** Apply an announcement; true when the ring-relevant part of the view changed. */
   heard (hb: HeartbeatInfo, now: number): boolean {
     const prev = this.members.get(hb.id)
     if (prev?.self === true) return false
     if (prev === undefined && this.members.size >= this.options.maxMembers) return false
-    if (prev !== undefined && hb.incarnation < prev.incarnation) return false
-    const state: MemberState = hb.leaving ? 'leaving' : 'up'
-    this.members.set(hb.id, { ...hb, state, lastSeen: now, self: false })
-    return prev === undefined || prev.state !== state || prev.capacity !== hb.capacity || prev.zone !== hb.zone
+    if (prev !== undefined && !newer(hb, prev)) return false
+    // leaving is final for an incarnation: a late 'up' of it must not revive the member
+    if (prev !== undefined && prev.state === 'leaving' && hb.incarnation === prev.incarnation && !hb.leaving) return false
+    const state: MemberState = hb.leaving ? 'leaving' : hb.joining === true ? 'joining' : 'up'
+    const { joining: _, leaving: __, ...info } = hb
+    this.members.set(hb.id, { ...info, state, since: prev?.state === state ? prev.since : now, lastSeen: now, self: false })
+    return prev === undefined || ringChanged(prev, state, hb)
   }
 
-  /** Mark silent members down and forget long-gone ones; true when the ring-relevant part changed. */
+  /** Apply a failure report (another peer's, or this peer's own); true when the ring-relevant part changed. */
+  report (r: Report, now: number): boolean {
+    const m = this.members.get(r.subject)
+    if (m === undefined || m.self) return false
+    const stamp = compare(r, m)
+    if (stamp < 0) return false
+    if (stamp === 0 && GRAVITY[r.state] <= GRAVITY[m.state]) return false
+    const before = inRing(m.state)
+    m.incarnation = r.incarnation
+    m.seq = r.seq
+    m.state = r.state
+    m.since = now
+    return before !== inRing(m.state)
+  }
+
+  /** A probe of this member was answered: a sign of life (not a state change: only the member's own announcement refutes). */
+  touch (id: string, now: number): void {
+    const m = this.members.get(id)
+    if (m !== undefined && !m.self) m.lastSeen = now
+  }
+
+  /** Suspects that did not refute, and members silent too long, are down; long-down ones are forgotten. True when the ring changed. */
   expire (now: number): boolean {
     let changed = false
     for (const m of this.members.values()) {
       if (m.self) { m.lastSeen = now; continue }
-      const silent = now - m.lastSeen
-      if (silent > this.options.forgetAfterMs) {
-        this.members.delete(m.id)
-      } else if (silent > this.options.memberTimeoutMs && m.state !== 'down') {
+      if (m.state === 'down') {
+        if (now - m.since > this.options.forgetAfterMs) this.members.delete(m.id)
+        continue
+      }
+      const refuteExpired = m.state === 'suspect' && now - m.since > this.options.suspectTimeoutMs
+      if (refuteExpired || now - m.lastSeen > this.options.staleAfterMs) {
+        changed ||= inRing(m.state) || m.state === 'leaving'
         m.state = 'down'
-        changed = true
+        m.since = now
       }
     }
     return changed
@@ -69,24 +138,56 @@ export class MembershipView {
   updateSelf (patch: Partial<HeartbeatInfo>): boolean {
     for (const m of this.members.values()) {
       if (!m.self) continue
-      const before = `${m.capacity}|${m.zone}|${m.state}`
-      Object.assign(m, patch)
-      if (patch.leaving !== undefined) m.state = patch.leaving ? 'leaving' : 'up'
-      return before !== `${m.capacity}|${m.zone}|${m.state}`
+      const before = `${m.capacity}|${m.zone}|${m.state}|${m.tokens?.length}`
+      const { leaving, joining, ...info } = patch
+      Object.assign(m, info)
+      if (leaving !== undefined || joining !== undefined) m.state = leaving === true ? 'leaving' : joining === true ? 'joining' : 'up'
+      return before !== `${m.capacity}|${m.zone}|${m.state}|${m.tokens?.length}`
     }
     return false
+  }
+
+  /** Take a member out (refused by this peer); true when it held ring positions. */
+  remove (id: string): boolean {
+    const m = this.members.get(id)
+    if (m === undefined || m.self) return false
+    this.members.delete(id)
+    return inRing(m.state)
   }
 
   get (id: string): Member | undefined {
     return this.members.get(id)
   }
 
+  get size (): number {
+    return this.members.size
+  }
+
   all (): Member[] {
     return [...this.members.values()].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   }
 
-  /** Members that hold ring positions: up, or leaving but still serving. */
+  /** Members that are not down (they may still answer): whom to keep connected to and watch. */
   live (): Member[] {
     return this.all().filter(m => m.state !== 'down')
   }
+}
+
+function compare (a: { incarnation: number, seq: number }, b: { incarnation: number, seq: number }): number {
+  return a.incarnation !== b.incarnation ? Math.sign(a.incarnation - b.incarnation) : Math.sign(a.seq - b.seq)
+}
+
+function newer (hb: HeartbeatInfo, prev: Member): boolean {
+  return compare(hb, prev) > 0
+}
+
+function ringChanged (prev: Member, state: MemberState, hb: HeartbeatInfo): boolean {
+  if (inRing(prev.state) !== inRing(state)) return true
+  if (prev.capacity !== hb.capacity || prev.zone !== hb.zone) return true
+  const a = prev.tokens
+  const b = hb.tokens
+  if (a === b) return false
+  if (a === undefined || b === undefined || a.length !== b.length) return true
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return true
+  return false
 }

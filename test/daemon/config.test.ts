@@ -37,9 +37,12 @@ async function refused (options: { file?: string, flags?: ConfigFlags }, key: st
   })
 }
 
-test('no file and no flags: the lone-peer embedded default', async () => {
+test('no file and no flags: a cluster peer, 3/2/2, whose cluster settings are adopted from the cluster', async () => {
   const c = await resolveConfig({ cwd: dir })
-  assert.deepEqual([c.n, c.r, c.w], [1, 1, 1])
+  assert.deepEqual([c.n, c.r, c.w], [3, 2, 2])
+  assert.deepEqual(c.unset, ['n', 'r', 'w', 'tokensPerUnit'])
+  const o = nodeOptions(c)
+  assert.deepEqual([o.n, o.r, o.w, o.tokensPerUnit], [undefined, undefined, undefined, undefined], 'unset: the node adopts the cluster\'s')
   assert.equal(c.dataDir, join(dir, 'data', 'default'))
   assert.equal(c.api, '127.0.0.1:7070')
   assert.deepEqual(c.listen, DEFAULT_LISTEN)
@@ -87,7 +90,8 @@ test('flags override the file; relative paths resolve against the current direct
   const o = nodeOptions(c)
   assert.equal(o.dataDir, '/abs/data')
   assert.equal(o.capacity, 2.5)
-  assert.deepEqual([o.n, o.r, o.w], [3, 2, 2])
+  assert.deepEqual([o.n, o.r, o.w], [3, undefined, undefined], 'r and w unset follow the (set) n as a majority in the node')
+  assert.deepEqual(nodeOptions({ ...c, unset: [] }).r, 2)
 })
 
 const BAD: Array<[string, object, string, RegExp]> = [
@@ -112,7 +116,10 @@ const BAD: Array<[string, object, string, RegExp]> = [
   ['n fractional', { n: 2.5 }, 'n', /got 2\.5/],
   ['n a string', { n: '3' }, 'n', /got "3"/],
   ['r above n', { n: 3, r: 4 }, 'r', /from 1 to n=3, got 4/],
-  ['r above the default n', { r: 2 }, 'r', /from 1 to n=1, got 2 \(n is 1 unless set\)/],
+  ['phiThreshold not a number', { phiThreshold: 'high' }, 'phiThreshold', /a number from 1 to 100, got "high"/],
+  ['announceMs below heartbeatMs', { heartbeatMs: 1000, announceMs: 500 }, 'announceMs', /must be at least heartbeatMs=1000, got 500/],
+  ['capacity over the ring token limit', { capacity: 10000, tokensPerUnit: 16 }, 'capacity', /at most 512 with tokensPerUnit=16 \(8192 ring tokens\), got 10000/],
+  ['r above the default n', { r: 4 }, 'r', /from 1 to n=3, got 4 \(n is 3 unless set\)/],
   ['maxValueBytes zero', { maxValueBytes: 0 }, 'maxValueBytes', /whole number from 1/],
   ['maxValueBytes beyond a frame', { maxValueBytes: 1e9 }, 'maxValueBytes', /to 4194304/],
   ['fsync a string', { fsync: 'yes' }, 'fsync', /true or false, got "yes"/],
