@@ -94,7 +94,12 @@ export async function measureSize (n: number, sim: SimOptions, dilation: number,
     const joiner = await startSimPeer([peers[Math.floor(random() * n)].addr], sim)
     peers.push(joiner)
     const others = peers.slice(0, n)
-    await waitFor('a join to be seen by all', () => others.every(p => seesState(p, joiner.id, 'up')), timeout, 10)
+    // seen by all: every peer has seen it up (a watcher's brief suspicion of a newcomer elsewhere does not restart the clock)
+    const sawUp = new Set<string>()
+    await waitFor('a join to be seen by all', () => {
+      for (const p of others) if (seesState(p, joiner.id, 'up')) sawUp.add(p.id)
+      return sawUp.size === others.length
+    }, timeout, 10)
     r.joinSeenByAllMs = Math.round(performance.now() - j0)
     r.joinSeenByAllHb = r2(r.joinSeenByAllMs / H)
     // a plain member crashes (no leave announcement): the others must time it out

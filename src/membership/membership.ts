@@ -114,6 +114,9 @@ export class Membership extends EventTarget {
   private lonely = LONELY_ANNOUNCEMENTS
   private nextAnnounce = 0
   private lastRefute = -Infinity
+  private lastTick = -Infinity
+  /** until then this peer's own event loop is lagging: its probes' silence says more about it than about them */
+  private overloadedUntil = -Infinity
   /** a peer newly subscribed to the topic (a joiner, or a peer this one just connected to) hears this one's announcement within a round */
   private readonly onSubscription = (evt: CustomEvent<{ subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
     if (evt.detail?.subscriptions?.some(s => s.topic === this.init.topic && s.subscribe) === true) this.announceSoon(0)
@@ -209,6 +212,11 @@ export class Membership extends EventTarget {
 
   private tick (): void {
     const now = performance.now()
+    // a tick late by half a period means this peer itself stalled (GC, a busy
+    // loop): answers to its probes waited in its own queue, so it accuses
+    // nobody for two periods (Lifeguard's local health, in its simplest form)
+    if (now - this.lastTick > 1.5 * this.init.heartbeatMs && this.lastTick > -Infinity) this.overloadedUntil = now + 2 * this.init.heartbeatMs
+    this.lastTick = now
     let changed = this.view.expire(now)
     // the members this peer reported suspect and that did not refute: say they are down
     for (const [id, r] of this.suspected) {
@@ -221,7 +229,7 @@ export class Membership extends EventTarget {
     }
     const live = this.view.live().map(m => m.id)
     this.prober.round(watchSet(this.selfId, live, Math.floor(this.round++ / EPOCH_ROUNDS)), now)
-    for (const id of this.prober.watched()) {
+    for (const id of now < this.overloadedUntil ? [] : this.prober.watched()) {
       const m = this.view.get(id)
       if (m === undefined || m.state === 'suspect' || m.state === 'down') continue
       if ((this.prober.phi(id, now) ?? 0) > this.init.phiThreshold) {
