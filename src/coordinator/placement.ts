@@ -35,6 +35,7 @@ export class RingPlacement implements Placement {
   }
 
   private build (members: Member[]): Ring {
-    return new Ring(members.map(m => ({ id: m.id, capacity: m.capacity, zone: m.zone })), { tokensPerUnit: this.tokensPerUnit })
+    // announced tokens when a member has them (its ring positions), else derived from its id
+    return new Ring(members.map(m => ({ id: m.id, capacity: m.capacity, zone: m.zone, tokens: m.tokens })), { tokensPerUnit: this.tokensPerUnit })
   }
 }

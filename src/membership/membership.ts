@@ -444,7 +444,8 @@ export class Membership extends EventTarget {
         zone: hb.zone === '' ? undefined : hb.zone,
         incarnation: hb.incarnation,
         seq: hb.seq,
-        tokens: hb.tokens.length > 0 ? hb.tokens : undefined,
+        // fixed64 decodes as a signed 64-bit integer: positions past 2^63 come back negative
+        tokens: hb.tokens.length > 0 ? hb.tokens.map(t => BigInt.asUintN(64, t)) : undefined,
         leaving: hb.status === MemberStatus.LEAVING,
         joining: hb.status === MemberStatus.JOINING
       },

@@ -1,12 +1,20 @@
 /**
- * This peer's ring tokens, chosen once (allocator.ts) and kept in its
- * datastore, so a restart announces the same ring positions and every peer
- * builds the same ring from the same view. Chosen again only when the count
- * they must have changes (capacity or tokensPerUnit).
+ * This peer's ring tokens, chosen once and kept in its datastore, so a
+ * restart announces the same ring positions and every peer builds the same
+ * ring from the same view. Chosen again only when the count they must have
+ * changes (capacity or tokensPerUnit).
+ *
+ * The allocator (allocator.ts) evens out the ring only against the ring the
+ * joiner sees. Against an empty view (a peer that has not yet heard the
+ * cluster, as at start) it would space every joiner's tokens evenly from its
+ * own offset, and such rings are far worse than random (one peer of three
+ * held 84% in a trial). So without a view the tokens are the id-derived
+ * ones (random positions, as before allocation); allocation waits for a
+ * joining state in which a new peer hears the ring first.
  */
 import { Key } from 'interface-datastore'
 import { allocateTokens } from '../ring/allocator.js'
-import { MAX_TOKENS_PER_MEMBER } from '../ring/tokens.js'
+import { MAX_TOKENS_PER_MEMBER, tokensFor as derivedTokens } from '../ring/tokens.js'
 import { claimedTokens } from './token-budget.js'
 import type { Datastore } from 'interface-datastore'
 import type { RingMember } from '../ring/tokens.js'
@@ -32,7 +40,8 @@ export async function saveTokens (datastore: Datastore, tokens: readonly bigint[
 export async function tokensFor (datastore: Datastore, existing: readonly RingMember[], self: { id: string, capacity: number, zone?: string }, tokensPerUnit: number): Promise<bigint[]> {
   const stored = await loadTokens(datastore)
   if (stored !== undefined && stored.length === claimedTokens(self, tokensPerUnit)) return stored
-  const tokens = allocateTokens(existing.filter(m => m.id !== self.id), self, tokensPerUnit)
+  const others = existing.filter(m => m.id !== self.id)
+  const tokens = others.length === 0 ? derivedTokens(self, tokensPerUnit) : allocateTokens(others, self, tokensPerUnit)
   await saveTokens(datastore, tokens)
   return tokens
 }
