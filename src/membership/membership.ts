@@ -118,10 +118,7 @@ export class Membership extends EventTarget {
   /** until then this peer's own event loop is lagging: its probes' silence says more about it than about them */
   private overloadedUntil = -Infinity
   /** a peer newly subscribed to the topic (a joiner, or a peer this one just connected to) hears this one's announcement within a round */
-  private readonly onSubscription = (evt: CustomEvent<{ peerId: { toString: () => string }, subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
-    // only for a peer not in the view (a joiner): gossipsub repeats subscriptions on every new connection
-    const known = this.view.get(evt.detail?.peerId?.toString() ?? '')
-    if (known !== undefined && known.state !== 'down') return
+  private readonly onSubscription = (evt: CustomEvent<{ subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
     if (evt.detail?.subscriptions?.some(s => s.topic === this.init.topic && s.subscribe) === true) this.announceSoon(0)
   }
 
