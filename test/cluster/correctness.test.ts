@@ -11,7 +11,7 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { InvalidContextError, QuorumNotMetError } from '../../src/errors.js'
 import { WRITE_ID_BYTES } from '../../src/store/record.js'
-import { bytes, startCluster, text } from '../fixtures/cluster.js'
+import { bytes, findKey, startCluster, text } from '../fixtures/cluster.js'
 import type { TestCluster } from '../fixtures/cluster.js'
 import type { MeshNode } from '../../src/node.js'
 
@@ -31,14 +31,6 @@ function silence (node: MeshNode): void {
   replica.coordinatePut = never
 }
 
-/** A key whose preference list (as `from` sees it) matches `want`, by trying names. */
-function findKey (from: MeshNode, prefix: string, want: (prefs: string[]) => boolean): string {
-  for (let i = 0; i < 100_000; i++) {
-    const key = `${prefix}-${i}`
-    if (want(from.preferenceList(key))) return key
-  }
-  throw new Error(`no key found for ${prefix}`)
-}
 
 describe('a put shows the writer every value its context covers (item 1)', () => {
   let c: TestCluster

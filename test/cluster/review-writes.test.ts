@@ -7,7 +7,7 @@ import '../../src/shim.js'
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { WRITE_ID_BYTES } from '../../src/store/record.js'
-import { bytes, startCluster, text } from '../fixtures/cluster.js'
+import { bytes, findKey, startCluster, text } from '../fixtures/cluster.js'
 import type { TestCluster } from '../fixtures/cluster.js'
 import type { MeshNode } from '../../src/node.js'
 import type { KeyLock } from '../../src/store/key-lock.js'
@@ -25,13 +25,6 @@ async function holdKeyLock (node: MeshNode, key: string, ms: number): Promise<vo
   await store.lock.run(key, async () => { await sleep(ms) })
 }
 
-function findKey (from: MeshNode, prefix: string, want: (prefs: string[]) => boolean): string {
-  for (let i = 0; i < 100_000; i++) {
-    const key = `${prefix}-${i}`
-    if (want(from.preferenceList(key))) return key
-  }
-  throw new Error(`no key found for ${prefix}`)
-}
 
 describe('a hedged write whose first replica mints late (4 peers, N=3 W=2)', () => {
   let c: TestCluster
