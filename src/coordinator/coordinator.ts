@@ -10,7 +10,7 @@
  * the replicas that answered with less, in the background.
  */
 import { QuorumNotMetError } from '../errors.js'
-import { decodeContext, encodeContext, join, syncAll, values } from '../version/index.js'
+import { decodeContext, encodeContext, join, syncAll } from '../version/index.js'
 import { distinctWrites, siblingEquals, WRITE_ID_BYTES } from '../store/record.js'
 import { unreplaced } from '../store/superseded.js'
 import { hedged } from './hedged.js'

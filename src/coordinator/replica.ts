@@ -12,10 +12,10 @@
  */
 import { MAX_SIBLINGS, DEFAULT_REPLICA_TIMEOUT_MS, APPLIED_WRITES_MAX, APPLIED_WRITES_TTL_MS } from '../constants.js'
 import { InvalidArgumentError, QuorumNotMetError, TimeoutError, TooManySiblingsError } from '../errors.js'
-import { sameWrite, sameWriteAndValue, siblingCount, siblingEquals, supersedeOtherMints, valueFingerprint } from '../store/record.js'
+import { sameWrite, sameWriteAndValue, siblingCount, siblingEquals, supersedeOtherMints } from '../store/record.js'
 import { empty, newWithContext, pruneRetired, sync, updateWith, values } from '../version/index.js'
 import { AppliedWrites } from './applied-writes.js'
-import { replacedWrite, supersededBy } from '../store/superseded.js'
+import { replacedWrite, supersededBy, valueFingerprint } from '../store/superseded.js'
 import { quorum } from './quorum.js'
 import { validateKey } from './validate.js'
 import type { KvClient } from '../protocol/kv-client.js'

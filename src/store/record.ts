@@ -71,20 +71,6 @@ export function sameWriteAndValue (a: Sibling, b: Sibling): boolean {
   return bytesEqual(a.value, b.value)
 }
 
-/**
- * A short fingerprint of a sibling's value (length and 32-bit FNV-1a; 'd'
- * for a delete): enough to tell a retry of a write from another value sent
- * under the same write id, without keeping the value.
- */
-export function valueFingerprint (s: Sibling): string {
-  if (s.value === null) return 'd'
-  let h = 0x811c9dc5
-  for (let i = 0; i < s.value.byteLength; i++) {
-    h ^= s.value[i]
-    h = Math.imul(h, 0x01000193)
-  }
-  return `${s.value.byteLength}:${(h >>> 0).toString(36)}`
-}
 
 /**
  * The siblings a client is shown: one per write. A write retried through a

@@ -27,7 +27,10 @@ export const MAX_SUPERSEDES = 16
 export const WRITE_REF_BYTES = 24
 const ID_BYTES = 16
 
-/** 8 bytes that tell one value from another under one write id: length and FNV-1a; all 0xff for a delete. */
+/**
+ * 8 bytes that tell one value from another under one write id without
+ * keeping the value: its length and 32-bit FNV-1a; all 0xff for a delete.
+ */
 function fingerprint (s: Sibling): Uint8Array {
   const out = new Uint8Array(8)
   if (s.value === null) return out.fill(0xff)
@@ -40,6 +43,11 @@ function fingerprint (s: Sibling): Uint8Array {
   view.setUint32(0, s.value.byteLength)
   view.setUint32(4, h >>> 0)
   return out
+}
+
+/** The fingerprint as text, for in-memory tables of applied writes (AppliedWrites). */
+export function valueFingerprint (s: Sibling): string {
+  return refKey(fingerprint(s))
 }
 
 /** The reference of a sibling's write; undefined for siblings without a write id. */
