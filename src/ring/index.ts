@@ -1,5 +1,5 @@
 export { hash64 } from './hash.js'
-export { Ring, tokensFor, MAX_TOKENS_PER_MEMBER, MAX_RING_TOKENS } from './ring.js'
+export { Ring, inRange, tokensFor, MAX_TOKENS_PER_MEMBER, MAX_RING_TOKENS } from './ring.js'
 export { allocateTokens } from './allocator.js'
 export type { Joiner } from './allocator.js'
-export type { RingMember, RingOptions } from './ring.js'
+export type { RingMember, RingOptions, RingRange } from './ring.js'

@@ -16,6 +16,26 @@ import type { Positions, RingMember } from './tokens.js'
 export { tokensFor, MAX_TOKENS_PER_MEMBER, MAX_RING_TOKENS } from './tokens.js'
 export type { RingMember } from './tokens.js'
 
+/** An arc of the ring, (start, end] wrapping past the top, and its preference list. */
+export interface RingRange {
+  start: bigint
+  end: bigint
+  replicas: string[]
+}
+
+function sameList (a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** Whether a ring position lies in the arc (start, end], wrapping; start === end is the whole ring. */
+export function inRange (position: bigint, range: { start: bigint, end: bigint }): boolean {
+  const { start, end } = range
+  if (start === end) return true
+  return start < end ? position > start && position <= end : position > start || position <= end
+}
+
 export interface RingOptions {
   /** tokens per unit of capacity for members that derive theirs (default DEFAULT_TOKENS_PER_UNIT) */
   tokensPerUnit?: number
@@ -138,20 +158,61 @@ export class Ring {
    */
   preferenceList (key: string | Uint8Array, n: number): string[] {
     const want = Math.min(Math.floor(n), this.#members.length)
-    const out: string[] = []
-    if (!(want > 0)) return out
+    if (!(want > 0)) return []
     const [kh, kl] = hash64Parts(key)
     const hi = this.#hi
     const lo = this.#lo
-    const len = hi.length
     // lower bound: first token >= key
     let a = 0
-    let b = len
+    let b = hi.length
     while (a < b) {
       const mid = (a + b) >>> 1
       if (hi[mid] < kh || (hi[mid] === kh && lo[mid] < kl)) a = mid + 1
       else b = mid
     }
+    return this.#walk(a, want)
+  }
+
+  /**
+   * Every arc of the ring with its preference list of n: a key whose position
+   * p satisfies start < p <= end (wrapping past the top when end <= start)
+   * has `replicas` as its preference list. Neighbouring arcs with the same
+   * list are merged. A ring with one arc covers the whole space (start ===
+   * end). Empty for an empty ring. Anti-entropy and range transfer use this
+   * to know which positions two peers both hold, or a peer holds at all.
+   */
+  ranges (n: number): RingRange[] {
+    const len = this.#hi.length
+    const want = Math.min(Math.floor(n), this.#members.length)
+    if (len === 0 || !(want > 0)) return []
+    const out: RingRange[] = []
+    for (let i = 0; i < len; i++) {
+      const replicas = this.#walk(i, want)
+      const prev = i === 0 ? len - 1 : i - 1
+      const start = this.#position(prev)
+      const end = this.#position(i)
+      if (start === end && len > 1) continue // a second token at the same position owns nothing
+      const last = out[out.length - 1]
+      if (last !== undefined && sameList(last.replicas, replicas)) last.end = end
+      else out.push({ start, end, replicas })
+    }
+    // the first arc wraps past the top: merge it with the last when they agree
+    if (out.length > 1 && sameList(out[0].replicas, out[out.length - 1].replicas)) {
+      const last = out.pop() as RingRange
+      out[0].start = last.start
+    }
+    if (out.length === 1) out[0].start = out[0].end
+    return out
+  }
+
+  #position (i: number): bigint {
+    return (BigInt(this.#hi[i]) << 32n) | BigInt(this.#lo[i])
+  }
+
+  /** the first `want` members clockwise from token index a, zones first */
+  #walk (a: number, want: number): string[] {
+    const out: string[] = []
+    const len = this.#hi.length
     if (++this.#generation === 0xffffffff) {
       this.#stamp.fill(0)
       this.#zoneStamp.fill(0)

@@ -14,6 +14,9 @@ import { decodeRecord, encodeRecord } from './record.js'
 import { WriteBatcher } from './write-batcher.js'
 import type { KvRecord, RecordLimits } from './record.js'
 
+/** a change to a stored record: `after` undefined when it was removed */
+export type RecordWatcher = (key: string, before: KvRecord | undefined, after: KvRecord | undefined) => void
+
 export interface RecordStoreInit {
   /** directory of the LevelDB database */
   path: string
@@ -38,14 +41,17 @@ export class RecordStore {
   private readonly lock = new KeyLock()
   private readonly writes: WriteBatcher
   private readonly limits: RecordLimits
+  private readonly fsync: boolean
   private readonly maxRecordBytes: number
   private opened = false
+  private readonly watchers: RecordWatcher[] = []
 
   constructor (init: RecordStoreInit) {
     const db = new Level<string, Uint8Array>(init.path, { keyEncoding: 'utf8', valueEncoding: 'view' })
     this.datastore = new LevelDatastore(db)
     this.writes = new WriteBatcher({ db, sync: init.fsync === true, maxBatch: MAX_WRITE_BATCH, metrics: init.metrics ?? new MetricsRegistry() })
     this.limits = init.limits
+    this.fsync = init.fsync === true
     this.maxRecordBytes = init.maxRecordBytes ?? MAX_RECORD_BYTES
   }
 
@@ -104,8 +110,44 @@ export class RecordStore {
       const encoded = encodeRecord(next)
       if (encoded.byteLength > this.maxRecordBytes) throw RecordTooLargeError.record(encoded.byteLength, this.maxRecordBytes)
       await this.writes.put(recordKey(key), encoded)
+      this.notify(key, current, next)
       return next
     }, signal)
+  }
+
+  /**
+   * Delete a record under the key's lock, only when `expect` (given what is
+   * stored) says so: a handoff or a tombstone collection drops a key only if
+   * nothing newer arrived since it decided to. True when it was deleted.
+   */
+  async remove (key: string, expect: (current: KvRecord | undefined) => boolean, signal?: AbortSignal): Promise<boolean> {
+    return this.lock.run(key, async () => {
+      const current = this.getNow(key)
+      if (current === undefined || !expect(current)) return false
+      await this.datastore.db.del(recordKey(key), { sync: this.fsync })
+      this.notify(key, current, undefined)
+      return true
+    }, signal)
+  }
+
+  /**
+   * Be told of every change to a stored record, after it is written, in the
+   * key's lock (so changes of one key arrive in order). A watcher must be
+   * quick and must not throw (a throw is swallowed: a write is never failed
+   * by a watcher). The Merkle index follows the store this way.
+   */
+  watch (watcher: RecordWatcher): () => void {
+    this.watchers.push(watcher)
+    return () => {
+      const i = this.watchers.indexOf(watcher)
+      if (i >= 0) this.watchers.splice(i, 1)
+    }
+  }
+
+  private notify (key: string, before: KvRecord | undefined, after: KvRecord | undefined): void {
+    for (const w of this.watchers) {
+      try { w(key, before, after) } catch {}
+    }
   }
 
   /** Every stored key with its record, in storage order. */

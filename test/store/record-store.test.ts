@@ -227,4 +227,26 @@ describe('RecordStore', () => {
       await other.store.close()
     }
   })
+
+  test('watchers see every change in order; remove deletes only what it expects', async () => {
+    const store = new RecordStore({ path: join(root, 'watch'), limits: LIMITS })
+    await store.open()
+    try {
+      const seen: Array<[string, string | null | undefined, string | null | undefined]> = []
+      const stop = store.watch((key, before, after) => { seen.push([key, valueOf(before), valueOf(after)]) })
+      await store.update('k', () => one('v1'))
+      await store.update('k', () => one('v2', 'peer-a', 2))
+      await store.update('k', current => current) // unchanged: no event
+      assert.equal(await store.remove('k', r => valueOf(r) === 'v1'), false, 'not removed: newer than expected')
+      assert.equal(valueOf(await store.get('k')), 'v2')
+      assert.equal(await store.remove('k', r => valueOf(r) === 'v2'), true)
+      assert.equal(await store.get('k'), undefined)
+      assert.equal(await store.remove('k', () => true), false, 'nothing to remove')
+      stop()
+      await store.update('other', () => one('x'))
+      assert.deepEqual(seen, [['k', undefined, 'v1'], ['k', 'v1', 'v2'], ['k', 'v2', undefined]])
+    } finally {
+      await store.close()
+    }
+  })
 })
