@@ -17,15 +17,17 @@
  *   tokens fit the budgets (token-budget.ts) before it reaches the view. A
  *   refused peer is logged (rate-limited) and reported as a 'refused' event.
  *
- * It also keeps this peer connected to the bootstrap list and to members,
- * since libp2p's bootstrap discovery dials once and never retries. All
- * timing is monotonic (performance.now()): a wall-clock step changes nothing.
+ * It also keeps this peer connected to the bootstrap list and to members
+ * (connector.ts); announcements are parsed in announcement.ts. All timing
+ * is monotonic (performance.now()): a wall-clock step changes nothing.
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MAX_DIALED_MEMBERS } from '../constants.js'
+import { DEFAULT_MAX_DIALED_MEMBERS } from '../constants.js'
 import { MAX_TOKENS_PER_MEMBER } from '../ring/tokens.js'
-import { DialTargets } from './dial-targets.js'
+import { MAX_ADDRS, parseAnnouncement } from './announcement.js'
+import { Connector } from './connector.js'
+import { RateLimitedLog } from './rate-limited-log.js'
 import { describeRefusal, judgeParams, RING_HASH } from './params.js'
 import { MembershipMessage, MemberStatus, ReportedState } from './pb/heartbeat.js'
 import { Prober } from './prober.js'
@@ -78,12 +80,9 @@ export interface RefusedPeer {
 /** A member as status shows it: the view's record plus this peer's phi for it, when it watches it. */
 export type MemberStatusInfo = Member & { phi?: number }
 
-const MAX_ADDRS = 32
 /** addresses, zone and the rest, plus 9 bytes (tag and value) for each token a member may announce */
 const MAX_MESSAGE_BYTES = 16 * 1024 + MAX_TOKENS_PER_MEMBER * 9
 const MAX_MEMBERS = 4096
-/** the largest n a config may set (src/daemon/config-keys.ts) */
-const MAX_N = 64
 /** a refusal is logged at most once per peer and reason in this period */
 const REFUSAL_LOG_MS = 60_000
 const MAX_REFUSALS_TRACKED = 1024
@@ -97,16 +96,14 @@ const LONELY_ANNOUNCEMENTS = 30
 export class Membership extends EventTarget {
   readonly view: MembershipView
   private timer?: ReturnType<typeof setInterval>
-  private readonly dialing = new Set<string>()
-  private readonly learned = new Map<string, string>()
-  private readonly dialTargets: DialTargets
+  private readonly connector: Connector
   private readonly prober: Prober
   private readonly selfId: string
   private readonly incarnation: number
   private seq = 0
   private tokens: readonly bigint[]
   private readonly params: AnnouncedParams
-  private readonly refusals = new Map<string, number>()
+  private readonly refusals = new RateLimitedLog(REFUSAL_LOG_MS, MAX_REFUSALS_TRACKED)
   /** members this peer reported suspect, with the stamp it reported */
   private readonly suspected = new Map<string, Report>()
   private round = 0
@@ -143,7 +140,7 @@ export class Membership extends EventTarget {
       forgetAfterMs: Math.max(init.memberTimeoutMs * 60, 600_000),
       maxMembers: MAX_MEMBERS
     })
-    this.dialTargets = new DialTargets(this.selfId)
+    this.connector = new Connector({ libp2p: init.libp2p, selfId: this.selfId, bootstrap: init.bootstrap, log: init.log, maxDialedMembers: init.maxDialedMembers ?? DEFAULT_MAX_DIALED_MEMBERS })
     this.prober = new Prober({
       ping: init.libp2p.services.ping,
       periodMs: init.heartbeatMs,
@@ -247,7 +244,7 @@ export class Membership extends EventTarget {
       else if (alone) this.lonely--
       void this.announce()
     }
-    this.keepConnected()
+    this.connector.keep(this.view.live().map(m => m.id))
   }
 
   /** Announce within `withinMs` (jittered, so a cluster that heard the same news does not answer at once). */
@@ -351,7 +348,7 @@ export class Membership extends EventTarget {
   }
 
   private receiveAnnouncement (from: string, wire: Heartbeat): void {
-    const parsed = this.parse(from, wire)
+    const parsed = parseAnnouncement(from, wire)
     if (parsed === undefined) return this.rejected()
     const { hb, params } = parsed
     const verdict = judgeParams(this.params, params)
@@ -407,83 +404,14 @@ export class Membership extends EventTarget {
   private refuse (peer: string, reason: string): void {
     this.init.metrics.inc('meshkv_membership_heartbeats_total', { dir: 'refused' })
     if (this.view.remove(peer)) this.changed()
-    const key = `${peer} ${reason}`
-    const now = performance.now()
-    const last = this.refusals.get(key)
-    if (last !== undefined && now - last < REFUSAL_LOG_MS) return
-    if (this.refusals.size >= MAX_REFUSALS_TRACKED) {
-      for (const [k, t] of this.refusals) if (now - t >= REFUSAL_LOG_MS) this.refusals.delete(k)
-      if (this.refusals.size >= MAX_REFUSALS_TRACKED) this.refusals.clear()
-    }
-    this.refusals.set(key, now)
+    if (!this.refusals.due(`${peer} ${reason}`, performance.now())) return
     // announce soon, so the refused peer hears ours and says why on its side too
     this.announceSoon(this.init.heartbeatMs)
     this.init.log.error('refused peer %s: %s', peer, reason)
     this.dispatchEvent(new CustomEvent<RefusedPeer>('refused', { detail: { peer, reason } }))
   }
 
-  /** An announcement from a hostile or broken peer is dropped, never trusted. */
-  private parse (from: string, hb: Heartbeat): { hb: HeartbeatInfo, params: AnnouncedParams } | undefined {
-    if (hb.peer !== from) return undefined
-    if (!Number.isFinite(hb.capacity) || hb.capacity <= 0 || hb.capacity > 1_000_000) return undefined
-    if (!Number.isSafeInteger(hb.incarnation) || hb.incarnation < 0 || hb.zone.length > 64) return undefined
-    if (!Number.isSafeInteger(hb.seq) || hb.seq < 0 || hb.hash.length > 64) return undefined
-    // parameters a peer could adopt must be ones its own config could have set
-    if (hb.n > MAX_N || hb.tokensPerUnit > MAX_TOKENS_PER_MEMBER) return undefined
-    let addrs: string[]
-    try {
-      addrs = hb.addrs.map(a => multiaddr(a).toString())
-    } catch {
-      return undefined
-    }
-    return {
-      hb: {
-        id: hb.peer,
-        addrs,
-        capacity: hb.capacity,
-        zone: hb.zone === '' ? undefined : hb.zone,
-        incarnation: hb.incarnation,
-        seq: hb.seq,
-        // fixed64 decodes as a signed 64-bit integer: positions past 2^63 come back negative
-        tokens: hb.tokens.length > 0 ? hb.tokens.map(t => BigInt.asUintN(64, t)) : undefined,
-        leaving: hb.status === MemberStatus.LEAVING,
-        joining: hb.status === MemberStatus.JOINING
-      },
-      params: { n: hb.n, tokensPerUnit: hb.tokensPerUnit, hash: hb.hash, set: { n: hb.nSet, tokensPerUnit: hb.tokensPerUnitSet } }
-    }
-  }
-
   private changed (): void {
     this.dispatchEvent(new Event('change'))
-  }
-
-  private keepConnected (): void {
-    const { libp2p } = this.init
-    const connected = new Set(libp2p.getConnections().map(c => c.remotePeer.toString()))
-    const targets: Array<{ key: string, dial: () => Promise<unknown> }> = []
-    for (const ma of this.init.bootstrap) {
-      const addr = ma.toString()
-      // a bootstrap address may omit /p2p/<id>: the id is learned on the first dial
-      const id = ma.getComponents().findLast(c => c.name === 'p2p')?.value ?? this.learned.get(addr)
-      if (id === this.selfId || (id !== undefined && connected.has(id))) continue
-      targets.push({
-        key: addr,
-        dial: async () => {
-          const conn = await libp2p.dial(ma, { signal: AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT_MS) })
-          this.learned.set(addr, conn.remotePeer.toString())
-        }
-      })
-    }
-    const live = this.view.live().map(m => m.id)
-    for (const id of this.dialTargets.due(live, connected, this.init.maxDialedMembers ?? DEFAULT_MAX_DIALED_MEMBERS)) {
-      targets.push({ key: id, dial: async () => libp2p.dial(peerIdFromString(id), { signal: AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT_MS) }) })
-    }
-    for (const t of targets) {
-      if (this.dialing.has(t.key)) continue
-      this.dialing.add(t.key)
-      t.dial()
-        .catch(err => { this.init.log('dial %s failed: %s', t.key.slice(-8), (err as Error).message) })
-        .finally(() => { this.dialing.delete(t.key) })
-    }
   }
 }
