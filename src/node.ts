@@ -125,7 +125,7 @@ export class MeshNode extends EventTarget {
       this.client = new KvClient({ libp2p, protocol, log: logger.forComponent('meshkv:kv-client'), metrics: kvMetrics, maxValueBytes })
       await libp2p.start()
       // --- membership wiring (cluster parameters, incarnation, refusals) ---
-      const incarnation = await nextIncarnation(store.raw)
+      const incarnation = await nextIncarnation(store.raw, async (k, v) => store.putDurable(k, v))
       let tokensPerUnit = o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
       const capacity = o.capacity ?? C.DEFAULT_CAPACITY
       const tokens = await tokensFor(store.raw, [], { id: selfId, capacity, zone: o.zone }, tokensPerUnit)

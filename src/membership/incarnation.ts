@@ -10,7 +10,10 @@ import type { Datastore } from 'interface-datastore'
 const INCARNATION_KEY = new Key('/meta/incarnation')
 
 /** The stored incarnation plus one, written before it is returned. */
-export async function nextIncarnation (datastore: Datastore): Promise<number> {
+/** Writes a metadata value so that it survives a power loss (RecordStore.putDurable). */
+export type DurablePut = (key: string, value: Uint8Array) => Promise<void>
+
+export async function nextIncarnation (datastore: Datastore, durablePut?: DurablePut): Promise<number> {
   let prev = 0
   if (await datastore.has(INCARNATION_KEY)) {
     const text = new TextDecoder().decode(await datastore.get(INCARNATION_KEY))
@@ -19,6 +22,8 @@ export async function nextIncarnation (datastore: Datastore): Promise<number> {
     prev = Number.isSafeInteger(n) && n >= 0 ? n : Date.now()
   }
   const next = prev + 1
-  await datastore.put(INCARNATION_KEY, new TextEncoder().encode(String(next)))
+  const bytes = new TextEncoder().encode(String(next))
+  if (durablePut !== undefined) await durablePut(INCARNATION_KEY.toString(), bytes)
+  else await datastore.put(INCARNATION_KEY, bytes)
   return next
 }

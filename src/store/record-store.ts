@@ -150,6 +150,15 @@ export class RecordStore {
     }
   }
 
+  /**
+   * Store a metadata value (incarnation, ring tokens) fsync'd whatever the
+   * store's fsync setting: a lost incarnation would let a restarted peer
+   * announce an incarnation it already used, and be ignored as a replay.
+   */
+  async putDurable (key: string, value: Uint8Array): Promise<void> {
+    await this.datastore.db.put(key, value, { sync: true })
+  }
+
   /** Every stored key with its record, in storage order. */
   async * entries (): AsyncGenerator<[string, KvRecord]> {
     for await (const { key, value } of this.datastore.query({ prefix: RECORD_PREFIX })) {
