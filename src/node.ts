@@ -27,6 +27,7 @@ import { RecordStore } from './store/record-store.js'
 import { createHost } from './host.js'
 import { TombstoneCollector } from './tombstones/collector.js'
 import { ownersIn, ringChange } from './tombstones/owners.js'
+import { expiredTombstone } from './tombstones/decision.js'
 import type { PassResult, TombstoneStatus } from './tombstones/collector.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
@@ -176,7 +177,8 @@ export class MeshNode extends EventTarget {
         requestTimeoutMs: o.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
         maxValueBytes,
         log: logger.forComponent('meshkv:coordinator'),
-        metrics: this.metrics
+        metrics: this.metrics,
+        asGoodAsNone: record => expiredTombstone(record, Date.now(), o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS)
       })
       const serverLog = logger.forComponent('meshkv:kv-server')
       await libp2p.handle(protocol, (stream) => { serveStream(stream, { service: replica, log: serverLog, metrics: kvMetrics }) }, {

@@ -14,7 +14,7 @@ import type { MeshNode } from '../../src/node.js'
 import type { TestCluster } from '../fixtures/cluster.js'
 
 const GRACE_MS = 300
-const OPTIONS = { n: 3, r: 2, w: 2, tombstoneGraceMs: GRACE_MS, tombstoneScanMs: 3_600_000, requestTimeoutMs: 2_000 }
+const OPTIONS = { n: 3, r: 2, w: 2, tombstoneGraceMs: GRACE_MS, tombstoneScanMs: 3_600_000, requestTimeoutMs: 5_000 }
 
 async function storedOn (nodes: MeshNode[], keys: string[]): Promise<number> {
   let n = 0
@@ -122,5 +122,20 @@ describe('tombstone collection (3 peers, N=3)', () => {
       assert.deepEqual(got.values.map(text), ['second'], `through ${node.peerId}`)
     }
     assert.deepEqual((await a.get('again', { r: 3 })).values.map(text), ['second'])
+  })
+
+  test('read repair does not copy an expired delete back to a replica that collected it', async () => {
+    cluster = await startCluster(3, OPTIONS)
+    await cluster.converged(3)
+    const [a, b] = cluster.nodes
+    const put = await a.put('reaped', bytes('old'), { w: 3 })
+    await a.delete('reaped', { context: put.context, w: 3 })
+    await new Promise(resolve => setTimeout(resolve, GRACE_MS))
+    assert.equal((await a.collectTombstonesNow()).collected, 1)
+    const repairs = b.metrics.counter('meshkv_read_repairs_total')
+    assert.equal((await b.get('reaped', { r: 3 })).found, false)
+    await new Promise(resolve => setTimeout(resolve, 500))
+    assert.equal(await a.localRecord('reaped'), undefined)
+    assert.equal(b.metrics.counter('meshkv_read_repairs_total'), repairs)
   })
 })
