@@ -124,6 +124,22 @@ describe('tombstone collection (3 peers, N=3)', () => {
     assert.deepEqual((await a.get('again', { r: 3 })).values.map(text), ['second'])
   })
 
+  test('the background pass reaps on its own, and status says so', async () => {
+    cluster = await startCluster(3, { ...OPTIONS, tombstoneScanMs: 200 })
+    await cluster.converged(3)
+    const [a, b, c] = cluster.nodes
+    const keys = Array.from({ length: 10 }, (_, i) => `bg-${i}`)
+    for (const k of keys) {
+      const put = await a.put(k, bytes('x'), { w: 3 })
+      await b.delete(k, { context: put.context, w: 3 })
+    }
+    await waitFor('every delete reaped by the background passes', async () => await storedOn([a, b, c], keys) === 0, 15_000, 100)
+    const statuses = [a, b, c].map(n => n.status().tombstones)
+    assert.equal(statuses.reduce((n, t) => n + t.collected, 0), 30)
+    for (const t of statuses) assert.ok(t.lastScan !== undefined && t.lastScan <= Date.now())
+    await noneResurrects([a, b, c], keys)
+  })
+
   test('read repair does not copy an expired delete back to a replica that collected it', async () => {
     cluster = await startCluster(3, OPTIONS)
     await cluster.converged(3)
