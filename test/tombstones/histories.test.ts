@@ -80,7 +80,7 @@ function collect (replicas: Replicas, at: number, silent: number | null, now: nu
 }
 
 /** Runs the history with and without collection; returns the first replica whose live values differ. */
-function play (ops: Op[], grace: number, keyEpochs: boolean, skipSilent = false): string | undefined {
+function play (ops: Op[], grace: number, keyEpochs: boolean, skipSilent = false, heal?: (real: Run, shadow: Run, now: number) => string | undefined): string | undefined {
   const real: Run = { replicas: new Array(R).fill(undefined), randoms: 0 }
   const shadow: Run = { replicas: new Array(R).fill(undefined), randoms: 0 }
   let now = 0
@@ -100,13 +100,51 @@ function play (ops: Op[], grace: number, keyEpochs: boolean, skipSilent = false)
     } else {
       collect(real.replicas, op.at, op.silent, now, grace, skipSilent)
     }
-    for (let r = 0; r < R; r++) {
-      const a = live(real.replicas[r])
-      const b = live(shadow.replicas[r])
-      if (a.join() !== b.join()) return `after op ${i} (${JSON.stringify(op)}) replica ${r} shows [${a.join()}], without collection [${b.join()}]`
-    }
+    const differs = compare(real, shadow, `after op ${i} (${JSON.stringify(op)})`)
+    if (differs !== undefined) return differs
+  }
+  if (heal !== undefined) return heal(real, shadow, now)
+  return undefined
+}
+
+function compare (real: Run, shadow: Run, when: string): string | undefined {
+  for (let r = 0; r < R; r++) {
+    const a = live(real.replicas[r])
+    const b = live(shadow.replicas[r])
+    if (a.join() !== b.join()) return `${when} replica ${r} shows [${a.join()}], without collection [${b.join()}]`
   }
   return undefined
+}
+
+/**
+ * Healing after the history: every replica up, records copied both ways
+ * (read repair, anti-entropy), then a collection pass on each replica in
+ * turn, and after each pass a copy of some replica's record to every
+ * replica that has none (anti-entropy copying a key missing on one side).
+ * Once the key holds deletes only, every copy is gone within two rounds.
+ */
+function heal (copyBacks: number[]) {
+  return (real: Run, shadow: Run, then: number): string | undefined => {
+    for (const from of [0, 1, 2, 0, 1]) for (let to = 0; to < R; to++) { copy(real.replicas, from, to); copy(shadow.replicas, from, to) }
+    const differs = compare(real, shadow, 'after healing copies')
+    if (differs !== undefined) return differs
+    // after the copies every replica holds the merged record: of deletes only (or none at all), or with a value
+    const deletesOnly = shadow.replicas.every(r => live(r).length === 0)
+    let backs = 0
+    for (let round = 0; round < 2 + copyBacks.length; round++) {
+      for (let at = 0; at < R; at++) {
+        collect(real.replicas, at, null, then + 1_000_000, 0, false)
+        const from = copyBacks[backs++]
+        if (from !== undefined) for (let to = 0; to < R; to++) if (real.replicas[to] === undefined) copy(real.replicas, from, to)
+        const d = compare(real, shadow, `healing round ${round}`)
+        if (d !== undefined) return d
+      }
+    }
+    const left = real.replicas.filter(r => r !== undefined).length
+    if (deletesOnly && left > 0) return `${left} replicas still hold the deletes after healing`
+    if (!deletesOnly && left < R) return 'a replica holding a value was collected'
+    return undefined
+  }
 }
 
 describe('tombstone collection under random histories', () => {
@@ -114,6 +152,12 @@ describe('tombstone collection under random histories', () => {
     fc.assert(fc.property(fc.array(opArb, { maxLength: 30 }), fc.integer({ min: 0, max: 40 }), (ops, grace) => {
       assert.equal(play(ops, grace, true), undefined)
     }), { numRuns: 3000 })
+  })
+
+  test('once healing copies run, every delete is reaped, even with records copied back to replicas that collected', () => {
+    fc.assert(fc.property(fc.array(opArb, { maxLength: 30 }), fc.array(fc.nat(R - 1), { maxLength: 6 }), (ops, backs) => {
+      assert.equal(play(ops, 0, true, false, heal(backs)), undefined)
+    }), { numRuns: 2000 })
   })
 
   test('minting under the run actor after a collection loses a write (why key epochs exist)', () => {
