@@ -84,3 +84,5 @@ export const DEFAULT_TOMBSTONE_SCAN_MS = 10 * 60_000
 /** Keys a collection pass checks with their owners, at most, and at once. */
 export const TOMBSTONE_CHECKS_PER_PASS = 1_000
 export const TOMBSTONE_CHECK_CONCURRENCY = 4
+/** Down members forgotten by the view that collection still counts as owners, at most. */
+export const TOMBSTONE_FORMER_MEMBERS_MAX = 1_024

@@ -27,6 +27,7 @@ import { RecordStore } from './store/record-store.js'
 import { createHost } from './host.js'
 import { TombstoneCollector } from './tombstones/collector.js'
 import { ownersIn, ringChange } from './tombstones/owners.js'
+import { FormerMembers } from './tombstones/former-members.js'
 import { expiredTombstone } from './tombstones/decision.js'
 import type { PassResult, TombstoneStatus } from './tombstones/collector.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
@@ -220,13 +221,18 @@ export class MeshNode extends EventTarget {
       }))
       // --- end membership wiring ---
       membership.start()
+      const graceMs = o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS
+      // a down member the view forgot still owns its keys for collection's sake (src/tombstones/former-members.ts)
+      const former = new FormerMembers(graceMs, C.TOMBSTONE_FORMER_MEMBERS_MAX)
+      const owning = (): Member[] => former.observe(membership.members(), performance.now())
+      membership.addEventListener('change', guarded('noting forgotten members', () => { owning() }))
       this.tombstones = new TombstoneCollector({
         selfId,
         store,
         client: this.client,
-        owners: () => ownersIn(membership.members(), selfId, membership.clusterParams().tokensPerUnit, this.quorums.n),
+        owners: () => ownersIn(owning(), selfId, membership.clusterParams().tokensPerUnit, this.quorums.n),
         unsettled: () => ringChange(membership.members()),
-        graceMs: o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS,
+        graceMs,
         scanMs: o.tombstoneScanMs ?? C.DEFAULT_TOMBSTONE_SCAN_MS,
         maxChecksPerPass: C.TOMBSTONE_CHECKS_PER_PASS,
         concurrency: C.TOMBSTONE_CHECK_CONCURRENCY,
