@@ -138,12 +138,14 @@ export class TombstoneCollector {
       due.length = 0
     }
     const owners = this.init.owners()
+    // an owner that failed to answer once in this pass is not asked again in it: a partitioned peer costs one deadline, not one per key
+    const silent = new Set<string>()
     let next = 0
     const worker = async (): Promise<void> => {
       while (next < due.length && !signal.aborted) {
         const [key, record] = due[next++]
         result.checked++
-        const verdict = await this.check(key, record, owners, signal)
+        const verdict = await this.check(key, record, owners, silent, signal)
         if (!verdict.collect) {
           result.blocked++
           metrics.inc('meshkv_tombstones_blocked_total', { reason: verdict.reason })
@@ -165,18 +167,21 @@ export class TombstoneCollector {
   }
 
   /** Ask every other owner for its record, then apply the rule. */
-  private async check (key: string, local: KvRecord, ownersOf: (key: string) => string[], signal: AbortSignal): Promise<Verdict> {
+  private async check (key: string, local: KvRecord, ownersOf: (key: string) => string[], silent: Set<string>, signal: AbortSignal): Promise<Verdict> {
     const { selfId, client, requestTimeoutMs, graceMs } = this.init
     const all = ownersOf(key)
     // no ring yet: nobody to vouch that the delete reached every replica
     if (all.length === 0) return { collect: false, reason: 'silent' }
     const owners = all.filter(p => p !== selfId)
+    const known = owners.find(p => silent.has(p))
+    if (known !== undefined) return { collect: false, reason: 'silent', peer: known }
     const answers = await Promise.all(owners.map(async (peer): Promise<OwnerAnswer> => {
       if (signal.aborted) return { peer, failed: 'stopping' }
       try {
         const record = await client.get(peer, key, requestTimeoutMs)
         return record === undefined ? { peer, found: false } : { peer, found: true, record }
       } catch (err) {
+        silent.add(peer)
         return { peer, failed: (err as Error).message }
       }
     }))
