@@ -25,11 +25,9 @@ import { KvMetrics } from './protocol/metrics.js'
 import { loadOrCreateIdentity } from './store/identity.js'
 import { RecordStore } from './store/record-store.js'
 import { createHost } from './host.js'
-import { TombstoneCollector } from './tombstones/collector.js'
-import { ownersIn, ringChange } from './tombstones/owners.js'
-import { FormerMembers } from './tombstones/former-members.js'
+import { nodeCollector } from './tombstones/for-node.js'
 import { expiredTombstone } from './tombstones/decision.js'
-import type { PassResult, TombstoneStatus } from './tombstones/collector.js'
+import type { PassResult, TombstoneCollector, TombstoneStatus } from './tombstones/collector.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
 import type { MemberStatusInfo } from './membership/membership.js'
@@ -221,24 +219,9 @@ export class MeshNode extends EventTarget {
       }))
       // --- end membership wiring ---
       membership.start()
-      const graceMs = o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS
-      // a down member the view forgot still owns its keys for collection's sake (src/tombstones/former-members.ts)
-      const former = new FormerMembers(graceMs, C.TOMBSTONE_FORMER_MEMBERS_MAX)
-      const owning = (): Member[] => former.observe(membership.members(), performance.now())
-      membership.addEventListener('change', guarded('noting forgotten members', () => { owning() }))
-      this.tombstones = new TombstoneCollector({
-        selfId,
-        store,
-        client: this.client,
-        owners: () => ownersIn(owning(), selfId, membership.clusterParams().tokensPerUnit, this.quorums.n),
-        unsettled: () => ringChange(membership.members()),
-        graceMs,
-        scanMs: o.tombstoneScanMs ?? C.DEFAULT_TOMBSTONE_SCAN_MS,
-        maxChecksPerPass: C.TOMBSTONE_CHECKS_PER_PASS,
-        concurrency: C.TOMBSTONE_CHECK_CONCURRENCY,
-        requestTimeoutMs: o.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
-        metrics: this.metrics,
-        log: logger.forComponent('meshkv:tombstones')
+      this.tombstones = nodeCollector({
+        selfId, store, client, membership, n: () => this.quorums.n, graceMs: o.tombstoneGraceMs, scanMs: o.tombstoneScanMs,
+        requestTimeoutMs: o.requestTimeoutMs, metrics: this.metrics, logger
       })
       this.tombstones.start()
     } catch (err) {
