@@ -133,6 +133,7 @@ export class TombstoneCollector {
     metrics.inc('meshkv_tombstones_scanned_total', {}, result.scanned)
     const unsettled = this.init.unsettled?.()
     if (unsettled !== undefined && due.length > 0) {
+      this.init.log('tombstone collection waits for the ring: %s', unsettled)
       metrics.inc('meshkv_tombstones_blocked_total', { reason: 'ring-changing' }, due.length)
       result.blocked += due.length
       due.length = 0
