@@ -71,3 +71,18 @@ export function kvProtocol (cluster: string): string {
 export function membershipTopic (cluster: string): string {
   return `/meshkv/${cluster}/membership/1.0.0`
 }
+
+/**
+ * Tombstone collection: a delete is collected once every owner has it and
+ * it is older than the grace (ms). The grace must exceed the age after which
+ * hints are dropped, so no hint of an older write can arrive after its
+ * delete was collected (docs/architecture.md, "Deletes").
+ */
+export const DEFAULT_TOMBSTONE_GRACE_MS = 24 * 3_600_000
+/** Period of the tombstone collection pass (ms). */
+export const DEFAULT_TOMBSTONE_SCAN_MS = 10 * 60_000
+/** Keys a collection pass checks with their owners, at most, and at once. */
+export const TOMBSTONE_CHECKS_PER_PASS = 1_000
+export const TOMBSTONE_CHECK_CONCURRENCY = 4
+/** Down members forgotten by the view that collection still counts as owners, at most. */
+export const TOMBSTONE_FORMER_MEMBERS_MAX = 1_024

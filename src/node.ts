@@ -25,6 +25,9 @@ import { KvMetrics } from './protocol/metrics.js'
 import { loadOrCreateIdentity } from './store/identity.js'
 import { RecordStore } from './store/record-store.js'
 import { createHost } from './host.js'
+import { nodeCollector } from './tombstones/for-node.js'
+import { expiredTombstone } from './tombstones/decision.js'
+import type { PassResult, TombstoneCollector, TombstoneStatus } from './tombstones/collector.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
 import type { MemberStatusInfo } from './membership/membership.js'
@@ -66,6 +69,10 @@ export interface NodeOptions {
   /** phi above which a watched member is suspect */
   phiThreshold?: number
   requestTimeoutMs?: number
+  /** a delete is collected once every owner has it and it is this old (ms); more than the hint max age */
+  tombstoneGraceMs?: number
+  /** period of the tombstone collection pass (ms) */
+  tombstoneScanMs?: number
 }
 
 export interface NodeStatus {
@@ -77,6 +84,8 @@ export interface NodeStatus {
   members: Array<MemberStatusInfo & { share?: number }>
   ringSize: number
   tokensPerUnit: number
+  /** deletes still stored (as of the last collection pass), collected since start, when the last pass ended */
+  tombstones: TombstoneStatus
 }
 
 export class MeshNode extends EventTarget {
@@ -89,6 +98,7 @@ export class MeshNode extends EventTarget {
   private placement?: RingPlacement
   private client?: KvClient
   private coordinator?: Coordinator
+  private tombstones?: TombstoneCollector
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -99,6 +109,10 @@ export class MeshNode extends EventTarget {
     if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`n must be a whole number of at least 1, got ${n}`)
     if (!Number.isInteger(r) || r < 1 || r > n) throw new InvalidArgumentError(`r must be a whole number from 1 to n=${n}, got ${r}`)
     if (!Number.isInteger(w) || w < 1 || w > n) throw new InvalidArgumentError(`w must be a whole number from 1 to n=${n}, got ${w}`)
+    for (const k of ['tombstoneGraceMs', 'tombstoneScanMs'] as const) {
+      const v = options[k]
+      if (v !== undefined && (!Number.isFinite(v) || v < (k === 'tombstoneScanMs' ? 1 : 0))) throw new InvalidArgumentError(`${k} must be a number of ms${k === 'tombstoneScanMs' ? ' above 0' : ', 0 or more'}, got ${v}`)
+    }
   }
 
   get peerId (): string {
@@ -162,7 +176,8 @@ export class MeshNode extends EventTarget {
         requestTimeoutMs: o.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
         maxValueBytes,
         log: logger.forComponent('meshkv:coordinator'),
-        metrics: this.metrics
+        metrics: this.metrics,
+        asGoodAsNone: record => expiredTombstone(record, Date.now(), o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS)
       })
       const serverLog = logger.forComponent('meshkv:kv-server')
       await libp2p.handle(protocol, (stream) => { serveStream(stream, { service: replica, log: serverLog, metrics: kvMetrics }) }, {
@@ -204,6 +219,11 @@ export class MeshNode extends EventTarget {
       }))
       // --- end membership wiring ---
       membership.start()
+      this.tombstones = nodeCollector({
+        selfId, store, client, membership, n: () => this.quorums.n, graceMs: o.tombstoneGraceMs, scanMs: o.tombstoneScanMs,
+        requestTimeoutMs: o.requestTimeoutMs, metrics: this.metrics, logger
+      })
+      this.tombstones.start()
     } catch (err) {
       await this.stop()
       throw err
@@ -217,6 +237,8 @@ export class MeshNode extends EventTarget {
    */
   async stop (options: { announce?: boolean } = {}): Promise<void> {
     if (options.announce !== false) await this.membership?.announceLeaving().catch(() => {})
+    await this.tombstones?.stop()
+    this.tombstones = undefined
     await this.membership?.stop().catch(() => {})
     await this.client?.close().catch(() => {})
     await this.libp2pNode?.stop()
@@ -235,6 +257,12 @@ export class MeshNode extends EventTarget {
 
   async delete (key: string, options?: WriteOptions): Promise<PutResult> {
     return this.coord().delete(key, options)
+  }
+
+  /** One tombstone collection pass now (tests, operators); what it found and collected. */
+  async collectTombstonesNow (): Promise<PassResult> {
+    if (this.tombstones === undefined) throw new NotStartedError()
+    return this.tombstones.collectNow()
   }
 
   /** The replicas of a key in this peer's current view, primary first. */
@@ -265,7 +293,8 @@ export class MeshNode extends EventTarget {
       quorums: this.quorums,
       members: this.memberStatus(),
       ringSize: this.placement?.ring.size ?? 0,
-      tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
+      tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT,
+      tombstones: this.tombstones?.status() ?? { pending: 0, collected: 0 }
     }
   }
 

@@ -17,6 +17,13 @@ interface Status {
   ringSize: number
   tokensPerUnit?: number
   members: Array<{ id: string, state: string, addrs: string[], capacity: number, zone?: string, self?: boolean, incarnation?: number, phi?: number, share?: number }>
+  tombstones?: { pending: number, collected: number, lastScan?: number }
+}
+
+/** deletes still stored and collected (src/tombstones/collector.ts) */
+function tombstoneLine (t: NonNullable<Status['tombstones']>): string {
+  const scan = t.lastScan === undefined ? 'no pass yet' : `last pass ${new Date(t.lastScan).toISOString()}`
+  return `deletes   ${t.pending} pending, ${t.collected} collected (${scan})`
 }
 
 function replication ({ n, r, w }: Status['quorums'], members: number): string {
@@ -34,6 +41,7 @@ export function formatStatus (s: Status): string {
     `ring      ${s.ringSize} ${s.ringSize === 1 ? 'peer' : 'peers'} own keys`,
     'addresses',
     ...s.multiaddrs.map(a => `  ${a}`),
+    ...(s.tombstones !== undefined ? [tombstoneLine(s.tombstones)] : []),
     `members   ${s.members.length} (${up} up)`
   ]
   const members = [...s.members].sort((a, b) => Number(b.self === true) - Number(a.self === true) || a.id.localeCompare(b.id))

@@ -76,6 +76,8 @@ export interface CoordinatorInit {
   maxValueBytes: number
   log: Logger
   metrics: MetricsRegistry
+  /** a record that means the same as none: read repair does not copy it to a replica that has none */
+  asGoodAsNone?: (record: KvRecord) => boolean
 }
 
 export class Coordinator {
@@ -157,7 +159,7 @@ export class Coordinator {
     const result = await quorum(`get ${key}`, calls, r)
     const merged = mergeReplies(result.ok.map(x => x.value))
     void result.settled.then(async all => {
-      const repaired = await repairReplicas(key, mergeReplies(all.ok.map(x => x.value)), all.ok, { replica, client, selfId: placement.selfId, timeoutMs })
+      const repaired = await repairReplicas(key, mergeReplies(all.ok.map(x => x.value)), all.ok, { replica, client, selfId: placement.selfId, timeoutMs, asGoodAsNone: this.init.asGoodAsNone })
       if (repaired > 0) this.init.metrics.inc('meshkv_read_repairs_total', {}, repaired)
     }).catch(err => { this.init.log('read repair of %s failed: %s', key, (err as Error).message) })
     const siblings = merged === undefined ? [] : distinctWrites(unreplaced(merged))

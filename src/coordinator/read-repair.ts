@@ -16,12 +16,16 @@ export interface RepairDeps {
   client: KvClient
   selfId: string
   timeoutMs: number
+  /** a record that means the same as none (a delete past its grace): not copied to a replica that has none */
+  asGoodAsNone?: (record: KvRecord) => boolean
 }
 
 /** Returns how many replicas were sent the merged record. */
 export async function repairReplicas (key: string, merged: KvRecord | undefined, replies: Array<Reply<KvRecord | undefined>>, deps: RepairDeps): Promise<number> {
   if (merged === undefined) return 0
-  const stale = replies.filter(r => r.value === undefined || !equal(r.value, merged, siblingEquals))
+  // a replica that collected an expired delete is not given it back (it would only collect it again)
+  const none = deps.asGoodAsNone?.(merged) === true
+  const stale = replies.filter(r => r.value === undefined ? !none : !equal(r.value, merged, siblingEquals))
   await Promise.allSettled(stale.map(async r => {
     if (r.peer === deps.selfId) await deps.replica.localSync(key, merged)
     else await deps.client.sync(r.peer, key, merged, deps.timeoutMs)

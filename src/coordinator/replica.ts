@@ -3,8 +3,10 @@
  * client write handed to it as a replica. The new dot is always
  * minted by a replica (never by a client or a non-replica), under the actor
  * id of this run of the replica (`actor`, a new epoch at every start: see
- * src/version/actor.ts), so version vectors hold one entry per replica run
- * that wrote the key, pruned past a bound (src/version/prune.ts).
+ * src/version/actor.ts), or a key epoch of it once the key's tombstone was
+ * collected (src/version/key-epoch.ts), so version vectors hold one entry
+ * per replica run that wrote the key, pruned past a bound
+ * (src/version/prune.ts).
  *
  * A write is minted at most once per replica: its write id is looked up in
  * the stored record (and among recently applied writes) first, so a retry
@@ -13,7 +15,7 @@
 import { MAX_SIBLINGS, DEFAULT_REPLICA_TIMEOUT_MS, APPLIED_WRITES_MAX, APPLIED_WRITES_TTL_MS } from '../constants.js'
 import { InvalidArgumentError, QuorumNotMetError, TimeoutError, TooManySiblingsError } from '../errors.js'
 import { sameWrite, sameWriteAndValue, siblingCount, siblingEquals, supersedeOtherMints } from '../store/record.js'
-import { empty, newWithContext, pruneRetired, sync, updateWith, values } from '../version/index.js'
+import { empty, mintingActor, newWithContext, ownActor, pruneRetired, sync, updateWith, values, KEY_EPOCH_BYTES } from '../version/index.js'
 import { AppliedWrites } from './applied-writes.js'
 import { replacedWrite, supersededBy, valueFingerprint } from '../store/superseded.js'
 import { quorum } from './quorum.js'
@@ -50,9 +52,10 @@ export class Replica implements KvService {
 
   async localSync (key: string, record: KvRecord): Promise<KvRecord> {
     validateKey(key)
+    const { actor } = this.init
     const stored = await this.init.store.update(key, current => {
-      if (current === undefined) return pruneRetired(record, this.init.actor)
-      return pruneRetired(sync(current, record, siblingEquals), this.init.actor)
+      const merged = current === undefined ? record : sync(current, record, siblingEquals)
+      return pruneRetired(merged, ownActor(merged, actor) ?? actor)
     })
     // a write that reached this replica by replication was applied: a retry
     // of it handed to this replica once it is superseded must not mint it again
@@ -91,11 +94,13 @@ export class Replica implements KvService {
         }
       }
       const base = current ?? empty()
-      let next = updateWith(incoming, base, actor, siblingEquals)
+      // a key epoch: never a dot this run minted before the key was collected (src/version/key-epoch.ts)
+      const mint = mintingActor(current, actor, () => globalThis.crypto.getRandomValues(new Uint8Array(KEY_EPOCH_BYTES)))
+      let next = updateWith(incoming, base, mint, siblingEquals)
       // the new sibling names the writes it replaced, so a late mint of one is known anywhere
       const supersedes = supersededBy(current, next)
-      if (supersedes.length > 0) next = updateWith(newWithContext(put.context, { ...put.sibling, supersedes }), base, actor, siblingEquals)
-      next = pruneRetired(supersedeOtherMints(current, next), actor)
+      if (supersedes.length > 0) next = updateWith(newWithContext(put.context, { ...put.sibling, supersedes }), base, mint, siblingEquals)
+      next = pruneRetired(supersedeOtherMints(current, next), mint)
       const count = siblingCount(next)
       if (count > MAX_SIBLINGS) throw new TooManySiblingsError(count, MAX_SIBLINGS)
       return next

@@ -50,6 +50,10 @@ export interface DaemonConfig {
   requestTimeoutMs: number
   /** ring tokens per unit of capacity; every peer of a cluster must use the same value (unset, the cluster's is adopted) */
   tokensPerUnit: number
+  /** a delete's tombstone is collected once every replica of the key has it and it is this old (ms); must exceed the age after which hints are dropped */
+  tombstoneGraceMs: number
+  /** period of the tombstone collection pass (ms) */
+  tombstoneScanMs: number
   /** the least severe log level written: debug, info, warn or error */
   logLevel: LogLevel
 }
@@ -151,6 +155,8 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   phiThreshold: boundedNumber(1, 100),
   requestTimeoutMs: wholeNumber(1, HOUR),
   tokensPerUnit: wholeNumber(1, MAX_TOKENS_PER_MEMBER),
+  tombstoneGraceMs: wholeNumber(1_000, 365 * 24 * HOUR),
+  tombstoneScanMs: wholeNumber(1_000, 24 * HOUR),
   logLevel
 }
 

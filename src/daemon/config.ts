@@ -53,6 +53,8 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   phiThreshold: C.DEFAULT_PHI_THRESHOLD,
   requestTimeoutMs: C.DEFAULT_REQUEST_TIMEOUT_MS,
   tokensPerUnit: C.DEFAULT_TOKENS_PER_UNIT,
+  tombstoneGraceMs: C.DEFAULT_TOMBSTONE_GRACE_MS,
+  tombstoneScanMs: C.DEFAULT_TOMBSTONE_SCAN_MS,
   logLevel: 'info'
 }
 
@@ -161,6 +163,11 @@ export async function resolveConfig (options: ResolveOptions = {}): Promise<Reso
   if (config.announceMs < config.heartbeatMs) {
     throw at(where('announceMs'), new InvalidConfigError(`must be at least heartbeatMs=${config.heartbeatMs}, got ${config.announceMs}`, 'announceMs'))
   }
+  // a hint of a write older than a delete must expire before the delete can be collected (docs/architecture.md, "Deletes")
+  const hintMaxAgeMs = (config as unknown as Record<string, unknown>).hintMaxAgeMs
+  if (typeof hintMaxAgeMs === 'number' && config.tombstoneGraceMs <= hintMaxAgeMs) {
+    throw at(where('tombstoneGraceMs'), new InvalidConfigError(`must be more than hintMaxAgeMs=${hintMaxAgeMs}, got ${config.tombstoneGraceMs}`, 'tombstoneGraceMs'))
+  }
   if (config.capacity * config.tokensPerUnit > MAX_TOKENS_PER_MEMBER) {
     throw at(where('capacity'), new InvalidConfigError(`must be at most ${MAX_TOKENS_PER_MEMBER / config.tokensPerUnit} with tokensPerUnit=${config.tokensPerUnit} (${MAX_TOKENS_PER_MEMBER} ring tokens), got ${config.capacity}`, 'capacity'))
   }
@@ -175,7 +182,8 @@ export async function resolveConfig (options: ResolveOptions = {}): Promise<Reso
 export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKey[] }): NodeOptions {
   const { cluster, dataDir, listen, bootstrap, capacity, zone, maxValueBytes, fsync } = config
   const { heartbeatMs, memberTimeoutMs, announceMs, phiThreshold, requestTimeoutMs } = config
-  const options: NodeOptions = { cluster, dataDir, listen, bootstrap, capacity, zone, maxValueBytes, fsync, heartbeatMs, memberTimeoutMs, announceMs, phiThreshold, requestTimeoutMs }
+  const { tombstoneGraceMs, tombstoneScanMs } = config
+  const options: NodeOptions = { cluster, dataDir, listen, bootstrap, capacity, zone, maxValueBytes, fsync, heartbeatMs, memberTimeoutMs, announceMs, phiThreshold, requestTimeoutMs, tombstoneGraceMs, tombstoneScanMs }
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }

@@ -10,3 +10,4 @@ export { encodeContext, decodeContext, CONTEXT_FORMAT_VERSION, MAX_CONTEXT_ENTRI
 export { actorId, parseActor } from './actor.js'
 export type { ActorParts } from './actor.js'
 export { pruneRetired, PRUNE_ABOVE_ENTRIES } from './prune.js'
+export { mintingActor, ownActor, KEY_EPOCH_BYTES } from './key-epoch.js'

@@ -52,6 +52,15 @@ describe('benchmarks (smoke)', () => {
     for (const name of ['latency', 'ycsb', 'ring', 'membership']) assert.match(r.stdout, new RegExp(`\\b${name}\\b`))
   })
 
+  test('tombstones', async () => {
+    const r = await bench(['tombstones', '--live', '50', '--deleted', '30'])
+    assert.equal(r.code, 0, r.stderr)
+    const { result } = await latest('tombstones')
+    assert.equal(result.records, 90)
+    assert.equal(result.reaped, 90)
+    assert.ok(result.passes.every((p: { ms: unknown }) => finite(p.ms)))
+  })
+
   test('ring', async () => {
     const r = await bench(['ring', '--peers', '10,20', '--tokens', '16,64', '--keys', '2000', '--mixed-peers', '12', '--churn-events', '10', '--zoned', '6:3'])
     assert.equal(r.code, 0, r.stderr)
