@@ -8,6 +8,7 @@
 import type { ServerResponse } from 'node:http'
 import type { KvRecord, Sibling } from '../store/record.js'
 import type { MeshNode } from '../node.js'
+import { unreplaced } from '../store/superseded.js'
 import { sendJson } from './http-io.js'
 
 export interface SiblingJson {
@@ -16,6 +17,11 @@ export interface SiblingJson {
   timestamp: number
   /** hex, when the write had an id */
   writeId?: string
+  /**
+   * true: a late second mint of a write another sibling replaced; readers
+   * do not see it and the next write removes it (src/store/superseded.ts)
+   */
+  replaced?: true
 }
 
 export interface RecordJson {
@@ -35,16 +41,18 @@ export interface LocalRecordReply {
 const b64 = (v: Uint8Array): string => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
 const hex = (v: Uint8Array): string => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')
 
-function siblingJson (s: Sibling): SiblingJson {
+function siblingJson (s: Sibling, visible: Set<Sibling>): SiblingJson {
   const out: SiblingJson = { value: s.value === null ? null : b64(s.value), timestamp: s.timestamp }
   if (s.writeId !== undefined && s.writeId.byteLength > 0) out.writeId = hex(s.writeId)
+  if (!visible.has(s)) out.replaced = true
   return out
 }
 
 export function recordJson (record: KvRecord): RecordJson {
+  const visible = new Set(unreplaced(record))
   return {
-    entries: record.entries.map(e => ({ actor: e.actor, counter: e.counter, values: e.values.map(siblingJson) })),
-    anonymous: record.anonymous.map(siblingJson)
+    entries: record.entries.map(e => ({ actor: e.actor, counter: e.counter, values: e.values.map(s => siblingJson(s, visible)) })),
+    anonymous: record.anonymous.map(s => siblingJson(s, visible))
   }
 }
 
