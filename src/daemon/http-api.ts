@@ -7,6 +7,7 @@ import { createServer } from 'node:http'
 import { DEFAULT_MAX_VALUE_BYTES, MAX_CONTEXT_CHARS } from '../constants.js'
 import { InvalidKeyError, errorCode } from '../errors.js'
 import { deleteKv, getKv, MAX_TIMEOUT_PARAM_MS, putKv } from './http-kv.js'
+import { getLocal } from './http-local.js'
 import { numberParams, sendError, sendFailure, sendJson, statusOf } from './http-io.js'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -30,6 +31,7 @@ export interface HttpApi {
 }
 
 const KV = '/kv/'
+const LOCAL = '/local/'
 
 function decodeKey (raw: string): string {
   try {
@@ -63,6 +65,10 @@ async function route (init: HttpApiInit, url: string, req: IncomingMessage, res:
     if (method === 'GET') await getKv(kv)
     else if (method === 'PUT') await putKv(kv)
     else await deleteKv(kv)
+  } else if (path.startsWith(LOCAL)) {
+    if (!only(['GET'])) return
+    numberParams(query, {})
+    await getLocal(node, decodeKey(path.slice(LOCAL.length)), res)
   } else if (path === '/status') {
     if (!only(['GET'])) return
     numberParams(query, {})
@@ -75,7 +81,7 @@ async function route (init: HttpApiInit, url: string, req: IncomingMessage, res:
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) })
     res.end(text)
   } else {
-    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /status, /metrics)`)
+    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /local/KEY, /status, /metrics)`)
   }
 }
 

@@ -204,6 +204,23 @@ describe('HTTP API on a single node (n=r=w=1)', () => {
     assert.equal(s.api, base)
   })
 
+  test('/local/:key: this replica\'s own record and the preference list, read-only', async () => {
+    const none = await fetch(`${base}/local/${encodeURIComponent('local/none')}`)
+    assert.equal(none.status, 200)
+    assert.deepEqual(await none.json(), { key: 'local/none', peerId: peer.node.peerId, preferenceList: [peer.node.peerId], record: null })
+    await fetch(kv('local/k'), { method: 'PUT', body: 'one' })
+    const one = await (await fetch(`${base}/local/${encodeURIComponent('local/k')}`)).json() as { record: { entries: Array<{ actor: string, counter: number, values: Array<{ value: string | null, writeId?: string }> }> } }
+    assert.equal(one.record.entries.length, 1)
+    assert.equal(one.record.entries[0].counter, 1)
+    assert.equal(Buffer.from(one.record.entries[0].values[0].value ?? '', 'base64').toString(), 'one')
+    assert.match(one.record.entries[0].values[0].writeId ?? '', /^[0-9a-f]{32}$/)
+    await fetch(kv('local/k'), { method: 'DELETE', headers: { 'x-meshkv-context': (await fetch(kv('local/k'))).headers.get('x-meshkv-context') ?? '' } })
+    const dead = await (await fetch(`${base}/local/${encodeURIComponent('local/k')}`)).json() as { record: { entries: Array<{ values: Array<{ value: string | null }> }> } }
+    assert.deepEqual(dead.record.entries.flatMap(e => e.values.map(v => v.value)), [null])
+    assert.equal((await fetch(`${base}/local/x`, { method: 'PUT', body: 'no' })).status, 405)
+    assert.equal((await fetch(`${base}/local/x?r=1`)).status, 400)
+  })
+
   test('/metrics is Prometheus text', async () => {
     const res = await fetch(`${base}/metrics`)
     assert.equal(res.status, 200)
