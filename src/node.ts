@@ -25,6 +25,8 @@ import { KvMetrics } from './protocol/metrics.js'
 import { loadOrCreateIdentity } from './store/identity.js'
 import { RecordStore } from './store/record-store.js'
 import { createHost } from './host.js'
+import { AntiEntropy } from './antientropy/anti-entropy.js'
+import type { AntiEntropyStatus, ExchangeReport } from './antientropy/anti-entropy.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
 import type { MemberStatusInfo } from './membership/membership.js'
@@ -66,6 +68,10 @@ export interface NodeOptions {
   /** phi above which a watched member is suspect */
   phiThreshold?: number
   requestTimeoutMs?: number
+  /** period of the background anti-entropy exchange with one co-replica (ms); 0 disables it */
+  antiEntropyIntervalMs?: number
+  /** bytes per second anti-entropy may use, both ways (0: unlimited) */
+  antiEntropyBytesPerSec?: number
 }
 
 export interface NodeStatus {
@@ -77,6 +83,8 @@ export interface NodeStatus {
   members: Array<MemberStatusInfo & { share?: number }>
   ringSize: number
   tokensPerUnit: number
+  /** Merkle anti-entropy: index, exchanges, repairs (absent before start) */
+  antiEntropy?: AntiEntropyStatus
 }
 
 export class MeshNode extends EventTarget {
@@ -89,6 +97,7 @@ export class MeshNode extends EventTarget {
   private placement?: RingPlacement
   private client?: KvClient
   private coordinator?: Coordinator
+  private antiEntropy?: AntiEntropy
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -169,6 +178,23 @@ export class MeshNode extends EventTarget {
         maxInboundStreams: 64,
         maxOutboundStreams: 64
       })
+      this.antiEntropy = new AntiEntropy({
+        libp2p,
+        protocol: C.aeProtocol(this.cluster),
+        selfId,
+        store,
+        merge: async (key, record) => replica.localSync(key, record),
+        ranges: () => this.placement?.ring.ranges(this.quorums.n) ?? [],
+        owns: key => this.placement?.preferenceList(key, this.quorums.n).includes(selfId) === true,
+        isUp: peer => membership.members().some(m => m.id === peer && m.state === 'up'),
+        intervalMs: o.antiEntropyIntervalMs ?? C.DEFAULT_ANTI_ENTROPY_INTERVAL_MS,
+        bytesPerSec: o.antiEntropyBytesPerSec ?? C.DEFAULT_ANTI_ENTROPY_BYTES_PER_SEC,
+        requestTimeoutMs: o.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
+        maxValueBytes,
+        log: logger.forComponent('meshkv:antientropy'),
+        metrics: this.metrics
+      })
+      await this.antiEntropy.start()
       const client = this.client
       const log = logger.forComponent('meshkv:node')
       // an error in a listener would take the process down: a view change never may
@@ -218,11 +244,13 @@ export class MeshNode extends EventTarget {
   async stop (options: { announce?: boolean } = {}): Promise<void> {
     if (options.announce !== false) await this.membership?.announceLeaving().catch(() => {})
     await this.membership?.stop().catch(() => {})
+    await this.antiEntropy?.stop().catch(() => {})
     await this.client?.close().catch(() => {})
     await this.libp2pNode?.stop()
     await this.store?.close()
     this.membership = undefined
     this.coordinator = undefined
+    this.antiEntropy = undefined
   }
 
   async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<PutResult> {
@@ -249,6 +277,16 @@ export class MeshNode extends EventTarget {
     return this.store.get(key)
   }
 
+  /**
+   * Run Merkle anti-entropy now with `peerId`, or with every co-replica that
+   * is up in turn, and say what it repaired: records sent to and received
+   * from them, bytes both ways, round trips.
+   */
+  async antiEntropyNow (peerId?: string): Promise<ExchangeReport> {
+    if (this.antiEntropy === undefined) throw new NotStartedError()
+    return this.antiEntropy.runNow(peerId)
+  }
+
   multiaddrs (): string[] {
     return this.host().getMultiaddrs().map(a => a.toString())
   }
@@ -265,7 +303,8 @@ export class MeshNode extends EventTarget {
       quorums: this.quorums,
       members: this.memberStatus(),
       ringSize: this.placement?.ring.size ?? 0,
-      tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
+      tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT,
+      antiEntropy: this.antiEntropy?.status()
     }
   }
 
