@@ -11,9 +11,10 @@ import { latency } from './latency.js'
 import { ycsb } from './ycsb.js'
 import { ring } from './ring.js'
 import { membership } from './membership.js'
+import { antientropy } from './antientropy.js'
 import type { Benchmark } from './lib/bench.js'
 
-const BENCHMARKS: Benchmark[] = [latency, ycsb, ring, membership]
+const BENCHMARKS: Benchmark[] = [latency, ycsb, ring, membership, antientropy]
 
 function usage (): string {
   const w = Math.max(...BENCHMARKS.map(b => b.name.length))

@@ -10,7 +10,7 @@
 import { ProtocolError } from '../errors.js'
 import { coalesce, splitArc, arcWidth, DIGEST_BYTES } from '../merkle/index.js'
 import { decodeRecord, encodeRecord } from '../store/record.js'
-import { AeRequestType, MAX_ARCS, MAX_KEYS, MAX_LISTED_KEYS, RECORDS_BUDGET } from './wire.js'
+import { AeRequestType, MAX_ARCS, MAX_KEYS, MAX_LISTED_KEYS, MAX_SPLIT, MAX_SUMMARIES, RECORDS_BUDGET } from './wire.js'
 import type { Arc } from '../merkle/index.js'
 import type { AeReplica } from './handler.js'
 import type { KeyedRecord, Request, Response } from './pb/ae.js'
@@ -25,7 +25,7 @@ export interface AeTransport {
 export interface ExchangeOptions {
   /** sub-arcs an arc with differing hashes is split into (default 16) */
   parts?: number
-  /** an arc with at most this many keys on either side has its keys listed (default 64) */
+  /** an arc with at most this many keys on either side has its keys listed (default 16) */
   leafKeys?: number
   /** called after each round trip with its bytes; waits to keep to a rate */
   pace?: (bytes: number) => Promise<void>
@@ -42,7 +42,7 @@ export interface ExchangeResult {
 }
 
 export const DEFAULT_PARTS = 16
-export const DEFAULT_LEAF_KEYS = 64
+export const DEFAULT_LEAF_KEYS = 16
 /** keys listed by one KEYS request, by the larger side's count */
 const KEYS_PER_REQUEST = MAX_LISTED_KEYS / 2
 
@@ -76,25 +76,30 @@ export async function exchange (peer: AeTransport, local: AeReplica, shared: Arc
     return res
   }
 
-  // descend: compare arc hashes level by level
+  // descend: compare arc hashes level by level; below the first level only
+  // the parent arcs go out, and both sides split them alike
   const leaves: Array<{ arc: Arc, count: number }> = []
   let level = coalesce(shared)
+  let split = 1
   while (level.length > 0) {
     const next: Arc[] = []
-    for (const batch of chunks(level, () => 1, MAX_ARCS, MAX_ARCS)) {
-      const res = await call({ type: AeRequestType.HASHES, arcs: batch })
-      if (res.summaries.length !== batch.length) throw new ProtocolError(`HASHES reply with ${res.summaries.length} summaries for ${batch.length} arcs`)
-      batch.forEach((arc, i) => {
+    const perRequest = Math.max(1, Math.min(MAX_ARCS, Math.floor(MAX_SUMMARIES / split)))
+    for (const batch of chunks(level, () => 1, perRequest, perRequest)) {
+      const res = await call({ type: AeRequestType.HASHES, arcs: batch, split })
+      const arcs = split === 1 ? batch : batch.flatMap(arc => splitArc(arc, split))
+      if (res.summaries.length !== arcs.length) throw new ProtocolError(`HASHES reply with ${res.summaries.length} summaries for ${arcs.length} arcs`)
+      arcs.forEach((arc, i) => {
         const theirs = res.summaries[i]
         if (theirs.hash.byteLength !== DIGEST_BYTES) throw new ProtocolError('HASHES reply with a malformed hash')
         const ours = local.index.summary(arc)
         if (ours.count === theirs.count && equalBytes(ours.hash, theirs.hash)) return
         const count = Math.max(ours.count, theirs.count)
-        if (count <= leafKeys || arcWidth(arc) <= BigInt(parts)) leaves.push({ arc, count })
-        else next.push(...splitArc(arc, parts))
+        if (count <= leafKeys || arcWidth(arc) <= BigInt(split > 1 ? split : parts)) leaves.push({ arc, count })
+        else next.push(arc)
       })
     }
     level = next
+    split = Math.min(parts, MAX_SPLIT)
   }
 
   // compare the (key, digest) lists of the leaves

@@ -5,7 +5,8 @@
  */
 import { ProtocolError, NotStartedError } from '../errors.js'
 import { decodeRecord, encodeRecord } from '../store/record.js'
-import { AeRequestType, MAX_LISTED_KEYS, RECORDS_BUDGET } from './wire.js'
+import { splitArc } from '../merkle/index.js'
+import { AeRequestType, MAX_LISTED_KEYS, MAX_SPLIT, MAX_SUMMARIES, RECORDS_BUDGET } from './wire.js'
 import type { MerkleIndex } from '../merkle/index.js'
 import type { KvRecord } from '../store/record.js'
 import type { KeyedRecord, Request, Response } from './pb/ae.js'
@@ -39,7 +40,11 @@ function requireReady (replica: AeReplica): void {
 
 async function hashes (req: Request, replica: AeReplica): Promise<Partial<Response>> {
   requireReady(replica)
-  return { summaries: req.arcs.map(arc => replica.index.summary(arc)) as Response['summaries'] }
+  const split = Math.max(1, req.split)
+  if (split > MAX_SPLIT) throw new ProtocolError(`split of ${split}, over ${MAX_SPLIT}`)
+  if (req.arcs.length * split > MAX_SUMMARIES) throw new ProtocolError(`${req.arcs.length} arcs split ${split} ways: over ${MAX_SUMMARIES} summaries`)
+  const arcs = split === 1 ? req.arcs : req.arcs.flatMap(arc => splitArc(arc, split))
+  return { summaries: arcs.map(arc => replica.index.summary(arc)) as Response['summaries'] }
 }
 
 async function keys (req: Request, replica: AeReplica): Promise<Partial<Response>> {

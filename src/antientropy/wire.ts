@@ -19,6 +19,10 @@ export function aeRequestTypeName (type: number): string {
 
 /** arcs in one HASHES or KEYS request */
 export const MAX_ARCS = 4096
+/** sub-arcs an arc may be split into in one HASHES request */
+export const MAX_SPLIT = 64
+/** summaries in one HASHES reply */
+export const MAX_SUMMARIES = 16_384
 /** keys one KEYS reply lists (at MAX_KEY_BYTES each, about half a frame) */
 export const MAX_LISTED_KEYS = 4096
 /** keys in one FETCH request, records in one PUSH request */
@@ -33,5 +37,5 @@ export function decodeRequest (frame: Uint8Array | import('uint8arraylist').Uint
 }
 
 export function decodeResponse (frame: Uint8Array | import('uint8arraylist').Uint8ArrayList): Response {
-  return Response.decode(frame, { limits: { summaries: MAX_ARCS, lists: MAX_ARCS, lists$: { keys: MAX_LISTED_KEYS }, records: MAX_KEYS } })
+  return Response.decode(frame, { limits: { summaries: MAX_SUMMARIES, lists: MAX_ARCS, lists$: { keys: MAX_LISTED_KEYS }, records: MAX_KEYS } })
 }

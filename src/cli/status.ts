@@ -17,6 +17,13 @@ interface Status {
   ringSize: number
   tokensPerUnit?: number
   members: Array<{ id: string, state: string, addrs: string[], capacity: number, zone?: string, self?: boolean, incarnation?: number, phi?: number, share?: number }>
+  antiEntropy?: { intervalMs: number, ready: boolean, indexedKeys: number, exchanges: number, failures: number, keysRepaired: number, bytes: number }
+}
+
+function antiEntropyLine (ae: NonNullable<Status['antiEntropy']>): string {
+  const every = ae.intervalMs > 0 ? `every ${ae.intervalMs / 1000} s` : 'background off'
+  const index = ae.ready ? `${ae.indexedKeys} keys indexed` : 'index building'
+  return `anti-entropy ${every}, ${index}, ${ae.exchanges} exchanges (${ae.failures} failed), ${ae.keysRepaired} keys repaired, ${ae.bytes} bytes`
 }
 
 function replication ({ n, r, w }: Status['quorums'], members: number): string {
@@ -34,6 +41,7 @@ export function formatStatus (s: Status): string {
     `ring      ${s.ringSize} ${s.ringSize === 1 ? 'peer' : 'peers'} own keys`,
     'addresses',
     ...s.multiaddrs.map(a => `  ${a}`),
+    ...(s.antiEntropy !== undefined ? [antiEntropyLine(s.antiEntropy)] : []),
     `members   ${s.members.length} (${up} up)`
   ]
   const members = [...s.members].sort((a, b) => Number(b.self === true) - Number(a.self === true) || a.id.localeCompare(b.id))

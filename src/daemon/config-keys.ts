@@ -50,6 +50,10 @@ export interface DaemonConfig {
   requestTimeoutMs: number
   /** ring tokens per unit of capacity; every peer of a cluster must use the same value (unset, the cluster's is adopted) */
   tokensPerUnit: number
+  /** period of the background Merkle anti-entropy exchange with one co-replica (ms); 0 disables it */
+  antiEntropyIntervalMs: number
+  /** bytes per second anti-entropy may use, both ways together; 0 is unlimited */
+  antiEntropyBytesPerSec: number
   /** the least severe log level written: debug, info, warn or error */
   logLevel: LogLevel
 }
@@ -151,6 +155,8 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   phiThreshold: boundedNumber(1, 100),
   requestTimeoutMs: wholeNumber(1, HOUR),
   tokensPerUnit: wholeNumber(1, MAX_TOKENS_PER_MEMBER),
+  antiEntropyIntervalMs: wholeNumber(0, 24 * HOUR),
+  antiEntropyBytesPerSec: wholeNumber(0, 2 ** 40),
   logLevel
 }
 

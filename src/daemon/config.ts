@@ -53,6 +53,8 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   phiThreshold: C.DEFAULT_PHI_THRESHOLD,
   requestTimeoutMs: C.DEFAULT_REQUEST_TIMEOUT_MS,
   tokensPerUnit: C.DEFAULT_TOKENS_PER_UNIT,
+  antiEntropyIntervalMs: C.DEFAULT_ANTI_ENTROPY_INTERVAL_MS,
+  antiEntropyBytesPerSec: C.DEFAULT_ANTI_ENTROPY_BYTES_PER_SEC,
   logLevel: 'info'
 }
 
@@ -176,6 +178,8 @@ export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKe
   const { cluster, dataDir, listen, bootstrap, capacity, zone, maxValueBytes, fsync } = config
   const { heartbeatMs, memberTimeoutMs, announceMs, phiThreshold, requestTimeoutMs } = config
   const options: NodeOptions = { cluster, dataDir, listen, bootstrap, capacity, zone, maxValueBytes, fsync, heartbeatMs, memberTimeoutMs, announceMs, phiThreshold, requestTimeoutMs }
+  options.antiEntropyIntervalMs = config.antiEntropyIntervalMs
+  options.antiEntropyBytesPerSec = config.antiEntropyBytesPerSec
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }

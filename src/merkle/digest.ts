@@ -20,21 +20,30 @@ export const DIGEST_BYTES = 16
 
 const utf8 = new TextEncoder()
 
-/** Appends length-prefixed fields; sized exactly before hashing. */
+/** Appends length-prefixed fields to one growing buffer. */
 class Writer {
-  private readonly parts: Uint8Array[] = []
+  private buf = new Uint8Array(256)
+  private view = new DataView(this.buf.buffer)
   private length = 0
 
+  private room (n: number): void {
+    if (this.length + n <= this.buf.byteLength) return
+    const next = new Uint8Array(Math.max(this.buf.byteLength * 2, this.length + n))
+    next.set(this.buf.subarray(0, this.length))
+    this.buf = next
+    this.view = new DataView(next.buffer)
+  }
+
   u32 (n: number): void {
-    const b = new Uint8Array(4)
-    new DataView(b.buffer).setUint32(0, n >>> 0)
-    this.push(b)
+    this.room(4)
+    this.view.setUint32(this.length, n >>> 0)
+    this.length += 4
   }
 
   f64 (n: number): void {
-    const b = new Uint8Array(8)
-    new DataView(b.buffer).setFloat64(0, n)
-    this.push(b)
+    this.room(8)
+    this.view.setFloat64(this.length, n)
+    this.length += 8
   }
 
   bytes (b: Uint8Array): void {
@@ -43,15 +52,13 @@ class Writer {
   }
 
   push (b: Uint8Array): void {
-    this.parts.push(b)
+    this.room(b.byteLength)
+    this.buf.set(b, this.length)
     this.length += b.byteLength
   }
 
   done (): Uint8Array {
-    const out = new Uint8Array(this.length)
-    let o = 0
-    for (const p of this.parts) { out.set(p, o); o += p.byteLength }
-    return out
+    return this.buf.subarray(0, this.length)
   }
 }
 

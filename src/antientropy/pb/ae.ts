@@ -345,6 +345,7 @@ export interface Request {
   keys: string[]
   records: KeyedRecord[]
   timeout: number
+  split: number
 }
 
 export namespace Request {
@@ -393,6 +394,11 @@ export namespace Request {
           w.uint32(obj.timeout)
         }
 
+        if ((obj.split != null && obj.split !== 0)) {
+          w.uint32(56)
+          w.uint32(obj.split)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -403,7 +409,8 @@ export namespace Request {
           arcs: [],
           keys: [],
           records: [],
-          timeout: 0
+          timeout: 0,
+          split: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -450,6 +457,10 @@ export namespace Request {
             }
             case 6: {
               obj.timeout = reader.uint32()
+              break
+            }
+            case 7: {
+              obj.split = reader.uint32()
               break
             }
             default: {
@@ -545,6 +556,13 @@ export namespace Request {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.split`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -602,6 +620,11 @@ export namespace Request {
     value: number
   }
 
+  export interface RequestSplitFieldEvent {
+    field: '$.split'
+    value: number
+  }
+
   export function encode (obj: Partial<Request>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Request.codec())
   }
@@ -610,7 +633,7 @@ export namespace Request {
     return decodeMessage(buf, Request.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestIdFieldEvent | RequestTypeFieldEvent | RequestArcsStartFieldEvent | RequestArcsEndFieldEvent | RequestKeysFieldEvent | RequestRecordsKeyFieldEvent | RequestRecordsRecordFieldEvent | RequestTimeoutFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestIdFieldEvent | RequestTypeFieldEvent | RequestArcsStartFieldEvent | RequestArcsEndFieldEvent | RequestKeysFieldEvent | RequestRecordsKeyFieldEvent | RequestRecordsRecordFieldEvent | RequestTimeoutFieldEvent | RequestSplitFieldEvent> {
     return streamMessage(buf, Request.codec(), opts)
   }
 }
