@@ -53,3 +53,12 @@ test('different records have different digests', () => {
   const digests = [a, b, t, e, newer].map(r => hex(recordDigest(r)))
   assert.equal(new Set(digests).size, digests.length)
 })
+
+test('anonymous values unioned in any order have the same digest', () => {
+  fc.assert(fc.property(fc.array(sibling, { minLength: 2, maxLength: 6 }), (list) => {
+    const sets = list.map(s => newSet(s))
+    const forward = sets.reduce((acc, r) => sync(acc, r, siblingEquals))
+    const backward = [...sets].reverse().reduce((acc, r) => sync(acc, r, siblingEquals))
+    assert.equal(hex(recordDigest(forward)), hex(recordDigest(backward)))
+  }), { numRuns: 200 })
+})
