@@ -10,6 +10,8 @@
 import { ProtocolError } from '../errors.js'
 import { coalesce, splitArc, arcWidth, DIGEST_BYTES } from '../merkle/index.js'
 import { decodeRecord, encodeRecord } from '../store/record.js'
+import { hash64 } from '../ring/hash.js'
+import { inRange } from '../ring/ring.js'
 import { AeRequestType, MAX_ARCS, MAX_KEYS, MAX_LISTED_KEYS, MAX_SPLIT, MAX_SUMMARIES, RECORDS_BUDGET } from './wire.js'
 import type { Arc } from '../merkle/index.js'
 import type { AeReplica } from './handler.js'
@@ -112,6 +114,8 @@ export async function exchange (peer: AeTransport, local: AeReplica, shared: Arc
       const theirs = new Map<string, Uint8Array>()
       for (const { key, digest } of res.lists[i].keys) {
         if (digest.byteLength !== DIGEST_BYTES) throw new ProtocolError('KEYS reply with a malformed digest')
+        // only keys of the arc asked for: a peer cannot have keys this replica does not hold fetched into it
+        if (!inRange(hash64(key), leaf.arc)) throw new ProtocolError('KEYS reply with a key outside the arc')
         theirs.set(key, digest)
       }
       for (const { key, digest } of local.index.keys(leaf.arc)) {
