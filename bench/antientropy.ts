@@ -15,6 +15,8 @@ import { Ring } from '../src/ring/ring.js'
 import { siblingEquals } from '../src/store/record.js'
 import { newSet, update, updateWith } from '../src/version/index.js'
 import { printTable } from './lib/table.js'
+import { heal } from './lib/ae-heal.js'
+import type { HealResult } from './lib/ae-heal.js'
 import type { Benchmark } from './lib/bench.js'
 import type { KvRecord, Sibling } from '../src/store/record.js'
 import type { RingRange } from '../src/ring/ring.js'
@@ -86,7 +88,8 @@ export const antientropy: Benchmark = {
   options: {
     keys: { type: 'string', default: '1000,10000,100000', help: 'keys each replica holds' },
     differing: { type: 'string', default: '0,10,100', help: 'keys that differ between the two' },
-    peers: { type: 'string', default: '3,5', help: 'peers in the ring (N=3): 3 shares the whole ring, 5 shares some arcs' }
+    peers: { type: 'string', default: '3,5', help: 'peers in the ring (N=3): 3 shares the whole ring, 5 shares some arcs' },
+    heal: { type: 'string', default: '10000', help: 'keys a restarted real peer missed and gets back by one exchange (0: skip)' }
   },
   async run (args) {
     const rows: Row[] = []
@@ -105,6 +108,16 @@ export const antientropy: Benchmark = {
       columns: ['peers', 'keys', 'differing', 'shared arcs', 'bytes', 'round trips', 'sent', 'received', 'exchange ms', 'all (key, digest) bytes', 'µs/update'],
       rows: rows.map(r => [r.peers, r.keys, r.differing, r.arcs, r.bytes, r.roundTrips, r.keysSent, r.keysReceived, r.exchangeMs, r.listBytes, r.indexUs])
     })
-    return { rows }
+    const healKeys = args.num('heal', 0, 1_000_000)
+    let healed: HealResult | undefined
+    if (healKeys > 0) {
+      healed = await heal(healKeys)
+      printTable({
+        title: 'Healing a real peer (3 peers in this process, N=3 W=2) that missed every write, by one exchange at unlimited rate',
+        columns: ['keys missed', 'exchange ms', 'bytes', 'round trips', 'received', 'still missing'],
+        rows: [[healed.keys, healed.healMs, healed.bytes, healed.roundTrips, healed.keysReceived, healed.missingAfter]]
+      })
+    }
+    return { rows, heal: healed }
   }
 }

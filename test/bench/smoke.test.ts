@@ -128,7 +128,7 @@ describe('benchmarks (smoke)', () => {
   })
 
   test('antientropy', async () => {
-    const r = await bench(['antientropy', '--keys', '500,2000', '--differing', '0,10', '--peers', '3'])
+    const r = await bench(['antientropy', '--keys', '500,2000', '--differing', '0,10', '--peers', '3', '--heal', '100'])
     assert.equal(r.code, 0, r.stderr)
     const { result } = await latest('antientropy')
     assert.equal(result.rows.length, 4)
@@ -136,5 +136,7 @@ describe('benchmarks (smoke)', () => {
       assert.ok(finite(row.bytes) && row.roundTrips >= 1, JSON.stringify(row))
       assert.equal(row.keysSent + row.keysReceived >= row.differing, true)
     }
+    assert.equal(result.heal.keysReceived, 100)
+    assert.equal(result.heal.missingAfter, 0)
   })
 })
