@@ -231,6 +231,9 @@ export class AntiEntropy {
       if (arcs.length > 0) {
         const stream = await libp2p.dialProtocol(peerIdFromString(peer), protocol, { signal: AbortSignal.any([signal, AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT_MS)]) })
         session = new AeSession(stream, peer, requestTimeoutMs)
+        // stopping ends a request in flight at once, not at its deadline
+        const open = session
+        signal.addEventListener('abort', () => { void open.close() }, { once: true })
         result = await exchange(session, this.replica, arcs, { signal, pace: async bytes => { await this.rate.take(bytes, signal) } })
       }
       this.record(peer, result)
