@@ -51,9 +51,10 @@ async function keys (req: Request, replica: AeReplica): Promise<Partial<Response
   requireReady(replica)
   let left = MAX_LISTED_KEYS
   const lists = req.arcs.map(arc => {
-    const list = replica.index.keys(arc, left + 1)
-    left -= list.length
+    // counted first (O(log n)), so a wide arc is refused before any key is gathered
+    left -= replica.index.summary(arc).count
     if (left < 0) throw new ProtocolError(`arcs hold more than ${MAX_LISTED_KEYS} keys: ask for smaller arcs`)
+    const list = replica.index.keys(arc)
     return { keys: list as Response['lists'][number]['keys'] }
   })
   return { lists }

@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import { exchange } from '../../src/antientropy/exchange.js'
 import { LoopbackTransport } from '../../src/antientropy/loopback.js'
 import { MemoryReplica } from '../../src/antientropy/memory-replica.js'
+import { AeRequestType, MAX_LISTED_KEYS, MAX_SPLIT } from '../../src/antientropy/wire.js'
 import { siblingEquals } from '../../src/store/record.js'
 import { equal, newSet, update, updateWith } from '../../src/version/index.js'
 import type { KvRecord, Sibling } from '../../src/store/record.js'
@@ -75,4 +76,18 @@ test('round trips follow the depth, bytes follow the differences', async () => {
   assert.equal(large.repaired, 10)
   assert.ok(large.bytes < small.bytes * 4, `20k keys: ${large.bytes} bytes, 1k keys: ${small.bytes}`)
   assert.ok(large.roundTrips <= 8, `${large.roundTrips} round trips`)
+})
+
+test('a responder refuses to list more keys than a reply may hold, and bad splits', async () => {
+  const b = new MemoryReplica()
+  const r = write('x', 'v')
+  for (let i = 0; i <= MAX_LISTED_KEYS; i++) b.put(`k${i}`, r)
+  const peer = new LoopbackTransport(b)
+  await assert.rejects(peer.request({ type: AeRequestType.KEYS, arcs: [WHOLE] }), (err: Error & { code?: string }) => err.code === 'ERR_PROTOCOL' && /smaller arcs/.test(err.message))
+  await assert.rejects(peer.request({ type: AeRequestType.HASHES, arcs: [WHOLE], split: MAX_SPLIT + 1 }), (err: Error & { code?: string }) => err.code === 'ERR_PROTOCOL')
+  await assert.rejects(peer.request({ type: AeRequestType.HASHES, arcs: Array.from({ length: 300 }, () => WHOLE), split: MAX_SPLIT }), (err: Error & { code?: string }) => err.code === 'ERR_PROTOCOL')
+  // and the exchange itself descends instead of asking for too much
+  const a = new MemoryReplica()
+  const result = await exchange(peer, a, [WHOLE])
+  assert.equal(result.keysReceived, MAX_LISTED_KEYS + 1)
 })
