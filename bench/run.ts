@@ -12,9 +12,10 @@ import { ycsb } from './ycsb.js'
 import { ring } from './ring.js'
 import { membership } from './membership.js'
 import { tombstones } from './tombstones.js'
+import { antientropy } from './antientropy.js'
 import type { Benchmark } from './lib/bench.js'
 
-const BENCHMARKS: Benchmark[] = [latency, ycsb, ring, membership, tombstones]
+const BENCHMARKS: Benchmark[] = [latency, ycsb, ring, membership, antientropy, tombstones]
 
 function usage (): string {
   const w = Math.max(...BENCHMARKS.map(b => b.name.length))

@@ -68,6 +68,15 @@ export function kvProtocol (cluster: string): string {
   return `/meshkv/${cluster}/kv/2.0.0`
 }
 
+/** Anti-entropy: period of the background exchange with one co-replica (ms); 0 disables it. */
+export const DEFAULT_ANTI_ENTROPY_INTERVAL_MS = 60_000
+/** Anti-entropy: bytes per second an exchange may use, both ways together (0: unlimited). */
+export const DEFAULT_ANTI_ENTROPY_BYTES_PER_SEC = 1024 * 1024
+
+export function aeProtocol (cluster: string): string {
+  return `/meshkv/${cluster}/ae/1.0.0`
+}
+
 export function membershipTopic (cluster: string): string {
   return `/meshkv/${cluster}/membership/1.0.0`
 }

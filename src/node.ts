@@ -28,6 +28,8 @@ import { createHost } from './host.js'
 import { nodeCollector } from './tombstones/for-node.js'
 import { expiredTombstone } from './tombstones/decision.js'
 import type { PassResult, TombstoneCollector, TombstoneStatus } from './tombstones/collector.js'
+import { AntiEntropy } from './antientropy/anti-entropy.js'
+import type { AntiEntropyStatus, ExchangeReport } from './antientropy/anti-entropy.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
 import type { MemberStatusInfo } from './membership/membership.js'
@@ -73,6 +75,10 @@ export interface NodeOptions {
   tombstoneGraceMs?: number
   /** period of the tombstone collection pass (ms) */
   tombstoneScanMs?: number
+  /** period of the background anti-entropy exchange with one co-replica (ms); 0 disables it */
+  antiEntropyIntervalMs?: number
+  /** bytes per second anti-entropy may use, both ways (0: unlimited) */
+  antiEntropyBytesPerSec?: number
 }
 
 export interface NodeStatus {
@@ -86,6 +92,8 @@ export interface NodeStatus {
   tokensPerUnit: number
   /** deletes still stored (as of the last collection pass), collected since start, when the last pass ended */
   tombstones: TombstoneStatus
+  /** Merkle anti-entropy: index, exchanges, repairs (absent before start) */
+  antiEntropy?: AntiEntropyStatus
 }
 
 export class MeshNode extends EventTarget {
@@ -99,6 +107,7 @@ export class MeshNode extends EventTarget {
   private client?: KvClient
   private coordinator?: Coordinator
   private tombstones?: TombstoneCollector
+  private antiEntropy?: AntiEntropy
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -184,6 +193,28 @@ export class MeshNode extends EventTarget {
         maxInboundStreams: 64,
         maxOutboundStreams: 64
       })
+      this.antiEntropy = new AntiEntropy({
+        libp2p,
+        protocol: C.aeProtocol(this.cluster),
+        selfId,
+        store,
+        // a delete past its grace and no record mean the same: copying it to a
+        // replica that has none (or collected it) would keep it bouncing
+        // between replicas (docs/architecture.md, tombstone collection)
+        merge: async (key, record) => expiredTombstone(record, Date.now(), o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS) && (await store.get(key)) === undefined
+          ? record
+          : replica.localSync(key, record),
+        ranges: () => this.placement?.ring.ranges(this.quorums.n) ?? [],
+        owns: key => this.placement?.preferenceList(key, this.quorums.n).includes(selfId) === true,
+        isUp: peer => membership.members().some(m => m.id === peer && m.state === 'up'),
+        intervalMs: o.antiEntropyIntervalMs ?? C.DEFAULT_ANTI_ENTROPY_INTERVAL_MS,
+        bytesPerSec: o.antiEntropyBytesPerSec ?? C.DEFAULT_ANTI_ENTROPY_BYTES_PER_SEC,
+        requestTimeoutMs: o.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
+        maxValueBytes,
+        log: logger.forComponent('meshkv:antientropy'),
+        metrics: this.metrics
+      })
+      await this.antiEntropy.start()
       const client = this.client
       const log = logger.forComponent('meshkv:node')
       // an error in a listener would take the process down: a view change never may
@@ -240,11 +271,13 @@ export class MeshNode extends EventTarget {
     await this.tombstones?.stop()
     this.tombstones = undefined
     await this.membership?.stop().catch(() => {})
+    await this.antiEntropy?.stop().catch(() => {})
     await this.client?.close().catch(() => {})
     await this.libp2pNode?.stop()
     await this.store?.close()
     this.membership = undefined
     this.coordinator = undefined
+    this.antiEntropy = undefined
   }
 
   async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<PutResult> {
@@ -277,6 +310,16 @@ export class MeshNode extends EventTarget {
     return this.store.get(key)
   }
 
+  /**
+   * Run Merkle anti-entropy now with `peerId`, or with every co-replica that
+   * is up in turn, and say what it repaired: records sent to and received
+   * from them, bytes both ways, round trips.
+   */
+  async antiEntropyNow (peerId?: string): Promise<ExchangeReport> {
+    if (this.antiEntropy === undefined) throw new NotStartedError()
+    return this.antiEntropy.runNow(peerId)
+  }
+
   multiaddrs (): string[] {
     return this.host().getMultiaddrs().map(a => a.toString())
   }
@@ -294,7 +337,8 @@ export class MeshNode extends EventTarget {
       members: this.memberStatus(),
       ringSize: this.placement?.ring.size ?? 0,
       tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT,
-      tombstones: this.tombstones?.status() ?? { pending: 0, collected: 0 }
+      tombstones: this.tombstones?.status() ?? { pending: 0, collected: 0 },
+      antiEntropy: this.antiEntropy?.status()
     }
   }
 

@@ -18,12 +18,19 @@ interface Status {
   tokensPerUnit?: number
   members: Array<{ id: string, state: string, addrs: string[], capacity: number, zone?: string, self?: boolean, incarnation?: number, phi?: number, share?: number }>
   tombstones?: { pending: number, collected: number, lastScan?: number }
+  antiEntropy?: { intervalMs: number, ready: boolean, indexedKeys: number, exchanges: number, failures: number, keysRepaired: number, bytes: number }
 }
 
 /** deletes still stored and collected (src/tombstones/collector.ts) */
 function tombstoneLine (t: NonNullable<Status['tombstones']>): string {
   const scan = t.lastScan === undefined ? 'no pass yet' : `last pass ${new Date(t.lastScan).toISOString()}`
   return `deletes   ${t.pending} pending, ${t.collected} collected (${scan})`
+}
+
+function antiEntropyLine (ae: NonNullable<Status['antiEntropy']>): string {
+  const every = ae.intervalMs > 0 ? `every ${ae.intervalMs / 1000} s` : 'background off'
+  const index = ae.ready ? `${ae.indexedKeys} keys indexed` : 'index building'
+  return `anti-entropy ${every}, ${index}, ${ae.exchanges} exchanges (${ae.failures} failed), ${ae.keysRepaired} keys repaired, ${ae.bytes} bytes`
 }
 
 function replication ({ n, r, w }: Status['quorums'], members: number): string {
@@ -42,6 +49,7 @@ export function formatStatus (s: Status): string {
     'addresses',
     ...s.multiaddrs.map(a => `  ${a}`),
     ...(s.tombstones !== undefined ? [tombstoneLine(s.tombstones)] : []),
+    ...(s.antiEntropy !== undefined ? [antiEntropyLine(s.antiEntropy)] : []),
     `members   ${s.members.length} (${up} up)`
   ]
   const members = [...s.members].sort((a, b) => Number(b.self === true) - Number(a.self === true) || a.id.localeCompare(b.id))

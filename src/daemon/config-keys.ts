@@ -54,6 +54,10 @@ export interface DaemonConfig {
   tombstoneGraceMs: number
   /** period of the tombstone collection pass (ms) */
   tombstoneScanMs: number
+  /** period of the background Merkle anti-entropy exchange with one co-replica (ms); 0 disables it */
+  antiEntropyIntervalMs: number
+  /** bytes per second anti-entropy may use, both ways together; 0 is unlimited */
+  antiEntropyBytesPerSec: number
   /** the least severe log level written: debug, info, warn or error */
   logLevel: LogLevel
 }
@@ -157,6 +161,8 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   tokensPerUnit: wholeNumber(1, MAX_TOKENS_PER_MEMBER),
   tombstoneGraceMs: wholeNumber(1_000, 365 * 24 * HOUR),
   tombstoneScanMs: wholeNumber(1_000, 24 * HOUR),
+  antiEntropyIntervalMs: wholeNumber(0, 24 * HOUR),
+  antiEntropyBytesPerSec: wholeNumber(0, 2 ** 40),
   logLevel
 }
 

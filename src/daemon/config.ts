@@ -55,6 +55,8 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   tokensPerUnit: C.DEFAULT_TOKENS_PER_UNIT,
   tombstoneGraceMs: C.DEFAULT_TOMBSTONE_GRACE_MS,
   tombstoneScanMs: C.DEFAULT_TOMBSTONE_SCAN_MS,
+  antiEntropyIntervalMs: C.DEFAULT_ANTI_ENTROPY_INTERVAL_MS,
+  antiEntropyBytesPerSec: C.DEFAULT_ANTI_ENTROPY_BYTES_PER_SEC,
   logLevel: 'info'
 }
 
@@ -184,6 +186,8 @@ export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKe
   const { heartbeatMs, memberTimeoutMs, announceMs, phiThreshold, requestTimeoutMs } = config
   const { tombstoneGraceMs, tombstoneScanMs } = config
   const options: NodeOptions = { cluster, dataDir, listen, bootstrap, capacity, zone, maxValueBytes, fsync, heartbeatMs, memberTimeoutMs, announceMs, phiThreshold, requestTimeoutMs, tombstoneGraceMs, tombstoneScanMs }
+  options.antiEntropyIntervalMs = config.antiEntropyIntervalMs
+  options.antiEntropyBytesPerSec = config.antiEntropyBytesPerSec
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }

@@ -135,4 +135,17 @@ describe('benchmarks (smoke)', () => {
     assert.ok(finite(s.msgsInPerPeerPerHb), 'gossipsub messages in')
     for (const k of ['bytesOutPerPeerPerHb', 'cpuMsPerPeerPerHb', 'joinSeenByAllMs', 'crashSeenByAllMs']) assert.ok(finite(s[k]), k)
   })
+
+  test('antientropy', async () => {
+    const r = await bench(['antientropy', '--keys', '500,2000', '--differing', '0,10', '--peers', '3', '--heal', '100'])
+    assert.equal(r.code, 0, r.stderr)
+    const { result } = await latest('antientropy')
+    assert.equal(result.rows.length, 4)
+    for (const row of result.rows) {
+      assert.ok(finite(row.bytes) && row.roundTrips >= 1, JSON.stringify(row))
+      assert.equal(row.keysSent + row.keysReceived >= row.differing, true)
+    }
+    assert.equal(result.heal.keysReceived, 100)
+    assert.equal(result.heal.missingAfter, 0)
+  })
 })
