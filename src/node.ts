@@ -15,7 +15,11 @@ import { Replica } from './coordinator/replica.js'
 import { actorId } from './version/index.js'
 import { Membership } from './membership/membership.js'
 import { nextIncarnation } from './membership/incarnation.js'
-import { saveTokens, tokensFor } from './membership/token-store.js'
+import { loadTokens, saveTokens, tokensFor } from './membership/token-store.js'
+import { CursorStore } from './handoff/cursor-store.js'
+import { join } from './handoff/joiner.js'
+import { TransferManager } from './handoff/transfer-manager.js'
+import { TransferSender } from './handoff/transfer-sender.js'
 import { allocateTokens } from './ring/allocator.js'
 import { inRing } from './membership/view.js'
 import { MetricsRegistry } from './metrics.js'
@@ -32,6 +36,7 @@ import type { AdoptableSetting } from './membership/params.js'
 import type { Placement } from './coordinator/placement.js'
 import type { KvRecord } from './store/record.js'
 import type { MeshHost } from './host.js'
+import type { TransferStatus } from './handoff/transfer-manager.js'
 
 export interface NodeOptions {
   /** directory of this peer's LevelDB (records and identity key) */
@@ -66,6 +71,14 @@ export interface NodeOptions {
   /** phi above which a watched member is suspect */
   phiThreshold?: number
   requestTimeoutMs?: number
+  /** how long a fresh peer waits to hear the cluster's ring before it chooses its tokens and joins (ms) */
+  joinWaitMs?: number
+  /** record bytes asked for in one range-transfer batch */
+  transferBatchBytes?: number
+  /** how long the ring must stay the same before keys this peer no longer owns are handed over and dropped (ms) */
+  dropAfterStableMs?: number
+  /** keys handed over and dropped per second at most */
+  dropRate?: number
 }
 
 export interface NodeStatus {
@@ -77,6 +90,8 @@ export interface NodeStatus {
   members: Array<MemberStatusInfo & { share?: number }>
   ringSize: number
   tokensPerUnit: number
+  /** range transfer: join progress, a leave's push, keys handed over and dropped */
+  transfer?: TransferStatus
 }
 
 export class MeshNode extends EventTarget {
@@ -89,6 +104,10 @@ export class MeshNode extends EventTarget {
   private placement?: RingPlacement
   private client?: KvClient
   private coordinator?: Coordinator
+  private transfer?: TransferManager
+  private joinStop?: AbortController
+  /** settles when this peer is up: at once for a member, after its pulls for a joiner */
+  private joined: Promise<void> = Promise.resolve()
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -128,13 +147,20 @@ export class MeshNode extends EventTarget {
       const incarnation = await nextIncarnation(store.raw)
       let tokensPerUnit = o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
       const capacity = o.capacity ?? C.DEFAULT_CAPACITY
-      const tokens = await tokensFor(store.raw, [], { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
+      // a fresh peer with somewhere to join, or one whose join was cut short, joins: it hears the ring first
+      const cursors = new CursorStore(store.raw)
+      const resuming = await cursors.isJoining()
+      const joining = (o.bootstrap ?? []).length > 0 && (resuming || (await loadTokens(store.raw)) === undefined)
+      const resumeTokens = resuming ? await loadTokens(store.raw) : undefined
+      let tokensChosen = !joining || resumeTokens !== undefined
+      const tokens = joining ? (resumeTokens ?? []) : await tokensFor(store.raw, [], { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
       const membership = new Membership({
         libp2p,
         topic: C.membershipTopic(this.cluster),
         capacity,
         zone: o.zone,
         tokens,
+        joining,
         bootstrap: (o.bootstrap ?? []).map(a => multiaddr(a)),
         heartbeatMs: o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS,
         memberTimeoutMs: o.memberTimeoutMs ?? C.DEFAULT_MEMBER_TIMEOUT_MS,
@@ -189,7 +215,11 @@ export class MeshNode extends EventTarget {
           if (o.r === undefined) this.quorums.r = majority(adopted.n)
           if (o.w === undefined) this.quorums.w = majority(adopted.n)
         }
-        if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit) {
+        if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit && !tokensChosen) {
+          // a joiner that has not chosen its tokens yet chooses them for the cluster's value
+          tokensPerUnit = adopted.tokensPerUnit
+          this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit)
+        } else if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit) {
           tokensPerUnit = adopted.tokensPerUnit
           // this peer's tokens are chosen again for the cluster's tokensPerUnit, stored, then announced
           const chosen = allocateTokens(ringMembers(membership.members()).filter(m => m.id !== selfId), { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
@@ -203,7 +233,43 @@ export class MeshNode extends EventTarget {
         this.dispatchEvent(new CustomEvent('refused', { detail: (evt as CustomEvent).detail }))
       }))
       // --- end membership wiring ---
+      // --- range transfer (src/handoff/) ---
+      const transferProtocol = C.transferProtocol(this.cluster)
+      const sender = new TransferSender({ store, log: logger.forComponent('meshkv:transfer-sender'), metrics: this.metrics })
+      await libp2p.handle(transferProtocol, (stream) => { sender.serve(stream) }, { maxInboundStreams: 16, maxOutboundStreams: 16 })
+      const transfer = new TransferManager({
+        libp2p,
+        protocol: transferProtocol,
+        cursors,
+        merge: async (key, record) => replica.localSync(key, record),
+        batchBytes: o.transferBatchBytes ?? C.DEFAULT_TRANSFER_BATCH_BYTES,
+        timeoutMs: C.DEFAULT_TRANSFER_TIMEOUT_MS,
+        maxValueBytes,
+        log: logger.forComponent('meshkv:transfer'),
+        metrics: this.metrics
+      })
+      this.transfer = transfer
       membership.start()
+      if (joining) {
+        const joinStop = new AbortController()
+        this.joinStop = joinStop
+        this.joined = join({
+          self: { id: selfId, capacity, zone: o.zone },
+          resumeTokens,
+          ringMembers: () => ringMembers(membership.members()).filter(m => m.id !== selfId),
+          n: () => this.quorums.n,
+          tokensPerUnit: () => tokensPerUnit,
+          waitMs: o.joinWaitMs ?? C.DEFAULT_JOIN_WAIT_MS,
+          settleMs: 2 * (o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS),
+          cursors,
+          manager: transfer,
+          saveTokens: async (chosen) => { await saveTokens(store.raw, chosen) },
+          setTokens: (chosen) => { tokensChosen = true; membership.setTokens(chosen) },
+          announceUp: async () => { await membership.announceUp() },
+          log: logger.forComponent('meshkv:join'),
+          signal: joinStop.signal
+        }).catch(err => { log.error('join failed: %s', (err as Error).message) })
+      } else transfer.status.state = 'up'
     } catch (err) {
       await this.stop()
       throw err
@@ -216,6 +282,8 @@ export class MeshNode extends EventTarget {
    * `{ announce: false }` stops as a crash would look to them (tests).
    */
   async stop (options: { announce?: boolean } = {}): Promise<void> {
+    this.joinStop?.abort()
+    this.transfer?.stop()
     if (options.announce !== false) await this.membership?.announceLeaving().catch(() => {})
     await this.membership?.stop().catch(() => {})
     await this.client?.close().catch(() => {})
@@ -223,6 +291,11 @@ export class MeshNode extends EventTarget {
     await this.store?.close()
     this.membership = undefined
     this.coordinator = undefined
+  }
+
+  /** Settles when this peer is up: at once for a member, once its ranges are pulled for a joiner. */
+  async ready (): Promise<void> {
+    await this.joined
   }
 
   async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<PutResult> {
@@ -265,7 +338,8 @@ export class MeshNode extends EventTarget {
       quorums: this.quorums,
       members: this.memberStatus(),
       ringSize: this.placement?.ring.size ?? 0,
-      tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
+      tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT,
+      transfer: this.transfer === undefined ? undefined : { ...this.transfer.status }
     }
   }
 
