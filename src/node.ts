@@ -18,6 +18,8 @@ import { nextIncarnation } from './membership/incarnation.js'
 import { loadTokens, saveTokens, tokensFor } from './membership/token-store.js'
 import { CursorStore } from './handoff/cursor-store.js'
 import { join } from './handoff/joiner.js'
+import { leave } from './handoff/leaver.js'
+import { Ring } from './ring/index.js'
 import { TransferManager } from './handoff/transfer-manager.js'
 import { TransferSender } from './handoff/transfer-sender.js'
 import { allocateTokens } from './ring/allocator.js'
@@ -108,6 +110,8 @@ export class MeshNode extends EventTarget {
   private joinStop?: AbortController
   /** settles when this peer is up: at once for a member, after its pulls for a joiner */
   private joined: Promise<void> = Promise.resolve()
+  private leaveWork?: (signal: AbortSignal) => Promise<void>
+  private leaving?: Promise<void>
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -270,6 +274,22 @@ export class MeshNode extends EventTarget {
           signal: joinStop.signal
         }).catch(err => { log.error('join failed: %s', (err as Error).message) })
       } else transfer.status.state = 'up'
+      this.leaveWork = async (signal) => {
+        await leave({
+          selfId,
+          store,
+          client,
+          n: () => this.quorums.n,
+          ringWithoutSelf: () => new Ring(ringMembers(membership.members()).filter(m => m.id !== selfId), { tokensPerUnit }),
+          announceLeaving: async () => { await membership.announceLeaving() },
+          manager: transfer,
+          gossipWaitMs: 3 * (o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS),
+          pushTimeoutMs: C.DEFAULT_REPLICA_TIMEOUT_MS,
+          signal,
+          log: logger.forComponent('meshkv:leave'),
+          metrics: this.metrics
+        })
+      }
     } catch (err) {
       await this.stop()
       throw err
@@ -291,6 +311,27 @@ export class MeshNode extends EventTarget {
     await this.store?.close()
     this.membership = undefined
     this.coordinator = undefined
+  }
+
+  /**
+   * Leave the cluster for good: push every key this peer holds to its owners
+   * in the ring without it, announce leaving, push again what changed
+   * meanwhile, then stop. Bounded by `timeoutMs` (then it stops anyway);
+   * progress is in `status().transfer.leave`. A second call joins the first.
+   */
+  async leave (options: { timeoutMs?: number } = {}): Promise<void> {
+    this.leaving ??= (async () => {
+      const work = this.leaveWork
+      if (work === undefined) throw new NotStartedError()
+      this.joinStop?.abort()
+      try {
+        await work(AbortSignal.timeout(options.timeoutMs ?? C.DEFAULT_LEAVE_TIMEOUT_MS))
+      } finally {
+        await this.stop()
+        if (this.transfer !== undefined) this.transfer.status.state = 'left'
+      }
+    })()
+    await this.leaving
   }
 
   /** Settles when this peer is up: at once for a member, once its ranges are pulled for a joiner. */
