@@ -19,6 +19,7 @@ import { loadTokens, saveTokens, tokensFor } from './membership/token-store.js'
 import { CursorStore } from './handoff/cursor-store.js'
 import { join } from './handoff/joiner.js'
 import { leave } from './handoff/leaver.js'
+import { Handover } from './handoff/handover.js'
 import { Ring } from './ring/index.js'
 import { TransferManager } from './handoff/transfer-manager.js'
 import { TransferSender } from './handoff/transfer-sender.js'
@@ -112,6 +113,12 @@ export class MeshNode extends EventTarget {
   private joined: Promise<void> = Promise.resolve()
   private leaveWork?: (signal: AbortSignal) => Promise<void>
   private leaving?: Promise<void>
+  private handover?: Handover
+  /**
+   * Keys this peer must keep although it no longer owns them (hints held for
+   * a down owner): the handover never drops them. Set by the hint store's wiring.
+   */
+  protected keepKey: (key: string) => boolean = () => false
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -274,6 +281,24 @@ export class MeshNode extends EventTarget {
           signal: joinStop.signal
         }).catch(err => { log.error('join failed: %s', (err as Error).message) })
       } else transfer.status.state = 'up'
+      const handover = new Handover({
+        selfId,
+        store,
+        client,
+        n: () => this.quorums.n,
+        ring: () => this.placement?.ring ?? new Ring([]),
+        keep: (key) => this.keepKey(key),
+        stableMs: o.dropAfterStableMs ?? C.DEFAULT_DROP_AFTER_STABLE_MS,
+        rate: o.dropRate ?? C.DEFAULT_DROP_RATE,
+        pushTimeoutMs: C.DEFAULT_REPLICA_TIMEOUT_MS,
+        status: transfer.status,
+        log: logger.forComponent('meshkv:handover'),
+        metrics: this.metrics
+      })
+      this.handover = handover
+      membership.addEventListener('change', guarded('handover', () => { handover.viewChanged() }))
+      handover.viewChanged()
+      handover.start()
       this.leaveWork = async (signal) => {
         await leave({
           selfId,
@@ -304,6 +329,7 @@ export class MeshNode extends EventTarget {
   async stop (options: { announce?: boolean } = {}): Promise<void> {
     this.joinStop?.abort()
     this.transfer?.stop()
+    this.handover?.stop()
     if (options.announce !== false) await this.membership?.announceLeaving().catch(() => {})
     await this.membership?.stop().catch(() => {})
     await this.client?.close().catch(() => {})

@@ -45,6 +45,46 @@ describe('joining peers pull their ranges before they are up', () => {
   })
 })
 
+/** how many of the keys each node holds locally */
+async function held (nodes: MeshNode[], keys: number): Promise<number[]> {
+  return Promise.all(nodes.map(async n => {
+    let count = 0
+    for (let i = 0; i < keys; i++) if (await n.localRecord(`key-${i}`) !== undefined) count++
+    return count
+  }))
+}
+
+describe('after joins, old holders hand over and drop what they no longer own', () => {
+  let cluster: TestCluster
+  after(async () => { await cluster?.stop() })
+
+  test('every key ends on exactly its n owners, still reads, and a join moves about 1/(n+1) of the copies', async (t) => {
+    cluster = await startCluster(3, { n: 3, r: 2, w: 2, dropAfterStableMs: 1000, dropRate: 2000 })
+    await cluster.converged(3)
+    for (let i = 0; i < KEYS; i++) await cluster.nodes[i % 3].put(`key-${i}`, bytes(`value-${i}`), { w: 3 })
+    for (let j = 0; j < 2; j++) {
+      const peers = cluster.nodes.length
+      const joiner = await cluster.add()
+      await joiner.ready()
+      // copies moved to the joiner, against the ideal 1/(peers+1) of all n copies
+      const moved = (await held([joiner], KEYS))[0] / (KEYS * 3)
+      t.diagnostic(`join ${peers}->${peers + 1}: ${(moved * 100).toFixed(1)}% of copies moved, ideal ${(100 / (peers + 1)).toFixed(1)}%`)
+      assert.ok(moved > 0.5 / (peers + 1) && moved < 2 / (peers + 1), `moved ${moved}`)
+    }
+    await cluster.converged(5)
+    await waitFor('every ring has 5 peers', () => cluster.nodes.every(n => n.status().ringSize === 5))
+    await waitFor('each key on exactly 3 peers', async () => (await held(cluster.nodes, KEYS)).reduce((a, b) => a + b, 0) === KEYS * 3, 30_000, 500)
+    const byId = new Map(cluster.nodes.map(n => [n.peerId, n]))
+    for (let i = 0; i < KEYS; i++) {
+      for (const owner of cluster.nodes[0].preferenceList(`key-${i}`)) {
+        assert.ok(await byId.get(owner)?.localRecord(`key-${i}`) !== undefined, `key-${i} on its owner`)
+      }
+    }
+    assert.ok(cluster.nodes.slice(0, 3).some(n => (n.status().transfer?.dropped ?? 0) > 0))
+    for (const node of cluster.nodes) assert.deepEqual(await unreadable(node, KEYS), [])
+  })
+})
+
 describe('a joiner stopped mid-transfer', () => {
   let cluster: TestCluster
   after(async () => { await cluster?.stop() })
