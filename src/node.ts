@@ -271,7 +271,7 @@ export class MeshNode extends EventTarget {
           n: () => this.quorums.n,
           tokensPerUnit: () => tokensPerUnit,
           waitMs: o.joinWaitMs ?? C.DEFAULT_JOIN_WAIT_MS,
-          settleMs: 2 * (o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS),
+          settleMs: Math.max(1_000, 2 * (o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS)),
           cursors,
           manager: transfer,
           saveTokens: async (chosen) => { await saveTokens(store.raw, chosen) },

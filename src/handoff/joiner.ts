@@ -9,6 +9,7 @@
 import { allocateTokens, Ring, tokensFor } from '../ring/index.js'
 import { planJoin } from './transfer-plan.js'
 import type { CursorStore } from './cursor-store.js'
+import type { ArcPlan } from './transfer-plan.js'
 import type { TransferManager } from './transfer-manager.js'
 import type { Member } from '../membership/view.js'
 import type { Logger } from '@libp2p/interface'
@@ -35,6 +36,9 @@ export interface JoinInit {
   signal: AbortSignal
 }
 
+/** plans made over at most, when the ring changes while pulling */
+const MAX_PLANS = 4
+
 export async function join (init: JoinInit): Promise<void> {
   const { manager, cursors, log, self } = init
   manager.status.state = 'joining'
@@ -50,13 +54,20 @@ export async function join (init: JoinInit): Promise<void> {
     await init.saveTokens(tokens)
   }
   init.setTokens(tokens)
-  const current = ring()
-  const next = new Ring([...current.members(), { ...self, tokens }], { tokensPerUnit: init.tokensPerUnit() })
-  const plans = planJoin(current, next, self.id, init.n())
-  log('joining: %s %d members in the ring, %d arcs to pull', heard ? 'heard' : 'waited for', current.size, plans.length)
-  if (init.signal.aborted) return
-  await manager.pull(plans, 'join')
-  if (init.signal.aborted) return
+  // the ring heard may still grow (announcements arrive over a few rounds):
+  // members heard during the pulls make the plan over, so no arc is left
+  // asked of peers that do not hold it
+  let plans: ArcPlan[] = []
+  for (let round = 0; round < MAX_PLANS; round++) {
+    const current = ring()
+    const next = new Ring([...current.members(), { ...self, tokens }], { tokensPerUnit: init.tokensPerUnit() })
+    plans = planJoin(current, next, self.id, init.n())
+    log('joining: %s %d members in the ring, %d arcs to pull', heard ? 'heard' : 'waited for', current.size, plans.length)
+    if (init.signal.aborted) return
+    await manager.pull(plans, round === 0 ? 'join' : `join-${round}`)
+    if (init.signal.aborted) return
+    if (ring().equals(current)) break
+  }
   await init.announceUp()
   await cursors.setJoining(false)
   manager.status.state = 'catching-up'
