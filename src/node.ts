@@ -268,6 +268,7 @@ export class MeshNode extends EventTarget {
           self: { id: selfId, capacity, zone: o.zone },
           resumeTokens,
           ringMembers: () => ringMembers(membership.members()).filter(m => m.id !== selfId),
+          joiningMembers: () => membership.members().filter(m => m.state === 'joining' && m.id !== selfId),
           n: () => this.quorums.n,
           tokensPerUnit: () => tokensPerUnit,
           waitMs: o.joinWaitMs ?? C.DEFAULT_JOIN_WAIT_MS,

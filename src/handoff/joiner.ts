@@ -20,6 +20,8 @@ export interface JoinInit {
   resumeTokens?: bigint[]
   /** the members holding ring positions now (never this peer while it joins) */
   ringMembers: () => Member[]
+  /** the other members joining now */
+  joiningMembers: () => Member[]
   n: () => number
   tokensPerUnit: () => number
   /** how long to wait to hear the cluster before choosing tokens (ms) */
@@ -46,7 +48,12 @@ export async function join (init: JoinInit): Promise<void> {
   const ring = (): Ring => new Ring(init.ringMembers().map(m => ({ id: m.id, capacity: m.capacity, zone: m.zone, tokens: m.tokens })), { tokensPerUnit: init.tokensPerUnit() })
   let tokens = init.resumeTokens
   if (tokens === undefined) {
-    const members = ring().members()
+    // joiners that start together would choose the same tokens against the
+    // same ring: they choose one after the other (lowest id first), each
+    // against the ring plus the tokens the earlier ones announced
+    await earlierJoiners(init)
+    const joiners = init.joiningMembers().filter(m => m.tokens !== undefined && m.tokens.length > 0)
+    const members = [...ring().members(), ...joiners.map(m => ({ id: m.id, capacity: m.capacity, zone: m.zone, tokens: m.tokens }))]
     // against nobody the allocator would space the tokens evenly from one offset, worse than random
     tokens = members.length === 0 ? tokensFor(self, init.tokensPerUnit()) : allocateTokens(members, self, init.tokensPerUnit(), init.n())
     // the marker first: stored tokens without it would read as a member's on a restart
@@ -75,6 +82,16 @@ export async function join (init: JoinInit): Promise<void> {
   await manager.pull(plans, `catchup-${Date.now()}`)
   await cursors.clear()
   if (manager.status.state === 'catching-up') manager.status.state = 'up'
+}
+
+/** Wait (bounded) while a joiner with a lower id has not announced its tokens. */
+async function earlierJoiners (init: JoinInit): Promise<void> {
+  const until = performance.now() + 2 * init.waitMs
+  while (performance.now() < until && !init.signal.aborted) {
+    const waiting = init.joiningMembers().some(m => m.id < init.self.id && (m.tokens === undefined || m.tokens.length === 0))
+    if (!waiting) return
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
 }
 
 /** Wait until members are heard and the view settled, or `waitMs`; true when some member was heard. */
