@@ -257,7 +257,8 @@ export class MeshNode extends EventTarget {
         timeoutMs: C.DEFAULT_TRANSFER_TIMEOUT_MS,
         maxValueBytes,
         log: logger.forComponent('meshkv:transfer'),
-        metrics: this.metrics
+        metrics: this.metrics,
+        report: (message, fields) => { this.dispatchEvent(new CustomEvent('transfer', { detail: { message, ...fields } })) }
       })
       this.transfer = transfer
       membership.start()
@@ -294,7 +295,8 @@ export class MeshNode extends EventTarget {
         pushTimeoutMs: C.DEFAULT_REPLICA_TIMEOUT_MS,
         status: transfer.status,
         log: logger.forComponent('meshkv:handover'),
-        metrics: this.metrics
+        metrics: this.metrics,
+        report: (message, fields) => { transfer.report(message, fields) }
       })
       this.handover = handover
       membership.addEventListener('change', guarded('handover', () => { handover.viewChanged() }))

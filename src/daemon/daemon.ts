@@ -61,7 +61,14 @@ export async function startDaemon (config: DaemonConfig, log: Log): Promise<Runn
     await node.stop().catch(() => {})
     throw err
   }
-  const unwatch = watchMembers(node, log)
+  const unwatchMembers = watchMembers(node, log)
+  // range transfer milestones (join, leave): the progress an operator follows
+  const onTransfer = (evt: Event): void => {
+    const { message, ...fields } = (evt as CustomEvent<{ message: string }>).detail
+    log.info(message, fields)
+  }
+  node.addEventListener('transfer', onTransfer)
+  const unwatch = (): void => { unwatchMembers(); node.removeEventListener('transfer', onTransfer) }
   const { n, r, w } = node.quorums
   log.info('started', {
     peerId: node.peerId,

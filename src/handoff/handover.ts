@@ -33,6 +33,7 @@ export interface HandoverInit {
   status: TransferStatus
   log: Logger
   metrics: MetricsRegistry
+  report?: (message: string, fields: Record<string, unknown>) => void
 }
 
 export class Handover {
@@ -106,5 +107,6 @@ export class Handover {
       await new Promise(resolve => setTimeout(resolve, gapMs))
     }
     if (handed > 0) log('handed over and dropped %d keys this peer no longer owns', handed)
+    if (handed > 0) this.init.report?.('handed over and dropped keys this peer no longer owns', { keys: handed })
   }
 }

@@ -70,12 +70,14 @@ export async function join (init: JoinInit): Promise<void> {
     const next = new Ring([...current.members(), { ...self, tokens }], { tokensPerUnit: init.tokensPerUnit() })
     plans = planJoin(current, next, self.id, init.n())
     log('joining: %s %d members in the ring, %d arcs to pull', heard ? 'heard' : 'waited for', current.size, plans.length)
+    manager.report('joining: pulling this peer\'s ranges from their holders', { members: current.size, arcs: plans.length, resumed: init.resumeTokens !== undefined })
     if (init.signal.aborted) return
     await manager.pull(plans, round === 0 ? 'join' : `join-${round}`)
     if (init.signal.aborted) return
     if (ring().equals(current)) break
   }
   await init.announceUp()
+  manager.report('joined: ranges pulled, up', { keys: manager.status.keys, bytes: manager.status.bytes, arcsFailed: manager.status.arcsFailed })
   await cursors.setJoining(false)
   manager.status.state = 'catching-up'
   // writes that reached the old holders after their batch was sent

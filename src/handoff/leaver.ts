@@ -55,6 +55,7 @@ export async function leave (init: LeaveInit): Promise<void> {
     for await (const _ of store.encodedEntries()) status.leave.total++
     log('leaving: pushing %d keys to their new owners', status.leave.total)
     await pushAll(init, store.entries())
+    manager.report('leaving: keys pushed, announcing', { ...status.leave })
     await init.announceLeaving()
     await sleep(init.gossipWaitMs, init.signal)
     const again = overflow ? undefined : [...changed]
@@ -65,6 +66,7 @@ export async function leave (init: LeaveInit): Promise<void> {
       await pushAll(init, records(store, again))
     }
     log('left: %d keys pushed, %d failed', status.leave.pushed, status.leave.failed)
+    manager.report('left: keys pushed to their new owners', { ...status.leave })
   } finally {
     unwatch()
   }

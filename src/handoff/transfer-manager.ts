@@ -45,6 +45,8 @@ export interface TransferManagerInit {
   maxValueBytes: number
   log: Logger
   metrics: MetricsRegistry
+  /** progress for people (the daemon logs it): a join's, a leave's, a handover's milestones */
+  report?: (message: string, fields: Record<string, unknown>) => void
 }
 
 /** pulls from different holders running at once */
@@ -59,6 +61,11 @@ export class TransferManager {
 
   constructor (private readonly init: TransferManagerInit) {
     init.metrics.describe('meshkv_transfer_received_total', 'range transfer: records and bytes merged from pulls, pulls finished and failed')
+  }
+
+  /** A milestone, for the logs of whoever listens (the daemon). */
+  report (message: string, fields: Record<string, unknown> = {}): void {
+    try { this.init.report?.(message, fields) } catch {}
   }
 
   stop (): void {
@@ -86,7 +93,10 @@ export class TransferManager {
       const run = async (): Promise<void> => {
         for (let next = work.shift(); next !== undefined; next = work.shift()) {
           const [holder, idx] = next
-          if (await this.pullFrom(holder, idx.map(i => plans[i]), pass)) s.arcsDone += idx.length
+          if (await this.pullFrom(holder, idx.map(i => plans[i]), pass)) {
+            s.arcsDone += idx.length
+            this.report(`transfer ${pass}: pulled from ${holder}`, { arcsDone: s.arcsDone, arcsTotal: s.arcsTotal, keys: s.keys, bytes: s.bytes })
+          }
           else failed.push(...idx)
         }
       }
@@ -101,6 +111,7 @@ export class TransferManager {
     }
     metrics.inc('meshkv_transfer_received_total', { what: 'arcs-failed' }, s.arcsFailed)
     log('%s: %d of %d arcs pulled, %d failed; %d keys, %d bytes so far', pass, s.arcsDone, s.arcsTotal, s.arcsFailed, s.keys, s.bytes)
+    this.report(`transfer ${pass}: arcs pulled`, { pass, arcsDone: s.arcsDone, arcsTotal: s.arcsTotal, arcsFailed: s.arcsFailed, keys: s.keys, bytes: s.bytes })
     return s.arcsFailed
   }
 
@@ -139,6 +150,7 @@ export class TransferManager {
     } catch (err) {
       metrics.inc('meshkv_transfer_received_total', { what: 'pulls-failed' })
       log.error('%s: pull of %d arcs from %s failed: %s', pass, arcs.length, holder, (err as Error).message)
+      this.report(`transfer ${pass}: pull from ${holder} failed, trying the next holder`, { arcs: arcs.length, error: (err as Error).message })
       return false
     }
   }

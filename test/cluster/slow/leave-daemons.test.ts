@@ -63,6 +63,7 @@ describe('daemons join with range transfer and leave with `meshkv leave`', { ski
     const joiner = await start()
     await waitFor('the joiner is up', async () => (await status(joiner))?.transfer?.state === 'up', 30_000, 200)
     assert.deepEqual(await unreadable(joiner), [])
+    assert.match(joiner.logs(), /joined: ranges pulled, up/)
     for (const leaver of [daemons[1], daemons[2]]) {
       const res = await cli(['leave', '--api', leaver.api])
       assert.equal(res.code, 0, res.stderr + res.stdout)
