@@ -103,11 +103,16 @@ async function hearRing (init: JoinInit): Promise<boolean> {
   let since = performance.now()
   while (performance.now() < until && !init.signal.aborted) {
     const members = init.ringMembers()
-    const shape = members.map(m => `${m.id}:${m.tokens?.length ?? 0}`).join(',')
+    const joiners = init.joiningMembers()
+    const shape = [...members, ...joiners].map(m => `${m.id}:${m.state}:${m.tokens?.length ?? 0}`).join(',')
+    const settled = performance.now() - since
     if (shape !== last) {
       last = shape
       since = performance.now()
-    } else if (members.length > 0 && performance.now() - since >= init.settleMs) return true
+    } else if (members.length > 0 && settled >= init.settleMs) return true
+    // peers that all start together (each the others' bootstrap) find only
+    // joiners: a cluster forming, with no ring to wait for
+    else if (joiners.length > 0 && settled >= 2 * init.settleMs) return false
     await new Promise(resolve => setTimeout(resolve, 50))
   }
   return init.ringMembers().length > 0

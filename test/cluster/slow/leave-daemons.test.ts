@@ -25,10 +25,10 @@ async function status (d: Daemon): Promise<{ ringSize: number, members: Array<{ 
   }
 }
 
-async function unreadable (d: Daemon): Promise<string[]> {
+async function unreadable (d: Daemon, r = 2): Promise<string[]> {
   const missing: string[] = []
   for (let i = 0; i < KEYS; i++) {
-    const res = await fetch(`${d.api}/kv/key-${i}?r=2`)
+    const res = await fetch(`${d.api}/kv/key-${i}?r=${r}`)
     const body = await res.text()
     if (res.status !== 200 || body !== `value-${i}`) missing.push(`key-${i}: ${res.status}`)
   }
@@ -76,5 +76,11 @@ describe('daemons join with range transfer and leave with `meshkv leave`', { ski
     }
     const gone = await cli(['leave', '--api', daemons[1].api])
     assert.equal(gone.code, 3, 'a daemon that left is unreachable')
+    // SIGTERM leaves too (bounded), then stops
+    joiner.proc.kill('SIGTERM')
+    assert.equal(await joiner.exited, 0, joiner.logs())
+    assert.match(joiner.logs(), /left: keys pushed to their new owners/)
+    // the last peer standing holds every key
+    assert.deepEqual(await unreadable(daemons[0], 1), [])
   })
 })
