@@ -15,14 +15,9 @@ import { Replica } from './coordinator/replica.js'
 import { actorId } from './version/index.js'
 import { Membership } from './membership/membership.js'
 import { nextIncarnation } from './membership/incarnation.js'
-import { loadTokens, saveTokens, tokensFor } from './membership/token-store.js'
-import { CursorStore } from './handoff/cursor-store.js'
-import { join } from './handoff/joiner.js'
-import { leave } from './handoff/leaver.js'
-import { Handover } from './handoff/handover.js'
+import { saveTokens, tokensFor } from './membership/token-store.js'
+import { Handoff, joinMode } from './handoff/handoff.js'
 import { Ring } from './ring/index.js'
-import { TransferManager } from './handoff/transfer-manager.js'
-import { TransferSender } from './handoff/transfer-sender.js'
 import { allocateTokens } from './ring/allocator.js'
 import { inRing } from './membership/view.js'
 import { MetricsRegistry } from './metrics.js'
@@ -107,13 +102,8 @@ export class MeshNode extends EventTarget {
   private placement?: RingPlacement
   private client?: KvClient
   private coordinator?: Coordinator
-  private transfer?: TransferManager
-  private joinStop?: AbortController
-  /** settles when this peer is up: at once for a member, after its pulls for a joiner */
-  private joined: Promise<void> = Promise.resolve()
-  private leaveWork?: (signal: AbortSignal) => Promise<void>
+  private handoff?: Handoff
   private leaving?: Promise<void>
-  private handover?: Handover
   /**
    * Keys this peer must keep although it no longer owns them (hints held for
    * a down owner): the handover never drops them. Set by the hint store's wiring.
@@ -159,10 +149,8 @@ export class MeshNode extends EventTarget {
       let tokensPerUnit = o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
       const capacity = o.capacity ?? C.DEFAULT_CAPACITY
       // a fresh peer with somewhere to join, or one whose join was cut short, joins: it hears the ring first
-      const cursors = new CursorStore(store.raw)
-      const resuming = await cursors.isJoining()
-      const joining = (o.bootstrap ?? []).length > 0 && (resuming || (await loadTokens(store.raw)) === undefined)
-      const resumeTokens = resuming ? await loadTokens(store.raw) : undefined
+      const mode = await joinMode(store, o.bootstrap ?? [])
+      const { joining, resumeTokens } = mode
       let tokensChosen = !joining || resumeTokens !== undefined
       const tokens = joining ? (resumeTokens ?? []) : await tokensFor(store.raw, [], { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
       const membership = new Membership({
@@ -245,79 +233,33 @@ export class MeshNode extends EventTarget {
       }))
       // --- end membership wiring ---
       // --- range transfer (src/handoff/) ---
-      const transferProtocol = C.transferProtocol(this.cluster)
-      const sender = new TransferSender({ store, log: logger.forComponent('meshkv:transfer-sender'), metrics: this.metrics })
-      await libp2p.handle(transferProtocol, (stream) => { sender.serve(stream) }, { maxInboundStreams: 16, maxOutboundStreams: 16 })
-      const transfer = new TransferManager({
+      const handoff = new Handoff({
         libp2p,
-        protocol: transferProtocol,
-        cursors,
+        cluster: this.cluster,
+        self: { id: selfId, capacity, zone: o.zone },
+        store,
+        client,
         merge: async (key, record) => replica.localSync(key, record),
-        batchBytes: o.transferBatchBytes ?? C.DEFAULT_TRANSFER_BATCH_BYTES,
-        timeoutMs: C.DEFAULT_TRANSFER_TIMEOUT_MS,
-        maxValueBytes,
-        log: logger.forComponent('meshkv:transfer'),
+        members: () => membership.members(),
+        inRing: m => inRing(m.state),
+        ring: () => this.placement?.ring ?? new Ring([]),
+        n: () => this.quorums.n,
+        tokensPerUnit: () => tokensPerUnit,
+        keep: key => this.keepKey(key),
+        saveTokens: async chosen => { await saveTokens(store.raw, chosen) },
+        setTokens: chosen => { tokensChosen = true; membership.setTokens(chosen) },
+        announceUp: async () => { await membership.announceUp() },
+        announceLeaving: async () => { await membership.announceLeaving() },
+        options: { ...o, maxValueBytes },
+        logger,
         metrics: this.metrics,
         report: (message, fields) => { this.dispatchEvent(new CustomEvent('transfer', { detail: { message, ...fields } })) }
       })
-      this.transfer = transfer
+      this.handoff = handoff
+      membership.addEventListener('change', guarded('handover', () => { handoff.viewChanged() }))
+      // pulls are served before this peer is known; a joiner starts hearing the ring at once
+      await handoff.start(mode)
       membership.start()
-      if (joining) {
-        const joinStop = new AbortController()
-        this.joinStop = joinStop
-        this.joined = join({
-          self: { id: selfId, capacity, zone: o.zone },
-          resumeTokens,
-          ringMembers: () => ringMembers(membership.members()).filter(m => m.id !== selfId),
-          joiningMembers: () => membership.members().filter(m => m.state === 'joining' && m.id !== selfId),
-          n: () => this.quorums.n,
-          tokensPerUnit: () => tokensPerUnit,
-          waitMs: o.joinWaitMs ?? C.DEFAULT_JOIN_WAIT_MS,
-          settleMs: Math.max(1_000, 2 * (o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS)),
-          cursors,
-          manager: transfer,
-          saveTokens: async (chosen) => { await saveTokens(store.raw, chosen) },
-          setTokens: (chosen) => { tokensChosen = true; membership.setTokens(chosen) },
-          announceUp: async () => { await membership.announceUp() },
-          log: logger.forComponent('meshkv:join'),
-          signal: joinStop.signal
-        }).catch(err => { log.error('join failed: %s', (err as Error).message) })
-      } else transfer.status.state = 'up'
-      const handover = new Handover({
-        selfId,
-        store,
-        client,
-        n: () => this.quorums.n,
-        ring: () => this.placement?.ring ?? new Ring([]),
-        keep: (key) => this.keepKey(key),
-        stableMs: o.dropAfterStableMs ?? C.DEFAULT_DROP_AFTER_STABLE_MS,
-        rate: o.dropRate ?? C.DEFAULT_DROP_RATE,
-        pushTimeoutMs: C.DEFAULT_REPLICA_TIMEOUT_MS,
-        status: transfer.status,
-        log: logger.forComponent('meshkv:handover'),
-        metrics: this.metrics,
-        report: (message, fields) => { transfer.report(message, fields) }
-      })
-      this.handover = handover
-      membership.addEventListener('change', guarded('handover', () => { handover.viewChanged() }))
-      handover.viewChanged()
-      handover.start()
-      this.leaveWork = async (signal) => {
-        await leave({
-          selfId,
-          store,
-          client,
-          n: () => this.quorums.n,
-          ringWithoutSelf: () => new Ring(ringMembers(membership.members()).filter(m => m.id !== selfId), { tokensPerUnit }),
-          announceLeaving: async () => { await membership.announceLeaving() },
-          manager: transfer,
-          gossipWaitMs: 3 * (o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS),
-          pushTimeoutMs: C.DEFAULT_REPLICA_TIMEOUT_MS,
-          signal,
-          log: logger.forComponent('meshkv:leave'),
-          metrics: this.metrics
-        })
-      }
     } catch (err) {
       await this.stop()
       throw err
@@ -330,9 +272,7 @@ export class MeshNode extends EventTarget {
    * `{ announce: false }` stops as a crash would look to them (tests).
    */
   async stop (options: { announce?: boolean } = {}): Promise<void> {
-    this.joinStop?.abort()
-    this.transfer?.stop()
-    this.handover?.stop()
+    this.handoff?.stop()
     if (options.announce !== false) await this.membership?.announceLeaving().catch(() => {})
     await this.membership?.stop().catch(() => {})
     await this.client?.close().catch(() => {})
@@ -350,14 +290,13 @@ export class MeshNode extends EventTarget {
    */
   async leave (options: { timeoutMs?: number } = {}): Promise<void> {
     this.leaving ??= (async () => {
-      const work = this.leaveWork
-      if (work === undefined) throw new NotStartedError()
-      this.joinStop?.abort()
+      const handoff = this.handoff
+      if (handoff === undefined) throw new NotStartedError()
       try {
-        await work(AbortSignal.timeout(options.timeoutMs ?? C.DEFAULT_LEAVE_TIMEOUT_MS))
+        await handoff.leave(AbortSignal.timeout(options.timeoutMs ?? C.DEFAULT_LEAVE_TIMEOUT_MS))
       } finally {
         await this.stop()
-        if (this.transfer !== undefined) this.transfer.status.state = 'left'
+        handoff.status.state = 'left'
       }
     })()
     await this.leaving
@@ -365,7 +304,7 @@ export class MeshNode extends EventTarget {
 
   /** Settles when this peer is up: at once for a member, once its ranges are pulled for a joiner. */
   async ready (): Promise<void> {
-    await this.joined
+    await this.handoff?.ready()
   }
 
   async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<PutResult> {
@@ -409,7 +348,7 @@ export class MeshNode extends EventTarget {
       members: this.memberStatus(),
       ringSize: this.placement?.ring.size ?? 0,
       tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT,
-      transfer: this.transfer === undefined ? undefined : { ...this.transfer.status }
+      transfer: this.handoff === undefined ? undefined : { ...this.handoff.status, leave: this.handoff.status.leave === undefined ? undefined : { ...this.handoff.status.leave } }
     }
   }
 
