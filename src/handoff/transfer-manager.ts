@@ -54,6 +54,7 @@ const PARALLEL_PULLS = 4
 /** rounds over every holder of an arc before it counts as failed */
 const ROUNDS = 2
 const RETRY_PAUSE_MS = 500
+const ARCS_PER_PULL = 4096
 
 export class TransferManager {
   readonly status: TransferStatus = { state: 'idle', arcsDone: 0, arcsTotal: 0, arcsFailed: 0, keys: 0, bytes: 0, dropped: 0, resumed: 0 }
@@ -86,10 +87,14 @@ export class TransferManager {
       const groups = new Map<string, number[]>()
       for (const i of pending) {
         const h = holderFor(plans[i], attempts[i])
-        groups.set(h, [...(groups.get(h) ?? []), i])
+        let list = groups.get(h)
+        if (list === undefined) groups.set(h, list = [])
+        list.push(i)
       }
       const failed: number[] = []
-      const work = [...groups]
+      // a holder's arcs go in pulls of at most ARCS_PER_PULL (the holder refuses more than MAX_PULL_ARCS)
+      const work: Array<[string, number[]]> = []
+      for (const [h, idx] of groups) for (let i = 0; i < idx.length; i += ARCS_PER_PULL) work.push([h, idx.slice(i, i + ARCS_PER_PULL)])
       const run = async (): Promise<void> => {
         for (let next = work.shift(); next !== undefined; next = work.shift()) {
           const [holder, idx] = next

@@ -28,6 +28,8 @@ const MAX_SCAN = 20_000
 const MAX_SCAN_MS = 1_000
 /** how long a puller may stay silent between requests (ms) */
 const IDLE_MS = 60_000
+/** records one reply carries at most (the puller refuses replies of more than 100,000) */
+export const MAX_BATCH_ENTRIES = 10_000
 /** the cap on a reply's record bytes, whatever the puller asks */
 export const MAX_BATCH_BYTES = 4 * 1024 * 1024
 
@@ -96,11 +98,13 @@ export class TransferSender {
     for await (const [key, record] of this.init.store.encodedEntries(req.after)) {
       if (arcs.has(hash64(key))) {
         // one record over the bound still goes alone: the batch is never empty for want of room
-        if (entries.length > 0 && bytes + record.byteLength + key.length > maxBytes) {
+        // a key and its record cost their bytes plus a few of framing
+        const cost = record.byteLength + key.length + 8
+        if (entries.length > 0 && (bytes + cost > maxBytes || entries.length >= MAX_BATCH_ENTRIES)) {
           return this.reply(entries, bytes, next, false)
         }
         entries.push({ key, record })
-        bytes += record.byteLength + key.length
+        bytes += cost
       }
       next = key
       if (++scanned >= MAX_SCAN || performance.now() > until) return this.reply(entries, bytes, next, false)
