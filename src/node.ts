@@ -108,7 +108,7 @@ export class MeshNode extends EventTarget {
    * Keys this peer must keep although it no longer owns them (hints held for
    * a down owner): the handover never drops them. Set by the hint store's wiring.
    */
-  protected keepKey: (key: string) => boolean = () => false
+  protected keepKey: (key: string) => boolean | Promise<boolean> = () => false
 
   constructor (readonly options: NodeOptions) {
     super()

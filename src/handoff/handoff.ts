@@ -39,7 +39,7 @@ export interface HandoffInit {
   n: () => number
   tokensPerUnit: () => number
   /** keys never dropped by the handover although not owned (hints held for a down owner) */
-  keep: (key: string) => boolean
+  keep: (key: string) => boolean | Promise<boolean>
   saveTokens: (tokens: bigint[]) => Promise<void>
   /** announce this joiner's chosen tokens (it is still joining) */
   setTokens: (tokens: bigint[]) => void

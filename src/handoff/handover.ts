@@ -25,7 +25,7 @@ export interface HandoverInit {
   /** the current ring (this peer's view) */
   ring: () => Ring
   /** true for a key this peer must keep whatever the ring says (a hint it holds for a down owner) */
-  keep: (key: string) => boolean
+  keep: (key: string) => boolean | Promise<boolean>
   stableMs: number
   /** keys handed over per second at most */
   rate: number
@@ -91,7 +91,7 @@ export class Handover {
       }
       const owners = ring.preferenceList(key, this.init.n())
       if (owners.includes(selfId)) continue
-      if (this.init.keep(key)) {
+      if (await this.init.keep(key)) {
         metrics.inc('meshkv_transfer_handover_total', { result: 'skipped' })
         continue
       }
