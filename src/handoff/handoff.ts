@@ -56,7 +56,8 @@ export interface HandoffInit {
 export async function joinMode (store: RecordStore, bootstrap: readonly string[]): Promise<{ joining: boolean, resumeTokens?: bigint[] }> {
   const resuming = await new CursorStore(store.raw).isJoining()
   const stored = await loadTokens(store.raw)
-  const joining = bootstrap.length > 0 && (resuming || stored === undefined)
+  // a join cut short goes on whatever the bootstrap list says now
+  const joining = resuming || (bootstrap.length > 0 && stored === undefined)
   return { joining, resumeTokens: joining && resuming ? stored : undefined }
 }
 
