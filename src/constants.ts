@@ -95,3 +95,19 @@ export const TOMBSTONE_CHECKS_PER_PASS = 1_000
 export const TOMBSTONE_CHECK_CONCURRENCY = 4
 /** Down members forgotten by the view that collection still counts as owners, at most. */
 export const TOMBSTONE_FORMER_MEMBERS_MAX = 1_024
+/** Range transfer on join and leave (src/handoff/). */
+export function transferProtocol (cluster: string): string {
+  return `/meshkv/${cluster}/transfer/1.0.0`
+}
+/** how long a fresh peer waits to hear the cluster's ring before choosing its tokens (ms) */
+export const DEFAULT_JOIN_WAIT_MS = 5_000
+/** record bytes a joiner asks for in one transfer batch */
+export const DEFAULT_TRANSFER_BATCH_BYTES = 1024 * 1024
+/** deadline of one transfer batch (ms) */
+export const DEFAULT_TRANSFER_TIMEOUT_MS = 15_000
+/** how long the ring must stay the same before keys this peer no longer owns are handed over and dropped (ms) */
+export const DEFAULT_DROP_AFTER_STABLE_MS = 30_000
+/** keys handed over and dropped per second at most */
+export const DEFAULT_DROP_RATE = 200
+/** the longest a leave (push to new owners, announce, push again) may take before the peer stops anyway (ms) */
+export const DEFAULT_LEAVE_TIMEOUT_MS = 60_000

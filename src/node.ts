@@ -16,6 +16,8 @@ import { actorId } from './version/index.js'
 import { Membership } from './membership/membership.js'
 import { nextIncarnation } from './membership/incarnation.js'
 import { saveTokens, tokensFor } from './membership/token-store.js'
+import { Handoff, joinMode } from './handoff/handoff.js'
+import { Ring } from './ring/index.js'
 import { allocateTokens } from './ring/allocator.js'
 import { inRing } from './membership/view.js'
 import { MetricsRegistry } from './metrics.js'
@@ -37,6 +39,7 @@ import type { AdoptableSetting } from './membership/params.js'
 import type { Placement } from './coordinator/placement.js'
 import type { KvRecord } from './store/record.js'
 import type { MeshHost } from './host.js'
+import type { TransferStatus } from './handoff/transfer-manager.js'
 
 export interface NodeOptions {
   /** directory of this peer's LevelDB (records and identity key) */
@@ -79,6 +82,14 @@ export interface NodeOptions {
   antiEntropyIntervalMs?: number
   /** bytes per second anti-entropy may use, both ways (0: unlimited) */
   antiEntropyBytesPerSec?: number
+  /** how long a fresh peer waits to hear the cluster's ring before it chooses its tokens and joins (ms) */
+  joinWaitMs?: number
+  /** record bytes asked for in one range-transfer batch */
+  transferBatchBytes?: number
+  /** how long the ring must stay the same before keys this peer no longer owns are handed over and dropped (ms) */
+  dropAfterStableMs?: number
+  /** keys handed over and dropped per second at most */
+  dropRate?: number
 }
 
 export interface NodeStatus {
@@ -94,6 +105,8 @@ export interface NodeStatus {
   tombstones: TombstoneStatus
   /** Merkle anti-entropy: index, exchanges, repairs (absent before start) */
   antiEntropy?: AntiEntropyStatus
+  /** range transfer: join progress, a leave's push, keys handed over and dropped */
+  transfer?: TransferStatus
 }
 
 export class MeshNode extends EventTarget {
@@ -108,6 +121,13 @@ export class MeshNode extends EventTarget {
   private coordinator?: Coordinator
   private tombstones?: TombstoneCollector
   private antiEntropy?: AntiEntropy
+  private handoff?: Handoff
+  private leaving?: Promise<void>
+  /**
+   * Keys this peer must keep although it no longer owns them (hints held for
+   * a down owner): the handover never drops them. Set by the hint store's wiring.
+   */
+  protected keepKey: (key: string) => boolean | Promise<boolean> = () => false
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -151,13 +171,18 @@ export class MeshNode extends EventTarget {
       const incarnation = await nextIncarnation(store.raw, async (k, v) => store.putDurable(k, v))
       let tokensPerUnit = o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
       const capacity = o.capacity ?? C.DEFAULT_CAPACITY
-      const tokens = await tokensFor(store.raw, [], { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
+      // a fresh peer with somewhere to join, or one whose join was cut short, joins: it hears the ring first
+      const mode = await joinMode(store, o.bootstrap ?? [])
+      const { joining, resumeTokens } = mode
+      let tokensChosen = !joining || resumeTokens !== undefined
+      const tokens = joining ? (resumeTokens ?? []) : await tokensFor(store.raw, [], { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
       const membership = new Membership({
         libp2p,
         topic: C.membershipTopic(this.cluster),
         capacity,
         zone: o.zone,
         tokens,
+        joining,
         bootstrap: (o.bootstrap ?? []).map(a => multiaddr(a)),
         heartbeatMs: o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS,
         memberTimeoutMs: o.memberTimeoutMs ?? C.DEFAULT_MEMBER_TIMEOUT_MS,
@@ -193,17 +218,20 @@ export class MeshNode extends EventTarget {
         maxInboundStreams: 64,
         maxOutboundStreams: 64
       })
+      // Records copied by anti-entropy and range transfer. A delete past its
+      // grace and no record mean the same: copying it to a replica that has
+      // none (or collected it) would keep it bouncing between replicas
+      // (docs/architecture.md, tombstone collection).
+      const repairMerge = async (key: string, record: KvRecord): Promise<KvRecord> =>
+        expiredTombstone(record, Date.now(), o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS) && (await store.get(key)) === undefined
+          ? record
+          : replica.localSync(key, record)
       this.antiEntropy = new AntiEntropy({
         libp2p,
         protocol: C.aeProtocol(this.cluster),
         selfId,
         store,
-        // a delete past its grace and no record mean the same: copying it to a
-        // replica that has none (or collected it) would keep it bouncing
-        // between replicas (docs/architecture.md, tombstone collection)
-        merge: async (key, record) => expiredTombstone(record, Date.now(), o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS) && (await store.get(key)) === undefined
-          ? record
-          : replica.localSync(key, record),
+        merge: repairMerge,
         ranges: () => this.placement?.ring.ranges(this.quorums.n) ?? [],
         owns: key => this.placement?.preferenceList(key, this.quorums.n).includes(selfId) === true,
         isUp: peer => membership.members().some(m => m.id === peer && m.state === 'up'),
@@ -235,7 +263,11 @@ export class MeshNode extends EventTarget {
           if (o.r === undefined) this.quorums.r = majority(adopted.n)
           if (o.w === undefined) this.quorums.w = majority(adopted.n)
         }
-        if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit) {
+        if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit && !tokensChosen) {
+          // a joiner that has not chosen its tokens yet chooses them for the cluster's value
+          tokensPerUnit = adopted.tokensPerUnit
+          this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit)
+        } else if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit) {
           tokensPerUnit = adopted.tokensPerUnit
           // this peer's tokens are chosen again for the cluster's tokensPerUnit, stored, then announced
           const chosen = allocateTokens(ringMembers(membership.members()).filter(m => m.id !== selfId), { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
@@ -249,6 +281,33 @@ export class MeshNode extends EventTarget {
         this.dispatchEvent(new CustomEvent('refused', { detail: (evt as CustomEvent).detail }))
       }))
       // --- end membership wiring ---
+      // --- range transfer (src/handoff/) ---
+      const handoff = new Handoff({
+        libp2p,
+        cluster: this.cluster,
+        self: { id: selfId, capacity, zone: o.zone },
+        store,
+        client,
+        merge: repairMerge,
+        members: () => membership.members(),
+        inRing: m => inRing(m.state),
+        ring: () => this.placement?.ring ?? new Ring([]),
+        n: () => this.quorums.n,
+        tokensPerUnit: () => tokensPerUnit,
+        keep: key => this.keepKey(key),
+        saveTokens: async chosen => { await saveTokens(store.raw, chosen) },
+        setTokens: chosen => { tokensChosen = true; membership.setTokens(chosen) },
+        announceUp: async () => { await membership.announceUp() },
+        announceLeaving: async () => { await membership.announceLeaving() },
+        options: { ...o, maxValueBytes },
+        logger,
+        metrics: this.metrics,
+        report: (message, fields) => { this.dispatchEvent(new CustomEvent('transfer', { detail: { message, ...fields } })) }
+      })
+      this.handoff = handoff
+      membership.addEventListener('change', guarded('handover', () => { handoff.viewChanged() }))
+      // pulls are served before this peer is known; a joiner starts hearing the ring at once
+      await handoff.start(mode)
       membership.start()
       this.tombstones = nodeCollector({
         selfId, store, client, membership, n: () => this.quorums.n, graceMs: o.tombstoneGraceMs, scanMs: o.tombstoneScanMs,
@@ -267,6 +326,7 @@ export class MeshNode extends EventTarget {
    * `{ announce: false }` stops as a crash would look to them (tests).
    */
   async stop (options: { announce?: boolean } = {}): Promise<void> {
+    this.handoff?.stop()
     if (options.announce !== false) await this.membership?.announceLeaving().catch(() => {})
     await this.tombstones?.stop()
     this.tombstones = undefined
@@ -278,6 +338,31 @@ export class MeshNode extends EventTarget {
     this.membership = undefined
     this.coordinator = undefined
     this.antiEntropy = undefined
+  }
+
+  /**
+   * Leave the cluster for good: push every key this peer holds to its owners
+   * in the ring without it, announce leaving, push again what changed
+   * meanwhile, then stop. Bounded by `timeoutMs` (then it stops anyway);
+   * progress is in `status().transfer.leave`. A second call joins the first.
+   */
+  async leave (options: { timeoutMs?: number } = {}): Promise<void> {
+    this.leaving ??= (async () => {
+      const handoff = this.handoff
+      if (handoff === undefined) throw new NotStartedError()
+      try {
+        await handoff.leave(AbortSignal.timeout(options.timeoutMs ?? C.DEFAULT_LEAVE_TIMEOUT_MS))
+      } finally {
+        await this.stop()
+        handoff.status.state = 'left'
+      }
+    })()
+    await this.leaving
+  }
+
+  /** Settles when this peer is up: at once for a member, once its ranges are pulled for a joiner. */
+  async ready (): Promise<void> {
+    await this.handoff?.ready()
   }
 
   async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<PutResult> {
@@ -338,7 +423,8 @@ export class MeshNode extends EventTarget {
       ringSize: this.placement?.ring.size ?? 0,
       tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT,
       tombstones: this.tombstones?.status() ?? { pending: 0, collected: 0 },
-      antiEntropy: this.antiEntropy?.status()
+      antiEntropy: this.antiEntropy?.status(),
+      transfer: this.handoff === undefined ? undefined : { ...this.handoff.status, leave: this.handoff.status.leave === undefined ? undefined : { ...this.handoff.status.leave } }
     }
   }
 

@@ -18,7 +18,8 @@ const VERB_RUNS: Record<Exclude<Verb, 'help'>, () => Promise<Run>> = {
   put: async () => (await import('./put.js')).put,
   get: async () => (await import('./get.js')).get,
   del: async () => (await import('./del.js')).del,
-  status: async () => (await import('./status.js')).status
+  status: async () => (await import('./status.js')).status,
+  leave: async () => (await import('./leave.js')).leave
 }
 
 function isVerb (s: string | undefined): s is Verb {

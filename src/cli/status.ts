@@ -18,6 +18,7 @@ interface Status {
   tokensPerUnit?: number
   members: Array<{ id: string, state: string, addrs: string[], capacity: number, zone?: string, self?: boolean, incarnation?: number, phi?: number, share?: number }>
   tombstones?: { pending: number, collected: number, lastScan?: number }
+  transfer?: { state: string, arcsDone: number, arcsTotal: number, arcsFailed: number, keys: number, bytes: number, dropped: number, leave?: { pushed: number, total: number, failed: number } }
   antiEntropy?: { intervalMs: number, ready: boolean, indexedKeys: number, exchanges: number, failures: number, keysRepaired: number, bytes: number }
 }
 
@@ -33,6 +34,15 @@ function antiEntropyLine (ae: NonNullable<Status['antiEntropy']>): string {
   return `anti-entropy ${every}, ${index}, ${ae.exchanges} exchanges (${ae.failures} failed), ${ae.keysRepaired} keys repaired, ${ae.bytes} bytes`
 }
 
+/** range transfer: a join's pulls, a leave's pushes, keys handed over */
+function transferLine (t: NonNullable<Status['transfer']>): string {
+  const parts = [t.state]
+  if (t.arcsTotal > 0) parts.push(`arcs ${t.arcsDone}/${t.arcsTotal}${t.arcsFailed > 0 ? ` (${t.arcsFailed} failed)` : ''}`, `pulled ${t.keys} keys, ${t.bytes} bytes`)
+  if (t.leave !== undefined) parts.push(`pushed ${t.leave.pushed}/${t.leave.total} keys${t.leave.failed > 0 ? ` (${t.leave.failed} failed)` : ''}`)
+  if (t.dropped > 0) parts.push(`handed over and dropped ${t.dropped} keys`)
+  return `transfer  ${parts.join(', ')}`
+}
+
 function replication ({ n, r, w }: Status['quorums'], members: number): string {
   if (n === 1) return members <= 1 ? 'single-peer mode: no replication' : 'no replication: each key on one peer'
   return r + w > n ? 'reads see the latest acknowledged write' : 'r + w <= n: reads may miss recent writes'
@@ -46,6 +56,7 @@ export function formatStatus (s: Status): string {
     ...(s.api !== undefined ? [`api       ${s.api}`] : []),
     `quorums   n=${s.quorums.n} r=${s.quorums.r} w=${s.quorums.w} (${replication(s.quorums, s.members.length)})`,
     `ring      ${s.ringSize} ${s.ringSize === 1 ? 'peer' : 'peers'} own keys`,
+    ...(s.transfer !== undefined ? [transferLine(s.transfer)] : []),
     'addresses',
     ...s.multiaddrs.map(a => `  ${a}`),
     ...(s.tombstones !== undefined ? [tombstoneLine(s.tombstones)] : []),

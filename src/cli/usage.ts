@@ -1,6 +1,6 @@
 /** Usage text, whole and per verb. */
 
-export const VERBS = ['daemon', 'put', 'get', 'del', 'status', 'help'] as const
+export const VERBS = ['daemon', 'put', 'get', 'del', 'status', 'leave', 'help'] as const
 export type Verb = typeof VERBS[number]
 
 const SYNOPSIS: Record<Verb, string> = {
@@ -10,6 +10,7 @@ const SYNOPSIS: Record<Verb, string> = {
   get: 'meshkv get KEY [--r N] [--api URL] [--json]',
   del: 'meshkv del KEY [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json]',
   status: 'meshkv status [--api URL] [--json]',
+  leave: 'meshkv leave [--api URL] [--json]   (the daemon hands its keys to their new owners, then stops)',
   help: 'meshkv help [COMMAND]'
 }
 
@@ -37,6 +38,7 @@ const VERB_OPTIONS: Record<Verb, string[]> = {
   get: ['--r N', '--api URL', '--json'],
   del: ['--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--json'],
   status: ['--api URL', '--json'],
+  leave: ['--api URL', '--json'],
   help: []
 }
 
@@ -57,6 +59,6 @@ export function usage (): string {
   return 'meshkv: a Dynamo-style peer-to-peer key-value store\n\nusage:\n' +
     VERBS.map(v => `  ${SYNOPSIS[v].replace(/\n/g, '\n  ')}`).join('\n') +
     '\n\ndaemon options:\n' + options(VERB_OPTIONS.daemon) +
-    '\n\nclient options (put, get, del, status):\n' + options(['--api URL', '--json', '--context CTX', '--w N', '--r N']) +
+    '\n\nclient options (put, get, del, status, leave):\n' + options(['--api URL', '--json', '--context CTX', '--w N', '--r N']) +
     `\n\n${EXIT_CODES}\n`
 }

@@ -48,6 +48,14 @@ export interface DaemonConfig {
   phiThreshold: number
   /** deadline of a client request coordinated by this peer (ms) */
   requestTimeoutMs: number
+  /** how long a fresh peer waits to hear the cluster's ring before it chooses its tokens and joins (ms) */
+  joinWaitMs: number
+  /** record bytes a joining peer asks for in one range-transfer batch */
+  transferBatchBytes: number
+  /** how long the ring must stay the same before keys this peer no longer owns are handed over and dropped (ms) */
+  dropAfterStableMs: number
+  /** keys handed over and dropped per second at most */
+  dropRate: number
   /** ring tokens per unit of capacity; every peer of a cluster must use the same value (unset, the cluster's is adopted) */
   tokensPerUnit: number
   /** a delete's tombstone is collected once every replica of the key has it and it is this old (ms); must exceed the age after which hints are dropped */
@@ -158,6 +166,10 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   announceMs: wholeNumber(10, HOUR),
   phiThreshold: boundedNumber(1, 100),
   requestTimeoutMs: wholeNumber(1, HOUR),
+  joinWaitMs: wholeNumber(0, HOUR),
+  transferBatchBytes: wholeNumber(1, 4 * 1024 * 1024),
+  dropAfterStableMs: wholeNumber(0, 24 * HOUR),
+  dropRate: wholeNumber(1, 1_000_000),
   tokensPerUnit: wholeNumber(1, MAX_TOKENS_PER_MEMBER),
   tombstoneGraceMs: wholeNumber(1_000, 365 * 24 * HOUR),
   tombstoneScanMs: wholeNumber(1_000, 24 * HOUR),

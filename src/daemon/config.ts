@@ -52,6 +52,10 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   announceMs: C.DEFAULT_ANNOUNCE_MS,
   phiThreshold: C.DEFAULT_PHI_THRESHOLD,
   requestTimeoutMs: C.DEFAULT_REQUEST_TIMEOUT_MS,
+  joinWaitMs: C.DEFAULT_JOIN_WAIT_MS,
+  transferBatchBytes: C.DEFAULT_TRANSFER_BATCH_BYTES,
+  dropAfterStableMs: C.DEFAULT_DROP_AFTER_STABLE_MS,
+  dropRate: C.DEFAULT_DROP_RATE,
   tokensPerUnit: C.DEFAULT_TOKENS_PER_UNIT,
   tombstoneGraceMs: C.DEFAULT_TOMBSTONE_GRACE_MS,
   tombstoneScanMs: C.DEFAULT_TOMBSTONE_SCAN_MS,
@@ -188,6 +192,8 @@ export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKe
   const options: NodeOptions = { cluster, dataDir, listen, bootstrap, capacity, zone, maxValueBytes, fsync, heartbeatMs, memberTimeoutMs, announceMs, phiThreshold, requestTimeoutMs, tombstoneGraceMs, tombstoneScanMs }
   options.antiEntropyIntervalMs = config.antiEntropyIntervalMs
   options.antiEntropyBytesPerSec = config.antiEntropyBytesPerSec
+  const { joinWaitMs, transferBatchBytes, dropAfterStableMs, dropRate } = config
+  Object.assign(options, { joinWaitMs, transferBatchBytes, dropAfterStableMs, dropRate })
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }

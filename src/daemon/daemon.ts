@@ -17,6 +17,10 @@ export interface RunningDaemon {
   node: MeshNode
   api: HttpApi
   stop: () => Promise<void>
+  /** leave the cluster (push this peer's keys to their new owners), then stop the node */
+  leave: () => Promise<void>
+  /** settles once a leave (POST /leave or a SIGTERM) is over and the node stopped */
+  left: Promise<void>
 }
 
 /** Exit codes of the daemon: 0 after a clean stop, 1 when forced by a second signal, 5 on failure. */
@@ -34,14 +38,37 @@ function replication (config: DaemonConfig): string {
 export async function startDaemon (config: DaemonConfig, log: Log): Promise<RunningDaemon> {
   const node = await createNode(nodeOptions(config))
   let api: HttpApi
+  let leaving: Promise<void> | undefined
+  let onLeft: () => void = () => {}
+  const left = new Promise<void>(resolve => { onLeft = resolve })
+  const leave = async (): Promise<void> => {
+    leaving ??= (async () => {
+      log.info('leaving: pushing this peer\'s keys to their new owners')
+      try {
+        await node.leave()
+        const t = node.status().transfer?.leave
+        log.info('left the cluster', { pushed: t?.pushed, failed: t?.failed })
+      } finally {
+        onLeft()
+      }
+    })()
+    await leaving
+  }
   try {
     const { host, port } = parseHostPort(config.api) ?? { host: '127.0.0.1', port: 7070 }
-    api = await startHttpApi({ node, host, port, log })
+    api = await startHttpApi({ node, host, port, log, leave })
   } catch (err) {
     await node.stop().catch(() => {})
     throw err
   }
-  const unwatch = watchMembers(node, log)
+  const unwatchMembers = watchMembers(node, log)
+  // range transfer milestones (join, leave): the progress an operator follows
+  const onTransfer = (evt: Event): void => {
+    const { message, ...fields } = (evt as CustomEvent<{ message: string }>).detail
+    log.info(message, fields)
+  }
+  node.addEventListener('transfer', onTransfer)
+  const unwatch = (): void => { unwatchMembers(); node.removeEventListener('transfer', onTransfer) }
   const { n, r, w } = node.quorums
   log.info('started', {
     peerId: node.peerId,
@@ -60,6 +87,8 @@ export async function startDaemon (config: DaemonConfig, log: Log): Promise<Runn
   return {
     node,
     api,
+    leave,
+    left,
     async stop () {
       unwatch()
       await api.close()
@@ -106,13 +135,7 @@ export async function runDaemon (config: DaemonConfig, options: RunOptions = {})
   }
   return new Promise<number>(resolve => {
     let stopping = false
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        log.warn('second signal: exiting without a clean stop', { signal })
-        process.exit(EXIT_FORCED)
-      }
-      stopping = true
-      log.info('stopping', { signal })
+    const stop = (): void => {
       running.stop().then(() => {
         log.info('stopped')
         resolve(0)
@@ -120,6 +143,23 @@ export async function runDaemon (config: DaemonConfig, options: RunOptions = {})
         log.error('stop failed', { err })
         resolve(EXIT_FAILED)
       })
+    }
+    // after POST /leave the daemon has nothing left to serve
+    void running.left.then(() => {
+      if (stopping) return
+      stopping = true
+      stop()
+    })
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        log.warn('second signal: exiting without a clean stop', { signal })
+        process.exit(EXIT_FORCED)
+      }
+      stopping = true
+      log.info('stopping', { signal })
+      // SIGTERM: hand this peer's keys over first (bounded); SIGINT stops at once
+      if (signal === 'SIGTERM') running.leave().catch(err => { log.warn('leave failed, stopping anyway', { err }) }).finally(stop)
+      else stop()
     }
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)

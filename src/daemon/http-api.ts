@@ -6,6 +6,7 @@
 import { createServer } from 'node:http'
 import { DEFAULT_MAX_VALUE_BYTES, MAX_CONTEXT_CHARS } from '../constants.js'
 import { InvalidKeyError, errorCode } from '../errors.js'
+import { leaveStreaming } from './http-leave.js'
 import { deleteKv, getKv, MAX_TIMEOUT_PARAM_MS, putKv } from './http-kv.js'
 import { getLocal } from './http-local.js'
 import { numberParams, sendError, sendFailure, sendJson, statusOf } from './http-io.js'
@@ -20,6 +21,8 @@ export interface HttpApiInit {
   /** 0 picks a free port */
   port: number
   log: Log
+  /** leave the cluster, then stop the daemon (POST /leave); absent, the route is refused */
+  leave?: () => Promise<void>
 }
 
 export interface HttpApi {
@@ -74,6 +77,11 @@ async function route (init: HttpApiInit, url: string, req: IncomingMessage, res:
     numberParams(query, {})
     const status = node.status()
     sendJson(res, 200, { ...status, multiaddrs: status.multiaddrs.map(a => withPeerId(a, status.peerId)), api: url })
+  } else if (path === '/leave') {
+    if (!only(['POST'])) return
+    numberParams(query, {})
+    if (init.leave === undefined) return sendError(res, 501, 'ERR_NOT_SUPPORTED', 'this API cannot make its peer leave')
+    await leaveStreaming(node, init.leave, res)
   } else if (path === '/metrics') {
     if (!only(['GET'])) return
     numberParams(query, {})
@@ -81,7 +89,7 @@ async function route (init: HttpApiInit, url: string, req: IncomingMessage, res:
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) })
     res.end(text)
   } else {
-    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /local/KEY, /status, /metrics)`)
+    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /local/KEY, /status, /metrics, POST /leave)`)
   }
 }
 

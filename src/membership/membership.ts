@@ -69,6 +69,8 @@ export interface MembershipInit {
   cannotAdopt?: (values: Partial<Record<AdoptableSetting, number>>) => string | undefined
   /** this peer's ring tokens, announced in full announcements (absent: derived from its id) */
   tokens?: readonly bigint[]
+  /** start as a joining member (announced JOINING, holding no ring positions) until announceUp() */
+  joining?: boolean
 }
 
 /** A refused announcement, as the 'refused' event carries it. */
@@ -141,6 +143,7 @@ export class Membership extends EventTarget {
       maxMembers: MAX_MEMBERS
     })
     this.connector = new Connector({ libp2p: init.libp2p, selfId: this.selfId, bootstrap: init.bootstrap, log: init.log, maxDialedMembers: init.maxDialedMembers ?? DEFAULT_MAX_DIALED_MEMBERS })
+    if (init.joining === true) this.view.updateSelf({ joining: true })
     this.prober = new Prober({
       ping: init.libp2p.services.ping,
       periodMs: init.heartbeatMs,
@@ -174,6 +177,12 @@ export class Membership extends EventTarget {
   /** Announce that this peer is leaving, so others take it out of their rings at once. */
   async announceLeaving (): Promise<void> {
     this.view.updateSelf({ leaving: true })
+    await this.announce()
+  }
+
+  /** A joining peer has its ranges: it takes its ring positions now. */
+  async announceUp (): Promise<void> {
+    if (this.view.updateSelf({ joining: false })) this.changed()
     await this.announce()
   }
 
@@ -272,6 +281,7 @@ export class Membership extends EventTarget {
     this.nextAnnounce = performance.now() + this.init.announceMs * jitter
     const self = this.view.get(this.selfId)
     const leaving = self?.state === 'leaving'
+    const joining = self?.state === 'joining'
     const info = this.selfInfo(leaving)
     this.view.updateSelf({ addrs: info.addrs, seq: info.seq })
     const p = this.params
@@ -281,7 +291,7 @@ export class Membership extends EventTarget {
       capacity: info.capacity,
       incarnation: info.incarnation,
       seq: info.seq,
-      status: leaving ? MemberStatus.LEAVING : MemberStatus.UP,
+      status: leaving ? MemberStatus.LEAVING : joining ? MemberStatus.JOINING : MemberStatus.UP,
       zone: info.zone ?? '',
       n: p.n,
       tokensPerUnit: p.tokensPerUnit,
@@ -380,7 +390,8 @@ export class Membership extends EventTarget {
     }
     if (this.view.heard(hb, performance.now())) this.changed()
     // a member this peer did not know may not know it either: tell it soon
-    if (news && this.view.get(hb.id)?.state === 'up') this.announceSoon(this.init.heartbeatMs)
+    const state = this.view.get(hb.id)?.state
+    if (news && (state === 'up' || state === 'joining')) this.announceSoon(this.init.heartbeatMs)
   }
 
   private cannotAdopt (values: Partial<Record<AdoptableSetting, number>>): string | undefined {

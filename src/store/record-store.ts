@@ -30,6 +30,8 @@ export interface RecordStoreInit {
 }
 
 const RECORD_PREFIX = '/r/'
+/** just past every record key ('0' follows '/') */
+const RECORD_END = '/r0'
 
 /** the LevelDB key of a record: the string datastore-level's Key would render, without building one per access */
 function recordKey (key: string): string {
@@ -161,9 +163,18 @@ export class RecordStore {
 
   /** Every stored key with its record, in storage order. */
   async * entries (): AsyncGenerator<[string, KvRecord]> {
-    for await (const { key, value } of this.datastore.query({ prefix: RECORD_PREFIX })) {
-      const encoded = key.toString().slice(RECORD_PREFIX.length)
-      yield [toString(fromString(encoded, 'base64url'), 'utf8'), decodeRecord(value, this.limits)]
+    for await (const [key, bytes] of this.encodedEntries()) yield [key, decodeRecord(bytes, this.limits)]
+  }
+
+  /**
+   * Every stored key with its record as stored (encoded), in storage order,
+   * starting after the key `after` when given: a range transfer resumes from
+   * a cursor this way, and sends records without decoding them.
+   */
+  async * encodedEntries (after?: string): AsyncGenerator<[string, Uint8Array]> {
+    const range = { gt: after === undefined ? RECORD_PREFIX : recordKey(after), lt: RECORD_END }
+    for await (const [key, value] of this.datastore.db.iterator(range)) {
+      yield [toString(fromString(key.slice(RECORD_PREFIX.length), 'base64url'), 'utf8'), value]
     }
   }
 }
