@@ -154,9 +154,12 @@ export class Coordinator {
     if (prefs.length < r) throw new QuorumNotMetError(`get ${key}`, { required: r, received: 0, available: prefs.length, answered: [], failed: [] })
     const calls = prefs.map(peer => ({
       peer,
-      run: async (): Promise<KvRecord | undefined> => peer === placement.selfId
-        ? replica.localGet(key)
-        : client.get(peer, key, timeoutMs)
+      run: async (): Promise<KvRecord | undefined> => {
+        const record = peer === placement.selfId ? await replica.localGet(key) : await client.get(peer, key, timeoutMs)
+        // a stand-in without the key knows nothing of it: its "not found" is not an answer that counts toward R
+        if (record === undefined && standIns.has(peer)) throw new Error('stand-in holds nothing for this key')
+        return record
+      }
     }))
     const result = await quorum(`get ${key}`, calls, r)
     const merged = mergeReplies(result.ok.map(x => x.value))
