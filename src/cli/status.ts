@@ -17,6 +17,13 @@ interface Status {
   ringSize: number
   tokensPerUnit?: number
   members: Array<{ id: string, state: string, addrs: string[], capacity: number, zone?: string, self?: boolean, incarnation?: number, phi?: number, share?: number }>
+  hints?: { pending: number, byOwner: Record<string, number>, delivered: number, failed: number, expired: number, droppedKeys: number, maxHints?: number }
+}
+
+/** Hinted handoff: writes this peer holds for owners that were down, and what became of earlier ones. */
+function formatHints (h: NonNullable<Status['hints']>): string[] {
+  const owners = Object.entries(h.byOwner).map(([id, n]) => `${id.slice(-8)}: ${n}`).join(', ')
+  return [`hints     ${h.pending} pending${owners !== '' ? ` (${owners})` : ''}, ${h.delivered} delivered, ${h.failed} failed deliveries, ${h.expired} expired, ${h.droppedKeys} keys handed off and dropped`]
 }
 
 function replication ({ n, r, w }: Status['quorums'], members: number): string {
@@ -34,6 +41,7 @@ export function formatStatus (s: Status): string {
     `ring      ${s.ringSize} ${s.ringSize === 1 ? 'peer' : 'peers'} own keys`,
     'addresses',
     ...s.multiaddrs.map(a => `  ${a}`),
+    ...(s.hints !== undefined ? formatHints(s.hints) : []),
     `members   ${s.members.length} (${up} up)`
   ]
   const members = [...s.members].sort((a, b) => Number(b.self === true) - Number(a.self === true) || a.id.localeCompare(b.id))

@@ -52,6 +52,10 @@ export interface DaemonConfig {
   tokensPerUnit: number
   /** the least severe log level written: debug, info, warn or error */
   logLevel: LogLevel
+  /** hinted handoff: most hints this peer holds for absent owners; past it, it refuses to stand in and the next peer is asked */
+  maxHints: number
+  /** hinted handoff: age after which an undelivered hint is dropped (ms); a tombstone's grace period must exceed it */
+  hintMaxAgeMs: number
 }
 
 export type ConfigKey = keyof DaemonConfig
@@ -151,7 +155,9 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   phiThreshold: boundedNumber(1, 100),
   requestTimeoutMs: wholeNumber(1, HOUR),
   tokensPerUnit: wholeNumber(1, MAX_TOKENS_PER_MEMBER),
-  logLevel
+  logLevel,
+  maxHints: wholeNumber(1, 100_000_000),
+  hintMaxAgeMs: wholeNumber(1_000, 30 * 24 * HOUR)
 }
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as ConfigKey[]

@@ -53,7 +53,9 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   phiThreshold: C.DEFAULT_PHI_THRESHOLD,
   requestTimeoutMs: C.DEFAULT_REQUEST_TIMEOUT_MS,
   tokensPerUnit: C.DEFAULT_TOKENS_PER_UNIT,
-  logLevel: 'info'
+  logLevel: 'info',
+  maxHints: C.DEFAULT_MAX_HINTS,
+  hintMaxAgeMs: C.DEFAULT_HINT_MAX_AGE_MS
 }
 
 /** The cluster settings a peer adopts from the cluster when its config leaves them unset. */
@@ -175,7 +177,8 @@ export async function resolveConfig (options: ResolveOptions = {}): Promise<Reso
 export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKey[] }): NodeOptions {
   const { cluster, dataDir, listen, bootstrap, capacity, zone, maxValueBytes, fsync } = config
   const { heartbeatMs, memberTimeoutMs, announceMs, phiThreshold, requestTimeoutMs } = config
-  const options: NodeOptions = { cluster, dataDir, listen, bootstrap, capacity, zone, maxValueBytes, fsync, heartbeatMs, memberTimeoutMs, announceMs, phiThreshold, requestTimeoutMs }
+  const { maxHints, hintMaxAgeMs } = config
+  const options: NodeOptions = { cluster, dataDir, listen, bootstrap, capacity, zone, maxValueBytes, fsync, heartbeatMs, memberTimeoutMs, announceMs, phiThreshold, requestTimeoutMs, maxHints, hintMaxAgeMs }
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }
