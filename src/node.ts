@@ -181,7 +181,7 @@ export class MeshNode extends EventTarget {
         sloppyTargets: (key, n) => this.placement?.sloppyTargets(key, n) ?? { owners: [], targets: [], spares: [] }
       }
       // --- hinted handoff ---
-      const hints = new HintStore({ db: store.raw.db, maxHints: o.maxHints ?? C.DEFAULT_MAX_HINTS, maxAgeMs: o.hintMaxAgeMs ?? C.DEFAULT_HINT_MAX_AGE_MS, fsync: o.fsync })
+      const hints = new HintStore({ db: store.raw.db, maxHints: o.maxHints ?? C.DEFAULT_MAX_HINTS, maxAgeMs: o.hintMaxAgeMs ?? C.DEFAULT_HINT_MAX_AGE_MS, fsync: o.fsync, metrics: this.metrics })
       await hints.open()
       this.hints = hints
       // a new actor at every start: a replica whose data dir lost its tail

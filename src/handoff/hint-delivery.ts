@@ -62,7 +62,7 @@ export class HintDelivery {
     const m = init.metrics
     m.describe('meshkv_hints_delivered_total', 'hinted keys handed to their owner and acknowledged')
     m.describe('meshkv_hints_delivery_failed_total', 'hinted key deliveries that failed (retried later)')
-    m.describe('meshkv_hints_dropped_total', 'hints dropped undelivered, by reason')
+    m.describe('meshkv_hint_delivery_ms', 'hinted key deliveries (ms)')
     m.describe('meshkv_handoff_dropped_keys_total', 'keys a stand-in dropped after handing them to their owner')
   }
 
@@ -101,7 +101,6 @@ export class HintDelivery {
     const expired = await hints.expire()
     if (expired > 0) {
       this.stats.expired += expired
-      metrics.inc('meshkv_hints_dropped_total', { reason: 'age' }, expired)
       this.init.log('dropped %d hints past their age bound', expired)
     }
     const now = performance.now()

@@ -15,6 +15,7 @@
 import { fromString, toString } from 'uint8arrays'
 import { HintRefusedError } from '../errors.js'
 import type { Level } from 'level'
+import type { MetricsRegistry } from '../metrics.js'
 
 export const HINT_PREFIX = '/h/'
 
@@ -27,6 +28,7 @@ export interface HintStoreInit {
   fsync?: boolean
   /** wall clock (ms); tests pass their own */
   now?: () => number
+  metrics?: MetricsRegistry
 }
 
 interface Entry { created: number, stamp: number }
@@ -47,6 +49,8 @@ export class HintStore {
 
   constructor (private readonly init: HintStoreInit) {
     this.now = init.now ?? Date.now
+    init.metrics?.describe('meshkv_hints_stored_total', 'hints taken for owners that were down')
+    init.metrics?.describe('meshkv_hints_dropped_total', 'hints dropped undelivered (age) or refused past maxHints (full)')
   }
 
   /** Load the index from disk (hints survive a restart). Malformed entries are deleted. */
@@ -108,7 +112,10 @@ export class HintStore {
     const existing = this.index.get(owner)?.get(key)
     if (existing !== undefined) { existing.stamp = ++this.stamps; return }
     if (this.count >= this.init.maxHints) await this.expire()
-    if (this.count >= this.init.maxHints) throw new HintRefusedError(`this peer holds ${this.count} hints, its bound (maxHints): it takes no more until the owners are back`)
+    if (this.count >= this.init.maxHints) {
+      this.init.metrics?.inc('meshkv_hints_dropped_total', { reason: 'full' })
+      throw new HintRefusedError(`this peer holds ${this.count} hints, its bound (maxHints): it takes no more until the owners are back`)
+    }
     const created = this.now()
     // in the index first, so the bound holds for hints being written at once
     this.remember(owner, key, created)
@@ -120,6 +127,7 @@ export class HintStore {
       this.forget(owner, key)
       throw err
     }
+    this.init.metrics?.inc('meshkv_hints_stored_total')
   }
 
   /** A write for a hinted key was stored: a delivery that read the record before it must not delete the hint. */
@@ -143,6 +151,7 @@ export class HintStore {
     const old: Array<[string, string]> = []
     for (const [owner, keys] of this.index) for (const [key, e] of keys) if (e.created < cutoff) old.push([owner, key])
     for (const [owner, key] of old) await this.delete(owner, key)
+    if (old.length > 0) this.init.metrics?.inc('meshkv_hints_dropped_total', { reason: 'age' }, old.length)
     return old.length
   }
 

@@ -64,6 +64,9 @@ describe('hinted handoff (4 peers, N=3)', () => {
       standIn.status().hints?.pending === 0 && await standIn.localRecord(key) === undefined, 10_000)
     assert.equal(standIn.status().hints?.delivered, 1)
     assert.equal(standIn.status().hints?.droppedKeys, 1)
+    assert.equal(standIn.metrics.counter('meshkv_hints_stored_total'), 1)
+    assert.equal(standIn.metrics.counter('meshkv_hints_delivered_total'), 1)
+    assert.equal(standIn.metrics.counter('meshkv_handoff_dropped_keys_total'), 1)
     await cluster.stop()
     cluster = undefined
   })

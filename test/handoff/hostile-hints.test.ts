@@ -72,6 +72,7 @@ describe('hinted SYNC from a hostile peer', () => {
     const refused = await sync('k-2', b.peerId)
     assert.equal(refused.code, 'ERR_HINT_REFUSED')
     assert.match(refused.message, /maxHints/)
+    assert.equal(a.metrics.counter('meshkv_hints_dropped_total', { reason: 'full' }), 1)
     assert.equal(await a.localRecord('k-2'), undefined)
     // a plain SYNC still works, and so do client requests
     assert.equal((await sync('k-3', '')).status, Status.OK)
