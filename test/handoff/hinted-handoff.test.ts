@@ -12,6 +12,14 @@ import type { MeshNode } from '../../src/node.js'
 import type { KvRecord } from '../../src/store/record.js'
 
 const valuesOf = (r: KvRecord | undefined): string[] => (r?.entries.flatMap(e => e.values) ?? []).filter(s => s.value !== null).map(s => text(s.value as Uint8Array)).sort()
+/** The peer's replica takes requests and never answers (a hung process); its membership goes on. */
+function silence (node: MeshNode): void {
+  const replica = (node as unknown as { coordinator: { init: { replica: Record<string, unknown> } } }).coordinator.init.replica
+  const never = async (): Promise<never> => new Promise<never>(() => {})
+  replica.localGet = never
+  replica.localSync = never
+  replica.coordinatePut = never
+}
 const stateOf = (n: MeshNode, id: string): string | undefined => n.members().find(m => m.id === id)?.state
 
 async function crash (cluster: TestCluster, victim: MeshNode): Promise<void> {
@@ -67,6 +75,26 @@ describe('hinted handoff (4 peers, N=3)', () => {
     assert.equal(standIn.metrics.counter('meshkv_hints_stored_total'), 1)
     assert.equal(standIn.metrics.counter('meshkv_hints_delivered_total'), 1)
     assert.equal(standIn.metrics.counter('meshkv_handoff_dropped_keys_total'), 1)
+    await cluster.stop()
+    cluster = undefined
+  })
+
+  test('an owner that is up but does not answer: a spare backs it up with a hint, and the write at W=3 succeeds in time', async () => {
+    cluster = await startCluster(4, { n: 3, r: 2, w: 2 })
+    await cluster.converged(4)
+    const [a, , , mute] = cluster.nodes
+    // the coordinator is the spare: the only peer that is not an owner
+    const key = findKey(a, 'silent', prefs => !prefs.includes(a.peerId) && prefs[0] !== mute.peerId && prefs.includes(mute.peerId))
+    // open the kv streams first: the first request to each peer dials
+    for (let i = 0; i < 8; i++) await a.put(`warm-${i}`, bytes('w'), { w: 3 })
+    silence(mute)
+    const started = Date.now()
+    const put = await a.put(key, bytes('backed-up'), { w: 3, timeoutMs: 3000 })
+    assert.ok(Date.now() - started < 3000)
+    assert.equal(put.acked.length, 3)
+    assert.ok(put.acked.includes(a.peerId) && !put.acked.includes(mute.peerId), put.acked.join())
+    assert.deepEqual(a.status().hints?.byOwner, { [mute.peerId]: 1 }, 'the spare holds a hint for the silent owner')
+    assert.deepEqual(valuesOf(await a.localRecord(key)), ['backed-up'])
     await cluster.stop()
     cluster = undefined
   })
