@@ -45,13 +45,15 @@ async function fillSlot (target: SloppyTarget, spares: string[], o: SloppyWriteO
     let done = false
     const errors: string[] = []
     let timer: ReturnType<typeof setTimeout> | undefined
+    // the sends carry their own deadlines; this one holds even if one does not
+    const deadline = setTimeout(() => { finish(new Error([...errors, 'no reply before the deadline'].join('; '))) }, Math.max(0, o.timeoutMs - (performance.now() - started)))
     const attempt = (peer: string, hintFor: string | undefined): void => {
       const left = Math.floor(o.timeoutMs - (performance.now() - started))
       if (left <= 0) { if (running === 0) finish(new Error(errors.join('; ') || 'no time left')); return }
       running++
       o.send(peer, hintFor, left).then(() => {
         running--
-        if (!done) { done = true; clearTimeout(timer); resolve(peer) }
+        if (!done) { done = true; clearTimeout(timer); clearTimeout(deadline); resolve(peer) }
       }, (err: Error) => {
         running--
         errors.push(`${peer.slice(-8)}${hintFor !== undefined ? ' (hinted)' : ''}: ${err.message}`)
@@ -70,6 +72,7 @@ async function fillSlot (target: SloppyTarget, spares: string[], o: SloppyWriteO
       if (done) return
       done = true
       clearTimeout(timer)
+      clearTimeout(deadline)
       reject(err)
     }
     attempt(target.peer, target.hintFor)
