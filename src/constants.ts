@@ -44,6 +44,13 @@ export const APPLIED_WRITES_TTL_MS = 10 * 60_000
 /** Hedged writes: the shortest silence after which the next replica is tried beside one (ms). */
 export const HEDGE_MIN_MS = 50
 
+/** Hinted handoff: most hints a peer holds for absent owners; past it, new hints are refused. */
+export const DEFAULT_MAX_HINTS = 100_000
+/** Hinted handoff: age after which an undelivered hint is dropped (ms); tombstone grace must exceed it. */
+export const DEFAULT_HINT_MAX_AGE_MS = 3 * 60 * 60_000
+/** Hinted handoff: period of the delivery retry (ms); membership changes wake it sooner. */
+export const HINT_DELIVERY_PERIOD_MS = 2_000
+
 /** Deadlines (ms). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000
 export const DEFAULT_REPLICA_TIMEOUT_MS = 3_000

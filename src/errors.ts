@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'ERR_PROTOCOL'
   | 'ERR_NOT_STARTED'
   | 'ERR_INTERNAL'
+  | 'ERR_HINT_REFUSED'
 
 export class MeshError extends Error {
   readonly code: ErrorCode
@@ -152,6 +153,18 @@ export class NotStartedError extends MeshError {
   override name = 'NotStartedError'
   constructor (message = 'node is not started') {
     super('ERR_NOT_STARTED', message)
+  }
+}
+
+/**
+ * A peer asked to hold a write for an absent owner (a hint) will not: its
+ * hints are at their bound, or the hint is malformed. The coordinator tries
+ * the next stand-in.
+ */
+export class HintRefusedError extends MeshError {
+  override name = 'HintRefusedError'
+  constructor (message: string) {
+    super('ERR_HINT_REFUSED', message)
   }
 }
 

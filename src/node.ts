@@ -10,7 +10,9 @@ import { multiaddr } from '@multiformats/multiaddr'
 import * as C from './constants.js'
 import { InvalidArgumentError, NotStartedError } from './errors.js'
 import { Coordinator } from './coordinator/coordinator.js'
-import { RingPlacement } from './coordinator/placement.js'
+import { healthFromState, RingPlacement } from './coordinator/placement.js'
+import { HintStore } from './handoff/hint-store.js'
+import { HintDelivery } from './handoff/hint-delivery.js'
 import { Replica } from './coordinator/replica.js'
 import { actorId } from './version/index.js'
 import { Membership } from './membership/membership.js'
@@ -19,7 +21,7 @@ import { saveTokens, tokensFor } from './membership/token-store.js'
 import { Handoff, joinMode } from './handoff/handoff.js'
 import { Ring } from './ring/index.js'
 import { allocateTokens } from './ring/allocator.js'
-import { inRing } from './membership/view.js'
+import { holdsPositions } from './membership/view.js'
 import { MetricsRegistry } from './metrics.js'
 import { KvClient } from './protocol/kv-client.js'
 import { serveStream } from './protocol/kv-server.js'
@@ -90,6 +92,25 @@ export interface NodeOptions {
   dropAfterStableMs?: number
   /** keys handed over and dropped per second at most */
   dropRate?: number
+  /** hinted handoff: most hints held for absent owners (default DEFAULT_MAX_HINTS) */
+  maxHints?: number
+  /** hinted handoff: age after which an undelivered hint is dropped (ms, default 3 h) */
+  hintMaxAgeMs?: number
+}
+
+/** Hinted handoff as `status` shows it. */
+export interface HintStatus {
+  /** hints held for absent owners */
+  pending: number
+  byOwner: Record<string, number>
+  delivered: number
+  /** deliveries that failed and are retried */
+  failed: number
+  /** hints dropped undelivered past hintMaxAgeMs */
+  expired: number
+  /** keys dropped after their hints were delivered (this peer was not an owner) */
+  droppedKeys: number
+  maxHints: number
 }
 
 export interface NodeStatus {
@@ -107,6 +128,7 @@ export interface NodeStatus {
   antiEntropy?: AntiEntropyStatus
   /** range transfer: join progress, a leave's push, keys handed over and dropped */
   transfer?: TransferStatus
+  hints?: HintStatus
 }
 
 export class MeshNode extends EventTarget {
@@ -125,9 +147,11 @@ export class MeshNode extends EventTarget {
   private leaving?: Promise<void>
   /**
    * Keys this peer must keep although it no longer owns them (hints held for
-   * a down owner): the handover never drops them. Set by the hint store's wiring.
+   * a down owner): the handover never drops them.
    */
-  protected keepKey: (key: string) => boolean | Promise<boolean> = () => false
+  protected keepKey: (key: string) => boolean | Promise<boolean> = key => this.hints?.heldForAny(key) === true
+  private hints?: HintStore
+  private hintDelivery?: HintDelivery
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -195,13 +219,35 @@ export class MeshNode extends EventTarget {
         cannotAdopt: (values) => this.cannotAdopt(values)
       })
       this.membership = membership
-      this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit)
+      const health = (id: string): ReturnType<typeof healthFromState> => healthFromState(membership.member(id)?.state)
+      this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit, health)
       // the coordinator keeps this object; the ring behind it is replaced when tokensPerUnit is adopted
-      const placement: Placement = { selfId, preferenceList: (key, n) => this.placement?.preferenceList(key, n) ?? [] }
+      const placement: Placement = {
+        selfId,
+        preferenceList: (key, n) => this.placement?.preferenceList(key, n) ?? [],
+        health: (id) => this.placement?.health(id) ?? 'down',
+        sloppyTargets: (key, n) => this.placement?.sloppyTargets(key, n) ?? { owners: [], targets: [], spares: [] }
+      }
+      // --- hinted handoff ---
+      const hints = new HintStore({ db: store.raw.db, maxHints: o.maxHints ?? C.DEFAULT_MAX_HINTS, maxAgeMs: o.hintMaxAgeMs ?? C.DEFAULT_HINT_MAX_AGE_MS, fsync: o.fsync, metrics: this.metrics })
+      await hints.open()
+      this.hints = hints
       // a new actor at every start: a replica whose data dir lost its tail
       // (fsync off, a restored or copied dir) must never mint a dot twice
       const actor = actorId(selfId, Date.now(), globalThis.crypto.getRandomValues(new Uint8Array(4)))
-      const replica = new Replica({ selfId, actor, store, client: this.client, placement, maxValueBytes })
+      const replica = new Replica({ selfId, actor, store, client: this.client, placement, maxValueBytes, hints, inRing: id => this.placement?.ring.has(id) ?? false })
+      const kvClient = this.client
+      this.hintDelivery = new HintDelivery({
+        hints,
+        store,
+        sync: async (peer, key, record, timeoutMs) => { await kvClient.sync(peer, key, record, timeoutMs) },
+        health: placement.health,
+        owns: key => placement.preferenceList(key, this.quorums.n).includes(selfId),
+        log: logger.forComponent('meshkv:handoff'),
+        metrics: this.metrics,
+        periodMs: C.HINT_DELIVERY_PERIOD_MS,
+        timeoutMs: C.DEFAULT_REPLICA_TIMEOUT_MS
+      })
       this.coordinator = new Coordinator({
         placement,
         replica,
@@ -252,9 +298,10 @@ export class MeshNode extends EventTarget {
       membership.addEventListener('change', guarded('ring rebuild', () => {
         // streams to peers that went down are dropped; a returning peer gets a fresh one
         for (const m of membership.members()) if (m.state === 'down') void client.forget(m.id)
-        if (this.placement?.update(ringMembers(membership.members())) === true) {
-          this.dispatchEvent(new CustomEvent('members', { detail: membership.members() }))
-        }
+        // a change is one of the ring or of a member's health (down, or back): both are news
+        this.placement?.update(ringMembers(membership.members()))
+        this.dispatchEvent(new CustomEvent('members', { detail: membership.members() }))
+        this.hintDelivery?.membershipChanged()
       }))
       membership.addEventListener('params', guarded('adopting cluster settings', (evt) => {
         const adopted = (evt as CustomEvent<Partial<Record<AdoptableSetting, number>>>).detail
@@ -273,7 +320,7 @@ export class MeshNode extends EventTarget {
           const chosen = allocateTokens(ringMembers(membership.members()).filter(m => m.id !== selfId), { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
           saveTokens(store.raw, chosen).catch(err => { log.error('ring tokens not stored: %s', (err as Error).message) })
           membership.setTokens(chosen)
-          this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit)
+          this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit, health)
         }
         this.dispatchEvent(new CustomEvent('params', { detail: evt instanceof CustomEvent ? evt.detail : adopted }))
       }))
@@ -290,7 +337,7 @@ export class MeshNode extends EventTarget {
         client,
         merge: repairMerge,
         members: () => membership.members(),
-        inRing: m => inRing(m.state),
+        inRing: m => holdsPositions(m),
         ring: () => this.placement?.ring ?? new Ring([]),
         n: () => this.quorums.n,
         tokensPerUnit: () => tokensPerUnit,
@@ -314,6 +361,7 @@ export class MeshNode extends EventTarget {
         requestTimeoutMs: o.requestTimeoutMs, metrics: this.metrics, logger
       })
       this.tombstones.start()
+      this.hintDelivery.start()
     } catch (err) {
       await this.stop()
       throw err
@@ -332,6 +380,7 @@ export class MeshNode extends EventTarget {
     this.tombstones = undefined
     await this.membership?.stop().catch(() => {})
     await this.antiEntropy?.stop().catch(() => {})
+    await this.hintDelivery?.stop().catch(() => {})
     await this.client?.close().catch(() => {})
     await this.libp2pNode?.stop()
     await this.store?.close()
@@ -363,6 +412,8 @@ export class MeshNode extends EventTarget {
   /** Settles when this peer is up: at once for a member, once its ranges are pulled for a joiner. */
   async ready (): Promise<void> {
     await this.handoff?.ready()
+    this.hintDelivery = undefined
+    this.hints = undefined
   }
 
   async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<PutResult> {
@@ -424,8 +475,29 @@ export class MeshNode extends EventTarget {
       tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT,
       tombstones: this.tombstones?.status() ?? { pending: 0, collected: 0 },
       antiEntropy: this.antiEntropy?.status(),
-      transfer: this.handoff === undefined ? undefined : { ...this.handoff.status, leave: this.handoff.status.leave === undefined ? undefined : { ...this.handoff.status.leave } }
+      transfer: this.handoff === undefined ? undefined : { ...this.handoff.status, leave: this.handoff.status.leave === undefined ? undefined : { ...this.handoff.status.leave } },
+      hints: this.hintStatus()
     }
+  }
+
+  private hintStatus (): HintStatus | undefined {
+    const hints = this.hints
+    if (hints === undefined) return undefined
+    const stats = this.hintDelivery?.stats
+    return {
+      pending: hints.pending,
+      byOwner: hints.byOwner(),
+      delivered: stats?.delivered ?? 0,
+      failed: stats?.failed ?? 0,
+      expired: stats?.expired ?? 0,
+      droppedKeys: stats?.droppedKeys ?? 0,
+      maxHints: this.options.maxHints ?? C.DEFAULT_MAX_HINTS
+    }
+  }
+
+  /** Hand hinted keys to owners that are back now, instead of at the next tick (tests, diagnostics). */
+  async deliverHints (): Promise<void> {
+    await this.hintDelivery?.wake()
   }
 
   private memberStatus (): Array<MemberStatusInfo & { share?: number }> {
@@ -464,8 +536,9 @@ function majority (n: number): number {
   return Math.floor(n / 2) + 1
 }
 
+/** Members that hold ring positions: up, suspect and down ones (not joining, leaving, or down after leaving). */
 function ringMembers (members: Member[]): Member[] {
-  return members.filter(m => inRing(m.state))
+  return members.filter(m => holdsPositions(m))
 }
 
 export async function createNode (options: NodeOptions): Promise<MeshNode> {

@@ -20,6 +20,7 @@ interface Status {
   tombstones?: { pending: number, collected: number, lastScan?: number }
   transfer?: { state: string, arcsDone: number, arcsTotal: number, arcsFailed: number, keys: number, bytes: number, dropped: number, leave?: { pushed: number, total: number, failed: number } }
   antiEntropy?: { intervalMs: number, ready: boolean, indexedKeys: number, exchanges: number, failures: number, keysRepaired: number, bytes: number }
+  hints?: { pending: number, byOwner: Record<string, number>, delivered: number, failed: number, expired: number, droppedKeys: number, maxHints?: number }
 }
 
 /** deletes still stored and collected (src/tombstones/collector.ts) */
@@ -43,6 +44,12 @@ function transferLine (t: NonNullable<Status['transfer']>): string {
   return `transfer  ${parts.join(', ')}`
 }
 
+/** Hinted handoff: writes this peer holds for owners that were down, and what became of earlier ones. */
+function formatHints (h: NonNullable<Status['hints']>): string[] {
+  const owners = Object.entries(h.byOwner).map(([id, n]) => `${id.slice(-8)}: ${n}`).join(', ')
+  return [`hints     ${h.pending} pending${owners !== '' ? ` (${owners})` : ''}, ${h.delivered} delivered, ${h.failed} failed deliveries, ${h.expired} expired, ${h.droppedKeys} keys handed off and dropped`]
+}
+
 function replication ({ n, r, w }: Status['quorums'], members: number): string {
   if (n === 1) return members <= 1 ? 'single-peer mode: no replication' : 'no replication: each key on one peer'
   return r + w > n ? 'reads see the latest acknowledged write' : 'r + w <= n: reads may miss recent writes'
@@ -61,6 +68,7 @@ export function formatStatus (s: Status): string {
     ...s.multiaddrs.map(a => `  ${a}`),
     ...(s.tombstones !== undefined ? [tombstoneLine(s.tombstones)] : []),
     ...(s.antiEntropy !== undefined ? [antiEntropyLine(s.antiEntropy)] : []),
+    ...(s.hints !== undefined ? formatHints(s.hints) : []),
     `members   ${s.members.length} (${up} up)`
   ]
   const members = [...s.members].sort((a, b) => Number(b.self === true) - Number(a.self === true) || a.id.localeCompare(b.id))

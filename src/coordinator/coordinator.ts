@@ -111,7 +111,8 @@ export class Coordinator {
     if (writeId.byteLength !== WRITE_ID_BYTES) throw new InvalidArgumentError(`a write id is ${WRITE_ID_BYTES} bytes, got ${writeId.byteLength}`)
     const timeoutMs = options.timeoutMs ?? this.init.requestTimeoutMs
     const started = performance.now()
-    const prefs = this.init.placement.preferenceList(key, n)
+    // the coordinating replica is one of the key's sloppy targets: an owner, or a stand-in for a down one
+    const prefs = this.init.placement.sloppyTargets(key, n).targets.map(t => t.peer)
     const op = `${value === null ? 'delete' : 'put'} ${key}`
     if (prefs.length < w) throw new QuorumNotMetError(op, { required: w, received: 0, available: prefs.length, answered: [], failed: [] })
     const put = { key, sibling: { value, timestamp: Date.now(), writeId }, context, n, w }
@@ -148,18 +149,25 @@ export class Coordinator {
     const r = validateQuorum('r', options.r ?? this.init.quorums.r, n)
     const timeoutMs = options.timeoutMs ?? this.init.requestTimeoutMs
     const { placement, replica, client } = this.init
-    const prefs = placement.preferenceList(key, n)
+    // the sloppy targets: a stand-in for a down owner may hold its latest writes (with a hint)
+    const { targets } = placement.sloppyTargets(key, n)
+    const prefs = targets.map(t => t.peer)
+    const standIns = new Set(targets.filter(t => t.hintFor !== undefined).map(t => t.peer))
     if (prefs.length < r) throw new QuorumNotMetError(`get ${key}`, { required: r, received: 0, available: prefs.length, answered: [], failed: [] })
     const calls = prefs.map(peer => ({
       peer,
-      run: async (): Promise<KvRecord | undefined> => peer === placement.selfId
-        ? replica.localGet(key)
-        : client.get(peer, key, timeoutMs)
+      run: async (): Promise<KvRecord | undefined> => {
+        const record = peer === placement.selfId ? await replica.localGet(key) : await client.get(peer, key, timeoutMs)
+        // a stand-in without the key knows nothing of it: its "not found" is not an answer that counts toward R
+        if (record === undefined && standIns.has(peer)) throw new Error('stand-in holds nothing for this key')
+        return record
+      }
     }))
     const result = await quorum(`get ${key}`, calls, r)
     const merged = mergeReplies(result.ok.map(x => x.value))
     void result.settled.then(async all => {
-      const repaired = await repairReplicas(key, mergeReplies(all.ok.map(x => x.value)), all.ok, { replica, client, selfId: placement.selfId, timeoutMs, asGoodAsNone: this.init.asGoodAsNone })
+      // stand-ins are not repaired: a copy there without a hint would never be handed over or dropped
+      const repaired = await repairReplicas(key, mergeReplies(all.ok.map(x => x.value)), all.ok.filter(x => !standIns.has(x.peer)), { replica, client, selfId: placement.selfId, timeoutMs, asGoodAsNone: this.init.asGoodAsNone })
       if (repaired > 0) this.init.metrics.inc('meshkv_read_repairs_total', {}, repaired)
     }).catch(err => { this.init.log('read repair of %s failed: %s', key, (err as Error).message) })
     const siblings = merged === undefined ? [] : distinctWrites(unreplaced(merged))

@@ -13,18 +13,19 @@
  * answers with the outcome of the first attempt instead of a second sibling.
  */
 import { MAX_SIBLINGS, DEFAULT_REPLICA_TIMEOUT_MS, APPLIED_WRITES_MAX, APPLIED_WRITES_TTL_MS } from '../constants.js'
-import { InvalidArgumentError, QuorumNotMetError, TimeoutError, TooManySiblingsError } from '../errors.js'
+import { HintRefusedError, InvalidArgumentError, QuorumNotMetError, TimeoutError, TooManySiblingsError } from '../errors.js'
 import { sameWrite, sameWriteAndValue, siblingCount, siblingEquals, supersedeOtherMints } from '../store/record.js'
 import { empty, mintingActor, newWithContext, ownActor, pruneRetired, sync, updateWith, values, KEY_EPOCH_BYTES } from '../version/index.js'
 import { AppliedWrites } from './applied-writes.js'
 import { replacedWrite, supersededBy, valueFingerprint } from '../store/superseded.js'
-import { quorum } from './quorum.js'
+import { sloppyWrite } from './sloppy-write.js'
 import { validateKey } from './validate.js'
 import type { KvClient } from '../protocol/kv-client.js'
 import type { CoordinatedPut, KvService, PutOutcome } from '../protocol/service.js'
 import type { KvRecord, Sibling } from '../store/record.js'
 import type { RecordStore } from '../store/record-store.js'
 import type { Placement } from './placement.js'
+import type { HintStore } from '../handoff/hint-store.js'
 
 export interface ReplicaInit {
   /** this peer's id: placement and acknowledgements name peers */
@@ -35,6 +36,10 @@ export interface ReplicaInit {
   client: KvClient
   placement: Placement
   maxValueBytes: number
+  /** where this peer keeps hints when it stands in for an owner (none: it refuses hints) */
+  hints?: HintStore
+  /** whether a peer holds ring positions: a hint may only name such an owner */
+  inRing?: (peer: string) => boolean
 }
 
 export class Replica implements KvService {
@@ -50,9 +55,12 @@ export class Replica implements KvService {
     return this.init.store.get(key)
   }
 
-  async localSync (key: string, record: KvRecord): Promise<KvRecord> {
+  async localSync (key: string, record: KvRecord, hintFor?: string): Promise<KvRecord> {
     validateKey(key)
     const { actor } = this.init
+    const owner = hintFor === this.init.selfId ? undefined : hintFor
+    // the hint is durable before the record: a crash between them leaves a hint to a record it may not find, never a record no hint hands over
+    if (owner !== undefined) await this.hint(owner, key)
     const stored = await this.init.store.update(key, current => {
       const merged = current === undefined ? record : sync(current, record, siblingEquals)
       return pruneRetired(merged, ownActor(merged, actor) ?? actor)
@@ -64,7 +72,15 @@ export class Replica implements KvService {
       if (s.writeId === undefined) continue
       this.applied.add(key, s.writeId, this.applied.lookup(key, s.writeId) ?? valueFingerprint(s))
     }
+    if (owner !== undefined) this.init.hints?.touch(owner, key)
     return stored ?? record
+  }
+
+  private async hint (owner: string, key: string): Promise<void> {
+    const { hints, inRing } = this.init
+    if (hints === undefined) throw new HintRefusedError('this peer keeps no hints')
+    if (inRing !== undefined && !inRing(owner)) throw new HintRefusedError(`hint for ${owner.slice(0, 128)}: not a member of this peer's ring`)
+    await hints.add(owner, key)
   }
 
   async coordinatePut (put: CoordinatedPut): Promise<PutOutcome> {
@@ -75,6 +91,10 @@ export class Replica implements KvService {
     const incoming = newWithContext(put.context, put.sibling)
     const { writeId } = put.sibling
     const fingerprint = writeId === undefined ? undefined : valueFingerprint(put.sibling)
+    const { owners, targets, spares } = placement.sloppyTargets(put.key, put.n)
+    // this peer stands in for a down owner: its hint is durable before the write
+    const selfHint = owners.includes(selfId) ? undefined : targets.find(t => t.peer === selfId)?.hintFor
+    if (selfHint !== undefined) await this.hint(selfHint, put.key)
     const stored = await store.update(put.key, current => {
       if (writeId !== undefined) {
         const earlier = current === undefined ? undefined : values(current).find(s => sameWrite(s, put.sibling))
@@ -108,18 +128,30 @@ export class Replica implements KvService {
       throw signal.aborted ? new TimeoutError(`put ${put.key}: waited ${put.timeoutMs} ms for the key's lock`) : err
     })
     if (writeId !== undefined) this.applied.add(put.key, writeId, fingerprint)
+    if (selfHint !== undefined) this.init.hints?.touch(selfHint, put.key)
     // a retry of a write superseded since finds no record of its own only if the key was never stored
     const record = stored ?? empty<Sibling>()
-    const others = placement.preferenceList(put.key, put.n).filter(p => p !== selfId)
+    const others = targets.filter(t => t.peer !== selfId)
     const left = deadline - Date.now()
-    if (left <= 0) throw new QuorumNotMetError(`put ${put.key}`, { required: put.w, received: 1, answered: [selfId], failed: others.map(peer => ({ peer, error: 'no time left to replicate' })) })
+    if (left <= 0) throw new QuorumNotMetError(`put ${put.key}`, { required: put.w, received: 1, answered: [selfId], failed: others.map(({ peer }) => ({ peer, error: 'no time left to replicate' })) })
     // give up on silent replicas early enough that the answer (with who
     // acknowledged) reaches the caller before its own deadline
     const margin = Math.min(REPLY_MARGIN_MS, left / 5)
     const timeoutMs = Math.max(1, Math.floor(Math.min(left - margin, DEFAULT_REPLICA_TIMEOUT_MS)))
-    const calls = others.map(peer => ({ peer, run: async () => { await client.sync(peer, put.key, record, timeoutMs) } }))
-    const result = await quorum<void>(`put ${put.key}`, calls, put.w, [{ peer: selfId, value: undefined }])
-    return { acked: result.ok.map(r => r.peer), record }
+    // sloppy quorum: a down owner's slot goes to a stand-in with a hint, and
+    // a slot whose target fails or is silent for half the time is backed up
+    // by the next spare with a hint (src/coordinator/sloppy-write.ts)
+    const result = await sloppyWrite({
+      op: `put ${put.key}`,
+      targets: others,
+      spares: spares.filter(p => p !== selfId),
+      required: put.w,
+      counted: [{ peer: selfId, value: selfId }],
+      timeoutMs,
+      hedgeAfterMs: Math.max(1, Math.floor(timeoutMs / 2)),
+      send: async (peer, hintFor, ms) => { await client.sync(peer, put.key, record, ms, hintFor) }
+    })
+    return { acked: result.ok.map(r => r.value), record }
   }
 }
 

@@ -68,6 +68,10 @@ export interface DaemonConfig {
   antiEntropyBytesPerSec: number
   /** the least severe log level written: debug, info, warn or error */
   logLevel: LogLevel
+  /** hinted handoff: most hints this peer holds for absent owners; past it, it refuses to stand in and the next peer is asked */
+  maxHints: number
+  /** hinted handoff: age after which an undelivered hint is dropped (ms); a tombstone's grace period must exceed it */
+  hintMaxAgeMs: number
 }
 
 export type ConfigKey = keyof DaemonConfig
@@ -175,7 +179,9 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   tombstoneScanMs: wholeNumber(1_000, 24 * HOUR),
   antiEntropyIntervalMs: wholeNumber(0, 24 * HOUR),
   antiEntropyBytesPerSec: wholeNumber(0, 2 ** 40),
-  logLevel
+  logLevel,
+  maxHints: wholeNumber(1, 100_000_000),
+  hintMaxAgeMs: wholeNumber(1_000, 30 * 24 * HOUR)
 }
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as ConfigKey[]

@@ -61,7 +61,9 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   tombstoneScanMs: C.DEFAULT_TOMBSTONE_SCAN_MS,
   antiEntropyIntervalMs: C.DEFAULT_ANTI_ENTROPY_INTERVAL_MS,
   antiEntropyBytesPerSec: C.DEFAULT_ANTI_ENTROPY_BYTES_PER_SEC,
-  logLevel: 'info'
+  logLevel: 'info',
+  maxHints: C.DEFAULT_MAX_HINTS,
+  hintMaxAgeMs: C.DEFAULT_HINT_MAX_AGE_MS
 }
 
 /** The cluster settings a peer adopts from the cluster when its config leaves them unset. */
@@ -194,6 +196,8 @@ export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKe
   options.antiEntropyBytesPerSec = config.antiEntropyBytesPerSec
   const { joinWaitMs, transferBatchBytes, dropAfterStableMs, dropRate } = config
   Object.assign(options, { joinWaitMs, transferBatchBytes, dropAfterStableMs, dropRate })
+  const { maxHints, hintMaxAgeMs } = config
+  Object.assign(options, { maxHints, hintMaxAgeMs })
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }

@@ -202,6 +202,11 @@ export class Membership extends EventTarget {
     return this.view.all()
   }
 
+  /** One member as this peer sees it (no copy: do not change it). */
+  member (id: string): Member | undefined {
+    return this.view.get(id)
+  }
+
   /** Pings sent and answered so far, and how many members are watched now. */
   probeStats (): { sent: number, answered: number, watched: number } {
     return { sent: this.prober.sent, answered: this.prober.answered, watched: this.prober.watched().length }

@@ -35,6 +35,8 @@ export interface Member {
   /** when the member last showed life: its announcement, or an answer to this peer's probe (monotonic ms) */
   lastSeen: number
   self: boolean
+  /** down after it announced leaving: it left, so it holds no ring positions while it is remembered */
+  left?: boolean
 }
 
 export interface HeartbeatInfo {
@@ -66,9 +68,28 @@ export interface ViewOptions {
   maxMembers: number
 }
 
-/** Members that hold ring positions. A suspect still does: it may be alive, and moving its keys costs more than waiting. */
+/**
+ * Members that hold ring positions: up, suspect and down. A suspect may be
+ * alive; a down member is usually only restarting. Moving its keys on every
+ * failure would cost more than the failure (and would move them back when it
+ * returns), so a down member keeps its positions until it is forgotten after
+ * `forgetAfterMs`, as Dynamo and Riak keep a failed node in the ring: while
+ * it is down its writes go to the next healthy peer with a hint (sloppy
+ * quorum, src/coordinator/placement.ts and src/handoff/). Joining and leaving
+ * members hold none.
+ */
 export function inRing (state: MemberState): boolean {
-  return state === 'up' || state === 'suspect'
+  return state === 'up' || state === 'suspect' || state === 'down'
+}
+
+/** Whether a member holds ring positions: in a ring state, and not a down member that had left. */
+export function holdsPositions (m: Pick<Member, 'state' | 'left'>): boolean {
+  return inRing(m.state) && m.left !== true
+}
+
+/** Whether a change of state changes what the ring or the placement's health sees (in the ring, or down). */
+function placementChanged (before: MemberState, after: MemberState): boolean {
+  return inRing(before) !== inRing(after) || (before === 'down') !== (after === 'down')
 }
 
 const GRAVITY: Record<MemberState, number> = { joining: 0, up: 0, leaving: 1, suspect: 1, down: 2 }
@@ -88,7 +109,7 @@ export class MembershipView {
     if (prev === undefined && this.members.size >= this.options.maxMembers) return false
     if (prev !== undefined && !newer(hb, prev)) return false
     // leaving is final for an incarnation: a late 'up' of it must not revive the member
-    if (prev !== undefined && prev.state === 'leaving' && hb.incarnation === prev.incarnation && !hb.leaving) return false
+    if (prev !== undefined && (prev.state === 'leaving' || prev.left === true) && hb.incarnation === prev.incarnation && !hb.leaving) return false
     const state: MemberState = hb.leaving ? 'leaving' : hb.joining === true ? 'joining' : 'up'
     const { joining: _, leaving: __, ...info } = hb
     this.members.set(hb.id, { ...info, state, since: prev?.state === state ? prev.since : now, lastSeen: now, self: false })
@@ -102,12 +123,18 @@ export class MembershipView {
     const stamp = compare(r, m)
     if (stamp < 0) return false
     if (stamp === 0 && GRAVITY[r.state] <= GRAVITY[m.state]) return false
-    const before = inRing(m.state)
     m.incarnation = r.incarnation
     m.seq = r.seq
+    const was = m.state
+    if (was === 'leaving' && r.state === 'down') {
+      m.left = true
+      m.state = 'down'
+      m.since = now
+      return false
+    }
     m.state = r.state
     m.since = now
-    return before !== inRing(m.state)
+    return placementChanged(was, m.state)
   }
 
   /** A probe of this member was answered: a sign of life (not a state change: only the member's own announcement refutes). */
@@ -116,18 +143,22 @@ export class MembershipView {
     if (m !== undefined && !m.self) m.lastSeen = now
   }
 
-  /** Suspects that did not refute, and members silent too long, are down; long-down ones are forgotten. True when the ring changed. */
+  /** Suspects that did not refute, and members silent too long, are down; long-down ones are forgotten. True when the ring or a member's health changed. */
   expire (now: number): boolean {
     let changed = false
     for (const m of this.members.values()) {
       if (m.self) { m.lastSeen = now; continue }
       if (m.state === 'down') {
-        if (now - m.since > this.options.forgetAfterMs) this.members.delete(m.id)
+        if (now - m.since > this.options.forgetAfterMs) {
+          this.members.delete(m.id)
+          changed ||= m.left !== true
+        }
         continue
       }
       const refuteExpired = m.state === 'suspect' && now - m.since > this.options.suspectTimeoutMs
       if (refuteExpired || now - m.lastSeen > this.options.staleAfterMs) {
-        changed ||= inRing(m.state) || m.state === 'leaving'
+        if (m.state === 'leaving') m.left = true
+        else changed ||= placementChanged(m.state, 'down')
         m.state = 'down'
         m.since = now
       }
@@ -152,7 +183,7 @@ export class MembershipView {
     const m = this.members.get(id)
     if (m === undefined || m.self) return false
     this.members.delete(id)
-    return inRing(m.state)
+    return holdsPositions(m)
   }
 
   get (id: string): Member | undefined {
@@ -182,7 +213,8 @@ function newer (hb: HeartbeatInfo, prev: Member): boolean {
 }
 
 function ringChanged (prev: Member, state: MemberState, hb: HeartbeatInfo): boolean {
-  if (inRing(prev.state) !== inRing(state)) return true
+  if (prev.left === true) return holdsPositions({ state })
+  if (placementChanged(prev.state, state)) return true
   if (prev.capacity !== hb.capacity || prev.zone !== hb.zone) return true
   const a = prev.tokens
   const b = hb.tokens

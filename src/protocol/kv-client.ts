@@ -34,8 +34,9 @@ export class KvClient {
     return decodeRecord(res.record, { maxValueBytes: this.init.maxValueBytes })
   }
 
-  async sync (peer: string, key: string, record: KvRecord, timeoutMs: number): Promise<void> {
-    await this.call(peer, { type: RequestType.SYNC, key, record: encodeRecord(record) as Uint8Array<ArrayBuffer> }, timeoutMs)
+  /** Merge a record into a peer's replica; `hintFor`: the peer stands in for that owner and keeps a hint (sloppy quorum). */
+  async sync (peer: string, key: string, record: KvRecord, timeoutMs: number, hintFor?: string): Promise<void> {
+    await this.call(peer, { type: RequestType.SYNC, key, record: encodeRecord(record) as Uint8Array<ArrayBuffer>, hintFor: hintFor ?? '' }, timeoutMs)
   }
 
   async put (peer: string, put: CoordinatedPut): Promise<PutOutcome> {

@@ -29,8 +29,12 @@ export interface PutOutcome {
 export interface KvService {
   /** this replica's record for key */
   localGet: (key: string) => Promise<KvRecord | undefined>
-  /** merge a record into this replica's state; returns what is stored */
-  localSync: (key: string, record: KvRecord) => Promise<KvRecord>
+  /**
+   * merge a record into this replica's state; returns what is stored.
+   * `hintFor`: this peer stands in for that owner (sloppy quorum) and keeps
+   * a durable hint to hand the key over (refused with HintRefusedError)
+   */
+  localSync: (key: string, record: KvRecord, hintFor?: string) => Promise<KvRecord>
   /** take a client write as one of its replicas: new dot here, replicate, wait for w */
   coordinatePut: (put: CoordinatedPut) => Promise<PutOutcome>
   /** largest value accepted, bytes */

@@ -51,12 +51,14 @@ describe('meshkv daemon and the client verbs, single peer', () => {
     assert.deepEqual(s.quorums, { n: 1, r: 1, w: 1 })
     assert.equal(s.ringSize, 1)
     assert.deepEqual(s.tombstones, { pending: 0, collected: 0 })
+    assert.deepEqual({ pending: s.hints.pending, byOwner: s.hints.byOwner, delivered: s.hints.delivered }, { pending: 0, byOwner: {}, delivered: 0 })
     const human = await cli(['status'], undefined, { MESHKV_API: d.api })
     assert.equal(human.code, 0, human.stderr)
     assert.match(human.stdout, new RegExp(`^peer +${d.peerId}$`, 'm'))
     assert.match(human.stdout, /^quorums +n=1 r=1 w=1 \(single-peer mode: no replication\)$/m)
     assert.match(human.stdout, new RegExp(`^  ${d.peerId} +up +self`, 'm'))
     assert.match(human.stdout, /^deletes +0 pending, 0 collected \(no pass yet\)$/m)
+    assert.match(human.stdout, /^hints +0 pending, 0 delivered/m)
   })
 
   test('put, get, del through processes, with exit codes', async () => {

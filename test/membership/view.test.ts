@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { MembershipView } from '../../src/membership/view.js'
+import { holdsPositions, MembershipView } from '../../src/membership/view.js'
 import type { HeartbeatInfo } from '../../src/membership/view.js'
 
 const OPTS = { suspectTimeoutMs: 3000, staleAfterMs: 95_000, forgetAfterMs: 600_000, maxMembers: 16 }
@@ -46,5 +46,38 @@ describe('MembershipView: announcements only move forward', () => {
         prev = { inc: now.incarnation, seq: now.seq }
       }
     }))
+  })
+})
+
+describe('MembershipView: a down member keeps its ring positions until it is forgotten', () => {
+  const ringOf = (v: MembershipView): string[] => v.all().filter(m => holdsPositions(m)).map(m => m.id)
+
+  test('up, suspect and down hold positions; going down and coming back are reported as changes; forgetting takes it out', () => {
+    const v = new MembershipView(self, 0, OPTS)
+    v.heard(hb(1, 1), 0)
+    assert.equal(v.report({ subject: 'peer', incarnation: 1, seq: 1, state: 'suspect' }, 10), false, 'suspect: nothing the ring or the placement sees')
+    assert.equal(v.report({ subject: 'peer', incarnation: 1, seq: 1, state: 'down' }, 20), true, 'down: the placement\'s health changed')
+    assert.deepEqual(ringOf(v), ['peer', 'self'], 'a down member is still in the ring')
+    assert.equal(v.heard(hb(2, 1), 30), true, 'back up: health changed')
+    assert.equal(v.get('peer')?.state, 'up')
+    // silent past staleAfterMs: down, still in the ring; past forgetAfterMs: gone
+    assert.equal(v.expire(30 + OPTS.staleAfterMs + 1), true)
+    assert.deepEqual(ringOf(v), ['peer', 'self'])
+    assert.equal(v.expire(30 + OPTS.staleAfterMs + OPTS.forgetAfterMs + 2), true, 'forgetting it changes the ring')
+    assert.deepEqual(ringOf(v), ['self'])
+  })
+
+  test('a member that left and then went down stays out of the ring, and a late up of that incarnation does not bring it back', () => {
+    const v = new MembershipView(self, 0, OPTS)
+    v.heard(hb(1, 1), 0)
+    assert.equal(v.heard(hb(1, 2, true), 10), true, 'leaving takes it out')
+    assert.equal(v.expire(10 + OPTS.staleAfterMs + 1), false, 'down after leaving: no ring change')
+    assert.equal(v.get('peer')?.state, 'down')
+    assert.deepEqual(ringOf(v), ['self'])
+    assert.equal(v.report({ subject: 'peer', incarnation: 1, seq: 2, state: 'down' }, 20), false)
+    assert.equal(v.heard(hb(1, 3), 30), false, 'a late up of the incarnation that left')
+    assert.deepEqual(ringOf(v), ['self'])
+    assert.equal(v.heard(hb(2, 1), 40), true, 'a restart (new incarnation) is back in')
+    assert.deepEqual(ringOf(v), ['peer', 'self'])
   })
 })

@@ -127,6 +127,7 @@ export interface Request {
   n: number
   timeout: number
   writeId: Uint8Array<ArrayBuffer>
+  hintFor: string
 }
 
 export namespace Request {
@@ -196,6 +197,11 @@ export namespace Request {
           w.bytes(obj.writeId)
         }
 
+        if ((obj.hintFor != null && obj.hintFor !== '')) {
+          w.uint32(98)
+          w.string(obj.hintFor)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -209,7 +215,8 @@ export namespace Request {
           w: 0,
           n: 0,
           timeout: 0,
-          writeId: uint8ArrayAlloc(0)
+          writeId: uint8ArrayAlloc(0),
+          hintFor: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -266,6 +273,10 @@ export namespace Request {
             }
             case 11: {
               obj.writeId = reader.bytes()
+              break
+            }
+            case 12: {
+              obj.hintFor = reader.string()
               break
             }
             default: {
@@ -375,6 +386,13 @@ export namespace Request {
               }
               break
             }
+            case 12: {
+              yield {
+                field: `${prefix}.hintFor`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -449,6 +467,11 @@ export namespace Request {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RequestHintForFieldEvent {
+    field: '$.hintFor'
+    value: string
+  }
+
   export function encode (obj: Partial<Request>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Request.codec())
   }
@@ -457,7 +480,7 @@ export namespace Request {
     return decodeMessage(buf, Request.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestIdFieldEvent | RequestTypeFieldEvent | RequestKeyFieldEvent | RequestRecordFieldEvent | RequestValueFieldEvent | RequestTombstoneFieldEvent | RequestContextActorFieldEvent | RequestContextCounterFieldEvent | RequestWFieldEvent | RequestNFieldEvent | RequestTimeoutFieldEvent | RequestWriteIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestIdFieldEvent | RequestTypeFieldEvent | RequestKeyFieldEvent | RequestRecordFieldEvent | RequestValueFieldEvent | RequestTombstoneFieldEvent | RequestContextActorFieldEvent | RequestContextCounterFieldEvent | RequestWFieldEvent | RequestNFieldEvent | RequestTimeoutFieldEvent | RequestWriteIdFieldEvent | RequestHintForFieldEvent> {
     return streamMessage(buf, Request.codec(), opts)
   }
 }

@@ -105,7 +105,7 @@ describe('correctness through daemons (4 peers, N=3 R=2 W=2)', () => {
     assert.equal(once.stdout, 'once')
   })
 
-  test('a SIGSTOPped replica: writes with a 1000 ms deadline go on; a remote quorum failure says who answered (items 5, 7)', async () => {
+  test('a SIGSTOPped replica: writes with a 1000 ms deadline go on, and at w=3 a spare stands in for it (items 5, 7; sloppy quorum)', async () => {
     const [a, , , stopped] = daemons
     stopped.proc.kill('SIGSTOP')
     try {
@@ -114,16 +114,16 @@ describe('correctness through daemons (4 peers, N=3 R=2 W=2)', () => {
       const failed = await Promise.all(replies.filter(r => r.status !== 200).map(async r => `${r.status} ${await r.text()}`))
       assert.deepEqual(failed, [], 'every write made W=2 without the stopped peer')
 
-      // w=3 cannot be met where the stopped peer is a replica: the 503 says who stored it
+      // w=3 where the stopped peer is a replica: met by sloppy quorum, a
+      // spare standing in for it with a hint (the quorum failure's detail is
+      // checked in test/cluster/correctness.test.ts)
       const strict = await Promise.all(Array.from({ length: 8 }, async (_, i) => fetch(kv(a, `strict-${i}`, '?w=3&timeout=1500'), { method: 'PUT', body: 'v' })))
-      const refused = strict.filter(r => r.status === 503)
-      assert.ok(refused.length > 0, 'the stopped peer is a replica of some of 8 keys')
-      for (const r of refused) {
-        const err = (await r.json() as { error: { code: string, detail: { received: number, answered: string[], failed: Array<{ peer: string }> } } }).error
-        assert.equal(err.code, 'ERR_QUORUM_NOT_MET')
-        assert.equal(err.detail.received, 2, JSON.stringify(err))
-        assert.equal(err.detail.answered.length, 2)
-        assert.ok(err.detail.failed.some(f => f.peer === stopped.peerId), JSON.stringify(err))
+      for (const r of strict) {
+        const body = await r.text()
+        assert.equal(r.status, 200, body)
+        const acked = (JSON.parse(body) as { acked: string[] }).acked
+        assert.equal(acked.length, 3, body)
+        assert.ok(!acked.includes(stopped.peerId), body)
       }
     } finally {
       stopped.proc.kill('SIGCONT')
