@@ -387,6 +387,8 @@ export class MeshNode extends EventTarget {
     this.membership = undefined
     this.coordinator = undefined
     this.antiEntropy = undefined
+    this.hintDelivery = undefined
+    this.hints = undefined
   }
 
   /**
@@ -412,8 +414,6 @@ export class MeshNode extends EventTarget {
   /** Settles when this peer is up: at once for a member, once its ranges are pulled for a joiner. */
   async ready (): Promise<void> {
     await this.handoff?.ready()
-    this.hintDelivery = undefined
-    this.hints = undefined
   }
 
   async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<PutResult> {
