@@ -412,8 +412,6 @@ export class MeshNode extends EventTarget {
   /** Settles when this peer is up: at once for a member, once its ranges are pulled for a joiner. */
   async ready (): Promise<void> {
     await this.handoff?.ready()
-    this.hintDelivery = undefined
-    this.hints = undefined
   }
 
   async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<PutResult> {
