@@ -313,7 +313,7 @@ export class MeshNode extends EventTarget {
         if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit && !tokensChosen) {
           // a joiner that has not chosen its tokens yet chooses them for the cluster's value
           tokensPerUnit = adopted.tokensPerUnit
-          this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit)
+          this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit, health)
         } else if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit) {
           tokensPerUnit = adopted.tokensPerUnit
           // this peer's tokens are chosen again for the cluster's tokensPerUnit, stored, then announced
