@@ -9,7 +9,8 @@
  * is unchanged since it was sent (RecordStore.remove).
  *
  * Bounded: `concurrency` keys in flight, `batch` keys per owner per round,
- * each SYNC with a deadline. Expired hints are dropped each round.
+ * each SYNC with a deadline. Expired hints are dropped each round, with
+ * the copies held only for them where this peer is no owner.
  */
 import { equal } from '../version/index.js'
 import { siblingEquals } from '../store/record.js'
@@ -102,6 +103,17 @@ export class HintDelivery {
     if (expired > 0) {
       this.stats.expired += expired
       this.init.log('dropped %d hints past their age bound', expired)
+    }
+    // a copy held only for an expired hint goes too: a later handover would
+    // push it to owners that may have collected the key's delete since
+    for (const key of hints.takeOrphans()) {
+      if (this.stopped) return
+      if (this.init.owns(key)) continue
+      const dropped = await this.init.store.remove(key, cur => cur !== undefined && !hints.heldForAny(key) && !this.init.owns(key))
+      if (dropped) {
+        this.stats.droppedKeys++
+        metrics.inc('meshkv_handoff_dropped_keys_total')
+      }
     }
     const now = performance.now()
     for (const owner of hints.owners()) {

@@ -9,7 +9,10 @@
  * Durable (written before the write it stands for is acknowledged), bounded
  * in count (`maxHints`: past it a new hint is refused, so the coordinator
  * tries the next stand-in) and in age (`maxAgeMs`: older hints are dropped
- * by `expire`; the record stays, for anti-entropy to reconcile). An index
+ * by `expire`; a key left with no hint is handed to the delivery as an
+ * orphan, whose copy it drops where this peer is no owner: kept, the next
+ * handover would push an old value to owners that may have collected its
+ * delete since). An index
  * in memory, loaded at open, answers "how many for whom" without a scan.
  */
 import { fromString, toString } from 'uint8arrays'
@@ -44,6 +47,8 @@ export class HintStore {
   /** owner -> key -> entry */
   private readonly index = new Map<string, Map<string, Entry>>()
   private count = 0
+  /** keys whose last hint expired undelivered, for the delivery to drop (bounded by maxHints) */
+  private readonly orphans = new Set<string>()
   private stamps = 0
   private readonly now: () => number
 
@@ -150,9 +155,19 @@ export class HintStore {
     const cutoff = this.now() - this.init.maxAgeMs
     const old: Array<[string, string]> = []
     for (const [owner, keys] of this.index) for (const [key, e] of keys) if (e.created < cutoff) old.push([owner, key])
-    for (const [owner, key] of old) await this.delete(owner, key)
+    for (const [owner, key] of old) {
+      await this.delete(owner, key)
+      if (!this.heldForAny(key) && this.orphans.size < this.init.maxHints) this.orphans.add(key)
+    }
     if (old.length > 0) this.init.metrics?.inc('meshkv_hints_dropped_total', { reason: 'age' }, old.length)
     return old.length
+  }
+
+  /** The keys whose last hint expired since the last call (their copies may go where this peer is no owner). */
+  takeOrphans (): string[] {
+    const keys = [...this.orphans]
+    this.orphans.clear()
+    return keys
   }
 
   private remember (owner: string, key: string, created: number): void {
