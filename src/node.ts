@@ -243,6 +243,8 @@ export class MeshNode extends EventTarget {
         sync: async (peer, key, record, timeoutMs) => { await kvClient.sync(peer, key, record, timeoutMs) },
         health: placement.health,
         owns: key => placement.preferenceList(key, this.quorums.n).includes(selfId),
+        owners: key => placement.preferenceList(key, this.quorums.n),
+        graceMs: o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS,
         log: logger.forComponent('meshkv:handoff'),
         metrics: this.metrics,
         periodMs: C.HINT_DELIVERY_PERIOD_MS,

@@ -24,38 +24,78 @@ after(async () => { await Promise.all(dirs.map(async d => { await rm(d, { recurs
 
 const old: KvRecord = update(newSet({ value: new TextEncoder().encode('old'), timestamp: 1 }), 'a')
 
-test('an expired hint drops the stand-in\'s copy of a key it does not own; owned keys and keys with another hint stay', async () => {
+async function setup (ownersUp: Set<string>, graceMs: number): Promise<{ store: RecordStore, hints: HintStore, delivery: HintDelivery, sent: string[], clock: { now: number } }> {
   const dir = await tempDir()
   dirs.push(dir)
   const store = new RecordStore({ path: dir, limits: { maxValueBytes: 1024 } })
   await store.open()
-  let now = 0
-  const hints = new HintStore({ db: store.raw.db, maxHints: 10, maxAgeMs: 1_000, now: () => now })
+  const clock = { now: 0 }
+  const hints = new HintStore({ db: store.raw.db, maxHints: 10, maxAgeMs: 1_000, now: () => clock.now })
   await hints.open()
   const owned = new Set(['mine'])
+  const sent: string[] = []
   const delivery = new HintDelivery({
     hints,
     store,
-    sync: async () => { throw new Error('the owner is down') },
+    sync: async (peer, key) => {
+      if (!ownersUp.has(peer)) throw new Error(`${peer} is down`)
+      sent.push(`${peer}:${key}`)
+    },
     health: () => 'down',
     owns: key => owned.has(key),
+    owners: () => ['o1', 'o2'],
+    graceMs,
     log: defaultLogger().forComponent('test:hints'),
     metrics: new MetricsRegistry()
   })
+  return { store, hints, delivery, sent, clock }
+}
+
+test('an expired hint: the stand-in hands its copy of a key it does not own to the owners, then drops it; owned keys and keys with another hint stay', async () => {
+  const { store, hints, delivery, sent, clock } = await setup(new Set(['o1', 'o2']), 10_000)
   for (const key of ['hinted', 'mine', 'two-hints']) {
     await store.update(key, () => old)
     await hints.add('owner-1', key)
   }
-  now = 500
+  clock.now = 500
   await hints.add('owner-2', 'two-hints')
-  now = 1_200 // owner-1's hints are past their age, owner-2's not
+  clock.now = 1_200 // owner-1's hints are past their age, owner-2's not
   delivery.start()
   try {
     await delivery.wake()
     assert.equal(hints.pending, 1)
+    assert.deepEqual(sent.sort(), ['o1:hinted', 'o2:hinted'], 'handed to the owners first')
     assert.equal(await store.get('hinted'), undefined, 'the copy held only for an expired hint is dropped')
     assert.ok(await store.get('mine') !== undefined, 'a key this peer owns stays')
     assert.ok(await store.get('two-hints') !== undefined, 'a key with a live hint stays')
+  } finally {
+    await delivery.stop()
+    await store.close()
+  }
+})
+
+test('an owner down: the copy stays and is tried again; past the grace it is dropped unsent', async () => {
+  const up = new Set(['o1'])
+  const { store, hints, delivery, sent, clock } = await setup(up, 5_000)
+  await store.update('k', () => old)
+  await hints.add('owner-1', 'k')
+  clock.now = 1_200
+  delivery.start()
+  try {
+    await delivery.wake()
+    assert.ok(await store.get('k') !== undefined, 'kept while an owner has not taken it')
+    up.add('o2')
+    await delivery.wake()
+    assert.deepEqual(sent.filter(s => s.startsWith('o2')), ['o2:k'])
+    assert.equal(await store.get('k'), undefined, 'handed over on the next round, then dropped')
+    // a copy whose hint is older than the grace: its delete may be collected, so it is not sent
+    await store.update('k2', () => old)
+    await hints.add('owner-1', 'k2')
+    clock.now = 1_200 + 6_000
+    sent.length = 0
+    await delivery.wake()
+    assert.deepEqual(sent, [])
+    assert.equal(await store.get('k2'), undefined)
   } finally {
     await delivery.stop()
     await store.close()
