@@ -12,7 +12,7 @@ import { InvalidArgumentError, NotStartedError } from './errors.js'
 import { Coordinator } from './coordinator/coordinator.js'
 import { healthFromState, RingPlacement } from './coordinator/placement.js'
 import { HintStore } from './handoff/hint-store.js'
-import { HintDelivery } from './handoff/hint-delivery.js'
+import { HintDelivery, hintOwnerHealth } from './handoff/hint-delivery.js'
 import { Replica } from './coordinator/replica.js'
 import { actorId } from './version/index.js'
 import { Membership } from './membership/membership.js'
@@ -241,7 +241,7 @@ export class MeshNode extends EventTarget {
         hints,
         store,
         sync: async (peer, key, record, timeoutMs) => { await kvClient.sync(peer, key, record, timeoutMs) },
-        health: placement.health,
+        health: id => hintOwnerHealth(membership.member(id)),
         owns: key => placement.preferenceList(key, this.quorums.n).includes(selfId),
         owners: key => placement.preferenceList(key, this.quorums.n),
         graceMs: o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS,

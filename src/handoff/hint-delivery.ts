@@ -18,7 +18,10 @@ import { siblingEquals } from '../store/record.js'
 import type { HintStore } from './hint-store.js'
 import type { RecordStore } from '../store/record-store.js'
 import type { KvRecord } from '../store/record.js'
+import { healthFromState } from '../coordinator/placement.js'
+import { holdsPositions } from '../membership/view.js'
 import type { Health } from '../coordinator/placement.js'
+import type { Member } from '../membership/view.js'
 import type { MetricsRegistry } from '../metrics.js'
 import type { Logger } from '@libp2p/interface'
 
@@ -46,6 +49,16 @@ export interface HintDeliveryInit {
   batch?: number
   /** longest wait after failures (ms) */
   maxBackoffMs?: number
+}
+
+/**
+ * A hint's owner as the delivery sees it: only a member that holds ring
+ * positions takes its hints. A leaving owner answers (it may stand in for
+ * others) but is pushing its keys away; a hint delivered to it after its
+ * last push would leave with it, and the stand-in would drop its copy.
+ */
+export function hintOwnerHealth (m: Pick<Member, 'state' | 'left'> | undefined): Health {
+  return m !== undefined && holdsPositions(m) ? healthFromState(m.state) : 'down'
 }
 
 export interface HintDeliveryStats {
