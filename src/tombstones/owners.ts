@@ -11,9 +11,9 @@ import { RingPlacement } from '../coordinator/placement.js'
 import { Ring } from '../ring/index.js'
 import type { Member } from '../membership/view.js'
 
-/** Members that own ring positions, or owned them before they went down. */
+/** Members that own ring positions, or owned them before they went down (not after leaving: a leaver pushed its keys away). */
 function owning (m: Member): boolean {
-  return m.state === 'up' || m.state === 'suspect' || m.state === 'down'
+  return (m.state === 'up' || m.state === 'suspect' || m.state === 'down') && m.left !== true
 }
 
 /** The owners of any key in the view `members` (a snapshot: build one per pass). */

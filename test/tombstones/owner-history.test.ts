@@ -49,3 +49,14 @@ test('a former owner gone from the view (it left, pushing its keys) is not asked
   h.observe([...after, member('f', 'up'), member('g', 'up')], 16, 3)
   assert.ok(!h.owners(after, 3)(key).includes('c') || ownersIn([...after, member('f', 'up')], 'a', 16, 3)(key).includes('c'))
 })
+
+test('a member that left (down after leaving) owns nothing for collection, now or once forgotten: it pushed its keys away', async () => {
+  const { FormerMembers } = await import('../../src/tombstones/former-members.js')
+  const left: Member = { ...member('c', 'down'), left: true }
+  const view = [member('a', 'up'), member('b', 'up'), left, member('d', 'up')]
+  for (let i = 0; i < 50; i++) assert.ok(!ownersIn(view, 'a', 16, 3)(`k${i}`).includes('c'), 'not an owner while remembered')
+  const f = new FormerMembers(1_000, 10)
+  f.observe(view, 0)
+  const forgotten = f.observe(view.filter(m => m.id !== 'c'), 10)
+  assert.deepEqual(forgotten.map(m => m.id), ['a', 'b', 'd'], 'not kept as a former down owner once forgotten')
+})
