@@ -182,9 +182,11 @@ export class Handoff {
       log: init.logger.forComponent('meshkv:leave'),
       metrics: init.metrics
     })
-    // every key went to its new owners: this data dir no longer speaks for any range
+    // every key went to its new owners (there were some: a lone peer pushes
+    // nowhere and keeps its data): this data dir no longer speaks for any range
     const done = this.manager.status.leave
-    if (!signal.aborted && done !== undefined && done.failed === 0 && done.pushed === done.total) await this.cursors.setLeft(true)
+    const owners = init.members().filter(m => init.inRing(m) && m.id !== init.self.id)
+    if (!signal.aborted && owners.length > 0 && done !== undefined && done.failed === 0 && done.pushed === done.total) await this.cursors.setLeft(true)
   }
 
   stop (): void {

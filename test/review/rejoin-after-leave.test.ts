@@ -32,3 +32,13 @@ test('restarted on its data dir after leaving, a peer joins again and holds noth
   assert.equal(held, 0, 'nothing from before the leave is served or pushed')
   await back.ready()
 })
+
+test('a lone peer that leaves pushed its keys nowhere: restarted on its data dir, it still has them', async () => {
+  await cluster?.stop()
+  cluster = await startCluster(1, { n: 1, r: 1, w: 1 })
+  const [only] = cluster.nodes
+  await only.put('kept', bytes('across a leave'))
+  await only.leave()
+  const back = await cluster.add({}, cluster.dirs[0])
+  assert.ok(await back.localRecord('kept') !== undefined)
+})
