@@ -12,7 +12,7 @@ import { InvalidArgumentError, NotStartedError } from './errors.js'
 import { Coordinator } from './coordinator/coordinator.js'
 import { healthFromState, RingPlacement } from './coordinator/placement.js'
 import { HintStore } from './handoff/hint-store.js'
-import { HintDelivery } from './handoff/hint-delivery.js'
+import { HintDelivery, hintOwnerHealth } from './handoff/hint-delivery.js'
 import { Replica } from './coordinator/replica.js'
 import { actorId } from './version/index.js'
 import { Membership } from './membership/membership.js'
@@ -241,8 +241,10 @@ export class MeshNode extends EventTarget {
         hints,
         store,
         sync: async (peer, key, record, timeoutMs) => { await kvClient.sync(peer, key, record, timeoutMs) },
-        health: placement.health,
+        health: id => hintOwnerHealth(membership.member(id)),
         owns: key => placement.preferenceList(key, this.quorums.n).includes(selfId),
+        owners: key => placement.preferenceList(key, this.quorums.n),
+        graceMs: o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS,
         log: logger.forComponent('meshkv:handoff'),
         metrics: this.metrics,
         periodMs: C.HINT_DELIVERY_PERIOD_MS,
@@ -313,7 +315,7 @@ export class MeshNode extends EventTarget {
         if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit && !tokensChosen) {
           // a joiner that has not chosen its tokens yet chooses them for the cluster's value
           tokensPerUnit = adopted.tokensPerUnit
-          this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit)
+          this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit, health)
         } else if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit) {
           tokensPerUnit = adopted.tokensPerUnit
           // this peer's tokens are chosen again for the cluster's tokensPerUnit, stored, then announced

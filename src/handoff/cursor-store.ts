@@ -9,6 +9,7 @@ import type { Datastore } from 'interface-datastore'
 
 const JOINING = new Key('/transfer/joining')
 const CURSORS = '/transfer/cursor/'
+const LEFT = new Key('/transfer/left')
 
 export interface Cursor {
   /** the last key merged (undefined: none yet) */
@@ -26,6 +27,16 @@ export class CursorStore {
   async setJoining (joining: boolean): Promise<void> {
     if (joining) await this.datastore.put(JOINING, new Uint8Array([1]))
     else await this.datastore.delete(JOINING)
+  }
+
+  /** This peer left the cluster with every key pushed: a start on this dir joins afresh. */
+  async hasLeft (): Promise<boolean> {
+    return this.datastore.has(LEFT)
+  }
+
+  async setLeft (left: boolean): Promise<void> {
+    if (left) await this.datastore.put(LEFT, new Uint8Array([1]))
+    else await this.datastore.delete(LEFT)
   }
 
   async load (id: string): Promise<Cursor> {

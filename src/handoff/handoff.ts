@@ -7,7 +7,7 @@
  */
 import * as C from '../constants.js'
 import { Ring } from '../ring/index.js'
-import { loadTokens } from '../membership/token-store.js'
+import { clearTokens, loadTokens } from '../membership/token-store.js'
 import { CursorStore } from './cursor-store.js'
 import { Handover } from './handover.js'
 import { join } from './joiner.js'
@@ -54,11 +54,27 @@ export interface HandoffInit {
 
 /** How a peer starts: joining (fresh with somewhere to join, or a join cut short), with the tokens of an interrupted join. */
 export async function joinMode (store: RecordStore, bootstrap: readonly string[]): Promise<{ joining: boolean, resumeTokens?: bigint[] }> {
-  const resuming = await new CursorStore(store.raw).isJoining()
+  const cursors = new CursorStore(store.raw)
+  if (await cursors.hasLeft()) await forgetLeftData(store, cursors)
+  const resuming = await cursors.isJoining()
   const stored = await loadTokens(store.raw)
   // a join cut short goes on whatever the bootstrap list says now
   const joining = resuming || (bootstrap.length > 0 && stored === undefined)
   return { joining, resumeTokens: joining && resuming ? stored : undefined }
+}
+
+/**
+ * A peer that left handed every key to its new owners; its records are as
+ * they were then. Started again, it must not serve or push them (writes
+ * since are missing, deletes since may be collected): they are dropped and
+ * it joins afresh, pulling its ranges. The marker goes last, so a crash
+ * here drops the rest on the next start.
+ */
+async function forgetLeftData (store: RecordStore, cursors: CursorStore): Promise<void> {
+  for await (const [key] of store.entries()) await store.remove(key, () => true)
+  await clearTokens(store.raw)
+  await cursors.clear()
+  await cursors.setLeft(false)
 }
 
 export class Handoff {
@@ -166,6 +182,11 @@ export class Handoff {
       log: init.logger.forComponent('meshkv:leave'),
       metrics: init.metrics
     })
+    // every key went to its new owners (there were some: a lone peer pushes
+    // nowhere and keeps its data): this data dir no longer speaks for any range
+    const done = this.manager.status.leave
+    const owners = init.members().filter(m => init.inRing(m) && m.id !== init.self.id)
+    if (!signal.aborted && owners.length > 0 && done !== undefined && done.failed === 0 && done.pushed === done.total) await this.cursors.setLeft(true)
   }
 
   stop (): void {

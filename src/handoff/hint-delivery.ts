@@ -9,14 +9,19 @@
  * is unchanged since it was sent (RecordStore.remove).
  *
  * Bounded: `concurrency` keys in flight, `batch` keys per owner per round,
- * each SYNC with a deadline. Expired hints are dropped each round.
+ * each SYNC with a deadline. Expired hints are dropped each round; a copy
+ * held only for them, where this peer is no owner, is handed to the key's
+ * owners and dropped.
  */
 import { equal } from '../version/index.js'
 import { siblingEquals } from '../store/record.js'
 import type { HintStore } from './hint-store.js'
 import type { RecordStore } from '../store/record-store.js'
 import type { KvRecord } from '../store/record.js'
+import { healthFromState } from '../coordinator/placement.js'
+import { holdsPositions } from '../membership/view.js'
 import type { Health } from '../coordinator/placement.js'
+import type { Member } from '../membership/view.js'
 import type { MetricsRegistry } from '../metrics.js'
 import type { Logger } from '@libp2p/interface'
 
@@ -28,6 +33,10 @@ export interface HintDeliveryInit {
   health: (peer: string) => Health
   /** whether this peer is one of the key's owners in the current ring */
   owns: (key: string) => boolean
+  /** the key's owners in the current ring: a copy whose hint expired is handed to them */
+  owners?: (key: string) => string[]
+  /** the tombstone grace (ms): a copy whose hint is older is dropped unsent (its delete may be collected) */
+  graceMs?: number
   log: Logger
   metrics: MetricsRegistry
   /** period of the retry tick (ms) */
@@ -40,6 +49,16 @@ export interface HintDeliveryInit {
   batch?: number
   /** longest wait after failures (ms) */
   maxBackoffMs?: number
+}
+
+/**
+ * A hint's owner as the delivery sees it: only a member that holds ring
+ * positions takes its hints. A leaving owner answers (it may stand in for
+ * others) but is pushing its keys away; a hint delivered to it after its
+ * last push would leave with it, and the stand-in would drop its copy.
+ */
+export function hintOwnerHealth (m: Pick<Member, 'state' | 'left'> | undefined): Health {
+  return m !== undefined && holdsPositions(m) ? healthFromState(m.state) : 'down'
 }
 
 export interface HintDeliveryStats {
@@ -103,6 +122,10 @@ export class HintDelivery {
       this.stats.expired += expired
       this.init.log('dropped %d hints past their age bound', expired)
     }
+    for (const { key, created } of hints.takeOrphans()) {
+      if (this.stopped) return
+      await this.dropOrphan(key, created)
+    }
     const now = performance.now()
     for (const owner of hints.owners()) {
       if (this.stopped) return
@@ -116,6 +139,35 @@ export class HintDelivery {
         const ms = Math.min(this.init.maxBackoffMs ?? 60_000, (wait?.ms ?? base / 2) * 2)
         this.backoff.set(owner, { at: performance.now() + ms, ms })
       }
+    }
+  }
+
+  /**
+   * A copy held only for a hint that expired, where this peer is no owner:
+   * handed to the key's owners now, then dropped (kept, a later handover
+   * could push it after they collected its delete). A delete that replaced
+   * it is younger than the hint, so inside its grace until the hint is
+   * `graceMs` old; past that the copy is dropped unsent. A push that fails
+   * is tried again next round.
+   */
+  private async dropOrphan (key: string, created: number): Promise<void> {
+    const { hints, store, metrics, owns } = this.init
+    if (owns(key)) return
+    const record = await store.get(key)
+    if (record === undefined) return
+    if (this.init.graceMs === undefined || hints.clock() - created < this.init.graceMs) {
+      const owners = this.init.owners?.(key) ?? []
+      const timeoutMs = this.init.timeoutMs ?? 5_000
+      const results = await Promise.allSettled(owners.map(async peer => { await this.init.sync(peer, key, record, timeoutMs) }))
+      if (owners.length === 0 || results.some(r => r.status === 'rejected')) {
+        hints.orphan(key, created)
+        return
+      }
+    }
+    const dropped = await store.remove(key, cur => cur !== undefined && equal(cur, record, siblingEquals) && !hints.heldForAny(key) && !owns(key))
+    if (dropped) {
+      this.stats.droppedKeys++
+      metrics.inc('meshkv_handoff_dropped_keys_total')
     }
   }
 

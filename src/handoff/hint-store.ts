@@ -9,7 +9,10 @@
  * Durable (written before the write it stands for is acknowledged), bounded
  * in count (`maxHints`: past it a new hint is refused, so the coordinator
  * tries the next stand-in) and in age (`maxAgeMs`: older hints are dropped
- * by `expire`; the record stays, for anti-entropy to reconcile). An index
+ * by `expire`; a key left with no hint is handed to the delivery as an
+ * orphan, which hands the copy to the key's owners and drops it where this
+ * peer is no owner: kept, a later handover could push an old value to
+ * owners that collected its delete since). An index
  * in memory, loaded at open, answers "how many for whom" without a scan.
  */
 import { fromString, toString } from 'uint8arrays'
@@ -44,6 +47,8 @@ export class HintStore {
   /** owner -> key -> entry */
   private readonly index = new Map<string, Map<string, Entry>>()
   private count = 0
+  /** keys whose last hint expired undelivered, with when that hint was made, for the delivery (bounded by maxHints) */
+  private readonly orphans = new Map<string, number>()
   private stamps = 0
   private readonly now: () => number
 
@@ -150,9 +155,30 @@ export class HintStore {
     const cutoff = this.now() - this.init.maxAgeMs
     const old: Array<[string, string]> = []
     for (const [owner, keys] of this.index) for (const [key, e] of keys) if (e.created < cutoff) old.push([owner, key])
-    for (const [owner, key] of old) await this.delete(owner, key)
+    for (const [owner, key] of old) {
+      const created = this.index.get(owner)?.get(key)?.created ?? 0
+      await this.delete(owner, key)
+      if (!this.heldForAny(key)) this.orphan(key, created)
+    }
     if (old.length > 0) this.init.metrics?.inc('meshkv_hints_dropped_total', { reason: 'age' }, old.length)
     return old.length
+  }
+
+  /** The keys whose last hint expired since the last call, with that hint's creation (wall ms). */
+  takeOrphans (): Array<{ key: string, created: number }> {
+    const out = [...this.orphans].map(([key, created]) => ({ key, created }))
+    this.orphans.clear()
+    return out
+  }
+
+  /** An orphan whose copy was not handed over yet: tried again at the next call. */
+  orphan (key: string, created: number): void {
+    if (this.orphans.has(key) || this.orphans.size < this.init.maxHints) this.orphans.set(key, Math.max(created, this.orphans.get(key) ?? 0))
+  }
+
+  /** wall-clock ms of this store (tests pass their own) */
+  clock (): number {
+    return this.now()
   }
 
   private remember (owner: string, key: string, created: number): void {

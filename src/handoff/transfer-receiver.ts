@@ -78,6 +78,8 @@ export async function pullArcs (init: PullInit): Promise<void> {
       for (let i = 0; i < records.length; i += MERGE_CONCURRENCY) {
         await Promise.all(records.slice(i, i + MERGE_CONCURRENCY).map(async ([k, r]) => init.merge(k, r)))
       }
+      // a holder scans forward from the cursor: a reply that is not done moves it, or the pull would never end
+      if (!reply.done && (reply.next === undefined || reply.next === after)) throw new ProtocolError(`transfer reply from ${holder.slice(-8)} makes no progress: not done and the cursor did not move`)
       if (reply.next !== undefined) after = reply.next
       await init.onBatch(after, records.length, bytes)
       if (reply.done) break

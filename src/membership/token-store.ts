@@ -29,6 +29,11 @@ export async function loadTokens (datastore: Datastore): Promise<bigint[] | unde
   return Array.from({ length: bytes.byteLength / 8 }, (_, i) => view.getBigUint64(i * 8))
 }
 
+/** Forget the stored tokens (a peer that left joins afresh). */
+export async function clearTokens (datastore: Datastore): Promise<void> {
+  await datastore.delete(TOKENS_KEY)
+}
+
 export async function saveTokens (datastore: Datastore, tokens: readonly bigint[]): Promise<void> {
   const bytes = new Uint8Array(tokens.length * 8)
   const view = new DataView(bytes.buffer)

@@ -1,13 +1,14 @@
 /**
  * The collector as a node runs it: owners from the membership view (down
- * members kept, and forgotten down members for a grace period more), no
+ * members kept, and forgotten down members for a grace period more) and
+ * the key's owners in the rings of the last grace period, no
  * collection while the ring changes, the node's settings and defaults.
  * Keeps src/node.ts to a few lines.
  */
 import * as C from '../constants.js'
 import { TombstoneCollector } from './collector.js'
 import { FormerMembers } from './former-members.js'
-import { ownersIn, ringChange } from './owners.js'
+import { OwnerHistory, ringChange } from './owners.js'
 import type { KvClient } from '../protocol/kv-client.js'
 import type { Membership } from '../membership/membership.js'
 import type { Member } from '../membership/view.js'
@@ -34,7 +35,14 @@ export function nodeCollector (init: NodeCollectorInit): TombstoneCollector {
   const log = init.logger.forComponent('meshkv:tombstones')
   const graceMs = init.graceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS
   const former = new FormerMembers(graceMs, C.TOMBSTONE_FORMER_MEMBERS_MAX)
-  const owning = (): Member[] => former.observe(membership.members(), performance.now())
+  // the rings of the last grace period too: a key's former owner may hold a value whose delete it missed
+  const history = new OwnerHistory(graceMs, C.TOMBSTONE_FORMER_MEMBERS_MAX)
+  const owning = (): Member[] => {
+    const now = performance.now()
+    const members = former.observe(membership.members(), now)
+    history.observe(members, membership.clusterParams().tokensPerUnit, now)
+    return members
+  }
   // every view change, so a member that goes down and is forgotten between two passes is still seen
   membership.addEventListener('change', () => {
     try { owning() } catch (err) { log.error('noting forgotten members failed: %s', (err as Error).message) }
@@ -43,7 +51,7 @@ export function nodeCollector (init: NodeCollectorInit): TombstoneCollector {
     selfId,
     store: init.store,
     client: init.client,
-    owners: () => ownersIn(owning(), selfId, membership.clusterParams().tokensPerUnit, init.n()),
+    owners: () => history.owners(owning(), init.n()),
     unsettled: () => ringChange(membership.members()),
     graceMs,
     scanMs: init.scanMs ?? C.DEFAULT_TOMBSTONE_SCAN_MS,

@@ -25,7 +25,7 @@ export class FormerMembers {
   observe (members: Member[], now: number): Member[] {
     const present = new Set(members.map(m => m.id))
     for (const [id, m] of this.last) {
-      if (present.has(id) || m.state === 'leaving' || m.state === 'joining' || this.gone.has(id)) continue
+      if (present.has(id) || m.state === 'leaving' || m.state === 'joining' || m.left === true || this.gone.has(id)) continue
       this.gone.set(id, { member: { ...m, state: 'down', self: false }, until: now + this.keepMs })
     }
     for (const id of present) this.gone.delete(id)
