@@ -34,10 +34,14 @@ describe('a leaving peer pushes its keys to their new owners', () => {
     for (let i = 0; i < KEYS; i++) await cluster.nodes[i % 4].put(`key-${i}`, bytes(`value-${i}`), { w: 3 })
     const leaver = cluster.nodes[1]
     const rest = cluster.nodes.filter(n => n !== leaver)
+    // what the leaver holds depends on its share of the ring: count it rather than assume it
+    let held = 0
+    for (let i = 0; i < KEYS; i++) if (await leaver.localRecord(`key-${i}`) !== undefined) held++
+    assert.ok(held > 0, 'the leaver holds some keys')
     await leaver.leave()
     const t = leaver.status().transfer
     assert.equal(t?.state, 'left')
-    assert.ok(t?.leave !== undefined && t.leave.total >= KEYS * 3 / 4 && t.leave.failed === 0, JSON.stringify(t))
+    assert.ok(t?.leave !== undefined && t.leave.total >= held && t.leave.failed === 0, `${held} held: ${JSON.stringify(t)}`)
     await waitFor('the others took the leaver out of their rings', () => rest.every(n => n.status().ringSize === 3))
     assert.deepEqual(await notOnEveryOwner(rest[0], rest, KEYS), [])
     for (const node of rest) {
