@@ -297,6 +297,18 @@ export class MeshNode extends EventTarget {
       const guarded = (what: string, fn: (evt: Event) => void) => (evt: Event): void => {
         try { fn(evt) } catch (err) { log.error('%s failed: %s', what, (err as Error).message) }
       }
+      // a member back from down or suspect gets an anti-entropy exchange soon
+      const lastStates = new Map<string, string>()
+      membership.addEventListener('change', guarded('anti-entropy with returning members', () => {
+        const seen = new Set<string>()
+        for (const m of membership.members()) {
+          seen.add(m.id)
+          const before = lastStates.get(m.id)
+          if (m.state === 'up' && (before === 'down' || before === 'suspect')) this.antiEntropy?.returned(m.id)
+          lastStates.set(m.id, m.state)
+        }
+        for (const id of lastStates.keys()) if (!seen.has(id)) lastStates.delete(id)
+      }))
       membership.addEventListener('change', guarded('ring rebuild', () => {
         // streams to peers that went down are dropped; a returning peer gets a fresh one
         for (const m of membership.members()) if (m.state === 'down') void client.forget(m.id)

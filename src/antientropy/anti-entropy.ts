@@ -20,6 +20,11 @@ import type { KvRecord } from '../store/record.js'
 import type { RecordStore } from '../store/record-store.js'
 import type { Libp2p, Logger } from '@libp2p/interface'
 
+/** how soon after a co-replica comes back it is exchanged with (ms, jittered 0.5x to 1.5x): its announcement has spread by then */
+const RETURN_DELAY_MS = 1_000
+/** returning peers remembered at once (one per member; a bound all the same) */
+const MAX_RETURNING = 1_024
+
 export interface AntiEntropyInit {
   libp2p: Libp2p
   /** aeProtocol(cluster) */
@@ -96,6 +101,8 @@ export class AntiEntropy {
   private building?: Promise<void>
   private running: Promise<unknown> = Promise.resolve()
   private timer?: ReturnType<typeof setTimeout>
+  /** peers that came back, with an exchange due soon */
+  private readonly returning = new Set<string>()
   private unwatch?: () => void
 
   constructor (private readonly init: AntiEntropyInit) {
@@ -168,6 +175,27 @@ export class AntiEntropy {
       }
     }
     return report
+  }
+
+  /**
+   * A co-replica came back (down or suspect, now up): exchange with it soon
+   * rather than at the next period. Writes it missed while away that no hint
+   * covers (a side of a partition too small to hold a stand-in for every
+   * absent owner, a stand-in that died) are found by this exchange, so a
+   * healed partition converges in seconds, not in intervals. Once per peer
+   * at a time; the byte rate still applies.
+   */
+  returned (peer: string): void {
+    if (this.lifetime.signal.aborted || this.returning.has(peer) || peer === this.init.selfId) return
+    if (this.returning.size >= MAX_RETURNING) return
+    this.returning.add(peer)
+    const timer = setTimeout(() => {
+      const run = !this.built || !this.init.isUp(peer) || !this.coReplicas().includes(peer)
+        ? Promise.resolve()
+        : this.serialized(peer).then(() => {}, err => { this.init.log('exchange with returning %s failed: %s', peer, (err as Error).message) })
+      void run.finally(() => { this.returning.delete(peer) })
+    }, RETURN_DELAY_MS * (0.5 + Math.random()))
+    ;(timer as { unref?: () => void }).unref?.()
   }
 
   status (): AntiEntropyStatus {
