@@ -7,7 +7,7 @@
  * frame boundary can be trusted) or an oversized frame aborts the stream.
  */
 import { MAX_FRAME_BYTES } from '../constants.js'
-import { errorCode, ProtocolError, TimeoutError } from '../errors.js'
+import { errorCode, ProtocolError } from '../errors.js'
 import { encodeFrame, frameDecoder } from '../protocol/frames.js'
 import { handleAeRequest } from './handler.js'
 import { Response, Status } from './pb/ae.js'
@@ -16,6 +16,7 @@ import type { AeReplica } from './handler.js'
 import type { MetricsRegistry } from '../metrics.js'
 import type { Logger, Stream, StreamMessageEvent } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
+import { withDeadline } from '../protocol/deadline.js'
 
 /** requests a stream may have waiting behind the one being answered */
 const MAX_QUEUED = 4
@@ -98,16 +99,4 @@ export function serveAeStream (stream: Stream, init: AeServerInit): void {
     }
     close()
   })
-}
-
-async function withDeadline<T> (work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => { reject(new TimeoutError(`handler took longer than ${ms} ms`)) }, ms)
-  })
-  try {
-    return await Promise.race([work, deadline])
-  } finally {
-    clearTimeout(timer)
-  }
 }

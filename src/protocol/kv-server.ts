@@ -7,7 +7,7 @@
  * stream): that request gets an ERR_RECORD_TOO_LARGE reply instead.
  */
 import { MAX_CONCURRENT_HANDLING, MAX_FRAME_BYTES } from '../constants.js'
-import { errorCode, ProtocolError, QuorumNotMetError, RecordTooLargeError, TimeoutError } from '../errors.js'
+import { errorCode, ProtocolError, QuorumNotMetError, RecordTooLargeError } from '../errors.js'
 import { quorumDetailToWire } from './remote-error.js'
 import { encodeFrame, frameDecoder } from './frames.js'
 import { Request, Response, Status } from './pb/kv.js'
@@ -18,6 +18,7 @@ import { handleSync } from './handlers/sync.js'
 import type { KvService } from './service.js'
 import type { KvMetrics } from './metrics.js'
 import type { Logger, Stream, StreamMessageEvent } from '@libp2p/interface'
+import { withDeadline } from './deadline.js'
 
 type Handler = (req: Request, service: KvService) => Promise<Partial<Response>>
 
@@ -119,16 +120,4 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
   })
   stream.addEventListener('drain', maybeResume)
   stream.addEventListener('remoteCloseWrite', () => { remoteDone = true; closeIfDone() })
-}
-
-async function withDeadline<T> (work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => { reject(new TimeoutError(`handler took longer than ${ms} ms`)) }, ms)
-  })
-  try {
-    return await Promise.race([work, deadline])
-  } finally {
-    clearTimeout(timer)
-  }
 }

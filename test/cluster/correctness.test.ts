@@ -11,26 +11,10 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { InvalidContextError, QuorumNotMetError } from '../../src/errors.js'
 import { WRITE_ID_BYTES } from '../../src/store/record.js'
-import { bytes, findKey, startCluster, text } from '../fixtures/cluster.js'
+import { bytes, findKey, silence, startCluster, text } from '../fixtures/cluster.js'
 import type { TestCluster } from '../fixtures/cluster.js'
-import type { MeshNode } from '../../src/node.js'
 
 const values = (xs: Uint8Array[]): string[] => xs.map(text).sort()
-
-/**
- * Make a peer a replica that takes requests and never answers them (a
- * stand-in for a hung process): its replica service never settles, so
- * every kv stream to it, old or new, goes silent. Its membership goes on,
- * so it stays in everyone's ring.
- */
-function silence (node: MeshNode): void {
-  const replica = (node as unknown as { coordinator: { init: { replica: Record<string, unknown> } } }).coordinator.init.replica
-  const never = async (): Promise<never> => new Promise<never>(() => {})
-  replica.localGet = never
-  replica.localSync = never
-  replica.coordinatePut = never
-}
-
 
 describe('a put shows the writer every value its context covers (item 1)', () => {
   let c: TestCluster

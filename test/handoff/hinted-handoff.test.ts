@@ -6,20 +6,12 @@
  */
 import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startCluster, bytes, text, waitFor, findKey, isRunning } from '../fixtures/cluster.js'
+import { startCluster, bytes, text, waitFor, findKey, isRunning, silence } from '../fixtures/cluster.js'
 import type { TestCluster } from '../fixtures/cluster.js'
 import type { MeshNode } from '../../src/node.js'
 import type { KvRecord } from '../../src/store/record.js'
 
 const valuesOf = (r: KvRecord | undefined): string[] => (r?.entries.flatMap(e => e.values) ?? []).filter(s => s.value !== null).map(s => text(s.value as Uint8Array)).sort()
-/** The peer's replica takes requests and never answers (a hung process); its membership goes on. */
-function silence (node: MeshNode): void {
-  const replica = (node as unknown as { coordinator: { init: { replica: Record<string, unknown> } } }).coordinator.init.replica
-  const never = async (): Promise<never> => new Promise<never>(() => {})
-  replica.localGet = never
-  replica.localSync = never
-  replica.coordinatePut = never
-}
 const stateOf = (n: MeshNode, id: string): string | undefined => n.members().find(m => m.id === id)?.state
 
 async function crash (cluster: TestCluster, victim: MeshNode): Promise<void> {
