@@ -111,15 +111,20 @@ export class Coordinator {
     if (writeId.byteLength !== WRITE_ID_BYTES) throw new InvalidArgumentError(`a write id is ${WRITE_ID_BYTES} bytes, got ${writeId.byteLength}`)
     const timeoutMs = options.timeoutMs ?? this.init.requestTimeoutMs
     const started = performance.now()
-    // the coordinating replica is one of the key's sloppy targets: an owner, or a stand-in for a down one
-    const prefs = this.init.placement.sloppyTargets(key, n).targets.map(t => t.peer)
+    // the coordinating replica is one of the key's sloppy targets (an owner,
+    // or a stand-in for a down one), or, when all of those fail or stay
+    // silent (a partition not yet detected), a spare further along the ring,
+    // which keeps its copy as hints for the owners
+    const { targets, spares } = this.init.placement.sloppyTargets(key, n)
+    const prefs = targets.map(t => t.peer)
+    const extra = spares.filter(p => !prefs.includes(p))
     const op = `${value === null ? 'delete' : 'put'} ${key}`
-    if (prefs.length < w) throw new QuorumNotMetError(op, { required: w, received: 0, available: prefs.length, answered: [], failed: [] })
+    if (prefs.length + extra.length < w) throw new QuorumNotMetError(op, { required: w, received: 0, available: prefs.length + extra.length, answered: [], failed: [] })
     const put = { key, sibling: { value, timestamp: Date.now(), writeId }, context, n, w }
     // This peer goes first when it is a replica: any replica may mint the
     // dot, and that saves a hop.
     const self = this.init.placement.selfId
-    const order = this.hedging.order(prefs, self)
+    const order = [...this.hedging.order(prefs, self), ...extra]
     let answered = self
     const outcome = await hedged(order.map(peer => ({
       peer,
@@ -135,7 +140,10 @@ export class Coordinator {
       deadline: started + timeoutMs,
       hedgeAfterMs: this.hedging.delay(timeoutMs, order.length),
       required: w,
-      mayHedge: (silent, next) => this.hedging.mayHedge(silent, next)
+      // a spare is tried only once every target failed, never beside a slow
+      // one: a target that coordinates may take most of the time to back up
+      // a silent replica, and a spare coordinating beside it would mint twice
+      mayHedge: (silent, next) => !extra.includes(next) && this.hedging.mayHedge(silent, next)
     })
     this.hedging.succeeded(answered, performance.now() - started)
     const siblings = distinctWrites(unreplaced(outcome.record))

@@ -92,9 +92,12 @@ export class Replica implements KvService {
     const { writeId } = put.sibling
     const fingerprint = writeId === undefined ? undefined : valueFingerprint(put.sibling)
     const { owners, targets, spares } = placement.sloppyTargets(put.key, put.n)
-    // this peer stands in for a down owner: its hint is durable before the write
-    const selfHint = owners.includes(selfId) ? undefined : targets.find(t => t.peer === selfId)?.hintFor
-    if (selfHint !== undefined) await this.hint(selfHint, put.key)
+    // this peer stands in for a down owner: its hint is durable before the
+    // write; a spare coordinating because every target failed holds its copy
+    // for all the owners (delivered, then dropped, like any hint)
+    const standIn = owners.includes(selfId) ? undefined : targets.find(t => t.peer === selfId)?.hintFor
+    const selfHints = owners.includes(selfId) ? [] : standIn !== undefined ? [standIn] : owners.filter(o => o !== selfId)
+    for (const owner of selfHints) await this.hint(owner, put.key)
     const stored = await store.update(put.key, current => {
       if (writeId !== undefined) {
         const earlier = current === undefined ? undefined : values(current).find(s => sameWrite(s, put.sibling))
@@ -128,7 +131,7 @@ export class Replica implements KvService {
       throw signal.aborted ? new TimeoutError(`put ${put.key}: waited ${put.timeoutMs} ms for the key's lock`) : err
     })
     if (writeId !== undefined) this.applied.add(put.key, writeId, fingerprint)
-    if (selfHint !== undefined) this.init.hints?.touch(selfHint, put.key)
+    for (const owner of selfHints) this.init.hints?.touch(owner, put.key)
     // a retry of a write superseded since finds no record of its own only if the key was never stored
     const record = stored ?? empty<Sibling>()
     const others = targets.filter(t => t.peer !== selfId)
