@@ -1,0 +1,98 @@
+/**
+ * What a node is started with (NodeOptions) and what `status()` reports
+ * (NodeStatus): the node's public shapes, apart from the composition in
+ * node.ts.
+ */
+import type { Quorums } from './coordinator/coordinator.js'
+import type { MemberStatusInfo } from './membership/membership.js'
+import type { TombstoneStatus } from './tombstones/collector.js'
+import type { AntiEntropyStatus } from './antientropy/anti-entropy.js'
+import type { TransferStatus } from './handoff/transfer-manager.js'
+
+export interface NodeOptions {
+  /** directory of this peer's LevelDB (records and identity key) */
+  dataDir: string
+  /** cluster name: peers only talk kv and membership within their cluster */
+  cluster?: string
+  /** multiaddrs to listen on (default: TCP and WebSockets on 127.0.0.1, random ports) */
+  listen?: string[]
+  /** multiaddrs (with /p2p/<id>) of peers to join through */
+  bootstrap?: string[]
+  /** relative capacity; ring tokens are proportional to it */
+  capacity?: number
+  zone?: string
+  /**
+   * replicas per key, read quorum, write quorum. n and tokensPerUnit are the
+   * cluster's: left unset, they are adopted from the cluster (and r, w left
+   * unset follow n as a majority); set, a peer that set others is refused.
+   */
+  n?: number
+  r?: number
+  w?: number
+  maxValueBytes?: number
+  /** fsync each write before acknowledging it */
+  fsync?: boolean
+  tokensPerUnit?: number
+  /** membership probe period (ms) */
+  heartbeatMs?: number
+  /** how long a suspect member has to refute before it is down (ms) */
+  memberTimeoutMs?: number
+  /** period of the full membership announcement (ms) */
+  announceMs?: number
+  /** phi above which a watched member is suspect */
+  phiThreshold?: number
+  requestTimeoutMs?: number
+  /** a delete is collected once every owner has it and it is this old (ms); more than the hint max age */
+  tombstoneGraceMs?: number
+  /** period of the tombstone collection pass (ms) */
+  tombstoneScanMs?: number
+  /** period of the background anti-entropy exchange with one co-replica (ms); 0 disables it */
+  antiEntropyIntervalMs?: number
+  /** bytes per second anti-entropy may use, both ways (0: unlimited) */
+  antiEntropyBytesPerSec?: number
+  /** how long a fresh peer waits to hear the cluster's ring before it chooses its tokens and joins (ms) */
+  joinWaitMs?: number
+  /** record bytes asked for in one range-transfer batch */
+  transferBatchBytes?: number
+  /** how long the ring must stay the same before keys this peer no longer owns are handed over and dropped (ms) */
+  dropAfterStableMs?: number
+  /** keys handed over and dropped per second at most */
+  dropRate?: number
+  /** hinted handoff: most hints held for absent owners (default DEFAULT_MAX_HINTS) */
+  maxHints?: number
+  /** hinted handoff: age after which an undelivered hint is dropped (ms, default 3 h) */
+  hintMaxAgeMs?: number
+}
+
+/** Hinted handoff as `status` shows it. */
+export interface HintStatus {
+  /** hints held for absent owners */
+  pending: number
+  byOwner: Record<string, number>
+  delivered: number
+  /** deliveries that failed and are retried */
+  failed: number
+  /** hints dropped undelivered past hintMaxAgeMs */
+  expired: number
+  /** keys dropped after their hints were delivered (this peer was not an owner) */
+  droppedKeys: number
+  maxHints: number
+}
+
+export interface NodeStatus {
+  peerId: string
+  cluster: string
+  multiaddrs: string[]
+  quorums: Quorums
+  /** each member with this peer's phi for it (when it watches it) and its share of the ring (when in it) */
+  members: Array<MemberStatusInfo & { share?: number }>
+  ringSize: number
+  tokensPerUnit: number
+  /** deletes still stored (as of the last collection pass), collected since start, when the last pass ended */
+  tombstones: TombstoneStatus
+  /** Merkle anti-entropy: index, exchanges, repairs (absent before start) */
+  antiEntropy?: AntiEntropyStatus
+  /** range transfer: join progress, a leave's push, keys handed over and dropped */
+  transfer?: TransferStatus
+  hints?: HintStatus
+}
