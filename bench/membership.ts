@@ -1,12 +1,12 @@
 /**
- * `membership`: many peers in one process on loopback TCP, each running
- * meshkv's Membership (direct pings to a bounded watch set, phi-accrual,
+ * `membership`: many peers on loopback TCP, each in its own process and
+ * running meshkv's Membership (direct pings to a bounded watch set, phi-accrual,
  * state changes and slow full announcements over gossipsub). Per cluster
  * size: messages (gossipsub in and out, pings), wire bytes and CPU per peer
  * per probe period in steady state, connections per peer, and how long a
  * join and a crash take to be seen by every peer. Sizes are run with time
  * dilated (all periods k times longer) when the whole cluster would need
- * more than half a core in one process, up to --max-dilation; larger ones
+ * more than half a core, up to --max-dilation; larger ones
  * are modelled from the measured ones and marked so.
  */
 import { note } from './lib/progress.js'
@@ -23,7 +23,7 @@ const TARGET_CORE_SHARE = 0.5
 
 export const membership: Benchmark = {
   name: 'membership',
-  summary: 'gossipsub membership cost and join/crash propagation, 10..200 peers in one process (measured or modelled)',
+  summary: 'gossipsub membership cost and join/crash propagation, 10..200 peers, one process each (measured or modelled)',
   options: {
     peers: { type: 'string', default: '10,20,30,50,100,150,200', help: 'cluster sizes' },
     window: { type: 'string', default: '15', help: 'probe periods of steady state measured per size' },
@@ -75,13 +75,13 @@ export const membership: Benchmark = {
       : r.msgsInPerPeerPerHb + (r.msgsOutPerPeerPerHb ?? 0) + 2 * (r.pingsOutPerPeerPerHb ?? 0)
     printTable({
       title: `membership, per peer, at a ${baseHb} ms probe period (suspect refutes within ${baseTimeout} ms, full announcements every ${baseAnnounce} ms); msgs: gossipsub in + out + pings out and in; k: time dilation used; model: fitted from the measured sizes; times in undilated seconds`,
-      columns: ['peers', 'kind', 'k', 'msgs/s', 'gossip in/s', 'pings out/s', 'KiB out/s', 'cpu ms/s', 'conns', 'conns max', 'join seen by all s', 'crash seen by all s', 'all up s', 'loop p99 ms', 'rss MiB'],
+      columns: ['peers', 'kind', 'k', 'msgs/s', 'gossip in/s', 'pings out/s', 'KiB out/s', 'cpu ms/s', 'conns', 'conns max', 'join seen by all s', 'crash seen by all s', 'all up s', 'loop p99 ms', 'rss MiB', 'publishes/s by why'],
       rows: results.map(r => r.kind === 'failed'
         ? [r.peers, 'failed', r.dilation, (r.error ?? '').slice(0, 90)]
         : [r.peers, r.kind + (r.overloaded === true ? ' (overloaded)' : ''), r.dilation, mul(msgs(r), perSec), mul(r.msgsInPerPeerPerHb, perSec), mul(r.pingsOutPerPeerPerHb, perSec),
             mul(r.bytesOutPerPeerPerHb, perSec / 1024), mul(r.cpuMsPerPeerPerHb, perSec), r.connectionsMean, r.connectionsMax,
             mul(r.joinSeenByAllHb, baseHb / 1000), mul(r.crashSeenByAllHb, baseHb / 1000),
-            r.convergeMs === undefined ? undefined : (r.convergeMs / 1000).toFixed(1), r.loopDelayP99Ms, r.rssMiB])
+            r.convergeMs === undefined ? undefined : (r.convergeMs / 1000).toFixed(1), r.loopDelayP99Ms, r.rssMiB, byWhy(r, perSec)])
     })
     const shown = results.filter(r => r.kind !== 'failed')
     if (shown.length > 1) {
@@ -118,6 +118,12 @@ function autoDilation (n: number, baseHb: number, done: SizeResult[]): number {
     perPeer = Math.max(perPeer, my + b * (n - mx))
   }
   return Math.max(1, Math.ceil(n * perPeer / (TARGET_CORE_SHARE * baseHb)))
+}
+
+/** publishes per peer per second by reason, largest first: "periodic 0.03, news 0.01" */
+function byWhy (r: SizeResult, perSec: number): string | undefined {
+  if (r.outByWhyPerPeerPerHb === undefined) return undefined
+  return Object.entries(r.outByWhyPerPeerPerHb).sort((a, b) => b[1] - a[1]).map(([w, v]) => `${w} ${(v * perSec).toFixed(3)}`).join(', ')
 }
 
 const mul = (x: number | undefined, by: number): number | undefined => x === undefined ? undefined : Math.round(x * by * 100) / 100

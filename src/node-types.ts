@@ -86,6 +86,8 @@ export interface NodeStatus {
   quorums: Quorums
   /** each member with this peer's phi for it (when it watches it) and its share of the ring (when in it) */
   members: Array<MemberStatusInfo & { share?: number }>
+  /** direct liveness probes: pings sent and answered, members watched, and this peer's local health (0 healthy; above 0 it shows signs of being slow itself and needs more evidence before it accuses) */
+  probes: { sent: number, answered: number, watched: number, localHealth: number }
   ringSize: number
   tokensPerUnit: number
   /** deletes still stored (as of the last collection pass), collected since start, when the last pass ended */

@@ -399,6 +399,7 @@ export class MeshNode extends EventTarget {
       multiaddrs: this.multiaddrs(),
       quorums: this.quorums,
       members: this.memberStatus(),
+      probes: this.membership?.probeStats() ?? { sent: 0, answered: 0, watched: 0, localHealth: 0 },
       ringSize: this.placement?.ring.size ?? 0,
       tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT,
       tombstones: this.tombstones?.status() ?? { pending: 0, collected: 0 },

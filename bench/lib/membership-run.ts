@@ -5,11 +5,9 @@
  * longer) so that more peers fit on one machine; per-heartbeat numbers do
  * not depend on k.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { memoryUsage, cpuUsage } from 'node:process'
 import { onCleanup } from './cleanup.js'
 import { note, Progress } from './progress.js'
-import { bytesWritten, connectionCounts, heartbeats, pings, seesState, startSimPeer, stopSimPeer, upCount } from './mesh-sim.js'
+import { connectionCounts, refresh, resetLag, seesState, startSimPeer, stopSimPeer, totals, upCount, worstLoopP99 } from './mesh-sim.js'
 import { sleep, waitFor } from './procs.js'
 import { rng } from './keys.js'
 import type { SimOptions, SimPeer } from './mesh-sim.js'
@@ -34,10 +32,14 @@ export interface SizeResult {
   joinSeenByAllHb?: number
   crashSeenByAllMs?: number
   crashSeenByAllHb?: number
+  /** the worst peer's event loop lag, 99th percentile, over the window */
   loopDelayP99Ms?: number
-  /** the event loop lagged over a tenth of a heartbeat: timings are unreliable */
+  /** some peer's event loop lagged over a tenth of a heartbeat: timings are unreliable */
   overloaded?: boolean
+  /** resident memory per peer process, mean */
   rssMiB?: number
+  /** gossipsub publishes per peer per heartbeat period, by why they were sent */
+  outByWhyPerPeerPerHb?: Record<string, number>
 }
 
 const r2 = (x: number): number => Math.round(x * 100) / 100
@@ -47,7 +49,7 @@ export async function measureSize (n: number, sim: SimOptions, dilation: number,
   const r: SizeResult = { peers: n, kind: 'measured', dilation, heartbeatMs: H }
   const peers: SimPeer[] = []
   const stopAll = onCleanup(`stop ${n} simulated peers`, async () => {
-    await Promise.allSettled(peers.map(async p => { await stopSimPeer(p) }))
+    await Promise.allSettled(peers.map(async p => { await stopSimPeer(p, false) }))
   })
   const random = rng(n)
   try {
@@ -64,27 +66,29 @@ export async function measureSize (n: number, sim: SimOptions, dilation: number,
     }
     progress.finish()
     const t1 = performance.now()
-    await waitFor(`${n} peers to see all ${n} up`, () => peers.every(p => upCount(p) === n), convergeMs, Math.min(250, H / 4))
+    await waitFor(`${n} peers to see all ${n} up`, async () => { await refresh(peers); return peers.every(p => upCount(p) === n) }, convergeMs, Math.min(250, H / 4))
     r.convergeMs = Math.round(performance.now() - t1)
     note(`membership ${n} peers: all up after ${(r.convergeMs / 1000).toFixed(1)} s; measuring ${windowHb} heartbeats ...`)
     await sleep(2 * H)
 
-    const lag = monitorEventLoopDelay({ resolution: 10 })
-    lag.enable()
-    const [in0, out0, p0, b0, c0] = [heartbeats(peers, 'in'), heartbeats(peers, 'out'), pings(peers), bytesWritten(), cpuUsage()]
+    resetLag(peers)
+    await refresh(peers)
+    const before = totals(peers)
     const w0 = performance.now()
     await sleep(windowHb * H)
+    await refresh(peers)
     const hbs = (performance.now() - w0) / H
-    const [in1, out1, p1, b1, c1] = [heartbeats(peers, 'in'), heartbeats(peers, 'out'), pings(peers), bytesWritten(), cpuUsage(c0)]
-    lag.disable()
-    r.msgsInPerPeerPerHb = r2((in1 - in0) / n / hbs)
-    r.msgsOutPerPeerPerHb = r2((out1 - out0) / n / hbs)
-    r.pingsOutPerPeerPerHb = r2((p1 - p0) / n / hbs)
-    r.bytesOutPerPeerPerHb = b0 === undefined || b1 === undefined ? undefined : Math.round((b1 - b0) / n / hbs)
-    r.cpuMsPerPeerPerHb = r2((c1.user + c1.system) / 1000 / n / hbs)
-    r.loopDelayP99Ms = r2(lag.percentile(99) / 1e6)
+    const after = totals(peers)
+    const per = (a: number, b: number): number => r2((a - b) / n / hbs)
+    r.msgsInPerPeerPerHb = per(after.gossipIn, before.gossipIn)
+    r.msgsOutPerPeerPerHb = per(after.gossipOut, before.gossipOut)
+    r.pingsOutPerPeerPerHb = per(after.pingsOut, before.pingsOut)
+    r.bytesOutPerPeerPerHb = before.bytesOut === undefined || after.bytesOut === undefined ? undefined : Math.round((after.bytesOut - before.bytesOut) / n / hbs)
+    r.cpuMsPerPeerPerHb = per(after.cpuMs, before.cpuMs)
+    r.outByWhyPerPeerPerHb = Object.fromEntries(Object.keys(after.byWhy).map(w => [w, per(after.byWhy[w], before.byWhy[w] ?? 0)]).filter(([, v]) => v !== 0))
+    r.loopDelayP99Ms = r2(worstLoopP99(peers))
     r.overloaded = r.loopDelayP99Ms > H / 10
-    r.rssMiB = Math.round(memoryUsage.rss() / 2 ** 20)
+    r.rssMiB = Math.round(peers.reduce((a, p) => a + (p.last?.rssMiB ?? 0), 0) / n)
     const conns = connectionCounts(peers)
     r.connectionsMean = conns.mean
     r.connectionsMax = conns.max
@@ -96,7 +100,8 @@ export async function measureSize (n: number, sim: SimOptions, dilation: number,
     const others = peers.slice(0, n)
     // seen by all: every peer has seen it up (a watcher's brief suspicion of a newcomer elsewhere does not restart the clock)
     const sawUp = new Set<string>()
-    await waitFor('a join to be seen by all', () => {
+    await waitFor('a join to be seen by all', async () => {
+      await refresh(others)
       for (const p of others) if (seesState(p, joiner.id, 'up')) sawUp.add(p.id)
       return sawUp.size === others.length
     }, timeout, 10)
@@ -107,7 +112,7 @@ export async function measureSize (n: number, sim: SimOptions, dilation: number,
     const f0 = performance.now()
     await stopSimPeer(victim)
     const survivors = peers.filter(p => p.running)
-    await waitFor('a crash to be seen by all', () => survivors.every(p => seesState(p, victim.id, 'down')), timeout, 10)
+    await waitFor('a crash to be seen by all', async () => { await refresh(survivors); return survivors.every(p => seesState(p, victim.id, 'down')) }, timeout, 10)
     r.crashSeenByAllMs = Math.round(performance.now() - f0)
     r.crashSeenByAllHb = r2(r.crashSeenByAllMs / H)
   } catch (err) {

@@ -21,6 +21,7 @@ interface Status {
   transfer?: { state: string, arcsDone: number, arcsTotal: number, arcsFailed: number, keys: number, bytes: number, dropped: number, leave?: { pushed: number, total: number, failed: number } }
   antiEntropy?: { intervalMs: number, ready: boolean, indexedKeys: number, exchanges: number, failures: number, keysRepaired: number, bytes: number }
   hints?: { pending: number, byOwner: Record<string, number>, delivered: number, failed: number, expired: number, droppedKeys: number, maxHints?: number }
+  probes?: { sent: number, answered: number, watched: number, localHealth: number }
 }
 
 /** deletes still stored and collected (src/tombstones/collector.ts) */
@@ -69,7 +70,9 @@ export function formatStatus (s: Status): string {
     ...(s.tombstones !== undefined ? [tombstoneLine(s.tombstones)] : []),
     ...(s.antiEntropy !== undefined ? [antiEntropyLine(s.antiEntropy)] : []),
     ...(s.hints !== undefined ? formatHints(s.hints) : []),
-    `members   ${s.members.length} (${up} up)`
+    `members   ${s.members.length} (${up} up)`,
+    // shown only when this peer may be the slow one: it then accuses others less readily
+    ...(s.probes !== undefined && s.probes.localHealth > 0 ? [`probes    watching ${s.probes.watched}; local health ${s.probes.localHealth} (this peer looks slow itself: phi threshold x${1 + s.probes.localHealth})`] : [])
   ]
   const members = [...s.members].sort((a, b) => Number(b.self === true) - Number(a.self === true) || a.id.localeCompare(b.id))
   // phi: this peer's suspicion of a member it probes ("-" for one it does not watch); share: of the ring, as primary

@@ -2,10 +2,16 @@
  * Membership over gossipsub, with failure detection decided locally.
  *
  * - Each peer publishes its full announcement (signed; addresses, capacity,
- *   zone, tokens, incarnation and sequence, state, the cluster's settings)
- *   at a slow period (`announceMs`), on every change of its own state, and
- *   soon after it hears a member it did not know (so a joiner learns the
- *   cluster in a round, not in a period).
+ *   zone, tokens, incarnation and sequence, state, the cluster's settings,
+ *   how many live members it knows) at a slow period (`announceMs`), on
+ *   every change of its own state, soon after it hears a member it did not
+ *   know, and soon after it hears a member that knows fewer members than it
+ *   does (so a joiner learns the cluster in a round, not in a period, even
+ *   when announcements were lost while its gossipsub mesh formed). A new
+ *   topic subscriber prompts an announcement only when it is not a live
+ *   member settled in its state: connections come and go all the time
+ *   (probes, the connection manager), and an announcement broadcast for
+ *   each would make every peer's cost grow with the cluster.
  * - Liveness comes from direct pings to a bounded set of members
  *   (watch-set.ts, prober.ts), each judged by a phi-accrual detector: above
  *   `phiThreshold` this peer reports the member suspect on the topic; a
@@ -26,6 +32,8 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { DEFAULT_MAX_DIALED_MEMBERS } from '../constants.js'
 import { MAX_TOKENS_PER_MEMBER } from '../ring/tokens.js'
 import { MAX_ADDRS, parseAnnouncement } from './announcement.js'
+import { AnnounceSchedule } from './announce-schedule.js'
+import { LocalHealth } from './local-health.js'
 import { Connector } from './connector.js'
 import { RateLimitedLog } from './rate-limited-log.js'
 import { describeRefusal, judgeParams, RING_HASH } from './params.js'
@@ -90,10 +98,10 @@ const REFUSAL_LOG_MS = 60_000
 const MAX_REFUSALS_TRACKED = 1024
 /** probe rounds between changes of the random part of the watch set */
 const EPOCH_ROUNDS = 30
-/** announcements at the probe period after a start, while the gossipsub mesh forms */
-const EAGER_ANNOUNCEMENTS = 3
-/** after those, still one each probe period while no member has been heard, for at most this many periods */
-const LONELY_ANNOUNCEMENTS = 30
+/** a member in one state for this many probe periods has heard this peer: its new connection prompts no announcement */
+const SETTLED_PERIODS = 30
+/** a member that knows fewer members than this peer is answered at most once in this many probe periods */
+const HEAL_ANSWER_PERIODS = 5
 
 export class Membership extends EventTarget {
   readonly view: MembershipView
@@ -109,16 +117,22 @@ export class Membership extends EventTarget {
   /** members this peer reported suspect, with the stamp it reported */
   private readonly suspected = new Map<string, Report>()
   private round = 0
-  private eager = EAGER_ANNOUNCEMENTS
-  private lonely = LONELY_ANNOUNCEMENTS
-  private nextAnnounce = 0
+  private readonly schedule: AnnounceSchedule
+  private readonly healAnswers: RateLimitedLog
   private lastRefute = -Infinity
   private lastTick = -Infinity
   /** until then this peer's own event loop is lagging: its probes' silence says more about it than about them */
   private overloadedUntil = -Infinity
+  /** Lifeguard's local health: while this peer shows signs of being the slow one, it needs more evidence to accuse */
+  private readonly health = new LocalHealth()
+  private probesAtLastTick = { answered: 0, failed: 0 }
   /** a peer newly subscribed to the topic (a joiner, or a peer this one just connected to) hears this one's announcement within a round */
-  private readonly onSubscription = (evt: CustomEvent<{ subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
-    if (evt.detail?.subscriptions?.some(s => s.topic === this.init.topic && s.subscribe) === true) this.announceSoon(0)
+  private readonly onSubscription = (evt: CustomEvent<{ peerId?: { toString: () => string }, subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
+    if (evt.detail?.subscriptions?.some(s => s.topic === this.init.topic && s.subscribe) !== true) return
+    const known = this.view.get(evt.detail.peerId?.toString() ?? '')
+    // a member in the same state for a while has heard this peer's announcements; a newcomer (or one just back) may not have
+    const settled = known !== undefined && known.state !== 'down' && performance.now() - known.since > SETTLED_PERIODS * this.init.heartbeatMs
+    if (!settled) this.announceSoon(0, 'subscriber')
   }
 
   private readonly onMessage = (evt: CustomEvent<Message>): void => {
@@ -142,6 +156,8 @@ export class Membership extends EventTarget {
       forgetAfterMs: Math.max(init.memberTimeoutMs * 60, 600_000),
       maxMembers: MAX_MEMBERS
     })
+    this.schedule = new AnnounceSchedule(init.announceMs)
+    this.healAnswers = new RateLimitedLog(HEAL_ANSWER_PERIODS * init.heartbeatMs, MAX_MEMBERS)
     this.connector = new Connector({ libp2p: init.libp2p, selfId: this.selfId, bootstrap: init.bootstrap, log: init.log, maxDialedMembers: init.maxDialedMembers ?? DEFAULT_MAX_DIALED_MEMBERS })
     if (init.joining === true) this.view.updateSelf({ joining: true })
     this.prober = new Prober({
@@ -177,13 +193,13 @@ export class Membership extends EventTarget {
   /** Announce that this peer is leaving, so others take it out of their rings at once. */
   async announceLeaving (): Promise<void> {
     this.view.updateSelf({ leaving: true })
-    await this.announce()
+    await this.announce('change')
   }
 
   /** A joining peer has its ranges: it takes its ring positions now. */
   async announceUp (): Promise<void> {
     if (this.view.updateSelf({ joining: false })) this.changed()
-    await this.announce()
+    await this.announce('change')
   }
 
   /** The cluster parameters this peer runs with now (after any adoption). */
@@ -195,7 +211,7 @@ export class Membership extends EventTarget {
   setTokens (tokens: readonly bigint[]): void {
     this.tokens = tokens
     if (this.view.updateSelf({ tokens })) this.changed()
-    this.announceSoon(0)
+    this.announceSoon(0, 'change')
   }
 
   members (): Member[] {
@@ -207,9 +223,14 @@ export class Membership extends EventTarget {
     return this.view.get(id)
   }
 
-  /** Pings sent and answered so far, and how many members are watched now. */
-  probeStats (): { sent: number, answered: number, watched: number } {
-    return { sent: this.prober.sent, answered: this.prober.answered, watched: this.prober.watched().length }
+  /** Pings sent and answered so far, how many members are watched now, and this peer's local health score (0: healthy). */
+  probeStats (): { sent: number, answered: number, watched: number, localHealth: number } {
+    return { sent: this.prober.sent, answered: this.prober.answered, watched: this.prober.watched().length, localHealth: this.health.value }
+  }
+
+  /** Membership messages this peer published, by why it sent them. */
+  publishedByWhy (): Record<string, number> {
+    return this.schedule.byWhy()
   }
 
   /** The members with this peer's phi for those it watches (status). */
@@ -225,8 +246,15 @@ export class Membership extends EventTarget {
     const now = performance.now()
     // a tick late by half a period means this peer itself stalled (GC, a busy
     // loop): answers to its probes waited in its own queue, so it accuses
-    // nobody for two periods (Lifeguard's local health, in its simplest form)
-    if (now - this.lastTick > 1.5 * this.init.heartbeatMs && this.lastTick > -Infinity) this.overloadedUntil = now + 2 * this.init.heartbeatMs
+    // nobody for two periods, and needs more evidence for a while after
+    const { answered, failed } = this.prober
+    if (now - this.lastTick > 1.5 * this.init.heartbeatMs && this.lastTick > -Infinity) {
+      this.overloadedUntil = now + 2 * this.init.heartbeatMs
+      this.health.degraded()
+    } else if (failed === this.probesAtLastTick.failed && answered > this.probesAtLastTick.answered) {
+      this.health.healthy()
+    }
+    this.probesAtLastTick = { answered, failed }
     this.lastTick = now
     let changed = this.view.expire(now)
     // the members this peer reported suspect and that did not refute: say they are down
@@ -240,30 +268,27 @@ export class Membership extends EventTarget {
     }
     const live = this.view.live().map(m => m.id)
     this.prober.round(watchSet(this.selfId, live, Math.floor(this.round++ / EPOCH_ROUNDS)), now)
+    const threshold = this.init.phiThreshold * this.health.multiplier()
     for (const id of now < this.overloadedUntil ? [] : this.prober.watched()) {
       const m = this.view.get(id)
       if (m === undefined || m.state === 'suspect' || m.state === 'down') continue
-      if ((this.prober.phi(id, now) ?? 0) > this.init.phiThreshold) {
+      if ((this.prober.phi(id, now) ?? 0) > threshold) {
         const r: Report = { subject: id, incarnation: m.incarnation, seq: m.seq, state: 'suspect' }
-        this.init.log('%s suspect: phi %d over %d', id, this.prober.phi(id, now), this.init.phiThreshold)
+        this.init.log('%s suspect: phi %d over %d (local health %d)', id, this.prober.phi(id, now), threshold, this.health.value)
         changed = this.view.report(r, now) || changed
         this.suspected.set(id, r)
         this.publishReport(r)
       }
     }
     if (changed) this.changed()
-    const alone = this.view.size <= 1 && this.lonely > 0
-    if (this.eager > 0 || alone || now >= this.nextAnnounce) {
-      if (this.eager > 0) this.eager--
-      else if (alone) this.lonely--
-      void this.announce()
-    }
+    const why = this.schedule.due(now, this.view.size <= 1)
+    if (why !== undefined) void this.announce(why)
     this.connector.keep(this.view.live().map(m => m.id))
   }
 
   /** Announce within `withinMs` (jittered, so a cluster that heard the same news does not answer at once). */
-  private announceSoon (withinMs: number): void {
-    this.nextAnnounce = Math.min(this.nextAnnounce, performance.now() + Math.random() * withinMs)
+  private announceSoon (withinMs: number, why: string): void {
+    this.schedule.soon(performance.now(), withinMs, why)
   }
 
   private selfInfo (leaving: boolean): HeartbeatInfo {
@@ -280,10 +305,9 @@ export class Membership extends EventTarget {
     }
   }
 
-  private async announce (): Promise<void> {
+  private async announce (why: string): Promise<void> {
+    this.schedule.announced(performance.now())
     this.seq++
-    const jitter = 0.9 + Math.random() * 0.2
-    this.nextAnnounce = performance.now() + this.init.announceMs * jitter
     const self = this.view.get(this.selfId)
     const leaving = self?.state === 'leaving'
     const joining = self?.state === 'joining'
@@ -303,17 +327,19 @@ export class Membership extends EventTarget {
       hash: p.hash,
       nSet: p.set.n,
       tokensPerUnitSet: p.set.tokensPerUnit,
-      tokens: [...this.tokens]
+      tokens: [...this.tokens],
+      membersKnown: this.view.live().length
     }
-    await this.publish({ announce }, 'announce')
+    await this.publish({ announce }, 'announce', why)
   }
 
   private publishReport (r: Report): void {
     const report: WireReport = { subject: r.subject, incarnation: r.incarnation, seq: r.seq, state: r.state === 'down' ? ReportedState.DOWN : ReportedState.SUSPECT }
-    void this.publish({ report }, 'report')
+    void this.publish({ report }, 'report', `report-${r.state}`)
   }
 
-  private async publish (msg: MembershipMessage, kind: string): Promise<void> {
+  private async publish (msg: MembershipMessage, kind: string, why: string): Promise<void> {
+    this.schedule.count(why)
     try {
       await this.init.libp2p.services.pubsub.publish(this.init.topic, MembershipMessage.encode(msg))
       this.init.metrics.inc('meshkv_membership_heartbeats_total', { dir: 'out', kind })
@@ -354,8 +380,10 @@ export class Membership extends EventTarget {
       const now = performance.now()
       if (r.incarnation === this.incarnation && now - this.lastRefute >= this.init.heartbeatMs) {
         this.lastRefute = now
+        // it was alive to hear itself accused: it answered too slowly, so it may be the slow one
+        this.health.degraded()
         this.init.log('refuting %s report by %s', r.state, from)
-        void this.announce()
+        void this.announce('refute')
       }
       return
     }
@@ -375,7 +403,7 @@ export class Membership extends EventTarget {
     }
     if (verdict.wait) {
       // it runs on defaults that differ from ours: tell it ours, so it can adopt them
-      if (this.view.get(hb.id) === undefined) this.announceSoon(this.init.heartbeatMs)
+      if (this.view.get(hb.id) === undefined) this.announceSoon(this.init.heartbeatMs, 'adopt')
       return
     }
     const tpu = this.params.tokensPerUnit
@@ -396,7 +424,11 @@ export class Membership extends EventTarget {
     if (this.view.heard(hb, performance.now())) this.changed()
     // a member this peer did not know may not know it either: tell it soon
     const state = this.view.get(hb.id)?.state
-    if (news && (state === 'up' || state === 'joining')) this.announceSoon(this.init.heartbeatMs)
+    if (news && (state === 'up' || state === 'joining')) this.announceSoon(this.init.heartbeatMs, 'news')
+    // it knows fewer members than this peer: it missed announcements, so it may not know this one
+    else if (wire.membersKnown > 0 && wire.membersKnown < this.view.live().length && this.healAnswers.due(hb.id, performance.now())) {
+      this.announceSoon(this.init.heartbeatMs, 'heal')
+    }
   }
 
   private cannotAdopt (values: Partial<Record<AdoptableSetting, number>>): string | undefined {
@@ -422,7 +454,7 @@ export class Membership extends EventTarget {
     if (this.view.remove(peer)) this.changed()
     if (!this.refusals.due(`${peer} ${reason}`, performance.now())) return
     // announce soon, so the refused peer hears ours and says why on its side too
-    this.announceSoon(this.init.heartbeatMs)
+    this.announceSoon(this.init.heartbeatMs, 'refused')
     this.init.log.error('refused peer %s: %s', peer, reason)
     this.dispatchEvent(new CustomEvent<RefusedPeer>('refused', { detail: { peer, reason } }))
   }

@@ -79,3 +79,20 @@ test('a peer reported suspect while alive refutes it with a newer announcement a
   assert.ok(!watch.states.has('down'), `never down: ${[...watch.states].join(',')}`)
   assert.equal(stateOf(third, accused.peerId), 'up')
 })
+
+test('peers whose own event loop stalls accuse nobody, then ask for more evidence for a while (local health)', async () => {
+  cluster = await startCluster(3)
+  await cluster.converged()
+  const nodes = cluster.nodes
+  const watch = nodes.flatMap(n => nodes.filter(o => o !== n).map(o => record(n, o.peerId)))
+  // every peer lives in this process: a busy loop stalls them all, as a GC pause or a starved machine would one
+  const until = performance.now() + 3000
+  while (performance.now() < until) { /* stall */ }
+  // the first tick after the stall runs late: each peer counts it against itself (one healthy period takes it off again)
+  await new Promise(resolve => setTimeout(resolve, 50))
+  const health = nodes.map(n => n.status().probes.localHealth)
+  await new Promise(resolve => setTimeout(resolve, 2500))
+  watch.forEach(w => { w.stop() })
+  assert.ok(watch.every(w => !w.states.has('suspect') && !w.states.has('down')), `states seen: ${watch.map(w => [...w.states].join(',')).join(' | ')}`)
+  assert.ok(health.every(h => h > 0), `a stalled peer counts it against its own health: ${health.join(' ')}`)
+})

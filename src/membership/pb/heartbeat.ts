@@ -177,6 +177,11 @@ export namespace MembershipMessage {
     value: boolean
   }
 
+  export interface MembershipMessageAnnounceMembersKnownFieldEvent {
+    field: '$.announce.membersKnown'
+    value: number
+  }
+
   export interface MembershipMessageReportSubjectFieldEvent {
     field: '$.report.subject'
     value: string
@@ -205,7 +210,7 @@ export namespace MembershipMessage {
     return decodeMessage(buf, MembershipMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MembershipMessage>): Generator<MembershipMessageAnnouncePeerFieldEvent | MembershipMessageAnnounceAddrsFieldEvent | MembershipMessageAnnounceCapacityFieldEvent | MembershipMessageAnnounceIncarnationFieldEvent | MembershipMessageAnnounceStatusFieldEvent | MembershipMessageAnnounceZoneFieldEvent | MembershipMessageAnnounceNFieldEvent | MembershipMessageAnnounceTokensPerUnitFieldEvent | MembershipMessageAnnounceHashFieldEvent | MembershipMessageAnnounceNSetFieldEvent | MembershipMessageAnnounceSeqFieldEvent | MembershipMessageAnnounceTokensFieldEvent | MembershipMessageAnnounceTokensPerUnitSetFieldEvent | MembershipMessageReportSubjectFieldEvent | MembershipMessageReportIncarnationFieldEvent | MembershipMessageReportSeqFieldEvent | MembershipMessageReportStateFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MembershipMessage>): Generator<MembershipMessageAnnouncePeerFieldEvent | MembershipMessageAnnounceAddrsFieldEvent | MembershipMessageAnnounceCapacityFieldEvent | MembershipMessageAnnounceIncarnationFieldEvent | MembershipMessageAnnounceStatusFieldEvent | MembershipMessageAnnounceZoneFieldEvent | MembershipMessageAnnounceNFieldEvent | MembershipMessageAnnounceTokensPerUnitFieldEvent | MembershipMessageAnnounceHashFieldEvent | MembershipMessageAnnounceNSetFieldEvent | MembershipMessageAnnounceSeqFieldEvent | MembershipMessageAnnounceTokensFieldEvent | MembershipMessageAnnounceTokensPerUnitSetFieldEvent | MembershipMessageAnnounceMembersKnownFieldEvent | MembershipMessageReportSubjectFieldEvent | MembershipMessageReportIncarnationFieldEvent | MembershipMessageReportSeqFieldEvent | MembershipMessageReportStateFieldEvent> {
     return streamMessage(buf, MembershipMessage.codec(), opts)
   }
 }
@@ -398,6 +403,7 @@ export interface Heartbeat {
   seq: number
   tokens: bigint[]
   tokensPerUnitSet: boolean
+  membersKnown: number
 }
 
 export namespace Heartbeat {
@@ -479,6 +485,11 @@ export namespace Heartbeat {
           w.bool(obj.tokensPerUnitSet)
         }
 
+        if ((obj.membersKnown != null && obj.membersKnown !== 0)) {
+          w.uint32(160)
+          w.uint32(obj.membersKnown)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -496,7 +507,8 @@ export namespace Heartbeat {
           nSet: false,
           seq: 0,
           tokens: [],
-          tokensPerUnitSet: false
+          tokensPerUnitSet: false,
+          membersKnown: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -563,6 +575,10 @@ export namespace Heartbeat {
             }
             case 13: {
               obj.tokensPerUnitSet = reader.bool()
+              break
+            }
+            case 20: {
+              obj.membersKnown = reader.uint32()
               break
             }
             default: {
@@ -692,6 +708,13 @@ export namespace Heartbeat {
               }
               break
             }
+            case 20: {
+              yield {
+                field: `${prefix}.membersKnown`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -771,6 +794,11 @@ export namespace Heartbeat {
     value: boolean
   }
 
+  export interface HeartbeatMembersKnownFieldEvent {
+    field: '$.membersKnown'
+    value: number
+  }
+
   export function encode (obj: Partial<Heartbeat>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Heartbeat.codec())
   }
@@ -779,7 +807,7 @@ export namespace Heartbeat {
     return decodeMessage(buf, Heartbeat.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<HeartbeatPeerFieldEvent | HeartbeatAddrsFieldEvent | HeartbeatCapacityFieldEvent | HeartbeatIncarnationFieldEvent | HeartbeatStatusFieldEvent | HeartbeatZoneFieldEvent | HeartbeatNFieldEvent | HeartbeatTokensPerUnitFieldEvent | HeartbeatHashFieldEvent | HeartbeatNSetFieldEvent | HeartbeatSeqFieldEvent | HeartbeatTokensFieldEvent | HeartbeatTokensPerUnitSetFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<HeartbeatPeerFieldEvent | HeartbeatAddrsFieldEvent | HeartbeatCapacityFieldEvent | HeartbeatIncarnationFieldEvent | HeartbeatStatusFieldEvent | HeartbeatZoneFieldEvent | HeartbeatNFieldEvent | HeartbeatTokensPerUnitFieldEvent | HeartbeatHashFieldEvent | HeartbeatNSetFieldEvent | HeartbeatSeqFieldEvent | HeartbeatTokensFieldEvent | HeartbeatTokensPerUnitSetFieldEvent | HeartbeatMembersKnownFieldEvent> {
     return streamMessage(buf, Heartbeat.codec(), opts)
   }
 }

@@ -1,0 +1,64 @@
+/**
+ * When this peer publishes its full announcement, and why: eagerly for a few
+ * probe periods after a start (while the gossipsub mesh forms), once a
+ * period while it has heard no member (for a bounded number of periods),
+ * at the slow period (`announceMs`, jittered so a cluster does not announce
+ * in step), and sooner when something asks for it (a change of its own
+ * state, news of a member, a member that knows fewer members, a new
+ * subscriber). Counts what was published by reason, which is how the
+ * membership benchmark tells steady-state cost from storms. Pure: the
+ * time and the randomness are passed in.
+ */
+
+/** announcements at the probe period after a start, while the gossipsub mesh forms */
+const EAGER_ANNOUNCEMENTS = 3
+/** after those, still one each probe period while no member has been heard, for at most this many periods */
+const LONELY_ANNOUNCEMENTS = 30
+
+export class AnnounceSchedule {
+  private eager = EAGER_ANNOUNCEMENTS
+  private lonely = LONELY_ANNOUNCEMENTS
+  private next = 0
+  /** why the next announcement was brought forward */
+  private soonWhy?: string
+  private readonly published: Record<string, number> = {}
+
+  constructor (private readonly periodMs: number, private readonly random: () => number = Math.random) {}
+
+  /** At a probe tick: the reason to announce now, or undefined. `alone`: this peer has heard no member yet. */
+  due (now: number, alone: boolean): string | undefined {
+    if (this.eager > 0) {
+      this.eager--
+      return 'eager'
+    }
+    if (alone && this.lonely > 0) {
+      this.lonely--
+      return 'lonely'
+    }
+    return now >= this.next ? this.soonWhy ?? 'periodic' : undefined
+  }
+
+  /** Announce within `withinMs` of `now` (jittered, so peers that heard the same news do not all answer at once). */
+  soon (now: number, withinMs: number, why: string): void {
+    const at = now + this.random() * withinMs
+    if (at < this.next) {
+      this.next = at
+      this.soonWhy = why
+    }
+  }
+
+  /** An announcement goes out now: the next one is a period away, unless something asks for it sooner. */
+  announced (now: number): void {
+    this.soonWhy = undefined
+    this.next = now + this.periodMs * (0.9 + this.random() * 0.2)
+  }
+
+  /** Count a publish (announcements and reports) by why it was sent. */
+  count (why: string): void {
+    this.published[why] = (this.published[why] ?? 0) + 1
+  }
+
+  byWhy (): Record<string, number> {
+    return { ...this.published }
+  }
+}
