@@ -61,8 +61,21 @@ function arcLength (start: bigint, end: bigint): number {
 
 const round = (x: number): number => Math.round(x * 10_000) / 10_000
 
-/** The ring's arcs and per-peer shares, for a preference list of n. */
-export function ringSummary (ring: Ring, n: number): Omit<RingReply, 'peerId' | 'n'> {
+type Summary = Omit<RingReply, 'peerId' | 'n'>
+
+// a Ring is an immutable snapshot: its summary is computed once, not at every push to the web view
+const summaries = new WeakMap<Ring, { n: number, summary: Summary }>()
+
+/** The ring's arcs and per-peer shares, for a preference list of n (do not modify: shared). */
+export function ringSummary (ring: Ring, n: number): Summary {
+  const cached = summaries.get(ring)
+  if (cached !== undefined && cached.n === n) return cached.summary
+  const summary = computeSummary(ring, n)
+  summaries.set(ring, { n, summary })
+  return summary
+}
+
+function computeSummary (ring: Ring, n: number): Summary {
   const ranges = ring.ranges(n)
   const share = new Map<string, number>()
   const replicaShare = new Map<string, number>()
