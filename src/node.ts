@@ -392,6 +392,11 @@ export class MeshNode extends EventTarget {
     return this.membership?.members() ?? []
   }
 
+  /** The ring of this peer's current view (empty before start): an immutable snapshot. */
+  ring (): Ring {
+    return this.placement?.ring ?? new Ring([])
+  }
+
   status (): NodeStatus {
     return {
       peerId: this.peerId,

@@ -19,7 +19,9 @@ const VERB_RUNS: Record<Exclude<Verb, 'help'>, () => Promise<Run>> = {
   get: async () => (await import('./get.js')).get,
   del: async () => (await import('./del.js')).del,
   status: async () => (await import('./status.js')).status,
-  leave: async () => (await import('./leave.js')).leave
+  leave: async () => (await import('./leave.js')).leave,
+  members: async () => (await import('./members.js')).members,
+  ring: async () => (await import('./ring.js')).ring
 }
 
 function isVerb (s: string | undefined): s is Verb {

@@ -1,6 +1,6 @@
 /**
  * The daemon's HTTP API on node:http, 127.0.0.1 by default: /kv/:key,
- * /status and /metrics. Every request is answered or times out; a handler
+ * /status, /metrics, and the web view (/, /members, /ring, /events). Every request is answered or times out; a handler
  * that throws becomes an error reply, never a crashed daemon.
  */
 import { createServer } from 'node:http'
@@ -9,6 +9,7 @@ import { InvalidKeyError, errorCode } from '../errors.js'
 import { leaveStreaming } from './http-leave.js'
 import { deleteKv, getKv, MAX_TIMEOUT_PARAM_MS, putKv } from './http-kv.js'
 import { getLocal } from './http-local.js'
+import { routeWeb, WEB_PATHS, WebView } from './http-web.js'
 import { numberParams, sendError, sendFailure, sendJson, statusOf } from './http-io.js'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -48,7 +49,7 @@ function withPeerId (addr: string, peerId: string): string {
   return addr.includes('/p2p/') ? addr : `${addr}/p2p/${peerId}`
 }
 
-async function route (init: HttpApiInit, url: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route (init: HttpApiInit, web: WebView, url: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { node } = init
   const raw = req.url ?? '/'
   const q = raw.indexOf('?')
@@ -88,8 +89,12 @@ async function route (init: HttpApiInit, url: string, req: IncomingMessage, res:
     const text = node.metrics.render()
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) })
     res.end(text)
+  } else if (WEB_PATHS.includes(path)) {
+    if (!only(['GET'])) return
+    numberParams(query, {})
+    await routeWeb(web, path, req, res)
   } else {
-    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /local/KEY, /status, /metrics, POST /leave)`)
+    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /local/KEY, /status, /metrics, POST /leave, /members, /ring, /events, / for the web view)`)
   }
 }
 
@@ -97,6 +102,7 @@ async function route (init: HttpApiInit, url: string, req: IncomingMessage, res:
 export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
   const { log } = init
   let url = ''
+  const web = new WebView(init.node)
   const server = createServer({
     // a causal context travels in a header and may be larger than node's default 16 KiB of headers
     maxHeaderSize: MAX_CONTEXT_CHARS + 16 * 1024,
@@ -104,12 +110,14 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
     requestTimeout: 60_000
   }, (req, res) => {
     const started = performance.now()
-    route(init, url, req, res).catch(err => {
+    route(init, web, url, req, res).catch(err => {
       const status = statusOf(err)
       if (status >= 500 && errorCode(err) === 'ERR_INTERNAL') log.error('request failed', { method: req.method, url: req.url?.slice(0, 200), err })
       if (res.headersSent) res.destroy()
       else sendFailure(res, err)
     }).finally(() => {
+      // client requests only: the web view's own polling is not load
+      if (req.url?.startsWith(KV) === true) web.series.record(performance.now() - started, res.statusCode)
       log.debug('request', { method: req.method, url: req.url?.slice(0, 200), status: res.statusCode, ms: Math.round(performance.now() - started) })
     })
   })
@@ -128,7 +136,7 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(init.port, init.host, () => { server.off('error', reject); resolve() })
-  })
+  }).catch(err => { web.close(); throw err })
   const addr = server.address() as AddressInfo
   url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`
   server.on('error', err => { log.error('HTTP server error', { err }) })
@@ -137,6 +145,8 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
     url,
     async close (graceMs = 5_000) {
       const closed = new Promise<void>(resolve => { server.close(() => { resolve() }) })
+      // event streams never go idle: end them, or close would wait out the grace
+      web.close()
       server.closeIdleConnections()
       const timer = setTimeout(() => { server.closeAllConnections() }, graceMs)
       await closed

@@ -166,7 +166,7 @@ describe('HTTP API on a single node (n=r=w=1)', () => {
   })
 
   test('unknown routes are 404, wrong methods 405', async () => {
-    for (const path of ['/', '/kv', '/kvx/a', '/status/extra', '/../etc/passwd']) {
+    for (const path of ['/kv', '/kvx/a', '/status/extra', '/../etc/passwd']) {
       const res = await fetch(`${base}${path}`)
       assert.equal(res.status, 404, path)
       assert.equal((await errorOf(res)).code, 'ERR_NO_ROUTE')
