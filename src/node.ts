@@ -442,6 +442,11 @@ export class MeshNode extends EventTarget {
     return this.admission.revoke(revocation)
   }
 
+  /** Every revocation this peer holds (signed bytes). */
+  revocations (): Uint8Array[] {
+    return this.admission?.revocations() ?? []
+  }
+
   /** Open or closed, the cluster key's id, this peer's certificate expiry, revocations known. */
   admissionStatus (): AdmissionStatus | undefined {
     return this.admission?.status()

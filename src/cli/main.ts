@@ -8,6 +8,7 @@ import { InvalidConfigError } from '../errors.js'
 import { suggestion } from '../daemon/suggest.js'
 import { CliError, EXIT, processIo, UsageError } from './io.js'
 import { usage, verbUsage, VERBS } from './usage.js'
+import { takeApiToken } from './api-token.js'
 import type { CliIo } from './io.js'
 import type { Verb } from './usage.js'
 
@@ -19,7 +20,9 @@ const VERB_RUNS: Record<Exclude<Verb, 'help'>, () => Promise<Run>> = {
   get: async () => (await import('./get.js')).get,
   del: async () => (await import('./del.js')).del,
   status: async () => (await import('./status.js')).status,
-  leave: async () => (await import('./leave.js')).leave
+  leave: async () => (await import('./leave.js')).leave,
+  cluster: async () => (await import('./cluster.js')).cluster,
+  id: async () => (await import('./id.js')).id
 }
 
 function isVerb (s: string | undefined): s is Verb {
@@ -52,7 +55,9 @@ export async function main (argv: string[], io: CliIo = processIo()): Promise<nu
     return EXIT.OK
   }
   try {
-    return await (await VERB_RUNS[verb as Exclude<Verb, 'help'>]())(rest, io)
+    // the daemon's own token is a config key (apiToken, apiTokenFile), not a client option
+    const args = verb === 'daemon' ? rest : takeApiToken(rest, io)
+    return await (await VERB_RUNS[verb as Exclude<Verb, 'help'>]())(args, io)
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr.write(`meshkv ${verb}: ${err.message}\n\n${verbUsage(verb)}`)
