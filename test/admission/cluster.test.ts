@@ -13,6 +13,8 @@ import { newClusterKey } from '../../src/admission/cluster-key.js'
 import { issueCertificate } from '../../src/admission/certificate.js'
 import { issueRevocation } from '../../src/admission/revocation.js'
 import { certProtocol } from '../../src/admission/cert-exchange.js'
+import { admissionTopic } from '../../src/admission/revocation-gossip.js'
+import { RevocationList, Signed } from '../../src/admission/pb/admission.js'
 import { peerIdOfDataDir } from '../../src/cli/id.js'
 import { aeProtocol, kvProtocol, membershipTopic } from '../../src/constants.js'
 import { MembershipMessage, MemberStatus } from '../../src/membership/pb/heartbeat.js'
@@ -120,9 +122,14 @@ test('a closed cluster lists, serves and takes writes from its members only; a r
       announce: { peer: noCert.peerId, addrs: [], capacity: 1, incarnation: 99, status: MemberStatus.UP, zone: '', n: 3, tokensPerUnit: 128, hash: 'xxh64', nSet: true, seq: 1, tokens: [], tokensPerUnitSet: true, cert: cert as Uint8Array<ArrayBuffer> }
     })).catch(() => {})
   }
+  // and revocations that do not hold (garbage, another key's) revoke nobody
+  const forgedRevocation = Signed.decode(await issueRevocation(otherKey, members[1].peerId))
+  for (const data of [new Uint8Array([0xff, 0xff, 0x01]), RevocationList.encode({ revocations: [forgedRevocation] })]) {
+    await hostile.publish(admissionTopic(CLUSTER), data).catch(() => {})
+  }
   await new Promise(resolve => setTimeout(resolve, 1_000))
   for (const m of members) assert.deepEqual(ids(m), memberIds)
-  assert.equal(members.every(m => m.libp2p.status === 'started'), true)
+  assert.equal(members.every(m => m.libp2p.status === 'started' && m.status().admission?.revocations === 0), true)
 
   // revoke member 3 through member 1: every other member drops it and refuses it
   const revoked = members[2]
