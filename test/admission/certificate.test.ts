@@ -8,6 +8,10 @@ import { issueRevocation, verifyRevocation } from '../../src/admission/revocatio
 import { decodeClusterKey, encodeClusterKey, newClusterKey, decodeSignedText, encodeSignedText } from '../../src/admission/cluster-key.js'
 import { parseDuration } from '../../src/admission/duration.js'
 import { Admission } from '../../src/admission/admission.js'
+import { createAdmission } from '../../src/admission/setup.js'
+import { rm } from 'node:fs/promises'
+import { RecordStore } from '../../src/store/record-store.js'
+import { tempDir } from '../fixtures/cluster.js'
 import { leadingRequestId } from '../../src/admission/refusals.js'
 import { encodeFrame } from '../../src/protocol/frames.js'
 import { Request } from '../../src/protocol/pb/kv.js'
@@ -123,4 +127,32 @@ test('a refusal reads only the request id at the start of a frame', () => {
   assert.equal(leadingRequestId(encodeFrame(Request.encode({ id: 0, type: 1, key: 'k' })).subarray()), 0)
   assert.equal(leadingRequestId(new Uint8Array([0xff, 0xff])), 0)
   assert.equal(leadingRequestId(new Uint8Array(0)), 0)
+})
+
+test('a node refuses to start with a certificate that is not its own, for another cluster, or expired; with the key it certifies itself', async (t) => {
+  const key = await newClusterKey()
+  const self = await peer()
+  const dir = await tempDir('meshkv-admission-unit-')
+  const store = new RecordStore({ path: dir, limits: { maxValueBytes: 1024 } })
+  await store.open()
+  t.after(async () => { await store.close(); await rm(dir, { recursive: true, force: true }) })
+  const ctx = { selfId: self, cluster: 'c1', datastore: store.raw, log: defaultLogger().forComponent('t'), metrics: new MetricsRegistry() }
+  const open = await createAdmission({}, ctx)
+  assert.equal(open.mode, 'open')
+  const own = await createAdmission({ clusterKey: key }, ctx)
+  assert.equal(own.mode, 'closed')
+  assert.equal((await verifyCertificate(own.certificate as Uint8Array, { clusterKey: key.publicKey, peer: self, cluster: 'c1' })).ok, true)
+  const invited = await createAdmission({ certificate: await issueCertificate(key, { peer: self, validForMs: 60_000 }) }, ctx)
+  assert.equal(invited.status().clusterKey, own.status().clusterKey)
+  await assert.rejects(createAdmission({ certificate: await issueCertificate(key, { peer: await peer() }) }, ctx), /is for peer .*meshkv cluster invite/)
+  await assert.rejects(createAdmission({ certificate: await issueCertificate(key, { peer: self, cluster: 'c2' }) }, ctx), /cluster "c2"/)
+  await assert.rejects(createAdmission({ certificate: await issueCertificate(key, { peer: self, validForMs: 1, now: 1_000 }) }, ctx), /expired/)
+  await assert.rejects(createAdmission({ clusterKey: await newClusterKey(), certificate: await issueCertificate(key, { peer: self }) }, ctx), /another cluster key/)
+  await assert.rejects(createAdmission({ certificate: new Uint8Array([1, 2, 3]) }, ctx), { code: 'ERR_INVALID_ARGUMENT' })
+  // revocations are kept in the data dir: a new Admission on it knows them
+  const revoked = await peer()
+  await own.revoke(await issueRevocation(key, revoked))
+  const again = await createAdmission({ clusterKey: key }, ctx)
+  await again.start()
+  assert.equal(again.isRevoked(revoked), true)
 })
