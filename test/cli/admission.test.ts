@@ -13,7 +13,23 @@ import { readCertificate } from '../../src/admission/certificate.js'
 import { decodeSignedText } from '../../src/admission/cluster-key.js'
 import { tempDir, waitFor } from '../fixtures/cluster.js'
 import { cli, freePort, startDaemon, stopAll } from '../fixtures/daemon.js'
+import { main } from '../../src/cli/main.js'
 import type { Daemon } from '../fixtures/daemon.js'
+import type { CliIo } from '../../src/cli/io.js'
+
+/** A verb run in-process through main(), as the bin runs it (daemons still run as processes). */
+async function run (argv: string[], _input?: undefined, env: Record<string, string> = {}): Promise<{ code: number, stdout: string, stderr: string }> {
+  let stdout = ''
+  let stderr = ''
+  const io: CliIo = {
+    stdout: { write: (c: string | Uint8Array) => { stdout += typeof c === 'string' ? c : Buffer.from(c).toString() } },
+    stderr: { write: (c: string) => { stderr += c } },
+    stdin: (async function * () {})(),
+    env
+  }
+  const code = await main(argv, io)
+  return { code, stdout, stderr }
+}
 
 const TOKEN = 'test-token-0123456789abcdef'
 
@@ -21,40 +37,40 @@ test('cluster init writes a 0600 key and refuses to overwrite it', async (t) => 
   const dir = await tempDir('meshkv-cli-admission-')
   t.after(async () => { await rm(dir, { recursive: true, force: true }) })
   const key = join(dir, 'cluster.key')
-  const first = await cli(['cluster', 'init', '--key', key])
+  const first = await run(['cluster', 'init', '--key', key])
   assert.equal(first.code, 0, first.stderr)
   assert.match(first.stdout, /cluster key 12D3Koo\w+ written to/)
   assert.equal((await stat(key)).mode & 0o777, 0o600)
   const before = await readFile(key, 'utf8')
-  const again = await cli(['cluster', 'init', '--key', key])
+  const again = await run(['cluster', 'init', '--key', key])
   assert.notEqual(again.code, 0)
   assert.match(again.stderr, /already exists; refusing to overwrite a cluster key/)
   assert.equal(await readFile(key, 'utf8'), before)
-  const usage = await cli(['cluster', 'init'])
+  const usage = await run(['cluster', 'init'])
   assert.equal(usage.code, 2)
-  assert.match((await cli(['cluster', 'frobnicate'])).stderr, /unknown subcommand "frobnicate"/)
+  assert.match((await run(['cluster', 'frobnicate'])).stderr, /unknown subcommand "frobnicate"/)
 })
 
 test('id prints a data dir\'s peer id (creating it once); invite signs a certificate for it', async (t) => {
   const dir = await tempDir('meshkv-cli-admission-')
   t.after(async () => { await rm(dir, { recursive: true, force: true }) })
   const key = join(dir, 'cluster.key')
-  assert.equal((await cli(['cluster', 'init', '--key', key])).code, 0)
-  const a = await cli(['id', '--data', join(dir, 'peer')])
+  assert.equal((await run(['cluster', 'init', '--key', key])).code, 0)
+  const a = await run(['id', '--data', join(dir, 'peer')])
   assert.equal(a.code, 0, a.stderr)
   const peer = a.stdout.trim()
   assert.match(peer, /^12D3Koo\w{40,}$/)
-  assert.equal((await cli(['id', '--data', join(dir, 'peer')])).stdout.trim(), peer, 'the same identity the second time')
-  assert.equal((await cli(['id'])).code, 2)
+  assert.equal((await run(['id', '--data', join(dir, 'peer')])).stdout.trim(), peer, 'the same identity the second time')
+  assert.equal((await run(['id'])).code, 2)
   const cert = join(dir, 'peer.cert')
-  const inv = await cli(['cluster', 'invite', peer, '--key', key, '--out', cert, '--expires', '30d'])
+  const inv = await run(['cluster', 'invite', peer, '--key', key, '--out', cert, '--expires', '30d'])
   assert.equal(inv.code, 0, inv.stderr)
   const info = readCertificate(decodeSignedText(await readFile(cert, 'utf8'), 'cert'))
   assert.equal(info?.peer, peer)
   assert.ok(info?.expires !== undefined && Math.abs(info.expires - (Date.now() + 30 * 86_400_000)) < 60_000)
-  assert.equal((await cli(['cluster', 'invite', 'not-a-peer', '--key', key, '--out', cert])).code, 2)
-  assert.equal((await cli(['cluster', 'invite', peer, '--key', key, '--out', cert, '--expires', 'soon'])).code, 2)
-  const noKey = await cli(['cluster', 'invite', peer, '--key', join(dir, 'missing.key'), '--out', cert])
+  assert.equal((await run(['cluster', 'invite', 'not-a-peer', '--key', key, '--out', cert])).code, 2)
+  assert.equal((await run(['cluster', 'invite', peer, '--key', key, '--out', cert, '--expires', 'soon'])).code, 2)
+  const noKey = await run(['cluster', 'invite', peer, '--key', join(dir, 'missing.key'), '--out', cert])
   assert.notEqual(noKey.code, 0)
   assert.match(noKey.stderr, /no such file/)
 })
@@ -64,12 +80,12 @@ test('daemons with --cluster-key and --cert form a closed cluster; revoke drops 
   const daemons: Daemon[] = []
   t.after(async () => { await stopAll(daemons); await rm(dir, { recursive: true, force: true }) })
   const key = join(dir, 'cluster.key')
-  assert.equal((await cli(['cluster', 'init', '--key', key])).code, 0)
+  assert.equal((await run(['cluster', 'init', '--key', key])).code, 0)
   const dirA = join(dir, 'a')
   const dirB = join(dir, 'b')
-  const idB = (await cli(['id', '--data', join(dirB, 'data')])).stdout.trim()
+  const idB = (await run(['id', '--data', join(dirB, 'data')])).stdout.trim()
   const certB = join(dir, 'b.cert')
-  assert.equal((await cli(['cluster', 'invite', idB, '--key', key, '--out', certB])).code, 0)
+  assert.equal((await run(['cluster', 'invite', idB, '--key', key, '--out', certB])).code, 0)
   const tcpA = await freePort()
   const apiA = await freePort()
   const specA = { dir: dirA, cluster: 'cli-closed', config: { n: 2, r: 1, w: 1, apiToken: TOKEN }, token: TOKEN, args: ['--cluster-key', key], tcpPort: tcpA, apiPort: apiA }
@@ -87,15 +103,15 @@ test('daemons with --cluster-key and --cert form a closed cluster; revoke drops 
   await waitFor('a and b see each other', async () => (await status(a, auth)).members.length === 2 && (await status(b)).members.length === 2, 20_000)
   assert.equal((await status(a, auth)).admission.mode, 'closed')
   assert.equal((await status(b)).admission.clusterKey, (await status(a, auth)).admission.clusterKey)
-  const human = await cli(['status', '--api', a.api, '--api-token', TOKEN])
+  const human = await run(['status', '--api', a.api, '--api-token', TOKEN])
   assert.equal(human.code, 0, human.stderr)
   assert.match(human.stdout, /admission closed: cluster key 12D3Koo\w+, this peer's certificate never expires, 0 peers revoked/)
 
   // revoke b through a's API (the token from the environment)
-  const noToken = await cli(['cluster', 'revoke', idB, '--key', key, '--api', a.api])
+  const noToken = await run(['cluster', 'revoke', idB, '--key', key, '--api', a.api])
   assert.equal(noToken.code, 5)
   assert.match(noToken.stderr, /ERR_UNAUTHORIZED/)
-  const rev = await cli(['cluster', 'revoke', idB, '--key', key, '--api', a.api], undefined, { MESHKV_API_TOKEN: TOKEN })
+  const rev = await run(['cluster', 'revoke', idB, '--key', key, '--api', a.api], undefined, { MESHKV_API_TOKEN: TOKEN })
   assert.equal(rev.code, 0, rev.stderr)
   assert.match(rev.stdout, new RegExp(`${idB} revoked`))
   await waitFor('b out of a\'s view', async () => !(await status(a, auth)).members.some(m => m.id === idB), 10_000)
@@ -129,15 +145,15 @@ test('the API requires its bearer token when one is set, and refuses to listen o
   assert.equal(((await none.json()) as { error: { code: string } }).error.code, 'ERR_UNAUTHORIZED')
   assert.equal((await fetch(`${d.api}/kv/k`, { method: 'PUT', body: 'v', headers: { authorization: 'Bearer wrong-token-0123456789' } })).status, 401)
   assert.equal((await fetch(`${d.api}/status`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 200)
-  const put = await cli(['put', 'k', 'v', '--api', d.api, '--api-token-file', tokenFile])
+  const put = await run(['put', 'k', 'v', '--api', d.api, '--api-token-file', tokenFile])
   assert.equal(put.code, 0, put.stderr)
-  const get = await cli(['get', 'k', '--api', d.api], undefined, { MESHKV_API_TOKEN: TOKEN })
+  const get = await run(['get', 'k', '--api', d.api], undefined, { MESHKV_API_TOKEN: TOKEN })
   assert.equal(get.stdout, 'v')
-  const denied = await cli(['get', 'k', '--api', d.api], undefined, { MESHKV_API_TOKEN: '' })
+  const denied = await run(['get', 'k', '--api', d.api], undefined, { MESHKV_API_TOKEN: '' })
   assert.equal(denied.code, 5)
   assert.match(denied.stderr, /requires a bearer token.*ERR_UNAUTHORIZED.*--api-token/)
   assert.equal((await fetch(`${d.api}/status`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 200)
-  const st = await cli(['status', '--api', d.api, '--api-token', TOKEN])
+  const st = await run(['status', '--api', d.api, '--api-token', TOKEN])
   assert.match(st.stdout, /admission open/)
 
   // 0.0.0.0 without a token: no start, and the error says what to set
