@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'ERR_NOT_STARTED'
   | 'ERR_INTERNAL'
   | 'ERR_HINT_REFUSED'
+  | 'ERR_UNAUTHORIZED'
 
 export class MeshError extends Error {
   readonly code: ErrorCode
@@ -165,6 +166,14 @@ export class HintRefusedError extends MeshError {
   override name = 'HintRefusedError'
   constructor (message: string) {
     super('ERR_HINT_REFUSED', message)
+  }
+}
+
+/** An HTTP API request without the bearer token the API requires (off loopback, or whenever one is configured). */
+export class UnauthorizedError extends MeshError {
+  override name = 'UnauthorizedError'
+  constructor (message: string) {
+    super('ERR_UNAUTHORIZED', message)
   }
 }
 

@@ -8,6 +8,8 @@ import type { MemberStatusInfo } from './membership/membership.js'
 import type { TombstoneStatus } from './tombstones/collector.js'
 import type { AntiEntropyStatus } from './antientropy/anti-entropy.js'
 import type { TransferStatus } from './handoff/transfer-manager.js'
+import type { AdmissionStatus } from './admission/admission.js'
+import type { PrivateKey } from '@libp2p/interface'
 
 export interface NodeOptions {
   /** directory of this peer's LevelDB (records and identity key) */
@@ -62,6 +64,10 @@ export interface NodeOptions {
   maxHints?: number
   /** hinted handoff: age after which an undelivered hint is dropped (ms, default 3 h) */
   hintMaxAgeMs?: number
+  /** closed cluster: the cluster key; this peer certifies itself with it (src/admission/) */
+  clusterKey?: PrivateKey
+  /** closed cluster: this peer's membership certificate (`meshkv cluster invite`); neither this nor clusterKey: an open cluster */
+  certificate?: Uint8Array
 }
 
 /** Hinted handoff as `status` shows it. */
@@ -97,4 +103,6 @@ export interface NodeStatus {
   /** range transfer: join progress, a leave's push, keys handed over and dropped */
   transfer?: TransferStatus
   hints?: HintStatus
+  /** open or closed cluster, the cluster key's id, this peer's certificate expiry, revocations known */
+  admission?: AdmissionStatus
 }

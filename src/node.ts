@@ -42,6 +42,10 @@ import type { Placement } from './coordinator/placement.js'
 import type { KvRecord } from './store/record.js'
 import type { MeshHost } from './host.js'
 import type { HintStatus, NodeOptions, NodeStatus } from './node-types.js'
+import { createAdmission } from './admission/setup.js'
+import { AdmissionService } from './admission/service.js'
+import { refuseAe, refuseKv, refuseTransfer } from './admission/refusals.js'
+import type { Admission, AdmissionStatus } from './admission/admission.js'
 
 export type { NodeOptions, NodeStatus, HintStatus } from './node-types.js'
 
@@ -66,6 +70,8 @@ export class MeshNode extends EventTarget {
   protected keepKey: (key: string) => boolean | Promise<boolean> = key => this.hints?.heldForAny(key) === true
   private hints?: HintStore
   private hintDelivery?: HintDelivery
+  private admission?: Admission
+  private admissionService?: AdmissionService
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -105,6 +111,9 @@ export class MeshNode extends EventTarget {
       const selfId = libp2p.peerId.toString()
       this.client = new KvClient({ libp2p, protocol, log: logger.forComponent('meshkv:kv-client'), metrics: kvMetrics, maxValueBytes })
       await libp2p.start()
+      // --- admission (src/admission/): who may be a member; off in an open cluster ---
+      const admission = await createAdmission(o, { selfId, cluster: this.cluster, datastore: store.raw, log: logger.forComponent('meshkv:admission'), metrics: this.metrics })
+      this.admission = admission
       // --- membership wiring (cluster parameters, incarnation, refusals) ---
       const incarnation = await nextIncarnation(store.raw, async (k, v) => store.putDurable(k, v))
       let tokensPerUnit = o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
@@ -130,9 +139,23 @@ export class MeshNode extends EventTarget {
         metrics: this.metrics,
         incarnation,
         params: { n: this.quorums.n, tokensPerUnit, set: { n: o.n !== undefined, tokensPerUnit: o.tokensPerUnit !== undefined } },
-        cannotAdopt: (values) => this.cannotAdopt(values)
+        cannotAdopt: (values) => this.cannotAdopt(values),
+        certificate: admission.certificate
       })
       this.membership = membership
+      const admissionService = new AdmissionService({
+        libp2p,
+        admission,
+        cluster: this.cluster,
+        membershipTopic: C.membershipTopic(this.cluster),
+        members: () => membership.members().map(m => m.id),
+        drop: peer => { membership.forget(peer); void this.client?.forget(peer) },
+        periodMs: o.announceMs ?? C.DEFAULT_ANNOUNCE_MS,
+        logger
+      })
+      this.admissionService = admissionService
+      await admissionService.start()
+      const guard = admissionService.guard
       const health = (id: string): ReturnType<typeof healthFromState> => healthFromState(membership.member(id)?.state)
       this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit, health)
       // the coordinator keeps this object; the ring behind it is replaced when tokensPerUnit is adopted
@@ -176,7 +199,7 @@ export class MeshNode extends EventTarget {
         asGoodAsNone: record => expiredTombstone(record, Date.now(), o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS)
       })
       const serverLog = logger.forComponent('meshkv:kv-server')
-      await libp2p.handle(protocol, (stream) => { serveStream(stream, { service: replica, log: serverLog, metrics: kvMetrics }) }, {
+      await libp2p.handle(protocol, guard((stream) => { serveStream(stream, { service: replica, log: serverLog, metrics: kvMetrics }) }, refuseKv), {
         maxInboundStreams: 64,
         maxOutboundStreams: 64
       })
@@ -202,7 +225,8 @@ export class MeshNode extends EventTarget {
         requestTimeoutMs: o.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
         maxValueBytes,
         log: logger.forComponent('meshkv:antientropy'),
-        metrics: this.metrics
+        metrics: this.metrics,
+        guard: handler => guard(handler, refuseAe)
       })
       await this.antiEntropy.start()
       const client = this.client
@@ -277,7 +301,8 @@ export class MeshNode extends EventTarget {
         options: { ...o, maxValueBytes },
         logger,
         metrics: this.metrics,
-        report: (message, fields) => { this.dispatchEvent(new CustomEvent('transfer', { detail: { message, ...fields } })) }
+        report: (message, fields) => { this.dispatchEvent(new CustomEvent('transfer', { detail: { message, ...fields } })) },
+        guard: handler => guard(handler, refuseTransfer)
       })
       this.handoff = handoff
       membership.addEventListener('change', guarded('handover', () => { handoff.viewChanged() }))
@@ -307,6 +332,8 @@ export class MeshNode extends EventTarget {
     await this.tombstones?.stop()
     this.tombstones = undefined
     await this.membership?.stop().catch(() => {})
+    await this.admissionService?.stop().catch(() => {})
+    this.admissionService = undefined
     await this.antiEntropy?.stop().catch(() => {})
     await this.hintDelivery?.stop().catch(() => {})
     await this.client?.close().catch(() => {})
@@ -410,8 +437,25 @@ export class MeshNode extends EventTarget {
       tombstones: this.tombstones?.status() ?? { pending: 0, collected: 0 },
       antiEntropy: this.antiEntropy?.status(),
       transfer: this.handoff === undefined ? undefined : { ...this.handoff.status, leave: this.handoff.status.leave === undefined ? undefined : { ...this.handoff.status.leave } },
-      hints: this.hintStatus()
+      hints: this.hintStatus(),
+      admission: this.admission?.status()
     }
+  }
+
+  /** Take a signed revocation (`meshkv cluster revoke`): kept, spread to every member, the peer dropped and refused. */
+  async revoke (revocation: Uint8Array): Promise<{ peer: string, added: boolean }> {
+    if (this.admission === undefined) throw new NotStartedError()
+    return this.admission.revoke(revocation)
+  }
+
+  /** Every revocation this peer holds (signed bytes). */
+  revocations (): Uint8Array[] {
+    return this.admission?.revocations() ?? []
+  }
+
+  /** Open or closed, the cluster key's id, this peer's certificate expiry, revocations known. */
+  admissionStatus (): AdmissionStatus | undefined {
+    return this.admission?.status()
   }
 
   private hintStatus (): HintStatus | undefined {

@@ -18,7 +18,7 @@ import type { MetricsRegistry } from '../metrics.js'
 import type { RingRange } from '../ring/ring.js'
 import type { KvRecord } from '../store/record.js'
 import type { RecordStore } from '../store/record-store.js'
-import type { Libp2p, Logger } from '@libp2p/interface'
+import type { Libp2p, Logger, StreamHandler } from '@libp2p/interface'
 
 /** how soon after a co-replica comes back it is exchanged with (ms, jittered 0.5x to 1.5x): its announcement has spread by then */
 const RETURN_DELAY_MS = 1_000
@@ -50,6 +50,8 @@ export interface AntiEntropyInit {
   metrics: MetricsRegistry
   /** log2 of the index's bucket count (default 16) */
   bucketBits?: number
+  /** wraps the stream handler so it serves members only (src/admission/gate.ts); absent: everyone */
+  guard?: (handler: StreamHandler) => StreamHandler
 }
 
 export interface ExchangeReport extends ExchangeResult {
@@ -140,7 +142,8 @@ export class AntiEntropy {
       this.built = true
       log('index built: %d keys', this.index.size)
     })().catch(err => { if (!this.lifetime.signal.aborted) log.error('anti-entropy index not built: %s', (err as Error).message) })
-    await libp2p.handle(protocol, stream => { serveAeStream(stream, { replica: this.replica, log, metrics }) }, { maxInboundStreams: 8, maxOutboundStreams: 8 })
+    const handler: StreamHandler = stream => { serveAeStream(stream, { replica: this.replica, log, metrics }) }
+    await libp2p.handle(protocol, this.init.guard?.(handler) ?? handler, { maxInboundStreams: 8, maxOutboundStreams: 8 })
     this.schedule()
   }
 

@@ -3,6 +3,7 @@
  * daemon's error replies turned into exit codes a script can act on.
  */
 import { CliError, EXIT } from './io.js'
+import { authHeaders } from './api-token.js'
 
 /** How long a command waits for the daemon; above its own request deadline (5 s by default). */
 export const CLIENT_TIMEOUT_MS = 30_000
@@ -28,7 +29,7 @@ export async function call (api: string, path: string, options: CallOptions = {}
   try {
     const res = await fetch(api + path, {
       method: options.method ?? 'GET',
-      headers: options.headers,
+      headers: { ...authHeaders(), ...options.headers },
       body: options.body as Uint8Array<ArrayBuffer> | undefined,
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs)
@@ -69,6 +70,7 @@ export function failure (api: string, reply: Reply): CliError {
   }
   let message = `${body?.error?.message ?? 'failed'} (${code})`
   if (code === 'ERR_NO_ROUTE' || code === 'ERR_METHOD_NOT_ALLOWED') message += `; is ${api} a meshkv daemon of this version?`
+  if (code === 'ERR_UNAUTHORIZED') message += '; pass the daemon\'s apiToken with --api-token, --api-token-file or MESHKV_API_TOKEN'
   return new CliError(exitOf(reply.status, code), message)
 }
 

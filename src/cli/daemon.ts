@@ -11,7 +11,9 @@ const DAEMON_OPTIONS = {
   api: { type: 'string' as const },
   bootstrap: { type: 'string' as const, multiple: true },
   cluster: { type: 'string' as const },
-  capacity: { type: 'string' as const }
+  capacity: { type: 'string' as const },
+  'cluster-key': { type: 'string' as const },
+  cert: { type: 'string' as const }
 }
 
 export async function daemon (argv: string[], _io: CliIo): Promise<number> {
@@ -21,7 +23,7 @@ export async function daemon (argv: string[], _io: CliIo): Promise<number> {
   // an InvalidConfigError reaches main, which reports it as a usage error (exit 2)
   const config = await resolveConfig({
     file: v.config,
-    flags: { data: v.data, listen: v.listen, api: v.api, bootstrap: v.bootstrap, cluster: v.cluster, capacity: v.capacity }
+    flags: { data: v.data, listen: v.listen, api: v.api, bootstrap: v.bootstrap, cluster: v.cluster, capacity: v.capacity, 'cluster-key': v['cluster-key'], cert: v.cert }
   })
   return runDaemon(config)
 }

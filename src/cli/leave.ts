@@ -5,6 +5,7 @@
  */
 import { apiUrl, CLIENT_OPTIONS, parse, positionals } from './args.js'
 import { failure } from './client.js'
+import { authHeaders } from './api-token.js'
 import { CliError, EXIT } from './io.js'
 import type { CliIo } from './io.js'
 
@@ -32,7 +33,7 @@ export async function leave (argv: string[], io: CliIo): Promise<number> {
   let timer = setTimeout(() => { silence.abort() }, SILENCE_MS)
   let res: Response
   try {
-    res = await fetch(`${api}/leave`, { method: 'POST', signal: silence.signal })
+    res = await fetch(`${api}/leave`, { method: 'POST', headers: authHeaders(), signal: silence.signal })
   } catch (err) {
     clearTimeout(timer)
     const why = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message

@@ -8,6 +8,7 @@ import { InvalidConfigError } from '../errors.js'
 import { suggestion } from '../daemon/suggest.js'
 import { CliError, EXIT, processIo, UsageError } from './io.js'
 import { usage, verbUsage, VERBS } from './usage.js'
+import { takeApiToken } from './api-token.js'
 import type { CliIo } from './io.js'
 import type { Verb } from './usage.js'
 
@@ -21,7 +22,9 @@ const VERB_RUNS: Record<Exclude<Verb, 'help'>, () => Promise<Run>> = {
   status: async () => (await import('./status.js')).status,
   leave: async () => (await import('./leave.js')).leave,
   members: async () => (await import('./members.js')).members,
-  ring: async () => (await import('./ring.js')).ring
+  ring: async () => (await import('./ring.js')).ring,
+  cluster: async () => (await import('./cluster.js')).cluster,
+  id: async () => (await import('./id.js')).id
 }
 
 function isVerb (s: string | undefined): s is Verb {
@@ -54,7 +57,9 @@ export async function main (argv: string[], io: CliIo = processIo()): Promise<nu
     return EXIT.OK
   }
   try {
-    return await (await VERB_RUNS[verb as Exclude<Verb, 'help'>]())(rest, io)
+    // the daemon's own token is a config key (apiToken, apiTokenFile), not a client option
+    const args = verb === 'daemon' ? rest : takeApiToken(rest, io)
+    return await (await VERB_RUNS[verb as Exclude<Verb, 'help'>]())(args, io)
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr.write(`meshkv ${verb}: ${err.message}\n\n${verbUsage(verb)}`)

@@ -22,6 +22,13 @@ interface Status {
   antiEntropy?: { intervalMs: number, ready: boolean, indexedKeys: number, exchanges: number, failures: number, keysRepaired: number, bytes: number }
   hints?: { pending: number, byOwner: Record<string, number>, delivered: number, failed: number, expired: number, droppedKeys: number, maxHints?: number }
   probes?: { sent: number, answered: number, watched: number, localHealth: number }
+  admission?: { mode: string, clusterKey?: string, certExpires?: string, revocations: number }
+}
+
+/** open or closed (src/admission/): who may join */
+function admissionLine (a: NonNullable<Status['admission']>): string {
+  if (a.mode !== 'closed') return 'admission open: any peer that knows the cluster name may join (close it with --cluster-key or --cert)'
+  return `admission closed: cluster key ${a.clusterKey ?? '?'}, this peer's certificate ${a.certExpires === undefined ? 'never expires' : `expires ${a.certExpires}`}, ${a.revocations} ${a.revocations === 1 ? 'peer' : 'peers'} revoked`
 }
 
 /** deletes still stored and collected (src/tombstones/collector.ts) */
@@ -62,6 +69,7 @@ export function formatStatus (s: Status): string {
     `peer      ${s.peerId}`,
     `cluster   ${s.cluster}`,
     ...(s.api !== undefined ? [`api       ${s.api}`] : []),
+    ...(s.admission !== undefined ? [admissionLine(s.admission)] : []),
     `quorums   n=${s.quorums.n} r=${s.quorums.r} w=${s.quorums.w} (${replication(s.quorums, s.members.length)})`,
     `ring      ${s.ringSize} ${s.ringSize === 1 ? 'peer' : 'peers'} own keys`,
     ...(s.transfer !== undefined ? [transferLine(s.transfer)] : []),

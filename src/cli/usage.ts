@@ -1,11 +1,12 @@
 /** Usage text, whole and per verb. */
 
-export const VERBS = ['daemon', 'put', 'get', 'del', 'status', 'leave', 'members', 'ring', 'help'] as const
+export const VERBS = ['daemon', 'put', 'get', 'del', 'status', 'leave', 'members', 'ring', 'cluster', 'id', 'help'] as const
 export type Verb = typeof VERBS[number]
 
 const SYNOPSIS: Record<Verb, string> = {
   daemon: 'meshkv daemon [--config FILE] [--data DIR] [--listen MULTIADDR]... [--api HOST:PORT]\n' +
-          '              [--bootstrap MULTIADDR]... [--cluster NAME] [--capacity N]',
+          '              [--bootstrap MULTIADDR]... [--cluster NAME] [--capacity N]\n' +
+          '              [--cluster-key FILE | --cert CERT]',
   put: 'meshkv put KEY [VALUE] [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json]   (VALUE from stdin when absent)',
   get: 'meshkv get KEY [--r N] [--api URL] [--json]',
   del: 'meshkv del KEY [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json]',
@@ -13,6 +14,10 @@ const SYNOPSIS: Record<Verb, string> = {
   leave: 'meshkv leave [--api URL] [--json]   (the daemon hands its keys to their new owners, then stops)',
   members: 'meshkv members [--api URL] [--json]   (every member: state, phi, share, keys, hints)',
   ring: 'meshkv ring [--arcs] [--api URL] [--json]   (each peer\'s tokens and share of the ring)',
+  cluster: 'meshkv cluster init --key FILE\n' +
+           '       meshkv cluster invite PEER_ID --key FILE --out CERT [--expires DURATION] [--cluster NAME]\n' +
+           '       meshkv cluster revoke PEER_ID --key FILE [--api URL] [--json]',
+  id: 'meshkv id --data DIR   (the peer id of that data dir; creates its identity if it has none)',
   help: 'meshkv help [COMMAND]'
 }
 
@@ -32,18 +37,29 @@ const OPTIONS: Record<string, string> = {
   '--idempotency-key ID': 'the write\'s id (default: a new one per command); rerunning a write with\n' +
     'the same id applies it once',
   '--r N': 'read quorum for this request (1..n)',
-  '--arcs': 'also list every arc of the ring with its preference list'
+  '--arcs': 'also list every arc of the ring with its preference list',
+  '--cluster-key FILE': 'close the cluster: this peer holds the cluster key and certifies itself',
+  '--cert CERT': 'close the cluster: this peer\'s membership certificate (meshkv cluster invite)',
+  '--key FILE': 'the cluster key file (meshkv cluster init makes it, mode 600, never overwritten)',
+  '--out CERT': 'where invite writes the certificate',
+  '--expires DURATION': 'the certificate expires after this long: 90d, 12h, 1y, 1d12h (default never)',
+  '--cluster NAME ': 'the cluster name the certificate is for (default: any name)',
+  '--data DIR ': 'the data dir whose peer id to print',
+  '--api-token TOKEN': 'bearer token of the daemon\'s API (its apiToken); or --api-token-file FILE,\n' +
+    'or $MESHKV_API_TOKEN'
 }
 
 const VERB_OPTIONS: Record<Verb, string[]> = {
-  daemon: ['--config FILE', '--data DIR', '--listen MULTIADDR', '--api HOST:PORT', '--bootstrap MULTIADDR', '--cluster NAME', '--capacity N'],
-  put: ['--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--json'],
-  get: ['--r N', '--api URL', '--json'],
-  del: ['--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--json'],
-  status: ['--api URL', '--json'],
-  leave: ['--api URL', '--json'],
-  members: ['--api URL', '--json'],
-  ring: ['--arcs', '--api URL', '--json'],
+  daemon: ['--config FILE', '--data DIR', '--listen MULTIADDR', '--api HOST:PORT', '--bootstrap MULTIADDR', '--cluster NAME', '--capacity N', '--cluster-key FILE', '--cert CERT'],
+  put: ['--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--api-token TOKEN', '--json'],
+  get: ['--r N', '--api URL', '--api-token TOKEN', '--json'],
+  del: ['--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--api-token TOKEN', '--json'],
+  status: ['--api URL', '--api-token TOKEN', '--json'],
+  leave: ['--api URL', '--api-token TOKEN', '--json'],
+  members: ['--api URL', '--api-token TOKEN', '--json'],
+  ring: ['--arcs', '--api URL', '--api-token TOKEN', '--json'],
+  cluster: ['--key FILE', '--out CERT', '--expires DURATION', '--cluster NAME ', '--api URL', '--api-token TOKEN', '--json'],
+  id: ['--data DIR '],
   help: []
 }
 
@@ -64,6 +80,7 @@ export function usage (): string {
   return 'meshkv: a Dynamo-style peer-to-peer key-value store\n\nusage:\n' +
     VERBS.map(v => `  ${SYNOPSIS[v].replace(/\n/g, '\n  ')}`).join('\n') +
     '\n\ndaemon options:\n' + options(VERB_OPTIONS.daemon) +
-    '\n\nclient options (put, get, del, status, leave, members, ring):\n' + options(['--api URL', '--json', '--context CTX', '--w N', '--r N']) +
+    '\n\nclient options (put, get, del, status, leave, members, ring):\n' + options(['--api URL', '--api-token TOKEN', '--json', '--context CTX', '--w N', '--r N']) +
+    '\n\ncluster admission (cluster, id):\n' + options(['--key FILE', '--out CERT', '--expires DURATION', '--cluster NAME ', '--data DIR ']) +
     `\n\n${EXIT_CODES}\n`
 }

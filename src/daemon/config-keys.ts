@@ -72,6 +72,14 @@ export interface DaemonConfig {
   maxHints: number
   /** hinted handoff: age after which an undelivered hint is dropped (ms); a tombstone's grace period must exceed it */
   hintMaxAgeMs: number
+  /** closed cluster: file of the cluster key (`meshkv cluster init`); this peer certifies itself with it */
+  clusterKey?: string
+  /** closed cluster: file of this peer's membership certificate (`meshkv cluster invite`) */
+  cert?: string
+  /** bearer token the HTTP API requires (always when set; needed to listen off loopback); 16 characters or more */
+  apiToken?: string
+  /** file holding the API's bearer token (instead of apiToken) */
+  apiTokenFile?: string
 }
 
 export type ConfigKey = keyof DaemonConfig
@@ -149,6 +157,19 @@ function logLevel (v: unknown, key: string): LogLevel {
   return v as LogLevel
 }
 
+/** A bearer token: never shown back in an error (it may be almost right). */
+export function token (v: unknown, key: string): string {
+  if (typeof v !== 'string' || !/^[\x21-\x7e]{16,256}$/.test(v)) {
+    throw new InvalidConfigError(`must be a token of 16 to 256 printable characters without spaces (got ${typeof v === 'string' ? `${v.length} characters` : typeof v}; make one with \`openssl rand -hex 32\`)`, key)
+  }
+  return v
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the API needs no token there unless one is set. */
+export function isLoopback (host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+}
+
 const HOUR = 3_600_000
 
 /** The check of every key; each returns the value (normalised) or throws InvalidConfigError naming the key. */
@@ -181,7 +202,11 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   antiEntropyBytesPerSec: wholeNumber(0, 2 ** 40),
   logLevel,
   maxHints: wholeNumber(1, 100_000_000),
-  hintMaxAgeMs: wholeNumber(1_000, 30 * 24 * HOUR)
+  hintMaxAgeMs: wholeNumber(1_000, 30 * 24 * HOUR),
+  clusterKey: string(),
+  cert: string(),
+  apiToken: token,
+  apiTokenFile: string()
 }
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as ConfigKey[]

@@ -10,7 +10,7 @@ import { InvalidConfigError } from '../errors.js'
 import * as C from '../constants.js'
 import { DEFAULT_LISTEN } from '../transports.js'
 import { MAX_TOKENS_PER_MEMBER } from '../ring/tokens.js'
-import { CHECKS, CONFIG_KEYS } from './config-keys.js'
+import { CHECKS, CONFIG_KEYS, isLoopback, parseHostPort } from './config-keys.js'
 import { suggestion } from './suggest.js'
 import type { ConfigKey, DaemonConfig } from './config-keys.js'
 import type { NodeOptions } from '../node.js'
@@ -26,10 +26,12 @@ export interface ConfigFlags {
   cluster?: string
   /** as typed: parsed and checked here, so the error names the flag */
   capacity?: string
+  'cluster-key'?: string
+  cert?: string
 }
 
 const FLAG_KEYS: Record<keyof ConfigFlags, ConfigKey> = {
-  data: 'dataDir', listen: 'listen', api: 'api', bootstrap: 'bootstrap', cluster: 'cluster', capacity: 'capacity'
+  data: 'dataDir', listen: 'listen', api: 'api', bootstrap: 'bootstrap', cluster: 'cluster', capacity: 'capacity', 'cluster-key': 'clusterKey', cert: 'cert'
 }
 
 /**
@@ -160,10 +162,22 @@ export async function resolveConfig (options: ResolveOptions = {}): Promise<Reso
     w: fromFile.w ?? majority,
     dataDir: resolve(options.cwd ?? process.cwd(), merged.dataDir)
   }
+  // files named by the config resolve like the data dir
+  for (const k of ['clusterKey', 'cert', 'apiTokenFile'] as const) {
+    const v = merged[k]
+    if (v !== undefined) config[k] = resolve(options.cwd ?? process.cwd(), v)
+  }
   const where = (key: ConfigKey): string => key in fromFlags ? `flag --${key === 'dataDir' ? 'data' : key}` : options.file !== undefined ? `config ${options.file}` : 'config'
   const unsetN = fromFile.n === undefined ? ` (n is ${C.DEFAULT_N} unless set)` : ''
   for (const q of ['r', 'w'] as const) {
     if (config[q] > n) throw at(where(q), new InvalidConfigError(`must be a whole number from 1 to n=${n}, got ${config[q]}${unsetN}`, q))
+  }
+  if (config.apiToken !== undefined && config.apiTokenFile !== undefined) {
+    throw at(where('apiToken'), new InvalidConfigError('set apiToken or apiTokenFile, not both', 'apiToken'))
+  }
+  const apiHost = parseHostPort(config.api)?.host ?? ''
+  if (!isLoopback(apiHost) && config.apiToken === undefined && config.apiTokenFile === undefined) {
+    throw at(where('api'), new InvalidConfigError(`the HTTP API on ${apiHost} (not loopback) would let anyone who reaches it read and write: set apiToken or apiTokenFile in the config to require a bearer token, or listen on 127.0.0.1`, 'api'))
   }
   if (config.memberTimeoutMs <= config.heartbeatMs) {
     throw at(where('memberTimeoutMs'), new InvalidConfigError(`must be more than heartbeatMs=${config.heartbeatMs}, got ${config.memberTimeoutMs}`, 'memberTimeoutMs'))

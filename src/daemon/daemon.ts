@@ -8,6 +8,7 @@ import { parseHostPort } from './config-keys.js'
 import { startHttpApi } from './http-api.js'
 import { createLog } from './log.js'
 import { watchMembers } from './members-log.js'
+import { loadSecrets } from './secrets.js'
 import type { DaemonConfig } from './config.js'
 import type { HttpApi } from './http-api.js'
 import type { Log } from './log.js'
@@ -36,7 +37,9 @@ function replication (config: DaemonConfig): string {
 
 /** Start the node and its API, and log who this peer is. */
 export async function startDaemon (config: DaemonConfig, log: Log): Promise<RunningDaemon> {
-  const node = await createNode(nodeOptions(config))
+  const secrets = await loadSecrets(config)
+  for (const w of secrets.warnings) log.warn(w)
+  const node = await createNode({ ...nodeOptions(config), clusterKey: secrets.clusterKey, certificate: secrets.certificate })
   let api: HttpApi
   let leaving: Promise<void> | undefined
   let onLeft: () => void = () => {}
@@ -56,7 +59,7 @@ export async function startDaemon (config: DaemonConfig, log: Log): Promise<Runn
   }
   try {
     const { host, port } = parseHostPort(config.api) ?? { host: '127.0.0.1', port: 7070 }
-    api = await startHttpApi({ node, host, port, log, leave })
+    api = await startHttpApi({ node, host, port, log, leave, token: secrets.apiToken })
   } catch (err) {
     await node.stop().catch(() => {})
     throw err
@@ -79,6 +82,12 @@ export async function startDaemon (config: DaemonConfig, log: Log): Promise<Runn
     quorums: { n, r, w },
     mode: replication(config)
   })
+  const admission = node.admissionStatus()
+  if (admission?.mode === 'closed') {
+    log.info('closed cluster: only peers with a certificate signed by the cluster key are members', { clusterKey: admission.clusterKey, certExpires: admission.certExpires ?? 'never', revocations: admission.revocations })
+  } else {
+    log.warn('open cluster: any peer that reaches this one and knows the cluster name can join, read and write; close it with --cluster-key or --cert (meshkv cluster init)')
+  }
   if (r + w <= n) log.warn('r + w <= n: a read may miss the latest acknowledged write', { n, r, w })
   if (n > 1 && config.bootstrap.length === 0) {
     log.warn(`n=${n} with no bootstrap peers: writes need w=${w} peers up and fail with QuorumNotMet until others join; for a lone peer use configs/single.json (n=r=w=1)`, { n, r, w })

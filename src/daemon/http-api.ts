@@ -5,11 +5,14 @@
  */
 import { createServer } from 'node:http'
 import { DEFAULT_MAX_VALUE_BYTES, MAX_CONTEXT_CHARS } from '../constants.js'
-import { InvalidKeyError, errorCode } from '../errors.js'
+import { InvalidConfigError, InvalidKeyError, UnauthorizedError, errorCode } from '../errors.js'
 import { leaveStreaming } from './http-leave.js'
 import { deleteKv, getKv, MAX_TIMEOUT_PARAM_MS, putKv } from './http-kv.js'
 import { getLocal } from './http-local.js'
 import { routeWeb, WEB_PATHS, WebView } from './http-web.js'
+import { admissionRoute } from './http-admission.js'
+import { bearerAuthorizer } from './http-auth.js'
+import { isLoopback } from './config-keys.js'
 import { numberParams, sendError, sendFailure, sendJson, statusOf } from './http-io.js'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -24,6 +27,8 @@ export interface HttpApiInit {
   log: Log
   /** leave the cluster, then stop the daemon (POST /leave); absent, the route is refused */
   leave?: () => Promise<void>
+  /** bearer token every request must carry; required off loopback */
+  token?: string
 }
 
 export interface HttpApi {
@@ -83,6 +88,9 @@ async function route (init: HttpApiInit, web: WebView, url: string, req: Incomin
     numberParams(query, {})
     if (init.leave === undefined) return sendError(res, 501, 'ERR_NOT_SUPPORTED', 'this API cannot make its peer leave')
     await leaveStreaming(node, init.leave, res)
+  } else if (path === '/admission' || path.startsWith('/admission/')) {
+    numberParams(query, {})
+    await admissionRoute(node, path, method, req, res)
   } else if (path === '/metrics') {
     if (!only(['GET'])) return
     numberParams(query, {})
@@ -94,13 +102,17 @@ async function route (init: HttpApiInit, web: WebView, url: string, req: Incomin
     numberParams(query, {})
     await routeWeb(web, path, req, res)
   } else {
-    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /local/KEY, /status, /metrics, POST /leave, /members, /ring, /events, / for the web view)`)
+    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /local/KEY, /status, /metrics, POST /leave, /admission, /members, /ring, /events, / for the web view)`)
   }
 }
 
 /** Start the API; resolves once it is listening. */
 export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
   const { log } = init
+  if (init.token === undefined && !isLoopback(init.host)) {
+    throw new InvalidConfigError(`the HTTP API on ${init.host} (not loopback) needs a bearer token: set apiToken or apiTokenFile`, 'api')
+  }
+  const authorized = init.token === undefined ? () => true : bearerAuthorizer(init.token)
   let url = ''
   const web = new WebView(init.node)
   const server = createServer({
@@ -110,7 +122,10 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
     requestTimeout: 60_000
   }, (req, res) => {
     const started = performance.now()
-    route(init, web, url, req, res).catch(err => {
+    const handled = authorized(req)
+      ? route(init, web, url, req, res)
+      : Promise.reject(new UnauthorizedError('this API requires a bearer token: send Authorization: Bearer TOKEN (the CLI takes --api-token, --api-token-file or MESHKV_API_TOKEN)'))
+    handled.catch(err => {
       const status = statusOf(err)
       if (status >= 500 && errorCode(err) === 'ERR_INTERNAL') log.error('request failed', { method: req.method, url: req.url?.slice(0, 200), err })
       if (res.headersSent) res.destroy()

@@ -19,7 +19,8 @@ const STATUS: Record<string, number> = {
   ERR_QUORUM_NOT_MET: 503,
   // only in the moment a shutting-down node still has a request in flight
   ERR_NOT_STARTED: 503,
-  ERR_TIMEOUT: 504
+  ERR_TIMEOUT: 504,
+  ERR_UNAUTHORIZED: 401
 }
 
 export function statusOf (err: unknown): number {
@@ -39,7 +40,8 @@ export function sendError (res: ServerResponse, status: number, code: string, me
 /** The error reply of a failed request: its code, its message, and who answered for a quorum. */
 export function sendFailure (res: ServerResponse, err: unknown): void {
   const extra = err instanceof QuorumNotMetError ? { detail: err.detail } : {}
-  const headers: Record<string, string> = statusOf(err) === 413 ? { connection: 'close' } : {}
+  const status = statusOf(err)
+  const headers: Record<string, string> = status === 413 ? { connection: 'close' } : status === 401 ? { 'www-authenticate': 'Bearer realm="meshkv"' } : {}
   sendError(res, statusOf(err), errorCode(err), (err as Error)?.message ?? String(err), extra, headers)
 }
 

@@ -20,7 +20,7 @@ import type { MetricsRegistry } from '../metrics.js'
 import type { KvClient } from '../protocol/kv-client.js'
 import type { RecordStore } from '../store/record-store.js'
 import type { KvRecord } from '../store/record.js'
-import type { ComponentLogger, Libp2p } from '@libp2p/interface'
+import type { ComponentLogger, Libp2p, StreamHandler } from '@libp2p/interface'
 
 export interface HandoffInit {
   libp2p: Libp2p
@@ -50,6 +50,8 @@ export interface HandoffInit {
   metrics: MetricsRegistry
   /** milestones for people (the node turns them into 'transfer' events) */
   report: (message: string, fields: Record<string, unknown>) => void
+  /** wraps the pull handler so it serves members only (src/admission/gate.ts); absent: everyone */
+  guard?: (handler: StreamHandler) => StreamHandler
 }
 
 /** How a peer starts: joining (fresh with somewhere to join, or a join cut short), with the tokens of an interrupted join. */
@@ -126,7 +128,8 @@ export class Handoff {
   async start (mode: { joining: boolean, resumeTokens?: bigint[] }): Promise<void> {
     const { init } = this
     const sender = new TransferSender({ store: init.store, log: init.logger.forComponent('meshkv:transfer-sender'), metrics: init.metrics })
-    await init.libp2p.handle(this.protocol, (stream) => { sender.serve(stream) }, { maxInboundStreams: 16, maxOutboundStreams: 16 })
+    const handler: StreamHandler = (stream) => { sender.serve(stream) }
+    await init.libp2p.handle(this.protocol, init.guard?.(handler) ?? handler, { maxInboundStreams: 16, maxOutboundStreams: 16 })
     this.handover.viewChanged()
     this.handover.start()
     if (!mode.joining) {

@@ -79,6 +79,8 @@ export interface MembershipInit {
   tokens?: readonly bigint[]
   /** start as a joining member (announced JOINING, holding no ring positions) until announceUp() */
   joining?: boolean
+  /** this peer's membership certificate, carried in its announcements (src/admission/) */
+  certificate?: Uint8Array<ArrayBuffer>
 }
 
 /** A refused announcement, as the 'refused' event carries it. */
@@ -218,6 +220,11 @@ export class Membership extends EventTarget {
     return this.view.all()
   }
 
+  /** Take a peer out of the view at once (admission dropped it: revoked, or its certificate expired). */
+  forget (id: string): void {
+    if (this.view.remove(id)) this.changed()
+  }
+
   /** One member as this peer sees it (no copy: do not change it). */
   member (id: string): Member | undefined {
     return this.view.get(id)
@@ -328,7 +335,8 @@ export class Membership extends EventTarget {
       nSet: p.set.n,
       tokensPerUnitSet: p.set.tokensPerUnit,
       tokens: [...this.tokens],
-      membersKnown: this.view.live().length
+      membersKnown: this.view.live().length,
+      cert: this.init.certificate
     }
     await this.publish({ announce }, 'announce', why)
   }

@@ -182,6 +182,11 @@ export namespace MembershipMessage {
     value: number
   }
 
+  export interface MembershipMessageAnnounceCertFieldEvent {
+    field: '$.announce.cert'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface MembershipMessageReportSubjectFieldEvent {
     field: '$.report.subject'
     value: string
@@ -210,7 +215,7 @@ export namespace MembershipMessage {
     return decodeMessage(buf, MembershipMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MembershipMessage>): Generator<MembershipMessageAnnouncePeerFieldEvent | MembershipMessageAnnounceAddrsFieldEvent | MembershipMessageAnnounceCapacityFieldEvent | MembershipMessageAnnounceIncarnationFieldEvent | MembershipMessageAnnounceStatusFieldEvent | MembershipMessageAnnounceZoneFieldEvent | MembershipMessageAnnounceNFieldEvent | MembershipMessageAnnounceTokensPerUnitFieldEvent | MembershipMessageAnnounceHashFieldEvent | MembershipMessageAnnounceNSetFieldEvent | MembershipMessageAnnounceSeqFieldEvent | MembershipMessageAnnounceTokensFieldEvent | MembershipMessageAnnounceTokensPerUnitSetFieldEvent | MembershipMessageAnnounceMembersKnownFieldEvent | MembershipMessageReportSubjectFieldEvent | MembershipMessageReportIncarnationFieldEvent | MembershipMessageReportSeqFieldEvent | MembershipMessageReportStateFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MembershipMessage>): Generator<MembershipMessageAnnouncePeerFieldEvent | MembershipMessageAnnounceAddrsFieldEvent | MembershipMessageAnnounceCapacityFieldEvent | MembershipMessageAnnounceIncarnationFieldEvent | MembershipMessageAnnounceStatusFieldEvent | MembershipMessageAnnounceZoneFieldEvent | MembershipMessageAnnounceNFieldEvent | MembershipMessageAnnounceTokensPerUnitFieldEvent | MembershipMessageAnnounceHashFieldEvent | MembershipMessageAnnounceNSetFieldEvent | MembershipMessageAnnounceSeqFieldEvent | MembershipMessageAnnounceTokensFieldEvent | MembershipMessageAnnounceTokensPerUnitSetFieldEvent | MembershipMessageAnnounceMembersKnownFieldEvent | MembershipMessageAnnounceCertFieldEvent | MembershipMessageReportSubjectFieldEvent | MembershipMessageReportIncarnationFieldEvent | MembershipMessageReportSeqFieldEvent | MembershipMessageReportStateFieldEvent> {
     return streamMessage(buf, MembershipMessage.codec(), opts)
   }
 }
@@ -404,6 +409,7 @@ export interface Heartbeat {
   tokens: bigint[]
   tokensPerUnitSet: boolean
   membersKnown: number
+  cert?: Uint8Array<ArrayBuffer>
 }
 
 export namespace Heartbeat {
@@ -488,6 +494,11 @@ export namespace Heartbeat {
         if ((obj.membersKnown != null && obj.membersKnown !== 0)) {
           w.uint32(160)
           w.uint32(obj.membersKnown)
+        }
+
+        if (obj.cert != null) {
+          w.uint32(114)
+          w.bytes(obj.cert)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -579,6 +590,10 @@ export namespace Heartbeat {
             }
             case 20: {
               obj.membersKnown = reader.uint32()
+              break
+            }
+            case 14: {
+              obj.cert = reader.bytes()
               break
             }
             default: {
@@ -715,6 +730,13 @@ export namespace Heartbeat {
               }
               break
             }
+            case 14: {
+              yield {
+                field: `${prefix}.cert`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -799,6 +821,11 @@ export namespace Heartbeat {
     value: number
   }
 
+  export interface HeartbeatCertFieldEvent {
+    field: '$.cert'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Heartbeat>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Heartbeat.codec())
   }
@@ -807,7 +834,7 @@ export namespace Heartbeat {
     return decodeMessage(buf, Heartbeat.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<HeartbeatPeerFieldEvent | HeartbeatAddrsFieldEvent | HeartbeatCapacityFieldEvent | HeartbeatIncarnationFieldEvent | HeartbeatStatusFieldEvent | HeartbeatZoneFieldEvent | HeartbeatNFieldEvent | HeartbeatTokensPerUnitFieldEvent | HeartbeatHashFieldEvent | HeartbeatNSetFieldEvent | HeartbeatSeqFieldEvent | HeartbeatTokensFieldEvent | HeartbeatTokensPerUnitSetFieldEvent | HeartbeatMembersKnownFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<HeartbeatPeerFieldEvent | HeartbeatAddrsFieldEvent | HeartbeatCapacityFieldEvent | HeartbeatIncarnationFieldEvent | HeartbeatStatusFieldEvent | HeartbeatZoneFieldEvent | HeartbeatNFieldEvent | HeartbeatTokensPerUnitFieldEvent | HeartbeatHashFieldEvent | HeartbeatNSetFieldEvent | HeartbeatSeqFieldEvent | HeartbeatTokensFieldEvent | HeartbeatTokensPerUnitSetFieldEvent | HeartbeatMembersKnownFieldEvent | HeartbeatCertFieldEvent> {
     return streamMessage(buf, Heartbeat.codec(), opts)
   }
 }
