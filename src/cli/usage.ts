@@ -1,6 +1,6 @@
 /** Usage text, whole and per verb. */
 
-export const VERBS = ['daemon', 'put', 'get', 'del', 'status', 'leave', 'help'] as const
+export const VERBS = ['daemon', 'put', 'get', 'del', 'status', 'leave', 'export', 'import', 'help'] as const
 export type Verb = typeof VERBS[number]
 
 const SYNOPSIS: Record<Verb, string> = {
@@ -11,6 +11,8 @@ const SYNOPSIS: Record<Verb, string> = {
   del: 'meshkv del KEY [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json]',
   status: 'meshkv status [--api URL] [--json]',
   leave: 'meshkv leave [--api URL] [--json]   (the daemon hands its keys to their new owners, then stops)',
+  export: 'meshkv export [--out FILE] [--api URL] [--json]   (every key of the cluster as JSON lines; stdout without --out)',
+  import: 'meshkv import [FILE] [--api URL] [--json]   (load an export, merged with what is stored; stdin without FILE)',
   help: 'meshkv help [COMMAND]'
 }
 
@@ -29,7 +31,8 @@ const OPTIONS: Record<string, string> = {
   '--w N': 'write quorum for this request (1..n)',
   '--idempotency-key ID': 'the write\'s id (default: a new one per command); rerunning a write with\n' +
     'the same id applies it once',
-  '--r N': 'read quorum for this request (1..n)'
+  '--r N': 'read quorum for this request (1..n)',
+  '--out FILE': 'write the export to FILE (through FILE.partial, renamed when whole)'
 }
 
 const VERB_OPTIONS: Record<Verb, string[]> = {
@@ -39,6 +42,8 @@ const VERB_OPTIONS: Record<Verb, string[]> = {
   del: ['--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--json'],
   status: ['--api URL', '--json'],
   leave: ['--api URL', '--json'],
+  export: ['--out FILE', '--api URL', '--json'],
+  import: ['--api URL', '--json'],
   help: []
 }
 
@@ -59,6 +64,6 @@ export function usage (): string {
   return 'meshkv: a Dynamo-style peer-to-peer key-value store\n\nusage:\n' +
     VERBS.map(v => `  ${SYNOPSIS[v].replace(/\n/g, '\n  ')}`).join('\n') +
     '\n\ndaemon options:\n' + options(VERB_OPTIONS.daemon) +
-    '\n\nclient options (put, get, del, status, leave):\n' + options(['--api URL', '--json', '--context CTX', '--w N', '--r N']) +
+    '\n\nclient options (put, get, del, status, leave, export, import):\n' + options(['--api URL', '--json', '--context CTX', '--w N', '--r N']) +
     `\n\n${EXIT_CODES}\n`
 }

@@ -7,6 +7,7 @@ import { createServer } from 'node:http'
 import { DEFAULT_MAX_VALUE_BYTES, MAX_CONTEXT_CHARS } from '../constants.js'
 import { InvalidKeyError, errorCode } from '../errors.js'
 import { leaveStreaming } from './http-leave.js'
+import { exportStreaming, importStreaming } from './http-backup.js'
 import { deleteKv, getKv, MAX_TIMEOUT_PARAM_MS, putKv } from './http-kv.js'
 import { getLocal } from './http-local.js'
 import { numberParams, sendError, sendFailure, sendJson, statusOf } from './http-io.js'
@@ -82,6 +83,14 @@ async function route (init: HttpApiInit, url: string, req: IncomingMessage, res:
     numberParams(query, {})
     if (init.leave === undefined) return sendError(res, 501, 'ERR_NOT_SUPPORTED', 'this API cannot make its peer leave')
     await leaveStreaming(node, init.leave, res)
+  } else if (path === '/export') {
+    if (!only(['GET'])) return
+    numberParams(query, {})
+    await exportStreaming(node, req, res)
+  } else if (path === '/import') {
+    if (!only(['POST'])) return
+    numberParams(query, {})
+    await importStreaming(node, req, res)
   } else if (path === '/metrics') {
     if (!only(['GET'])) return
     numberParams(query, {})
@@ -89,7 +98,7 @@ async function route (init: HttpApiInit, url: string, req: IncomingMessage, res:
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) })
     res.end(text)
   } else {
-    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /local/KEY, /status, /metrics, POST /leave)`)
+    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /local/KEY, /status, /metrics, POST /leave, GET /export, POST /import)`)
   }
 }
 

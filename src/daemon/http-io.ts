@@ -2,7 +2,7 @@
  * The HTTP API's plumbing: bounded bodies, query parameters, JSON replies
  * and the mapping of typed errors to status codes. No routes here.
  */
-import { InvalidArgumentError, PayloadTooLargeError, QuorumNotMetError, errorCode } from '../errors.js'
+import { InvalidArgumentError, OverloadedError, PayloadTooLargeError, QuorumNotMetError, errorCode } from '../errors.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 export const CONTEXT_HEADER = 'x-meshkv-context'
@@ -19,7 +19,9 @@ const STATUS: Record<string, number> = {
   ERR_QUORUM_NOT_MET: 503,
   // only in the moment a shutting-down node still has a request in flight
   ERR_NOT_STARTED: 503,
-  ERR_TIMEOUT: 504
+  ERR_TIMEOUT: 504,
+  // load alone is never a 5xx: the client is told when to come back (Retry-After)
+  ERR_OVERLOADED: 429
 }
 
 export function statusOf (err: unknown): number {
@@ -40,6 +42,7 @@ export function sendError (res: ServerResponse, status: number, code: string, me
 export function sendFailure (res: ServerResponse, err: unknown): void {
   const extra = err instanceof QuorumNotMetError ? { detail: err.detail } : {}
   const headers: Record<string, string> = statusOf(err) === 413 ? { connection: 'close' } : {}
+  if (err instanceof OverloadedError) headers['retry-after'] = String(err.retryAfterSec)
   sendError(res, statusOf(err), errorCode(err), (err as Error)?.message ?? String(err), extra, headers)
 }
 
