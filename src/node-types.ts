@@ -62,6 +62,10 @@ export interface NodeOptions {
   maxHints?: number
   /** hinted handoff: age after which an undelivered hint is dropped (ms, default 3 h) */
   hintMaxAgeMs?: number
+  /** circuit breaker: consecutive timeouts to a peer that stop requests to it (default 5; 0 disables breakers) */
+  breakerFailures?: number
+  /** circuit breaker: how long requests to such a peer fail at once before one probes it (ms, default 2000; doubles after a failed probe, up to 30 s) */
+  breakerOpenMs?: number
 }
 
 /** Hinted handoff as `status` shows it. */
@@ -95,4 +99,6 @@ export interface NodeStatus {
   /** range transfer: join progress, a leave's push, keys handed over and dropped */
   transfer?: TransferStatus
   hints?: HintStatus
+  /** peers whose circuit breaker is open or half-open (absent: all closed) */
+  breakers?: Record<string, { state: 'open' | 'half-open' | 'closed', failures: number, retryInMs: number }>
 }

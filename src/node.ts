@@ -24,6 +24,7 @@ import { allocateTokens } from './ring/allocator.js'
 import { holdsPositions } from './membership/view.js'
 import { MetricsRegistry } from './metrics.js'
 import { KvClient } from './protocol/kv-client.js'
+import { Breakers } from './protocol/circuit-breaker.js'
 import { serveStream } from './protocol/kv-server.js'
 import { KvMetrics } from './protocol/metrics.js'
 import { loadOrCreateIdentity } from './store/identity.js'
@@ -70,6 +71,7 @@ export class MeshNode extends EventTarget {
   private hints?: HintStore
   private hintDelivery?: HintDelivery
   private replica?: Replica
+  private breakers?: Breakers
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -107,7 +109,18 @@ export class MeshNode extends EventTarget {
       const kvMetrics = new KvMetrics(this.metrics)
       const protocol = C.kvProtocol(this.cluster)
       const selfId = libp2p.peerId.toString()
-      this.client = new KvClient({ libp2p, protocol, log: logger.forComponent('meshkv:kv-client'), metrics: kvMetrics, maxValueBytes })
+      const breakerFailures = o.breakerFailures ?? C.DEFAULT_BREAKER_FAILURES
+      this.breakers = breakerFailures > 0 ? new Breakers({ failures: breakerFailures, openMs: o.breakerOpenMs ?? C.DEFAULT_BREAKER_OPEN_MS, maxOpenMs: Math.max(C.BREAKER_MAX_OPEN_MS, o.breakerOpenMs ?? 0) }) : undefined
+      this.metrics.describe('meshkv_breaker_transitions_total', 'circuit breakers of peers opened (kept timing out) and closed again (a probe answered)')
+      const breakerLog = logger.forComponent('meshkv:breaker')
+      this.client = new KvClient({
+        libp2p, protocol, log: logger.forComponent('meshkv:kv-client'), metrics: kvMetrics, maxValueBytes,
+        breakers: this.breakers,
+        onBreaker: (peer, state) => {
+          this.metrics.inc('meshkv_breaker_transitions_total', { to: state })
+          breakerLog('circuit to %s %s', peer, state === 'open' ? 'opened: requests to it fail at once until a probe answers' : 'closed: it answered a probe')
+        }
+      })
       await libp2p.start()
       // --- membership wiring (cluster parameters, incarnation, refusals) ---
       const incarnation = await nextIncarnation(store.raw, async (k, v) => store.putDurable(k, v))
@@ -456,7 +469,8 @@ export class MeshNode extends EventTarget {
       tombstones: this.tombstones?.status() ?? { pending: 0, collected: 0 },
       antiEntropy: this.antiEntropy?.status(),
       transfer: this.handoff === undefined ? undefined : { ...this.handoff.status, leave: this.handoff.status.leave === undefined ? undefined : { ...this.handoff.status.leave } },
-      hints: this.hintStatus()
+      hints: this.hintStatus(),
+      ...breakerStatus(this.breakers)
     }
   }
 
@@ -509,6 +523,11 @@ export class MeshNode extends EventTarget {
     if (this.coordinator === undefined) throw new NotStartedError()
     return this.coordinator
   }
+}
+
+function breakerStatus (breakers: Breakers | undefined): { breakers?: NodeStatus['breakers'] } {
+  const notClosed = breakers?.notClosed() ?? {}
+  return Object.keys(notClosed).length === 0 ? {} : { breakers: notClosed }
 }
 
 /** Unset quorums: a majority of n, so r + w > n (3/2/2, 1/1/1). */

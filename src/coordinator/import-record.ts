@@ -9,6 +9,7 @@
 import { QuorumNotMetError } from '../errors.js'
 import { validateKey } from './validate.js'
 import { sloppyWrite } from './sloppy-write.js'
+import { withRetry } from './retry.js'
 import type { KvClient } from '../protocol/kv-client.js'
 import type { KvRecord } from '../store/record.js'
 import type { Placement } from './placement.js'
@@ -42,7 +43,7 @@ export async function importRecord (init: ImportRecordInit, key: string, record:
     hedgeAfterMs: Math.max(1, Math.floor(timeoutMs / 2)),
     send: async (peer, hintFor, ms) => {
       if (peer === self) await replica.localSync(key, record, hintFor)
-      else await client.sync(peer, key, record, ms, hintFor)
+      else await withRetry(async left => client.sync(peer, key, record, left, hintFor), { deadline: performance.now() + ms })
     }
   })
   return result.ok.map(r => r.value)

@@ -72,6 +72,16 @@ export interface DaemonConfig {
   maxHints: number
   /** hinted handoff: age after which an undelivered hint is dropped (ms); a tombstone's grace period must exceed it */
   hintMaxAgeMs: number
+  /** client requests the HTTP API works on at once; past it, requests are answered 429 with Retry-After (ERR_OVERLOADED) */
+  maxInflight: number
+  /** requests per second each client address may make to the HTTP API (token bucket); 0 is no limit */
+  clientRatePerSec: number
+  /** requests a client may make in a burst above its rate (the bucket's size) */
+  clientBurst: number
+  /** circuit breaker: consecutive timeouts to a peer after which requests to it fail at once (0 disables breakers) */
+  breakerFailures: number
+  /** circuit breaker: how long requests to such a peer fail at once before one probes it (ms); doubles after a failed probe, up to 30 s */
+  breakerOpenMs: number
 }
 
 export type ConfigKey = keyof DaemonConfig
@@ -181,7 +191,12 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   antiEntropyBytesPerSec: wholeNumber(0, 2 ** 40),
   logLevel,
   maxHints: wholeNumber(1, 100_000_000),
-  hintMaxAgeMs: wholeNumber(1_000, 30 * 24 * HOUR)
+  hintMaxAgeMs: wholeNumber(1_000, 30 * 24 * HOUR),
+  maxInflight: wholeNumber(1, 1_000_000),
+  clientRatePerSec: boundedNumber(0, 1_000_000),
+  clientBurst: wholeNumber(1, 1_000_000),
+  breakerFailures: wholeNumber(0, 1_000),
+  breakerOpenMs: wholeNumber(10, HOUR)
 }
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as ConfigKey[]

@@ -4,12 +4,14 @@
  * that throws becomes an error reply, never a crashed daemon.
  */
 import { createServer } from 'node:http'
-import { DEFAULT_MAX_VALUE_BYTES, MAX_CONTEXT_CHARS } from '../constants.js'
+import { DEFAULT_MAX_INFLIGHT, DEFAULT_MAX_VALUE_BYTES, MAX_CONTEXT_CHARS } from '../constants.js'
 import { InvalidKeyError, errorCode } from '../errors.js'
 import { leaveStreaming } from './http-leave.js'
 import { exportStreaming, importStreaming } from './http-backup.js'
 import { deleteKv, getKv, MAX_TIMEOUT_PARAM_MS, putKv } from './http-kv.js'
 import { getLocal } from './http-local.js'
+import { HttpGuard } from './http-guard.js'
+import type { GuardOptions } from './http-guard.js'
 import { numberParams, sendError, sendFailure, sendJson, statusOf } from './http-io.js'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -24,6 +26,8 @@ export interface HttpApiInit {
   log: Log
   /** leave the cluster, then stop the daemon (POST /leave); absent, the route is refused */
   leave?: () => Promise<void>
+  /** load shedding: maxInflight, per-client rate (default: DEFAULT_MAX_INFLIGHT, no rate limit) */
+  protection?: Partial<GuardOptions>
 }
 
 export interface HttpApi {
@@ -106,6 +110,13 @@ async function route (init: HttpApiInit, url: string, req: IncomingMessage, res:
 export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
   const { log } = init
   let url = ''
+  const guard = new HttpGuard({
+    maxInflight: init.protection?.maxInflight ?? DEFAULT_MAX_INFLIGHT,
+    clientRatePerSec: init.protection?.clientRatePerSec ?? 0,
+    clientBurst: init.protection?.clientBurst ?? 0,
+    now: init.protection?.now
+  })
+  init.node.metrics.describe('meshkv_http_refused_total', 'client requests answered 429 (ERR_OVERLOADED): too many in flight, or a client over its rate')
   const server = createServer({
     // a causal context travels in a header and may be larger than node's default 16 KiB of headers
     maxHeaderSize: MAX_CONTEXT_CHARS + 16 * 1024,
@@ -113,6 +124,17 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
     requestTimeout: 60_000
   }, (req, res) => {
     const started = performance.now()
+    const raw = req.url ?? '/'
+    const q = raw.indexOf('?')
+    const admitted = guard.admit(q < 0 ? raw : raw.slice(0, q), req.socket.remoteAddress ?? 'unknown')
+    if ('refused' in admitted) {
+      init.node.metrics.inc('meshkv_http_refused_total', { reason: admitted.reason })
+      // the body is not read: the connection is closed after the reply
+      if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) res.setHeader('connection', 'close')
+      sendFailure(res, admitted.refused)
+      return
+    }
+    res.once('close', admitted.release)
     route(init, url, req, res).catch(err => {
       const status = statusOf(err)
       if (status >= 500 && errorCode(err) === 'ERR_INTERNAL') log.error('request failed', { method: req.method, url: req.url?.slice(0, 200), err })

@@ -40,7 +40,7 @@ export function sendError (res: ServerResponse, status: number, code: string, me
 
 /** The error reply of a failed request: its code, its message, and who answered for a quorum. */
 export function sendFailure (res: ServerResponse, err: unknown): void {
-  const extra = err instanceof QuorumNotMetError ? { detail: err.detail } : {}
+  const extra = err instanceof QuorumNotMetError ? { detail: err.detail } : err instanceof OverloadedError ? { retryAfterSec: err.retryAfterSec } : {}
   const headers: Record<string, string> = statusOf(err) === 413 ? { connection: 'close' } : {}
   if (err instanceof OverloadedError) headers['retry-after'] = String(err.retryAfterSec)
   sendError(res, statusOf(err), errorCode(err), (err as Error)?.message ?? String(err), extra, headers)

@@ -21,6 +21,8 @@ import type { HttpApi } from '../../src/daemon/http-api.js'
 import type { MeshNode } from '../../src/node.js'
 import type { CliIo } from '../../src/cli/io.js'
 
+/** index of the target cluster's first API in `apis` */
+const TGT = 4
 const quiet = createLog('error', { write: () => {} })
 const text = (b: Uint8Array): string => new TextDecoder().decode(b)
 
@@ -41,10 +43,10 @@ interface Read { found: boolean, values: string[], deletes: number, context: str
 
 async function readAll (node: MeshNode, keys: string[]): Promise<Record<string, Read>> {
   const out: Record<string, Read> = {}
-  for (const k of keys) {
+  await Promise.all(keys.map(async k => {
     const r = await node.get(k, { r: 3 })
     out[k] = { found: r.found, values: r.values.map(text).sort(), deletes: r.deletes, context: r.context }
-  }
+  }))
   return out
 }
 
@@ -58,12 +60,12 @@ describe('export and import', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'meshkv-backup-'))
     const options = { n: 3, r: 2, w: 3, antiEntropyIntervalMs: 0 }
-    source = await startCluster(3, options)
-    target = await startCluster(3, options)
-    await Promise.all([source.converged(3), target.converged(3)])
+    // four peers for n=3: no peer holds every key, so the export must read the others
+    ;[source, target] = await Promise.all([startCluster(4, options), startCluster(3, options)])
+    await Promise.all([source.converged(4), target.converged(3)])
     apis = await Promise.all([...source.nodes, ...target.nodes].map(async node => startHttpApi({ node, host: '127.0.0.1', port: 0, log: quiet })))
     const [a, b, c] = source.nodes
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 20; i++) {
       const k = `plain/${i}`
       keys.push(k)
       await source.nodes[i % 3].put(k, bytes(`value ${i}`))
@@ -93,6 +95,9 @@ describe('export and import', () => {
 
   test('an export read back into a fresh cluster reads the same, siblings and deletes included', async () => {
     const before = await readAll(source.nodes[0], keys)
+    const exporter = source.nodes[1]
+    const notHere = keys.filter(k => !exporter.preferenceList(k).includes(exporter.peerId))
+    assert.ok(notHere.length > 0, 'some keys live on other peers only')
     assert.equal(before['siblings/0'].values.length, 3)
     assert.deepEqual(before['delete-sibling'], { ...before['delete-sibling'], found: true, values: ['kept'], deletes: 1 })
     assert.equal(before.deleted.found, false)
@@ -102,13 +107,13 @@ describe('export and import', () => {
     assert.equal(exported.code, 0, exported.stderr)
     const summary = JSON.parse(exported.stdout) as { keys: number, peers: number }
     assert.equal(summary.keys, keys.length)
-    assert.equal(summary.peers, 3)
+    assert.equal(summary.peers, 4)
     const lines = (await readFile(file, 'utf8')).trim().split('\n').map(l => JSON.parse(l) as { key: string, record: { entries: Array<{ values: Array<{ value: string | null }> }> } })
     assert.deepEqual(lines.map(l => l.key).sort(), [...keys].sort())
     // the tombstone travels: without it the deleted value could come back
     assert.ok(lines.find(l => l.key === 'deleted')!.record.entries.some(e => e.values.some(v => v.value === null)))
 
-    const imported = await run(['import', file, '--api', apis[3].url, '--json'])
+    const imported = await run(['import', file, '--api', apis[TGT].url, '--json'])
     assert.equal(imported.code, 0, imported.stderr)
     assert.deepEqual(JSON.parse(imported.stdout), { imported: keys.length, lines: keys.length })
     assert.deepEqual(await readAll(target.nodes[2], keys), before)
@@ -118,7 +123,7 @@ describe('export and import', () => {
     const file = join(dir, 'backup.jsonl')
     const targetBefore = await readAll(target.nodes[0], keys)
     const sourceBefore = await readAll(source.nodes[0], keys)
-    const again = await run(['import', file, '--api', apis[4].url])
+    const again = await run(['import', file, '--api', apis[TGT + 1].url])
     assert.equal(again.code, 0, again.stderr)
     const same = await run(['import', file, '--api', apis[0].url])
     assert.equal(same.code, 0, same.stderr)
@@ -130,7 +135,7 @@ describe('export and import', () => {
     const file = join(dir, 'backup.jsonl')
     const read = await target.nodes[0].get('plain/1', { r: 3 })
     await target.nodes[0].put('plain/1', bytes('newer'), { context: read.context })
-    const res = await run(['import', '--api', apis[5].url], [await readFile(file, 'utf8')])
+    const res = await run(['import', '--api', apis[TGT + 2].url], [await readFile(file, 'utf8')])
     assert.equal(res.code, 0, res.stderr)
     const after = await target.nodes[1].get('plain/1', { r: 3 })
     assert.deepEqual(after.values.map(text), ['newer'])
@@ -143,7 +148,7 @@ describe('export and import', () => {
       .map(l => l.replace(/"key":"plain\//, '"key":"restored/'))
     const bad = join(dir, 'bad.jsonl')
     await writeFile(bad, [...fresh, '{"key": "x", "record": {"entries": [{"actor": "b", "counter": 1, "values": []}, {"actor": "a", "counter": 1, "values": []}], "anonymous": []}}', good[0]].join('\n') + '\n')
-    const res = await run(['import', bad, '--api', apis[3].url])
+    const res = await run(['import', bad, '--api', apis[TGT].url])
     assert.notEqual(res.code, 0)
     assert.match(res.stderr, /line 4: .*not sorted/)
     assert.match(res.stderr, /3 keys imported before it/)
@@ -152,7 +157,7 @@ describe('export and import', () => {
       assert.equal((await target.nodes[0].get(key, { r: 3 })).found, true, key)
     }
     // not JSON at all, straight to the API
-    const reply = await fetch(`${apis[3].url}/import`, { method: 'POST', body: `${fresh[0]}\n{nope\n` })
+    const reply = await fetch(`${apis[TGT].url}/import`, { method: 'POST', body: `${fresh[0]}\n{nope\n` })
     assert.equal(reply.status, 400)
     const body = await reply.json() as { error: { code: string, message: string, line: number, imported: number } }
     assert.equal(body.error.code, 'ERR_INVALID_ARGUMENT')
