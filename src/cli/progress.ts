@@ -33,38 +33,49 @@ function size (n: number): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`
 }
 
-/** A bar on the terminal at stderr, or nothing at all when stderr is not one. */
+/**
+ * A bar on the terminal at stderr, or nothing at all when stderr is not one.
+ * The bar is drawn at the first update, so a total learnt then (a leave's
+ * key count) still gets a bar with a percentage and an ETA.
+ */
 export function progress (io: CliIo, options: ProgressOptions): Progress {
   if (io.stderr.isTTY !== true) return NONE
   const stream = io.stderr as unknown as NodeJS.WritableStream
-  const known = options.total !== undefined && options.total > 0
   const show = (n: number): string => options.bytes === true ? size(n) : `${n} ${options.unit}`
-  const bar = new cliProgress.SingleBar({
-    stream,
-    format: known
-      ? `${options.label} [{bar}] {percentage}% | {done} of {all} | ETA {eta_formatted}`
-      : `${options.label} {done} | {duration_formatted}`,
-    hideCursor: true,
-    clearOnComplete: true,
-    fps: 5,
-    etaBuffer: 50
-  }, cliProgress.Presets.shades_classic)
-  let total = known ? options.total! : 1
-  bar.start(total, 0, { done: show(0), all: show(total) })
+  let bar: cliProgress.SingleBar | undefined
+  let known = false
+  let total = 1
   let stopped = false
+  const draw = (first: number | undefined): void => {
+    known = first !== undefined && first > 0
+    total = known ? first! : 1
+    bar = new cliProgress.SingleBar({
+      stream,
+      format: known
+        ? `${options.label} [{bar}] {percentage}% | {done} of {all} | ETA {eta_formatted}`
+        : `${options.label} {done} | {duration_formatted}`,
+      hideCursor: true,
+      clearOnComplete: true,
+      fps: 5,
+      etaBuffer: 50
+    }, cliProgress.Presets.shades_classic)
+    bar.start(total, 0, { done: show(0), all: show(total) })
+  }
+  if (options.total !== undefined) draw(options.total)
   return {
     update (value, newTotal) {
       if (stopped) return
-      if (newTotal !== undefined && newTotal > 0 && newTotal !== total) {
+      if (bar === undefined) draw(newTotal)
+      if (known && newTotal !== undefined && newTotal > 0 && newTotal !== total) {
         total = newTotal
-        bar.setTotal(total)
+        bar!.setTotal(total)
       }
-      bar.update(known ? Math.min(value, total) : 0, { done: show(value), all: show(total) })
+      bar!.update(known ? Math.min(value, total) : 0, { done: show(value), all: show(total) })
     },
     stop () {
       if (stopped) return
       stopped = true
-      bar.stop()
+      bar?.stop()
     }
   }
 }
