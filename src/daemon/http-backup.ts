@@ -24,17 +24,19 @@ export const IMPORT_CONCURRENCY = 16
 /** exports and imports served at once by one daemon; more are answered 429 */
 export const MAX_BACKUP_STREAMS = 2
 
-let running = 0
+/** exports and imports running, per peer */
+const running = new WeakMap<MeshNode, number>()
 
 /** Count a long backup stream against MAX_BACKUP_STREAMS for as long as `fn` runs. */
-async function slot (fn: () => Promise<void>): Promise<void> {
-  if (running >= MAX_BACKUP_STREAMS) throw new OverloadedError(`${running} exports or imports already running on this peer (at most ${MAX_BACKUP_STREAMS})`, 5)
-  running++
-  try { await fn() } finally { running-- }
+async function slot (node: MeshNode, fn: () => Promise<void>): Promise<void> {
+  const now = running.get(node) ?? 0
+  if (now >= MAX_BACKUP_STREAMS) throw new OverloadedError(`${now} exports or imports already running on this peer (at most ${MAX_BACKUP_STREAMS})`, 5)
+  running.set(node, now + 1)
+  try { await fn() } finally { running.set(node, (running.get(node) ?? 1) - 1) }
 }
 
 export async function exportStreaming (node: MeshNode, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  await slot(async () => {
+  await slot(node, async () => {
     const stop = new AbortController()
     const onClose = (): void => { stop.abort() }
     res.on('close', onClose)
@@ -74,7 +76,7 @@ export async function exportStreaming (node: MeshNode, req: IncomingMessage, res
 interface ImportCounts { lines: number, imported: number }
 
 export async function importStreaming (node: MeshNode, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  await slot(async () => {
+  await slot(node, async () => {
     const maxValueBytes = node.options.maxValueBytes ?? 1024 * 1024
     const counts: ImportCounts = { lines: 0, imported: 0 }
     const inflight = new Set<Promise<void>>()
