@@ -168,3 +168,27 @@ describe('per-client rate limit and in-flight bound', () => {
     assert.ok('release' in g.admit('/kv/x', 'a'))
   })
 })
+
+describe('an open circuit under sloppy quorum', () => {
+  test('a target whose breaker is open is backed up by a spare at once, not after the hedge delay', async () => {
+    const { sloppyWrite } = await import('../../src/coordinator/sloppy-write.js')
+    const sent: Array<[string, string | undefined]> = []
+    const started = performance.now()
+    const result = await sloppyWrite({
+      op: 'put k',
+      targets: [{ peer: 'stalled' }, { peer: 'b' }],
+      spares: ['spare'],
+      required: 3,
+      counted: [{ peer: 'self', value: 'self' }],
+      timeoutMs: 10_000,
+      hedgeAfterMs: 5_000,
+      send: async (peer, hintFor) => {
+        sent.push([peer, hintFor])
+        if (peer === 'stalled') throw new CircuitOpenError(peer, 1000)
+      }
+    })
+    assert.ok(performance.now() - started < 1000)
+    assert.deepEqual(result.ok.map(r => r.value).sort(), ['b', 'self', 'spare'])
+    assert.deepEqual(sent.find(([p]) => p === 'spare'), ['spare', 'stalled'], 'the spare holds a hint for the stalled owner')
+  })
+})
