@@ -12,7 +12,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startCluster, bytes } from '../fixtures/cluster.js'
+import { startCluster, bytes, waitFor } from '../fixtures/cluster.js'
 import { startHttpApi } from '../../src/daemon/http-api.js'
 import { createLog } from '../../src/daemon/log.js'
 import { main } from '../../src/cli/main.js'
@@ -164,5 +164,17 @@ describe('export and import', () => {
     assert.equal(body.error.line, 2)
     assert.equal(body.error.imported, 1)
     assert.match(body.error.message, /^line 2: not JSON/)
+  })
+
+  test('with a member down, the export names it and still holds every key from the other replicas', async () => {
+    const down = source.nodes[3]
+    await down.stop({ announce: false })
+    await waitFor('the stopped peer down', () => source.nodes[0].members().some(m => m.id === down.peerId && m.state === 'down'), 20_000)
+    const res = await fetch(`${apis[0].url}/export`)
+    assert.equal(res.status, 200)
+    assert.equal(res.headers.get('x-meshkv-export-skipped'), down.peerId)
+    assert.equal(res.headers.get('x-meshkv-export-peers'), '3')
+    const got = (await res.text()).trim().split('\n').map(l => (JSON.parse(l) as { key: string }).key)
+    for (const k of keys) assert.ok(got.includes(k), k)
   })
 })
