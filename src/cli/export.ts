@@ -46,7 +46,8 @@ export async function exportVerb (argv: string[], io: CliIo): Promise<number> {
       if (stdout.write(chunk) === false && stdout.once !== undefined) await new Promise<void>(resolve => { stdout.once!('drain', resolve) })
     }
   }
-  const bar = progress(io, { label: 'export', unit: 'keys' })
+  const estimate = Number(res.headers.get('x-meshkv-export-estimate') ?? 0)
+  const bar = progress(io, { label: 'export', unit: 'keys', total: estimate > 0 ? estimate : undefined })
   let keys = 0
   let bytes = 0
   try {
@@ -56,7 +57,8 @@ export async function exportVerb (argv: string[], io: CliIo): Promise<number> {
       for (let i = 0; i < chunk.byteLength; i++) if (chunk[i] === 10) keys++
       bytes += chunk.byteLength
       await write(chunk)
-      bar.update(keys)
+      // an estimate passed is raised: the bar never runs over
+      bar.update(keys, estimate > 0 && keys > estimate ? Math.ceil(keys * 1.05) : undefined)
     }
   } catch (err) {
     bar.stop()

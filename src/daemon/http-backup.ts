@@ -48,7 +48,9 @@ export async function exportStreaming (node: MeshNode, req: IncomingMessage, res
         'content-type': 'application/x-ndjson; charset=utf-8',
         'cache-control': 'no-store',
         'x-meshkv-export-peers': String(peers.length),
-        'x-meshkv-export-skipped': skipped.join(',')
+        'x-meshkv-export-skipped': skipped.join(','),
+        // for a progress bar: this peer's keys scaled by its share of the ring (no peer is asked)
+        'x-meshkv-export-estimate': String(estimateKeys(node))
       })
       let keys = 0
       while (first.done !== true) {
@@ -71,6 +73,15 @@ export async function exportStreaming (node: MeshNode, req: IncomingMessage, res
       res.off('close', onClose)
     }
   })
+}
+
+function estimateKeys (node: MeshNode): number {
+  const status = node.status()
+  const held = status.antiEntropy?.indexedKeys ?? 0
+  const share = status.members.find(m => m.id === status.peerId)?.share
+  // this peer holds about n times its share of the ring's keys
+  const ofRing = share === undefined || share <= 0 ? 1 : Math.min(1, share * status.quorums.n)
+  return Math.round(held / ofRing)
 }
 
 interface ImportCounts { lines: number, imported: number }
