@@ -30,8 +30,10 @@ async function advance (scan: Scan): Promise<Head | undefined> {
 
 /** Each key once, merged over the scans that hold it. A scan that fails fails the merge. */
 export async function * mergedScan (scans: Scan[], limits: RecordLimits): AsyncGenerator<[string, KvRecord]> {
-  const heads = await Promise.all(scans.map(advance))
+  let heads: Array<Head | undefined> = []
   try {
+    // a scan that cannot start (a holder not reachable) fails the merge; the others are closed below
+    heads = await Promise.all(scans.map(advance))
     for (;;) {
       let min: string | undefined
       for (const h of heads) if (h !== undefined && (min === undefined || h.order < min)) min = h.order

@@ -65,12 +65,13 @@ export async function exportStreaming (node: MeshNode, req: IncomingMessage, res
       node.metrics.inc('meshkv_backup_keys_total', { op: 'export' }, keys)
       res.end()
     } catch (err) {
-      await records.return(undefined).catch(() => {})
       if (!res.headersSent) throw err
       // a cut export must look cut: no final chunk, the connection goes
       res.destroy(err as Error)
     } finally {
       res.off('close', onClose)
+      // a client gone mid-way, or a failure: the scans' streams to other peers are closed now
+      await records.return(undefined).catch(() => {})
     }
   })
 }
