@@ -38,9 +38,13 @@ export async function exportVerb (argv: string[], io: CliIo): Promise<number> {
   const skipped = (res.headers.get('x-meshkv-export-skipped') ?? '').split(',').filter(s => s !== '')
   if (skipped.length > 0) io.stderr.write(`meshkv export: warning: ${skipped.length} member(s) not up, their copies not read: ${skipped.map(p => p.slice(-8)).join(', ')}\n`)
   const file = out === undefined ? undefined : createWriteStream(`${out}.partial`)
+  // kept, not thrown from an event: a full disk fails the export like a cut stream
+  let fileError: Error | undefined
+  file?.on('error', err => { fileError ??= err })
   const write = async (chunk: Uint8Array): Promise<void> => {
     if (file !== undefined) {
-      if (!file.write(chunk)) await Promise.race([once(file, 'drain'), once(file, 'error').then(([e]) => { throw e })])
+      if (fileError !== undefined) throw fileError
+      if (!file.write(chunk)) await Promise.race([once(file, 'drain'), once(file, 'close')])
     } else {
       const stdout = io.stdout as { write: (c: Uint8Array) => unknown, once?: (e: string, f: () => void) => void }
       if (stdout.write(chunk) === false && stdout.once !== undefined) await new Promise<void>(resolve => { stdout.once!('drain', resolve) })
@@ -73,7 +77,11 @@ export async function exportVerb (argv: string[], io: CliIo): Promise<number> {
   bar.stop()
   if (file !== undefined) {
     file.end()
-    await once(file, 'close')
+    if (!file.closed) await once(file, 'close')
+    if (fileError !== undefined) {
+      await rm(`${out!}.partial`, { force: true })
+      throw new CliError(EXIT.FAILED, `cannot write ${out!}: ${fileError.message}`)
+    }
     await rename(`${out!}.partial`, out!)
     const peers = Number(res.headers.get('x-meshkv-export-peers') ?? 0)
     io.stdout.write(parsed.values.json === true
