@@ -11,10 +11,10 @@
  * after the keys before it are merged, and says which line.
  */
 import { once } from 'node:events'
-import { errorCode, InvalidArgumentError, MeshError, OverloadedError } from '../errors.js'
+import { errorCode, InvalidArgumentError, OverloadedError } from '../errors.js'
 import { lines, MAX_EXPORT_LINE_CHARS } from '../backup/line-splitter.js'
 import { recordFromJson, recordToJson } from '../backup/record-json.js'
-import { sendError, sendJson } from './http-io.js'
+import { sendError, sendJson, statusOf } from './http-io.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { MeshNode } from '../node.js'
 
@@ -120,8 +120,8 @@ export async function importStreaming (node: MeshNode, req: IncomingMessage, res
     node.metrics.inc('meshkv_backup_keys_total', { op: 'import' }, counts.imported)
     if (failed === undefined) return sendJson(res, 200, counts)
     const { line, err } = failed
-    const code = err instanceof MeshError ? errorCode(err) : 'ERR_INVALID_ARGUMENT'
-    const status = code === 'ERR_INVALID_ARGUMENT' || code === 'ERR_INVALID_KEY' ? 400 : code === 'ERR_PAYLOAD_TOO_LARGE' ? 413 : code === 'ERR_QUORUM_NOT_MET' || code === 'ERR_TIMEOUT' ? 503 : 500
+    const code = errorCode(err)
+    const status = statusOf(err)
     // the rest of the body is not read: the connection closes after this reply
     sendError(res, status, code, `line ${line}: ${(err as Error)?.message ?? String(err)}`, { line, imported: counts.imported }, { connection: 'close' })
   })
