@@ -29,6 +29,7 @@ const running = new WeakMap<MeshNode, number>()
 
 /** Count a long backup stream against MAX_BACKUP_STREAMS for as long as `fn` runs. */
 async function slot (node: MeshNode, fn: () => Promise<void>): Promise<void> {
+  node.metrics.describe('meshkv_backup_keys_total', 'keys written by GET /export and merged by POST /import through this peer')
   const now = running.get(node) ?? 0
   if (now >= MAX_BACKUP_STREAMS) throw new OverloadedError(`${now} exports or imports already running on this peer (at most ${MAX_BACKUP_STREAMS})`, 5)
   running.set(node, now + 1)
