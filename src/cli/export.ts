@@ -11,6 +11,7 @@ import { apiUrl, CLIENT_OPTIONS, parse, positionals } from './args.js'
 import { failure } from './client.js'
 import { CliError, EXIT } from './io.js'
 import { progress } from './progress.js'
+import { drainOrClose } from '../backup/drain.js'
 import type { CliIo } from './io.js'
 
 /** the longest the CLI waits for the next bytes of an export */
@@ -44,7 +45,7 @@ export async function exportVerb (argv: string[], io: CliIo): Promise<number> {
   const write = async (chunk: Uint8Array): Promise<void> => {
     if (file !== undefined) {
       if (fileError !== undefined) throw fileError
-      if (!file.write(chunk)) await Promise.race([once(file, 'drain'), once(file, 'close')])
+      if (!file.write(chunk)) await drainOrClose(file)
     } else {
       const stdout = io.stdout as { write: (c: Uint8Array) => unknown, once?: (e: string, f: () => void) => void }
       if (stdout.write(chunk) === false && stdout.once !== undefined) await new Promise<void>(resolve => { stdout.once!('drain', resolve) })

@@ -10,10 +10,10 @@
  * reads no further meanwhile; it stops at the first bad line or failed key,
  * after the keys before it are merged, and says which line.
  */
-import { once } from 'node:events'
 import { errorCode, InvalidArgumentError, OverloadedError } from '../errors.js'
 import { lines, MAX_EXPORT_LINE_CHARS } from '../backup/line-splitter.js'
 import { recordFromJson, recordToJson } from '../backup/record-json.js'
+import { drainOrClose } from '../backup/drain.js'
 import { sendError, sendJson, statusOf } from './http-io.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { MeshNode } from '../node.js'
@@ -58,7 +58,7 @@ export async function exportStreaming (node: MeshNode, req: IncomingMessage, res
         const [key, record] = first.value
         if (res.destroyed) return
         if (!res.write(JSON.stringify(recordToJson(key, record)) + '\n')) {
-          await Promise.race([once(res, 'drain'), once(res, 'close')])
+          await drainOrClose(res)
         }
         keys++
         first = await records.next()
