@@ -5,7 +5,10 @@
  * waiting out a deadline for each request. After `openMs` one request is let
  * through as a probe (half-open): its success closes the breaker, its failure
  * opens it again for twice as long (up to `maxOpenMs`). Only failures that
- * say the peer is unwell count: a typed error reply means it answered.
+ * say the peer is unwell count: a typed error reply means it answered. And
+ * a peer that answered anything within `quietMs` is not cut off, however
+ * many requests to it just timed out: a burst of timeouts to a peer that is
+ * merely busy would otherwise open its breaker and turn load into failures.
  * Pure: time comes from `now`.
  */
 
@@ -18,6 +21,8 @@ export interface BreakerOptions {
   openMs: number
   /** the longest it stays open after failed probes (ms) */
   maxOpenMs: number
+  /** how long the peer must have answered nothing before failures open the breaker (ms; default openMs) */
+  quietMs?: number
 }
 
 export class CircuitBreaker {
@@ -26,9 +31,11 @@ export class CircuitBreaker {
   private openedAt = 0
   private openFor: number
   private probing = false
+  private lastAnswer: number
 
   constructor (private readonly options: BreakerOptions, private readonly now: () => number = () => performance.now()) {
     this.openFor = options.openMs
+    this.lastAnswer = now()
   }
 
   /** The state now (an open breaker past its time reads half-open). */
@@ -59,6 +66,7 @@ export class CircuitBreaker {
   }
 
   success (): void {
+    this.lastAnswer = this.now()
     this.failed = 0
     this.probing = false
     this.state = 'closed'
@@ -79,7 +87,7 @@ export class CircuitBreaker {
       this.open()
       return true
     }
-    if (this.state === 'closed' && this.failed >= this.options.failures) {
+    if (this.state === 'closed' && this.failed >= this.options.failures && this.now() - this.lastAnswer >= (this.options.quietMs ?? this.options.openMs)) {
       this.open()
       return true
     }

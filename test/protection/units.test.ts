@@ -17,6 +17,7 @@ describe('circuit breaker', () => {
   test('closed until `failures` consecutive failures; a success in between resets the count', () => {
     let t = 0
     const b = new CircuitBreaker(options, () => t)
+    t = 5000
     assert.equal(b.failure(), false)
     assert.equal(b.failure(), false)
     b.success()
@@ -24,16 +25,21 @@ describe('circuit breaker', () => {
     assert.equal(b.failure(), false)
     assert.equal(b.current, 'closed')
     assert.equal(b.allow(), true)
-    assert.equal(b.failure(), true)
+    assert.equal(b.failure(), false, 'it answered just now: a burst of timeouts to a busy peer does not open it')
+    t = 5999
+    assert.equal(b.failure(), false)
+    t = 6000
+    assert.equal(b.failure(), true, 'silent for quietMs (default openMs) and failing: open')
     assert.equal(b.current, 'open')
     assert.equal(b.allow(), false)
-    t = 400
+    t = 6400
     assert.equal(b.retryInMs(), 600)
   })
 
   test('open, then half-open: one probe at a time; its success closes, its failure reopens for twice as long', () => {
-    let t = 0
+    let t = -1000
     const b = new CircuitBreaker(options, () => t)
+    t = 0
     for (let i = 0; i < 3; i++) b.failure()
     t = 999
     assert.equal(b.allow(), false)
@@ -57,14 +63,16 @@ describe('circuit breaker', () => {
     assert.equal(b.allow(), true)
     assert.equal(b.allow(), true)
     // back to the base open time
+    t += 1000
     for (let i = 0; i < 3; i++) b.failure()
     t += 1000
     assert.equal(b.allow(), true)
   })
 
   test('a probe that ended saying nothing of the peer frees the slot for another', () => {
-    let t = 0
+    let t = -1000
     const b = new CircuitBreaker(options, () => t)
+    t = 0
     for (let i = 0; i < 3; i++) b.failure()
     t = 1000
     assert.equal(b.allow(), true)
@@ -73,9 +81,11 @@ describe('circuit breaker', () => {
   })
 
   test('the breaker map is bounded and drops closed breakers before open ones', () => {
-    const t = 0
+    let t = 0
     const m = new Breakers(options, 3, () => t)
-    for (let i = 0; i < 3; i++) m.get('open').failure()
+    const open = m.get('open')
+    t = 1000
+    for (let i = 0; i < 3; i++) open.failure()
     m.get('a')
     m.get('b')
     m.get('c')
