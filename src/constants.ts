@@ -118,3 +118,13 @@ export const DEFAULT_DROP_AFTER_STABLE_MS = 30_000
 export const DEFAULT_DROP_RATE = 200
 /** the longest a leave (push to new owners, announce, push again) may take before the peer stops anyway (ms) */
 export const DEFAULT_LEAVE_TIMEOUT_MS = 60_000
+/** circuit breaker: consecutive timeouts (or failed dials) to a peer that open its breaker */
+export const DEFAULT_BREAKER_FAILURES = 5
+/** circuit breaker: how long an open breaker refuses before a half-open probe (ms) */
+export const DEFAULT_BREAKER_OPEN_MS = 2_000
+/** circuit breaker: the longest it stays open after failed probes (ms) */
+export const BREAKER_MAX_OPEN_MS = 30_000
+/** HTTP API: client requests in flight at once before more are answered 429 */
+export const DEFAULT_MAX_INFLIGHT = 512
+/** HTTP API: clients (addresses) whose rate is tracked at once */
+export const MAX_RATE_LIMITED_CLIENTS = 10_000

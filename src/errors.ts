@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'ERR_INTERNAL'
   | 'ERR_HINT_REFUSED'
   | 'ERR_UNAUTHORIZED'
+  | 'ERR_OVERLOADED'
+  | 'ERR_CIRCUIT_OPEN'
 
 export class MeshError extends Error {
   readonly code: ErrorCode
@@ -180,4 +182,27 @@ export class UnauthorizedError extends MeshError {
 /** The code of any error, `ERR_INTERNAL` for ones that are not ours. */
 export function errorCode (err: unknown): ErrorCode {
   return err instanceof MeshError ? err.code : 'ERR_INTERNAL'
+}
+
+/**
+ * This peer is saturated (too many requests in flight, a client over its
+ * rate, too many exports at once): try again after `retryAfterSec`. HTTP 429
+ * with Retry-After; never a 5xx, since nothing failed.
+ */
+export class OverloadedError extends MeshError {
+  override name = 'OverloadedError'
+  constructor (message: string, readonly retryAfterSec = 1) {
+    super('ERR_OVERLOADED', message)
+  }
+}
+
+/**
+ * A peer's circuit breaker is open (it kept timing out): the request is not
+ * sent, and fails at once so the coordinator moves on to another replica.
+ */
+export class CircuitOpenError extends MeshError {
+  override name = 'CircuitOpenError'
+  constructor (peer: string, retryInMs: number) {
+    super('ERR_CIRCUIT_OPEN', `peer ${peer.slice(-8)} is not sent requests for ${Math.ceil(retryInMs)} ms more (circuit open: it kept timing out)`)
+  }
 }

@@ -68,6 +68,10 @@ export interface NodeOptions {
   clusterKey?: PrivateKey
   /** closed cluster: this peer's membership certificate (`meshkv cluster invite`); neither this nor clusterKey: an open cluster */
   certificate?: Uint8Array
+  /** circuit breaker: consecutive timeouts to a peer that stop requests to it (default 5; 0 disables breakers) */
+  breakerFailures?: number
+  /** circuit breaker: how long requests to such a peer fail at once before one probes it (ms, default 2000; doubles after a failed probe, up to 30 s) */
+  breakerOpenMs?: number
 }
 
 /** Hinted handoff as `status` shows it. */
@@ -105,4 +109,6 @@ export interface NodeStatus {
   hints?: HintStatus
   /** open or closed cluster, the cluster key's id, this peer's certificate expiry, revocations known */
   admission?: AdmissionStatus
+  /** peers whose circuit breaker is open or half-open (absent: all closed) */
+  breakers?: Record<string, { state: 'open' | 'half-open' | 'closed', failures: number, retryInMs: number }>
 }

@@ -24,6 +24,7 @@ import { allocateTokens } from './ring/allocator.js'
 import { holdsPositions } from './membership/view.js'
 import { MetricsRegistry } from './metrics.js'
 import { KvClient } from './protocol/kv-client.js'
+import { Breakers } from './protocol/circuit-breaker.js'
 import { serveStream } from './protocol/kv-server.js'
 import { KvMetrics } from './protocol/metrics.js'
 import { loadOrCreateIdentity } from './store/identity.js'
@@ -33,6 +34,9 @@ import { nodeCollector } from './tombstones/for-node.js'
 import { expiredTombstone } from './tombstones/decision.js'
 import type { PassResult, TombstoneCollector } from './tombstones/collector.js'
 import { AntiEntropy } from './antientropy/anti-entropy.js'
+import { holderScan } from './backup/holder-scan.js'
+import { mergedScan } from './backup/merged-scan.js'
+import { importRecord } from './coordinator/import-record.js'
 import type { ExchangeReport } from './antientropy/anti-entropy.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
@@ -72,6 +76,8 @@ export class MeshNode extends EventTarget {
   private hintDelivery?: HintDelivery
   private admission?: Admission
   private admissionService?: AdmissionService
+  private replica?: Replica
+  private breakers?: Breakers
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -109,7 +115,18 @@ export class MeshNode extends EventTarget {
       const kvMetrics = new KvMetrics(this.metrics)
       const protocol = C.kvProtocol(this.cluster)
       const selfId = libp2p.peerId.toString()
-      this.client = new KvClient({ libp2p, protocol, log: logger.forComponent('meshkv:kv-client'), metrics: kvMetrics, maxValueBytes })
+      const breakerFailures = o.breakerFailures ?? C.DEFAULT_BREAKER_FAILURES
+      this.breakers = breakerFailures > 0 ? new Breakers({ failures: breakerFailures, openMs: o.breakerOpenMs ?? C.DEFAULT_BREAKER_OPEN_MS, maxOpenMs: Math.max(C.BREAKER_MAX_OPEN_MS, o.breakerOpenMs ?? 0) }) : undefined
+      this.metrics.describe('meshkv_breaker_transitions_total', 'circuit breakers of peers opened (kept timing out) and closed again (a probe answered)')
+      const breakerLog = logger.forComponent('meshkv:breaker')
+      this.client = new KvClient({
+        libp2p, protocol, log: logger.forComponent('meshkv:kv-client'), metrics: kvMetrics, maxValueBytes,
+        breakers: this.breakers,
+        onBreaker: (peer, state) => {
+          this.metrics.inc('meshkv_breaker_transitions_total', { to: state })
+          breakerLog('circuit to %s %s', peer, state === 'open' ? 'opened: requests to it fail at once until a probe answers' : 'closed: it answered a probe')
+        }
+      })
       await libp2p.start()
       // --- admission (src/admission/): who may be a member; off in an open cluster ---
       const admission = await createAdmission(o, { selfId, cluster: this.cluster, datastore: store.raw, log: logger.forComponent('meshkv:admission'), metrics: this.metrics })
@@ -173,6 +190,7 @@ export class MeshNode extends EventTarget {
       // (fsync off, a restored or copied dir) must never mint a dot twice
       const actor = actorId(selfId, Date.now(), globalThis.crypto.getRandomValues(new Uint8Array(4)))
       const replica = new Replica({ selfId, actor, store, client: this.client, placement, maxValueBytes, hints, inRing: id => this.placement?.ring.has(id) ?? false })
+      this.replica = replica
       const kvClient = this.client
       this.hintDelivery = new HintDelivery({
         hints,
@@ -344,6 +362,7 @@ export class MeshNode extends EventTarget {
     this.antiEntropy = undefined
     this.hintDelivery = undefined
     this.hints = undefined
+    this.replica = undefined
   }
 
   /**
@@ -381,6 +400,52 @@ export class MeshNode extends EventTarget {
 
   async delete (key: string, options?: WriteOptions): Promise<PutResult> {
     return this.coord().delete(key, options)
+  }
+
+  /**
+   * Every key of the cluster with its merged record (siblings, tombstones,
+   * causal history), in storage order: this peer's store and every other
+   * member that is up, each scanned over range transfer, merged key by key
+   * with DVV sync (src/backup/). `skipped`: members in the ring that are
+   * not up, whose copies are not read (keys only they hold are missing).
+   * Pulled lazily: one batch per holder is held at a time.
+   */
+  exportScan (options: { signal?: AbortSignal, batchBytes?: number } = {}): { peers: string[], skipped: string[], records: AsyncGenerator<[string, KvRecord]> } {
+    const store = this.store
+    if (store === undefined || this.libp2pNode === undefined) throw new NotStartedError()
+    const libp2p = this.libp2pNode
+    const self = this.peerId
+    const others = this.members().filter(m => m.id !== self)
+    const up = others.filter(m => m.state === 'up').map(m => m.id)
+    const skipped = others.filter(m => m.state !== 'up' && holdsPositions(m)).map(m => m.id)
+    const protocol = C.transferProtocol(this.cluster)
+    const maxValueBytes = this.options.maxValueBytes ?? C.DEFAULT_MAX_VALUE_BYTES
+    const batchBytes = options.batchBytes ?? this.options.transferBatchBytes ?? C.DEFAULT_TRANSFER_BATCH_BYTES
+    const scans = [
+      store.encodedEntries(),
+      ...up.map(holder => holderScan({ libp2p, protocol, holder, batchBytes, timeoutMs: C.DEFAULT_TRANSFER_TIMEOUT_MS, signal: options.signal }))
+    ]
+    return { peers: [self, ...up], skipped, records: mergedScan(scans, { maxValueBytes }) }
+  }
+
+  /**
+   * Merge a record (from an export) into the key's replicas with DVV sync,
+   * as a read repair would: never replaces causally newer data, mints
+   * nothing, and a second import of it changes nothing. Resolves with the
+   * peers that took it once w of them did.
+   */
+  async importRecord (key: string, record: KvRecord, options: { timeoutMs?: number } = {}): Promise<string[]> {
+    const { placement, replica, client } = this
+    if (placement === undefined || replica === undefined || client === undefined) throw new NotStartedError()
+    const p = placement
+    return importRecord({
+      placement: { selfId: p.selfId, preferenceList: (k, n) => p.preferenceList(k, n), health: id => p.health(id), sloppyTargets: (k, n) => p.sloppyTargets(k, n) },
+      replica,
+      client,
+      n: this.quorums.n,
+      w: this.quorums.w,
+      timeoutMs: options.timeoutMs ?? this.options.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS
+    }, key, record)
   }
 
   /** One tombstone collection pass now (tests, operators); what it found and collected. */
@@ -438,7 +503,8 @@ export class MeshNode extends EventTarget {
       antiEntropy: this.antiEntropy?.status(),
       transfer: this.handoff === undefined ? undefined : { ...this.handoff.status, leave: this.handoff.status.leave === undefined ? undefined : { ...this.handoff.status.leave } },
       hints: this.hintStatus(),
-      admission: this.admission?.status()
+      admission: this.admission?.status(),
+      ...breakerStatus(this.breakers)
     }
   }
 
@@ -507,6 +573,11 @@ export class MeshNode extends EventTarget {
     if (this.coordinator === undefined) throw new NotStartedError()
     return this.coordinator
   }
+}
+
+function breakerStatus (breakers: Breakers | undefined): { breakers?: NodeStatus['breakers'] } {
+  const notClosed = breakers?.notClosed() ?? {}
+  return Object.keys(notClosed).length === 0 ? {} : { breakers: notClosed }
 }
 
 /** Unset quorums: a majority of n, so r + w > n (3/2/2, 1/1/1). */

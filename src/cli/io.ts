@@ -18,7 +18,8 @@ export const EXIT = {
 
 export interface CliIo {
   stdout: { write: (chunk: string | Uint8Array) => unknown }
-  stderr: { write: (chunk: string) => unknown }
+  /** isTTY: progress bars are drawn only on a terminal */
+  stderr: { write: (chunk: string) => unknown, isTTY?: boolean }
   stdin: AsyncIterable<Uint8Array | string> & { isTTY?: boolean }
   env: Record<string, string | undefined>
 }

@@ -7,6 +7,7 @@ import { apiUrl, CLIENT_OPTIONS, parse, positionals } from './args.js'
 import { failure } from './client.js'
 import { authHeaders } from './api-token.js'
 import { CliError, EXIT } from './io.js'
+import { progress } from './progress.js'
 import type { CliIo } from './io.js'
 
 interface Progress {
@@ -45,6 +46,8 @@ export async function leave (argv: string[], io: CliIo): Promise<number> {
   }
   let last: Progress | undefined
   let buffered = ''
+  // on a terminal, a bar instead of a progress line every half second
+  const bar = asJson ? undefined : io.stderr.isTTY === true ? progress(io, { label: 'leave', unit: 'keys' }) : undefined
   const decoder = new TextDecoder()
   try {
     for await (const chunk of res.body) {
@@ -57,6 +60,12 @@ export async function leave (argv: string[], io: CliIo): Promise<number> {
         let p: Progress
         try { p = JSON.parse(text) as Progress } catch { continue }
         last = p
+        const l = p.transfer?.leave
+        if (bar !== undefined && p.left !== true && p.error === undefined) {
+          if (l !== undefined) bar.update(l.pushed, l.total)
+          continue
+        }
+        bar?.stop()
         io.stdout.write(asJson ? text + '\n' : `${p.left === true ? 'left: ' : p.error !== undefined ? '' : 'leaving: '}${p.error !== undefined ? `error: ${p.error.message ?? ''}` : describe(p)}\n`)
       }
     }
@@ -64,6 +73,7 @@ export async function leave (argv: string[], io: CliIo): Promise<number> {
     throw new CliError(EXIT.REFUSED, `the daemon at ${api} stopped answering while leaving${last === undefined ? '' : ` (${describe(last)})`}`)
   } finally {
     clearTimeout(timer)
+    bar?.stop()
   }
   if (last?.error !== undefined) throw new CliError(EXIT.FAILED, `leave failed: ${last.error.message ?? ''} (${last.error.code ?? ''})`)
   if (last?.left !== true) throw new CliError(EXIT.FAILED, `the daemon at ${api} ended the leave without saying it left`)

@@ -24,7 +24,9 @@ const VERB_RUNS: Record<Exclude<Verb, 'help'>, () => Promise<Run>> = {
   members: async () => (await import('./members.js')).members,
   ring: async () => (await import('./ring.js')).ring,
   cluster: async () => (await import('./cluster.js')).cluster,
-  id: async () => (await import('./id.js')).id
+  id: async () => (await import('./id.js')).id,
+  export: async () => (await import('./export.js')).exportVerb,
+  import: async () => (await import('./import.js')).importVerb
 }
 
 function isVerb (s: string | undefined): s is Verb {

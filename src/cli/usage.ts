@@ -1,6 +1,6 @@
 /** Usage text, whole and per verb. */
 
-export const VERBS = ['daemon', 'put', 'get', 'del', 'status', 'leave', 'members', 'ring', 'cluster', 'id', 'help'] as const
+export const VERBS = ['daemon', 'put', 'get', 'del', 'status', 'leave', 'members', 'ring', 'export', 'import', 'cluster', 'id', 'help'] as const
 export type Verb = typeof VERBS[number]
 
 const SYNOPSIS: Record<Verb, string> = {
@@ -18,6 +18,8 @@ const SYNOPSIS: Record<Verb, string> = {
            '       meshkv cluster invite PEER_ID --key FILE --out CERT [--expires DURATION] [--cluster NAME]\n' +
            '       meshkv cluster revoke PEER_ID --key FILE [--api URL] [--json]',
   id: 'meshkv id --data DIR   (the peer id of that data dir; creates its identity if it has none)',
+  export: 'meshkv export [--out FILE] [--api URL] [--json]   (every key of the cluster as JSON lines; stdout without --out)',
+  import: 'meshkv import [FILE] [--api URL] [--json]   (load an export, merged with what is stored; stdin without FILE)',
   help: 'meshkv help [COMMAND]'
 }
 
@@ -46,7 +48,8 @@ const OPTIONS: Record<string, string> = {
   '--cluster NAME ': 'the cluster name the certificate is for (default: any name)',
   '--data DIR ': 'the data dir whose peer id to print',
   '--api-token TOKEN': 'bearer token of the daemon\'s API (its apiToken); or --api-token-file FILE,\n' +
-    'or $MESHKV_API_TOKEN'
+    'or $MESHKV_API_TOKEN',
+  '--out FILE': 'write the export to FILE (through FILE.partial, renamed when whole)'
 }
 
 const VERB_OPTIONS: Record<Verb, string[]> = {
@@ -60,6 +63,8 @@ const VERB_OPTIONS: Record<Verb, string[]> = {
   ring: ['--arcs', '--api URL', '--api-token TOKEN', '--json'],
   cluster: ['--key FILE', '--out CERT', '--expires DURATION', '--cluster NAME ', '--api URL', '--api-token TOKEN', '--json'],
   id: ['--data DIR '],
+  export: ['--out FILE', '--api URL', '--api-token TOKEN', '--json'],
+  import: ['--api URL', '--api-token TOKEN', '--json'],
   help: []
 }
 
@@ -80,7 +85,7 @@ export function usage (): string {
   return 'meshkv: a Dynamo-style peer-to-peer key-value store\n\nusage:\n' +
     VERBS.map(v => `  ${SYNOPSIS[v].replace(/\n/g, '\n  ')}`).join('\n') +
     '\n\ndaemon options:\n' + options(VERB_OPTIONS.daemon) +
-    '\n\nclient options (put, get, del, status, leave, members, ring):\n' + options(['--api URL', '--api-token TOKEN', '--json', '--context CTX', '--w N', '--r N']) +
+    '\n\nclient options (put, get, del, status, leave, members, ring, export, import):\n' + options(['--api URL', '--api-token TOKEN', '--json', '--context CTX', '--w N', '--r N', '--out FILE']) +
     '\n\ncluster admission (cluster, id):\n' + options(['--key FILE', '--out CERT', '--expires DURATION', '--cluster NAME ', '--data DIR ']) +
     `\n\n${EXIT_CODES}\n`
 }

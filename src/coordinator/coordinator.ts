@@ -14,6 +14,7 @@ import { decodeContext, encodeContext, join, syncAll } from '../version/index.js
 import { distinctWrites, siblingEquals, WRITE_ID_BYTES } from '../store/record.js'
 import { unreplaced } from '../store/superseded.js'
 import { hedged } from './hedged.js'
+import { withRetry } from './retry.js'
 import { quorum } from './quorum.js'
 import { repairReplicas } from './read-repair.js'
 import { validateKey, validateQuorum, validateValue } from './validate.js'
@@ -87,6 +88,7 @@ export class Coordinator {
   constructor (private readonly init: CoordinatorInit) {
     init.metrics.describe('meshkv_client_ms', 'client operations coordinated by this peer (ms)')
     init.metrics.describe('meshkv_read_repairs_total', 'replicas sent a merged record after a read')
+    init.metrics.describe('meshkv_replica_retries_total', 'replica requests tried again after a transient failure (backoff with jitter, within the deadline)')
   }
 
   async put (key: string, value: Uint8Array, options: WriteOptions = {}): Promise<PutResult> {
@@ -129,9 +131,10 @@ export class Coordinator {
     const outcome = await hedged(order.map(peer => ({
       peer,
       run: async (left: number) => {
+        // a retry carries the same write id: the replica answers with the write, never mints it twice
         const out = peer === self
           ? await this.init.replica.coordinatePut({ ...put, timeoutMs: left })
-          : await this.init.client.put(peer, { ...put, timeoutMs: left })
+          : await withRetry(async ms => this.init.client.put(peer, { ...put, timeoutMs: ms }), { deadline: performance.now() + left, onRetry: this.retried('put') })
         answered = peer
         return out
       }
@@ -156,6 +159,7 @@ export class Coordinator {
     const { n } = this.init.quorums
     const r = validateQuorum('r', options.r ?? this.init.quorums.r, n)
     const timeoutMs = options.timeoutMs ?? this.init.requestTimeoutMs
+    const deadline = performance.now() + timeoutMs
     const { placement, replica, client } = this.init
     // the sloppy targets: a stand-in for a down owner may hold its latest writes (with a hint)
     const { targets } = placement.sloppyTargets(key, n)
@@ -165,7 +169,7 @@ export class Coordinator {
     const calls = prefs.map(peer => ({
       peer,
       run: async (): Promise<KvRecord | undefined> => {
-        const record = peer === placement.selfId ? await replica.localGet(key) : await client.get(peer, key, timeoutMs)
+        const record = peer === placement.selfId ? await replica.localGet(key) : await withRetry(async ms => client.get(peer, key, ms), { deadline, onRetry: this.retried('get') })
         // a stand-in without the key knows nothing of it: its "not found" is not an answer that counts toward R
         if (record === undefined && standIns.has(peer)) throw new Error('stand-in holds nothing for this key')
         return record
@@ -187,6 +191,10 @@ export class Coordinator {
       context: merged === undefined ? '' : encodeContext(join(merged), key),
       replicas: result.ok.map(x => x.peer)
     }
+  }
+
+  private retried (op: string): () => void {
+    return () => { this.init.metrics.inc('meshkv_replica_retries_total', { op }) }
   }
 
   private async timed<T> (op: string, fn: () => Promise<T>): Promise<T> {

@@ -32,7 +32,7 @@ export interface HedgeOptions {
 /** Errors that would be the same at any replica (the request is wrong): not retried elsewhere. */
 export function isFinal (err: unknown): boolean {
   if (!(err instanceof MeshError)) return false
-  return !['ERR_TIMEOUT', 'ERR_PROTOCOL', 'ERR_INTERNAL', 'ERR_QUORUM_NOT_MET', 'ERR_NOT_STARTED', 'ERR_HINT_REFUSED'].includes(err.code)
+  return !['ERR_TIMEOUT', 'ERR_PROTOCOL', 'ERR_INTERNAL', 'ERR_QUORUM_NOT_MET', 'ERR_NOT_STARTED', 'ERR_HINT_REFUSED', 'ERR_OVERLOADED', 'ERR_CIRCUIT_OPEN'].includes(err.code)
 }
 
 export async function hedged<T> (attempts: Array<HedgedAttempt<T>>, options: HedgeOptions): Promise<T> {

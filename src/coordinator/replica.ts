@@ -19,6 +19,7 @@ import { empty, mintingActor, newWithContext, ownActor, pruneRetired, sync, upda
 import { AppliedWrites } from './applied-writes.js'
 import { replacedWrite, supersededBy, valueFingerprint } from '../store/superseded.js'
 import { sloppyWrite } from './sloppy-write.js'
+import { withRetry } from './retry.js'
 import { validateKey } from './validate.js'
 import type { KvClient } from '../protocol/kv-client.js'
 import type { CoordinatedPut, KvService, PutOutcome } from '../protocol/service.js'
@@ -152,7 +153,8 @@ export class Replica implements KvService {
       counted: [{ peer: selfId, value: selfId }],
       timeoutMs,
       hedgeAfterMs: Math.max(1, Math.floor(timeoutMs / 2)),
-      send: async (peer, hintFor, ms) => { await client.sync(peer, put.key, record, ms, hintFor) }
+      // a sync merges: sent twice, it is taken once
+      send: async (peer, hintFor, ms) => { await withRetry(async left => client.sync(peer, put.key, record, left, hintFor), { deadline: performance.now() + ms }) }
     })
     return { acked: result.ok.map(r => r.value), record }
   }

@@ -80,6 +80,16 @@ export interface DaemonConfig {
   apiToken?: string
   /** file holding the API's bearer token (instead of apiToken) */
   apiTokenFile?: string
+  /** client requests the HTTP API works on at once; past it, requests are answered 429 with Retry-After (ERR_OVERLOADED) */
+  maxInflight: number
+  /** requests per second each client address may make to the HTTP API (token bucket); 0 is no limit */
+  clientRatePerSec: number
+  /** requests a client may make in a burst above its rate (the bucket's size) */
+  clientBurst: number
+  /** circuit breaker: consecutive timeouts to a peer after which requests to it fail at once (0 disables breakers) */
+  breakerFailures: number
+  /** circuit breaker: how long requests to such a peer fail at once before one probes it (ms); doubles after a failed probe, up to 30 s */
+  breakerOpenMs: number
 }
 
 export type ConfigKey = keyof DaemonConfig
@@ -206,7 +216,12 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   clusterKey: string(),
   cert: string(),
   apiToken: token,
-  apiTokenFile: string()
+  apiTokenFile: string(),
+  maxInflight: wholeNumber(1, 1_000_000),
+  clientRatePerSec: boundedNumber(0, 1_000_000),
+  clientBurst: wholeNumber(1, 1_000_000),
+  breakerFailures: wholeNumber(0, 1_000),
+  breakerOpenMs: wholeNumber(10, HOUR)
 }
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as ConfigKey[]

@@ -65,7 +65,12 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   antiEntropyBytesPerSec: C.DEFAULT_ANTI_ENTROPY_BYTES_PER_SEC,
   logLevel: 'info',
   maxHints: C.DEFAULT_MAX_HINTS,
-  hintMaxAgeMs: C.DEFAULT_HINT_MAX_AGE_MS
+  hintMaxAgeMs: C.DEFAULT_HINT_MAX_AGE_MS,
+  maxInflight: C.DEFAULT_MAX_INFLIGHT,
+  clientRatePerSec: 0,
+  clientBurst: 100,
+  breakerFailures: C.DEFAULT_BREAKER_FAILURES,
+  breakerOpenMs: C.DEFAULT_BREAKER_OPEN_MS
 }
 
 /** The cluster settings a peer adopts from the cluster when its config leaves them unset. */
@@ -212,6 +217,8 @@ export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKe
   Object.assign(options, { joinWaitMs, transferBatchBytes, dropAfterStableMs, dropRate })
   const { maxHints, hintMaxAgeMs } = config
   Object.assign(options, { maxHints, hintMaxAgeMs })
+  const { breakerFailures, breakerOpenMs } = config
+  Object.assign(options, { breakerFailures, breakerOpenMs })
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }

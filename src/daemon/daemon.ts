@@ -59,7 +59,8 @@ export async function startDaemon (config: DaemonConfig, log: Log): Promise<Runn
   }
   try {
     const { host, port } = parseHostPort(config.api) ?? { host: '127.0.0.1', port: 7070 }
-    api = await startHttpApi({ node, host, port, log, leave, token: secrets.apiToken })
+    const { maxInflight, clientRatePerSec, clientBurst } = config
+    api = await startHttpApi({ node, host, port, log, leave, token: secrets.apiToken, protection: { maxInflight, clientRatePerSec, clientBurst } })
   } catch (err) {
     await node.stop().catch(() => {})
     throw err

@@ -4,15 +4,18 @@
  * that throws becomes an error reply, never a crashed daemon.
  */
 import { createServer } from 'node:http'
-import { DEFAULT_MAX_VALUE_BYTES, MAX_CONTEXT_CHARS } from '../constants.js'
+import { DEFAULT_MAX_INFLIGHT, DEFAULT_MAX_VALUE_BYTES, MAX_CONTEXT_CHARS } from '../constants.js'
 import { InvalidConfigError, InvalidKeyError, UnauthorizedError, errorCode } from '../errors.js'
 import { leaveStreaming } from './http-leave.js'
+import { exportStreaming, importStreaming } from './http-backup.js'
 import { deleteKv, getKv, MAX_TIMEOUT_PARAM_MS, putKv } from './http-kv.js'
 import { getLocal } from './http-local.js'
 import { routeWeb, WEB_PATHS, WebView } from './http-web.js'
 import { admissionRoute } from './http-admission.js'
 import { bearerAuthorizer } from './http-auth.js'
 import { isLoopback } from './config-keys.js'
+import { HttpGuard } from './http-guard.js'
+import type { GuardOptions } from './http-guard.js'
 import { numberParams, sendError, sendFailure, sendJson, statusOf } from './http-io.js'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -29,6 +32,8 @@ export interface HttpApiInit {
   leave?: () => Promise<void>
   /** bearer token every request must carry; required off loopback */
   token?: string
+  /** load shedding: maxInflight, per-client rate (default: DEFAULT_MAX_INFLIGHT, no rate limit) */
+  protection?: Partial<GuardOptions>
 }
 
 export interface HttpApi {
@@ -91,6 +96,14 @@ async function route (init: HttpApiInit, web: WebView, url: string, req: Incomin
   } else if (path === '/admission' || path.startsWith('/admission/')) {
     numberParams(query, {})
     await admissionRoute(node, path, method, req, res)
+  } else if (path === '/export') {
+    if (!only(['GET'])) return
+    numberParams(query, {})
+    await exportStreaming(node, req, res)
+  } else if (path === '/import') {
+    if (!only(['POST'])) return
+    numberParams(query, {})
+    await importStreaming(node, req, res)
   } else if (path === '/metrics') {
     if (!only(['GET'])) return
     numberParams(query, {})
@@ -102,7 +115,7 @@ async function route (init: HttpApiInit, web: WebView, url: string, req: Incomin
     numberParams(query, {})
     await routeWeb(web, path, req, res)
   } else {
-    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /local/KEY, /status, /metrics, POST /leave, /admission, /members, /ring, /events, / for the web view)`)
+    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /local/KEY, /status, /metrics, POST /leave, GET /export, POST /import, /admission, /members, /ring, /events, / for the web view)`)
   }
 }
 
@@ -115,6 +128,13 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
   const authorized = init.token === undefined ? () => true : bearerAuthorizer(init.token)
   let url = ''
   const web = new WebView(init.node)
+  const guard = new HttpGuard({
+    maxInflight: init.protection?.maxInflight ?? DEFAULT_MAX_INFLIGHT,
+    clientRatePerSec: init.protection?.clientRatePerSec ?? 0,
+    clientBurst: init.protection?.clientBurst ?? 0,
+    now: init.protection?.now
+  })
+  init.node.metrics.describe('meshkv_http_refused_total', 'client requests answered 429 (ERR_OVERLOADED): too many in flight, or a client over its rate')
   const server = createServer({
     // a causal context travels in a header and may be larger than node's default 16 KiB of headers
     maxHeaderSize: MAX_CONTEXT_CHARS + 16 * 1024,
@@ -122,10 +142,22 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
     requestTimeout: 60_000
   }, (req, res) => {
     const started = performance.now()
-    const handled = authorized(req)
-      ? route(init, web, url, req, res)
-      : Promise.reject(new UnauthorizedError('this API requires a bearer token: send Authorization: Bearer TOKEN (the CLI takes --api-token, --api-token-file or MESHKV_API_TOKEN)'))
-    handled.catch(err => {
+    if (!authorized(req)) {
+      sendFailure(res, new UnauthorizedError('this API requires a bearer token: send Authorization: Bearer TOKEN (the CLI takes --api-token, --api-token-file or MESHKV_API_TOKEN)'))
+      return
+    }
+    const raw = req.url ?? '/'
+    const q = raw.indexOf('?')
+    const admitted = guard.admit(q < 0 ? raw : raw.slice(0, q), req.socket.remoteAddress ?? 'unknown')
+    if ('refused' in admitted) {
+      init.node.metrics.inc('meshkv_http_refused_total', { reason: admitted.reason })
+      // the body is not read: the connection is closed after the reply
+      if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) res.setHeader('connection', 'close')
+      sendFailure(res, admitted.refused)
+      return
+    }
+    res.once('close', admitted.release)
+    route(init, web, url, req, res).catch(err => {
       const status = statusOf(err)
       if (status >= 500 && errorCode(err) === 'ERR_INTERNAL') log.error('request failed', { method: req.method, url: req.url?.slice(0, 200), err })
       if (res.headersSent) res.destroy()

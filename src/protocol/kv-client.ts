@@ -3,7 +3,7 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { encodeRecord, decodeRecord } from '../store/record.js'
-import { ProtocolError } from '../errors.js'
+import { CircuitOpenError, MeshError, ProtocolError } from '../errors.js'
 import { PeerChannel } from './peer-channel.js'
 import { Status } from './pb/kv.js'
 import { RequestType } from './request-type.js'
@@ -13,6 +13,7 @@ import type { KvMetrics } from './metrics.js'
 import type { CoordinatedPut, PutOutcome } from './service.js'
 import type { KvRecord } from '../store/record.js'
 import type { Libp2p, Logger } from '@libp2p/interface'
+import type { Breakers } from './circuit-breaker.js'
 
 export interface KvClientInit {
   libp2p: Libp2p
@@ -20,6 +21,16 @@ export interface KvClientInit {
   log: Logger
   metrics: KvMetrics
   maxValueBytes: number
+  /** a circuit breaker per peer: a peer that keeps timing out is failed at once (CircuitOpenError) */
+  breakers?: Breakers
+  /** a breaker opened or closed */
+  onBreaker?: (peer: string, state: 'open' | 'closed') => void
+}
+
+/** A failure that says the peer is unwell (no answer, no connection), not a reply it gave. */
+function peerFailure (err: unknown): boolean {
+  if (!(err instanceof MeshError)) return true
+  return err.code === 'ERR_TIMEOUT' || (err.code === 'ERR_PROTOCOL' && /channel closed|stream to peer ended/.test(err.message))
 }
 
 export class KvClient {
@@ -58,6 +69,7 @@ export class KvClient {
 
   /** Drop the channel to a peer that left. */
   async forget (peer: string): Promise<void> {
+    this.init.breakers?.forget(peer)
     const ch = this.channels.get(peer)
     this.channels.delete(peer)
     await ch?.close()
@@ -70,12 +82,26 @@ export class KvClient {
   private async call (peer: string, req: Omit<Partial<Request>, 'id'>, timeoutMs: number): Promise<Response> {
     const started = performance.now()
     const type = req.type ?? 0
+    const breaker = this.init.breakers?.get(peer)
+    if (breaker !== undefined && !breaker.allow()) {
+      this.init.metrics.sent(type, 'ERR_CIRCUIT_OPEN', 0)
+      throw new CircuitOpenError(peer, breaker.retryInMs())
+    }
+    let answered = false
     try {
       const res = await this.channel(peer).request(req, timeoutMs)
+      answered = true
+      const wasClosed = breaker?.current === 'closed'
+      breaker?.success()
+      if (breaker !== undefined && !wasClosed) this.init.onBreaker?.(peer, 'closed')
       if (res.status === Status.ERROR) throw remoteError(peer, res)
       this.init.metrics.sent(type, 'ok', performance.now() - started)
       return res
     } catch (err) {
+      if (breaker !== undefined && !answered) {
+        if (!peerFailure(err)) breaker.release()
+        else if (breaker.failure()) this.init.onBreaker?.(peer, 'open')
+      }
       this.init.metrics.sent(type, (err as { code?: string }).code ?? 'error', performance.now() - started)
       throw err
     }

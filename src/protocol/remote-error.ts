@@ -5,7 +5,8 @@ import type { QuorumDetail as PbQuorumDetail, Response } from './pb/kv.js'
 const KNOWN: ReadonlySet<string> = new Set<ErrorCode>([
   'ERR_QUORUM_NOT_MET', 'ERR_PAYLOAD_TOO_LARGE', 'ERR_INVALID_KEY', 'ERR_NOT_A_MEMBER', 'ERR_TIMEOUT',
   'ERR_INVALID_CONTEXT', 'ERR_INVALID_CONFIG', 'ERR_INVALID_ARGUMENT', 'ERR_TOO_MANY_SIBLINGS', 'ERR_RECORD_TOO_LARGE', 'ERR_PROTOCOL', 'ERR_NOT_STARTED', 'ERR_INTERNAL', 'ERR_HINT_REFUSED',
-  'ERR_UNAUTHORIZED'
+  'ERR_UNAUTHORIZED',
+  'ERR_OVERLOADED', 'ERR_CIRCUIT_OPEN'
 ])
 
 /** An error a peer replied with; keeps its code so callers can act on it. */

@@ -1,0 +1,69 @@
+/**
+ * Load shedding in front of the HTTP API's routes: at most `maxInflight`
+ * client requests are worked on at once, and each client address gets at
+ * most its rate (a token bucket; off when clientRatePerSec is 0). A request
+ * past either is answered at once with 429 and Retry-After
+ * (OverloadedError, ERR_OVERLOADED) instead of waiting in a queue with no
+ * bound: an overloaded peer stays responsive and never turns load into
+ * 5xx. /status and /metrics are never refused (an operator must see a
+ * saturated peer); long streams (export, import, leave) are rate limited
+ * but not counted in flight (they have their own bound).
+ */
+import { MAX_RATE_LIMITED_CLIENTS } from '../constants.js'
+import { OverloadedError } from '../errors.js'
+import { RateLimiter } from './token-bucket.js'
+
+export interface GuardOptions {
+  /** client requests in flight at once; more are answered 429 */
+  maxInflight: number
+  /** requests per second per client address; 0: no per-client limit */
+  clientRatePerSec: number
+  /** requests a client may make at once above its rate */
+  clientBurst: number
+  maxClients?: number
+  now?: () => number
+}
+
+const EXEMPT = new Set(['/status', '/metrics'])
+const STREAMS = new Set(['/export', '/import', '/leave'])
+
+export class HttpGuard {
+  private inflight = 0
+  private readonly limiter?: RateLimiter
+
+  constructor (private readonly options: GuardOptions) {
+    if (options.clientRatePerSec > 0) {
+      this.limiter = new RateLimiter({ ratePerSec: options.clientRatePerSec, burst: Math.max(1, options.clientBurst), maxClients: options.maxClients ?? MAX_RATE_LIMITED_CLIENTS, now: options.now })
+    }
+  }
+
+  get inFlight (): number {
+    return this.inflight
+  }
+
+  /**
+   * Admit a request to `path` from `client`, or say why not. When admitted,
+   * `release` must be called once it is answered.
+   */
+  admit (path: string, client: string): { release: () => void } | { refused: OverloadedError, reason: 'inflight' | 'rate' } {
+    if (EXEMPT.has(path)) return { release: () => {} }
+    const wait = this.limiter?.take(client) ?? 0
+    if (wait > 0) {
+      const after = Math.max(1, Math.ceil(wait))
+      return { refused: new OverloadedError(`client ${client} is over its rate of ${this.options.clientRatePerSec} requests a second (burst ${this.options.clientBurst}): try again in ${after} s`, after), reason: 'rate' }
+    }
+    if (STREAMS.has(path)) return { release: () => {} }
+    if (this.inflight >= this.options.maxInflight) {
+      return { refused: new OverloadedError(`this peer is saturated: ${this.inflight} client requests in flight (maxInflight ${this.options.maxInflight}); try again in 1 s`, 1), reason: 'inflight' }
+    }
+    this.inflight++
+    let released = false
+    return {
+      release: () => {
+        if (released) return
+        released = true
+        this.inflight--
+      }
+    }
+  }
+}
