@@ -8,6 +8,8 @@ import type { MemberStatusInfo } from './membership/membership.js'
 import type { TombstoneStatus } from './tombstones/collector.js'
 import type { AntiEntropyStatus } from './antientropy/anti-entropy.js'
 import type { TransferStatus } from './handoff/transfer-manager.js'
+import type { RequestLog } from './observability/request-log.js'
+import type { HostInit } from './host.js'
 
 export interface NodeOptions {
   /** directory of this peer's LevelDB (records and identity key) */
@@ -62,6 +64,12 @@ export interface NodeOptions {
   maxHints?: number
   /** hinted handoff: age after which an undelivered hint is dropped (ms, default 3 h) */
   hintMaxAgeMs?: number
+  /** structured lines about client requests, with their request id as `req`, on every peer that handles one (debug) */
+  requestLog?: RequestLog
+  /** OTLP/HTTP collector (`http://host:4318`) spans are exported to; unset, tracing is off */
+  otlpEndpoint?: string
+  /** libp2p's own metrics implementation (the daemon passes @libp2p/prometheus-metrics, src/daemon/prometheus.ts) */
+  libp2pMetrics?: HostInit['metrics']
 }
 
 /** Hinted handoff as `status` shows it. */

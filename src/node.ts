@@ -26,6 +26,8 @@ import { MetricsRegistry } from './metrics.js'
 import { KvClient } from './protocol/kv-client.js'
 import { serveStream } from './protocol/kv-server.js'
 import { KvMetrics } from './protocol/metrics.js'
+import { createTracing, NO_TRACING } from './observability/tracing.js'
+import { registerNodeGauges } from './observability/node-gauges.js'
 import { loadOrCreateIdentity } from './store/identity.js'
 import { RecordStore } from './store/record-store.js'
 import { createHost } from './host.js'
@@ -66,6 +68,8 @@ export class MeshNode extends EventTarget {
   protected keepKey: (key: string) => boolean | Promise<boolean> = key => this.hints?.heldForAny(key) === true
   private hints?: HintStore
   private hintDelivery?: HintDelivery
+  private tracing = NO_TRACING
+  private unregisterGauges?: () => void
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -98,11 +102,12 @@ export class MeshNode extends EventTarget {
     await store.open()
     this.store = store
     try {
-      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false })
+      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false, metrics: o.libp2pMetrics })
       this.libp2pNode = libp2p
       const kvMetrics = new KvMetrics(this.metrics)
       const protocol = C.kvProtocol(this.cluster)
       const selfId = libp2p.peerId.toString()
+      this.tracing = await createTracing(o.otlpEndpoint, { 'service.instance.id': selfId, 'meshkv.cluster': this.cluster })
       this.client = new KvClient({ libp2p, protocol, log: logger.forComponent('meshkv:kv-client'), metrics: kvMetrics, maxValueBytes })
       await libp2p.start()
       // --- membership wiring (cluster parameters, incarnation, refusals) ---
@@ -173,10 +178,13 @@ export class MeshNode extends EventTarget {
         maxValueBytes,
         log: logger.forComponent('meshkv:coordinator'),
         metrics: this.metrics,
+        requestLog: o.requestLog,
+        tracing: this.tracing,
         asGoodAsNone: record => expiredTombstone(record, Date.now(), o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS)
       })
       const serverLog = logger.forComponent('meshkv:kv-server')
-      await libp2p.handle(protocol, (stream) => { serveStream(stream, { service: replica, log: serverLog, metrics: kvMetrics }) }, {
+      const served = { value: 0 }
+      await libp2p.handle(protocol, (stream) => { serveStream(stream, { service: replica, log: serverLog, metrics: kvMetrics, requestLog: o.requestLog, tracing: this.tracing, inflight: served }) }, {
         maxInboundStreams: 64,
         maxOutboundStreams: 64
       })
@@ -290,6 +298,17 @@ export class MeshNode extends EventTarget {
       })
       this.tombstones.start()
       this.hintDelivery.start()
+      this.unregisterGauges = registerNodeGauges(this.metrics, {
+        members: () => this.membership?.membersWithPhi() ?? [],
+        ringSize: () => this.placement?.ring.size ?? 0,
+        hintsPending: () => this.hints?.pending ?? 0,
+        keysIndexed: () => this.antiEntropy?.status().indexedKeys,
+        tombstonesPending: () => this.tombstones?.status().pending ?? 0,
+        servedInflight: () => served.value,
+        sentInflight: () => this.client?.inflight ?? 0,
+        queuedWrites: () => this.store?.queuedWrites ?? 0,
+        recordBytes: async () => this.store?.approximateRecordBytes()
+      })
     } catch (err) {
       await this.stop()
       throw err
@@ -303,6 +322,7 @@ export class MeshNode extends EventTarget {
    */
   async stop (options: { announce?: boolean } = {}): Promise<void> {
     this.handoff?.stop()
+    this.unregisterGauges?.()
     if (options.announce !== false) await this.membership?.announceLeaving().catch(() => {})
     await this.tombstones?.stop()
     this.tombstones = undefined
@@ -311,6 +331,8 @@ export class MeshNode extends EventTarget {
     await this.hintDelivery?.stop().catch(() => {})
     await this.client?.close().catch(() => {})
     await this.libp2pNode?.stop()
+    await this.tracing.shutdown().catch(() => {})
+    this.tracing = NO_TRACING
     await this.store?.close()
     this.membership = undefined
     this.coordinator = undefined

@@ -152,7 +152,7 @@ export class Replica implements KvService {
       counted: [{ peer: selfId, value: selfId }],
       timeoutMs,
       hedgeAfterMs: Math.max(1, Math.floor(timeoutMs / 2)),
-      send: async (peer, hintFor, ms) => { await client.sync(peer, put.key, record, ms, hintFor) }
+      send: async (peer, hintFor, ms) => { await client.sync(peer, put.key, record, ms, hintFor, put.trace) }
     })
     return { acked: result.ok.map(r => r.value), record }
   }

@@ -72,6 +72,8 @@ export interface DaemonConfig {
   maxHints: number
   /** hinted handoff: age after which an undelivered hint is dropped (ms); a tombstone's grace period must exceed it */
   hintMaxAgeMs: number
+  /** OTLP/HTTP collector spans are exported to, "http://HOST:4318" (or its full /v1/traces URL); unset, tracing is off */
+  otlpEndpoint?: string
 }
 
 export type ConfigKey = keyof DaemonConfig
@@ -149,6 +151,19 @@ function logLevel (v: unknown, key: string): LogLevel {
   return v as LogLevel
 }
 
+function httpUrl (v: unknown, key: string): string {
+  const what = 'an http:// or https:// URL of at most 2048 characters, like "http://127.0.0.1:4318"'
+  if (typeof v !== 'string' || v.length > 2048) throw expect(key, what, v)
+  let url: URL
+  try {
+    url = new URL(v)
+  } catch {
+    throw expect(key, what, v)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw expect(key, what, v)
+  return v
+}
+
 const HOUR = 3_600_000
 
 /** The check of every key; each returns the value (normalised) or throws InvalidConfigError naming the key. */
@@ -181,7 +196,8 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   antiEntropyBytesPerSec: wholeNumber(0, 2 ** 40),
   logLevel,
   maxHints: wholeNumber(1, 100_000_000),
-  hintMaxAgeMs: wholeNumber(1_000, 30 * 24 * HOUR)
+  hintMaxAgeMs: wholeNumber(1_000, 30 * 24 * HOUR),
+  otlpEndpoint: httpUrl
 }
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as ConfigKey[]

@@ -7,6 +7,7 @@ import { nodeOptions } from './config.js'
 import { parseHostPort } from './config-keys.js'
 import { startHttpApi } from './http-api.js'
 import { createLog } from './log.js'
+import { libp2pPrometheus } from './prometheus.js'
 import { watchMembers } from './members-log.js'
 import type { DaemonConfig } from './config.js'
 import type { HttpApi } from './http-api.js'
@@ -36,7 +37,8 @@ function replication (config: DaemonConfig): string {
 
 /** Start the node and its API, and log who this peer is. */
 export async function startDaemon (config: DaemonConfig, log: Log): Promise<RunningDaemon> {
-  const node = await createNode(nodeOptions(config))
+  const libp2pMetrics = libp2pPrometheus()
+  const node = await createNode({ ...nodeOptions(config), requestLog: log, libp2pMetrics: libp2pMetrics.metrics })
   let api: HttpApi
   let leaving: Promise<void> | undefined
   let onLeft: () => void = () => {}
@@ -56,7 +58,7 @@ export async function startDaemon (config: DaemonConfig, log: Log): Promise<Runn
   }
   try {
     const { host, port } = parseHostPort(config.api) ?? { host: '127.0.0.1', port: 7070 }
-    api = await startHttpApi({ node, host, port, log, leave })
+    api = await startHttpApi({ node, host, port, log, leave, libp2pMetrics })
   } catch (err) {
     await node.stop().catch(() => {})
     throw err

@@ -10,6 +10,9 @@ import { leaveStreaming } from './http-leave.js'
 import { deleteKv, getKv, MAX_TIMEOUT_PARAM_MS, putKv } from './http-kv.js'
 import { getLocal } from './http-local.js'
 import { numberParams, sendError, sendFailure, sendJson, statusOf } from './http-io.js'
+import { getMetrics } from './http-metrics.js'
+import { assignTrace } from './http-trace.js'
+import type { Libp2pPrometheus } from './prometheus.js'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { MeshNode } from '../node.js'
@@ -23,6 +26,8 @@ export interface HttpApiInit {
   log: Log
   /** leave the cluster, then stop the daemon (POST /leave); absent, the route is refused */
   leave?: () => Promise<void>
+  /** libp2p's metrics, added to /metrics (src/daemon/prometheus.ts) */
+  libp2pMetrics?: Libp2pPrometheus
 }
 
 export interface HttpApi {
@@ -85,9 +90,7 @@ async function route (init: HttpApiInit, url: string, req: IncomingMessage, res:
   } else if (path === '/metrics') {
     if (!only(['GET'])) return
     numberParams(query, {})
-    const text = node.metrics.render()
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) })
-    res.end(text)
+    await getMetrics(node, init.libp2pMetrics, res)
   } else {
     sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /local/KEY, /status, /metrics, POST /leave)`)
   }
@@ -104,13 +107,14 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
     requestTimeout: 60_000
   }, (req, res) => {
     const started = performance.now()
+    const { requestId } = assignTrace(req, res)
     route(init, url, req, res).catch(err => {
       const status = statusOf(err)
-      if (status >= 500 && errorCode(err) === 'ERR_INTERNAL') log.error('request failed', { method: req.method, url: req.url?.slice(0, 200), err })
+      if (status >= 500 && errorCode(err) === 'ERR_INTERNAL') log.error('request failed', { req: requestId, method: req.method, url: req.url?.slice(0, 200), err })
       if (res.headersSent) res.destroy()
       else sendFailure(res, err)
     }).finally(() => {
-      log.debug('request', { method: req.method, url: req.url?.slice(0, 200), status: res.statusCode, ms: Math.round(performance.now() - started) })
+      log.debug('request', { req: requestId, method: req.method, url: req.url?.slice(0, 200), status: res.statusCode, ms: Math.round(performance.now() - started) })
     })
   })
   // an idle or stalled socket is closed; above the longest ?timeout= a request may ask for
