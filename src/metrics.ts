@@ -8,6 +8,9 @@ const MAX_SERIES = 256
 /** Latency buckets in ms, upper bounds. */
 const BUCKETS_MS = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
+/** characters a label value may not hold raw; replaced, so a series key is valid exposition as is */
+const UNSAFE = /["\\\n]/
+const UNSAFE_ALL = /["\\\n]/g
 
 type Labels = Record<string, string>
 
@@ -21,7 +24,13 @@ interface Gauge { help: string, collect: () => Iterable<GaugeSample> }
 function seriesKey (labels: Labels): string {
   const keys = Object.keys(labels)
   if (keys.length === 0) return ''
-  return keys.sort().map(k => `${k}="${labels[k].replace(/["\\\n]/g, '_')}"`).join(',')
+  if (keys.length > 1) keys.sort()
+  let out = ''
+  for (const k of keys) {
+    const v = labels[k]
+    out += `${out === '' ? '' : ','}${k}="${UNSAFE.test(v) ? v.replace(UNSAFE_ALL, '_') : v}"`
+  }
+  return out
 }
 
 /** A sample value as the exposition format spells it (JS would write "Infinity"). */

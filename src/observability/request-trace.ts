@@ -17,11 +17,20 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]+$/
 // version 00 only; all-zero trace and span ids are invalid (W3C Trace Context)
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/
 
-/** A fresh id: 16 random bytes as hex (W3C trace ids have the same shape). */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+/** random bytes drawn in bulk: one getRandomValues call costs microseconds, and every request needs an id */
+const pool = new Uint8Array(4096)
+let poolAt = pool.length
+
+/** A fresh id: 16 random bytes as 32 hex characters (the shape of a W3C trace id). */
 export function newRequestId (): string {
-  const b = globalThis.crypto.getRandomValues(new Uint8Array(16))
+  if (poolAt + 16 > pool.length) {
+    globalThis.crypto.getRandomValues(pool)
+    poolAt = 0
+  }
   let s = ''
-  for (const x of b) s += (x < 16 ? '0' : '') + x.toString(16)
+  for (let i = poolAt; i < poolAt + 16; i++) s += HEX[pool[i]]
+  poolAt += 16
   return s
 }
 
