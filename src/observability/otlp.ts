@@ -10,17 +10,28 @@ import type { Attributes, Tracer } from '@opentelemetry/api'
 
 /** Spans buffered for export at most; past it, new ones are dropped (the SDK's bound). */
 const MAX_QUEUED_SPANS = 4096
+/** How long a stopping node waits for its last spans to reach the collector. */
+const SHUTDOWN_WAIT_MS = 3_000
 
 /** `endpoint`: the collector's base URL (`http://host:4318`) or its full traces URL (`.../v1/traces`). */
 export function otlpTracer (endpoint: string, attributes: Attributes): { tracer: Tracer, shutdown: () => Promise<void> } {
   const url = endpoint.replace(/\/+$/, '').endsWith('/v1/traces') ? endpoint : `${endpoint.replace(/\/+$/, '')}/v1/traces`
-  const exporter = new OTLPTraceExporter({ url, timeoutMillis: 10_000 })
+  const exporter = new OTLPTraceExporter({ url, timeoutMillis: 10_000, concurrencyLimit: 4 })
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'meshkv', ...attributes }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: MAX_QUEUED_SPANS, scheduledDelayMillis: 1000 })]
+    spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: MAX_QUEUED_SPANS, maxExportBatchSize: 512, scheduledDelayMillis: 1000, exportTimeoutMillis: 10_000 })]
   })
   return {
     tracer: provider.getTracer('meshkv'),
-    shutdown: async () => { await provider.shutdown() }
+    // a collector that is down or slow must not hold up a node's stop
+    shutdown: async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const waited = new Promise<void>(resolve => { timer = setTimeout(resolve, SHUTDOWN_WAIT_MS) })
+      try {
+        await Promise.race([provider.shutdown(), waited])
+      } finally {
+        clearTimeout(timer)
+      }
+    }
   }
 }

@@ -12,6 +12,7 @@ import { tempDir, waitFor } from '../fixtures/cluster.js'
 import { startDaemon, stopAll } from '../fixtures/daemon.js'
 import { parseExposition } from '../fixtures/prometheus-text.js'
 import type { Daemon } from '../fixtures/daemon.js'
+import { CHECKS } from '../../src/daemon/config-keys.js'
 
 describe('daemon metrics and request ids', () => {
   const daemons: Daemon[] = []
@@ -36,10 +37,10 @@ describe('daemon metrics and request ids', () => {
     const res = await fetch(`${a.api}/kv/obs-key`, { method: 'PUT', body: 'v', headers: { 'x-request-id': 'client-req-42' } })
     assert.equal(res.status, 200, await res.text())
     assert.equal(res.headers.get('x-request-id'), 'client-req-42')
-    await waitFor('both peers to log the request', () => logLines(a).some(e => e.req === 'client-req-42') && logLines(b).some(e => e.req === 'client-req-42'), 5_000)
-    assert.ok(logLines(a).some(e => e.req === 'client-req-42' && e.msg === 'request coordinated'))
+    // the HTTP line is written once the reply is sent: waited for, like the other peer's
+    const logged = (d: Daemon, msg: string): boolean => logLines(d).some(e => e.req === 'client-req-42' && e.msg === msg)
+    await waitFor('both peers to log the request', () => logged(a, 'request coordinated') && logged(a, 'request') && logged(b, 'kv request served'), 5_000)
     assert.ok(logLines(a).some(e => e.req === 'client-req-42' && e.msg === 'request' && e.status === 200))
-    assert.ok(logLines(b).some(e => e.req === 'client-req-42' && e.msg === 'kv request served'))
 
     const bad = await fetch(`${a.api}/kv/obs-key`, { headers: { 'x-request-id': 'no spaces allowed' + 'x'.repeat(100) } })
     await bad.arrayBuffer()
@@ -80,5 +81,15 @@ describe('daemon metrics and request ids', () => {
     assert.ok((value('meshkv_keys_stored') ?? 0) >= 6)
     assert.equal(families.get('meshkv_bytes_stored')?.type, 'gauge')
     assert.equal(families.get('meshkv_rpc_sent_ms')?.type, 'histogram')
+  })
+})
+
+describe('the otlpEndpoint config key', () => {
+  test('an http(s) URL is taken; anything else is refused naming the key', () => {
+    assert.equal(CHECKS.otlpEndpoint('http://127.0.0.1:4318', 'otlpEndpoint'), 'http://127.0.0.1:4318')
+    assert.equal(CHECKS.otlpEndpoint('https://collector.example:4318/v1/traces', 'otlpEndpoint'), 'https://collector.example:4318/v1/traces')
+    for (const bad of ['', 'collector:4318', 'ftp://x', 'http://' + 'a'.repeat(3000), 42, null]) {
+      assert.throws(() => CHECKS.otlpEndpoint(bad, 'otlpEndpoint'), (err: Error & { code?: string }) => err.code === 'ERR_INVALID_CONFIG' && /otlpEndpoint/.test(err.message), String(bad).slice(0, 30))
+    }
   })
 })

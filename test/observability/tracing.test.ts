@@ -13,7 +13,9 @@ import { kvProtocol } from '../../src/constants.js'
 import { Status } from '../../src/protocol/pb/kv.js'
 import { RequestType } from '../../src/protocol/request-type.js'
 import { createLog } from '../../src/daemon/log.js'
-import { startCluster, bytes, waitFor } from '../fixtures/cluster.js'
+import { startCluster, bytes, tempDir, waitFor } from '../fixtures/cluster.js'
+import { MeshNode } from '../../src/node.js'
+import { rm } from 'node:fs/promises'
 import { createRawHost, openRaw } from '../fixtures/raw-stream.js'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -130,5 +132,27 @@ describe('a request followed across peers', () => {
     }
     // and the peer goes on serving
     await a.put('after-hostile', bytes('v'))
+  })
+})
+
+describe('tracing with a collector that is down', () => {
+  test('requests succeed and the node still stops promptly', async () => {
+    // a port that was just free: nothing listens there
+    const probe = createServer()
+    await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve))
+    const port = (probe.address() as AddressInfo).port
+    await new Promise<void>(resolve => probe.close(() => { resolve() }))
+    const dir = await tempDir()
+    const node = new MeshNode({ dataDir: dir, cluster: 'down-collector', listen: ['/ip4/127.0.0.1/tcp/0'], n: 1, otlpEndpoint: `http://127.0.0.1:${port}` })
+    await node.start()
+    try {
+      for (let i = 0; i < 20; i++) await node.put(`k${i}`, bytes('v'))
+      assert.equal((await node.get('k3')).found, true)
+    } finally {
+      const started = Date.now()
+      await node.stop()
+      assert.ok(Date.now() - started < 8_000, `stop took ${Date.now() - started} ms`)
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
