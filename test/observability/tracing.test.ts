@@ -1,5 +1,6 @@
 /**
- * One put followed across peers: its request id is in the structured log
+ * One put followed across peers (through a replica, and through a peer that
+ * is not one and hands the write to a replica): its request id is in the structured log
  * lines of every replica that handled it, and with an OTLP endpoint set the
  * coordinator's and the replicas' spans reach the collector under one trace
  * id, the replicas' spans children of the coordinator's. A peer that sends
@@ -132,6 +133,36 @@ describe('a request followed across peers', () => {
     }
     // and the peer goes on serving
     await a.put('after-hostile', bytes('v'))
+  })
+
+  test('a put through a peer that is not a replica: coordinator -> kv PUT on a replica -> kv SYNC on the others, one id and one trace', async () => {
+    const mine: string[] = []
+    lines.push(mine)
+    await cluster.add({ n: 3, r: 2, w: 2, otlpEndpoint: collector.url, requestLog: createLog('debug', { write: (l: string) => mine.push(l) }) })
+    await cluster.converged(4)
+    const [a] = cluster.nodes
+    let key = ''
+    for (let i = 0; key === ''; i++) if (!a.preferenceList(`fwd-${i}`).includes(a.peerId)) key = `fwd-${i}`
+    const prefs = a.preferenceList(key)
+    const at = (id: string): number => cluster.nodes.findIndex(n => n.peerId === id)
+    const requestId = 'put-forwarded-1'
+    const parent = '00-11112222333344445555666677778888-1111222233334444-01'
+    await a.put(key, bytes('v'), { requestId, traceparent: parent, w: 3 })
+    await waitFor('the three replicas to log the request', () => prefs.every(p => entries(at(p)).some(e => e.req === requestId && e.msg === 'kv request served')), 5_000)
+    const served = prefs.map(p => entries(at(p)).find(e => e.req === requestId && e.msg === 'kv request served'))
+    assert.equal(served.filter(e => e?.type === 'PUT').length, 1, JSON.stringify(served))
+    assert.equal(served.filter(e => e?.type === 'SYNC').length, 2, JSON.stringify(served))
+    assert.ok(entries(0).some(e => e.req === requestId && e.msg === 'request coordinated'))
+    const traceId = '11112222333344445555666677778888'
+    await waitFor('four spans of the trace', () => collector.spans.filter(s => s.traceId === traceId).length >= 4, 10_000)
+    const spans = collector.spans.filter(s => s.traceId === traceId)
+    const root = spans.find(s => s.name === 'put' && s.peer === a.peerId)
+    const put = spans.find(s => s.name === 'kv PUT')
+    const syncs = spans.filter(s => s.name === 'kv SYNC')
+    assert.ok(root !== undefined && put !== undefined, JSON.stringify(spans))
+    assert.equal(put.parentSpanId, root.spanId)
+    assert.equal(syncs.length, 2)
+    for (const sync of syncs) assert.equal(sync.parentSpanId, put.spanId)
   })
 })
 
