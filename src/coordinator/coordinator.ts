@@ -212,7 +212,7 @@ export class Coordinator {
     const requestId = validRequestId(options.requestId) ?? newRequestId()
     const traceparent = options.traceparent === undefined || parseTraceparent(options.traceparent) === undefined ? undefined : options.traceparent
     const tracing = this.init.tracing ?? NO_TRACING
-    const span = tracing.enabled ? tracing.start(op, { requestId, traceparent }, 'server', { 'meshkv.key': key.slice(0, LOGGED_KEY_CHARS) }) : undefined
+    const span = tracing.enabled ? tracing.start(op, { requestId, traceparent }, 'server', { 'meshkv.key': String(key).slice(0, LOGGED_KEY_CHARS) }) : undefined
     const trace = span?.trace ?? { requestId, traceparent }
     let outcome = 'ok'
     try {
@@ -227,7 +227,7 @@ export class Coordinator {
     } finally {
       const ms = performance.now() - started
       this.init.metrics.observe('meshkv_client_ms', { op, outcome }, ms)
-      debugLog(this.init.requestLog)?.debug('request coordinated', { req: requestId, op, key: key.slice(0, LOGGED_KEY_CHARS), outcome, ms: Math.round(ms * 100) / 100 })
+      debugLog(this.init.requestLog)?.debug('request coordinated', { req: requestId, op, key: String(key).slice(0, LOGGED_KEY_CHARS), outcome, ms: Math.round(ms * 100) / 100 })
     }
   }
 }
