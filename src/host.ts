@@ -15,6 +15,7 @@ import { DEFAULT_LISTEN, transports } from './transports.js'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Ping } from '@libp2p/ping'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
+import type { Libp2pOptions } from 'libp2p'
 
 export type MeshHost = Libp2p<{ pubsub: GossipSub, ping: Ping }>
 
@@ -27,6 +28,8 @@ export interface HostInit {
   start?: boolean
   /** gossipsub's own heartbeat (mesh upkeep, gossip) in ms; libp2p's default 1000 */
   gossipHeartbeatMs?: number
+  /** libp2p's metrics implementation (e.g. @libp2p/prometheus-metrics with a registry of this host's own) */
+  metrics?: Libp2pOptions['metrics']
 }
 
 export async function createHost (init: HostInit = {}): Promise<MeshHost> {
@@ -59,6 +62,7 @@ export async function createHost (init: HostInit = {}): Promise<MeshHost> {
       })
     },
     logger: init.logger,
+    metrics: init.metrics,
     start: init.start
   })
 }

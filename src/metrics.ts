@@ -1,23 +1,53 @@
 /**
  * In-process metrics: counters and latency histograms keyed by name and
- * labels, rendered in the Prometheus text format by the daemon. Bounded: a
- * metric name accepts at most MAX_SERIES label sets.
+ * labels, and gauges read at scrape time, rendered in the Prometheus text
+ * format by the daemon. Bounded: a metric name accepts at most MAX_SERIES
+ * label sets. The hot path (inc, observe) is a map lookup and a few adds.
  */
 const MAX_SERIES = 256
 /** Latency buckets in ms, upper bounds. */
 const BUCKETS_MS = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]
+const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
+/** characters a label value may not hold raw; replaced, so a series key is valid exposition as is */
+const UNSAFE = /["\\\n]/
+const UNSAFE_ALL = /["\\\n]/g
 
 type Labels = Record<string, string>
 
+/** One gauge series: its labels and its value now. */
+export type GaugeSample = [labels: Labels, value: number]
+
 interface HistogramSeries { buckets: number[], sum: number, count: number }
 
+interface Gauge { help: string, collect: () => Iterable<GaugeSample> }
+
 function seriesKey (labels: Labels): string {
-  return Object.keys(labels).sort().map(k => `${k}="${labels[k].replace(/["\\\n]/g, '_')}"`).join(',')
+  const keys = Object.keys(labels)
+  if (keys.length === 0) return ''
+  if (keys.length > 1) keys.sort()
+  let out = ''
+  for (const k of keys) {
+    const v = labels[k]
+    out += `${out === '' ? '' : ','}${k}="${UNSAFE.test(v) ? v.replace(UNSAFE_ALL, '_') : v}"`
+  }
+  return out
+}
+
+/** A sample value as the exposition format spells it (JS would write "Infinity"). */
+function value (v: number): string {
+  if (Number.isFinite(v)) return String(v)
+  return Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'
+}
+
+function escapeHelp (help: string): string {
+  return help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')
 }
 
 export class MetricsRegistry {
   private readonly counters = new Map<string, Map<string, number>>()
   private readonly histograms = new Map<string, Map<string, HistogramSeries>>()
+  private readonly gauges = new Map<string, Gauge>()
+  private readonly beforeScrape = new Set<() => Promise<void>>()
   private readonly help = new Map<string, string>()
 
   describe (name: string, help: string): void {
@@ -27,8 +57,9 @@ export class MetricsRegistry {
   inc (name: string, labels: Labels = {}, by = 1): void {
     const series = this.series(this.counters, name)
     const key = seriesKey(labels)
-    if (!series.has(key) && series.size >= MAX_SERIES) return
-    series.set(key, (series.get(key) ?? 0) + by)
+    const now = series.get(key)
+    if (now === undefined && series.size >= MAX_SERIES) return
+    series.set(key, (now ?? 0) + by)
   }
 
   observe (name: string, labels: Labels, ms: number): void {
@@ -40,29 +71,80 @@ export class MetricsRegistry {
       h = { buckets: new Array(BUCKETS_MS.length).fill(0), sum: 0, count: 0 }
       series.set(key, h)
     }
-    for (let i = 0; i < BUCKETS_MS.length; i++) if (ms <= BUCKETS_MS[i]) h.buckets[i]++
+    // buckets are stored non-cumulative (one increment); render sums them
+    let i = 0
+    while (i < BUCKETS_MS.length && ms > BUCKETS_MS[i]) i++
+    if (i < BUCKETS_MS.length) h.buckets[i]++
     h.sum += ms
     h.count++
+  }
+
+  /**
+   * A gauge whose series are read by `collect` at each scrape (a queue's
+   * length, members by state). Registering a name again replaces its collector.
+   */
+  gauge (name: string, help: string, collect: () => Iterable<GaugeSample>): void {
+    this.gauges.set(name, { help, collect })
+  }
+
+  /** Work to do before each scrape (refreshing a value that is costly or asynchronous to read); returns its removal. */
+  onScrape (refresh: () => Promise<void>): () => void {
+    this.beforeScrape.add(refresh)
+    return () => { this.beforeScrape.delete(refresh) }
   }
 
   counter (name: string, labels: Labels = {}): number {
     return this.counters.get(name)?.get(seriesKey(labels)) ?? 0
   }
 
-  /** Prometheus text exposition format. */
+  /** Run the scrape hooks (each bounded by the caller's patience: a failure only leaves its old value), then render. */
+  async scrape (): Promise<string> {
+    await Promise.allSettled([...this.beforeScrape].map(async f => { await f() }))
+    return this.render()
+  }
+
+  /**
+   * Prometheus text exposition format: HELP and TYPE once per family, a
+   * name used by two kinds of metric rendered once (the first), names that
+   * are not valid Prometheus names left out.
+   */
   render (): string {
     const out: string[] = []
+    const seen = new Set<string>()
+    const family = (name: string, type: string, help?: string): boolean => {
+      if (seen.has(name) || !NAME.test(name)) return false
+      seen.add(name)
+      out.push(`# HELP ${name} ${escapeHelp(help ?? this.help.get(name) ?? name)}`, `# TYPE ${name} ${type}`)
+      return true
+    }
     for (const [name, series] of this.counters) {
-      out.push(`# HELP ${name} ${this.help.get(name) ?? name}`, `# TYPE ${name} counter`)
-      for (const [key, v] of series) out.push(`${name}${key === '' ? '' : `{${key}}`} ${v}`)
+      if (!family(name, 'counter')) continue
+      for (const [key, v] of series) out.push(`${name}${key === '' ? '' : `{${key}}`} ${value(v)}`)
     }
     for (const [name, series] of this.histograms) {
-      out.push(`# HELP ${name} ${this.help.get(name) ?? name}`, `# TYPE ${name} histogram`)
+      if (!family(name, 'histogram')) continue
       for (const [key, h] of series) {
         const pre = key === '' ? '' : `${key},`
-        BUCKETS_MS.forEach((b, i) => out.push(`${name}_bucket{${pre}le="${b}"} ${h.buckets[i]}`))
+        let cumulative = 0
+        BUCKETS_MS.forEach((b, i) => { cumulative += h.buckets[i]; out.push(`${name}_bucket{${pre}le="${b}"} ${cumulative}`) })
         out.push(`${name}_bucket{${pre}le="+Inf"} ${h.count}`)
-        out.push(`${name}_sum${key === '' ? '' : `{${key}}`} ${h.sum}`, `${name}_count${key === '' ? '' : `{${key}}`} ${h.count}`)
+        out.push(`${name}_sum${key === '' ? '' : `{${key}}`} ${value(h.sum)}`, `${name}_count${key === '' ? '' : `{${key}}`} ${h.count}`)
+      }
+    }
+    for (const [name, g] of this.gauges) {
+      let samples: GaugeSample[]
+      try {
+        samples = [...g.collect()]
+      } catch {
+        continue // a source that cannot be read now (a node stopping) leaves its gauge out of this scrape
+      }
+      if (!family(name, 'gauge', g.help)) continue
+      const keys = new Set<string>()
+      for (const [labels, v] of samples.slice(0, MAX_SERIES)) {
+        const key = seriesKey(labels)
+        if (keys.has(key)) continue
+        keys.add(key)
+        out.push(`${name}${key === '' ? '' : `{${key}}`} ${value(v)}`)
       }
     }
     return out.join('\n') + '\n'

@@ -10,6 +10,8 @@ import type { AntiEntropyStatus } from './antientropy/anti-entropy.js'
 import type { TransferStatus } from './handoff/transfer-manager.js'
 import type { AdmissionStatus } from './admission/admission.js'
 import type { PrivateKey } from '@libp2p/interface'
+import type { RequestLog } from './observability/request-log.js'
+import type { HostInit } from './host.js'
 
 export interface NodeOptions {
   /** directory of this peer's LevelDB (records and identity key) */
@@ -72,6 +74,12 @@ export interface NodeOptions {
   breakerFailures?: number
   /** circuit breaker: how long requests to such a peer fail at once before one probes it (ms, default 2000; doubles after a failed probe, up to 30 s) */
   breakerOpenMs?: number
+  /** structured lines about client requests, with their request id as `req`, on every peer that handles one (debug) */
+  requestLog?: RequestLog
+  /** OTLP/HTTP collector (`http://host:4318`) spans are exported to; unset, tracing is off */
+  otlpEndpoint?: string
+  /** libp2p's own metrics implementation (the daemon passes @libp2p/prometheus-metrics, src/daemon/prometheus.ts) */
+  libp2pMetrics?: HostInit['metrics']
 }
 
 /** Hinted handoff as `status` shows it. */

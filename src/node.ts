@@ -27,6 +27,8 @@ import { KvClient } from './protocol/kv-client.js'
 import { Breakers } from './protocol/circuit-breaker.js'
 import { serveStream } from './protocol/kv-server.js'
 import { KvMetrics } from './protocol/metrics.js'
+import { createTracing, NO_TRACING } from './observability/tracing.js'
+import { registerNodeGauges } from './observability/node-gauges.js'
 import { loadOrCreateIdentity } from './store/identity.js'
 import { RecordStore } from './store/record-store.js'
 import { createHost } from './host.js'
@@ -78,6 +80,8 @@ export class MeshNode extends EventTarget {
   private admissionService?: AdmissionService
   private replica?: Replica
   private breakers?: Breakers
+  private tracing = NO_TRACING
+  private unregisterGauges?: () => void
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -110,7 +114,7 @@ export class MeshNode extends EventTarget {
     await store.open()
     this.store = store
     try {
-      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false })
+      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false, metrics: o.libp2pMetrics })
       this.libp2pNode = libp2p
       const kvMetrics = new KvMetrics(this.metrics)
       const protocol = C.kvProtocol(this.cluster)
@@ -127,6 +131,7 @@ export class MeshNode extends EventTarget {
           breakerLog('circuit to %s %s', peer, state === 'open' ? 'opened: requests to it fail at once until a probe answers' : 'closed: it answered a probe')
         }
       })
+      this.tracing = await createTracing(o.otlpEndpoint, { 'service.instance.id': selfId, 'meshkv.cluster': this.cluster })
       await libp2p.start()
       // --- admission (src/admission/): who may be a member; off in an open cluster ---
       const admission = await createAdmission(o, { selfId, cluster: this.cluster, datastore: store.raw, log: logger.forComponent('meshkv:admission'), metrics: this.metrics })
@@ -214,10 +219,13 @@ export class MeshNode extends EventTarget {
         maxValueBytes,
         log: logger.forComponent('meshkv:coordinator'),
         metrics: this.metrics,
+        requestLog: o.requestLog,
+        tracing: this.tracing,
         asGoodAsNone: record => expiredTombstone(record, Date.now(), o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS)
       })
       const serverLog = logger.forComponent('meshkv:kv-server')
-      await libp2p.handle(protocol, guard((stream) => { serveStream(stream, { service: replica, log: serverLog, metrics: kvMetrics }) }, refuseKv), {
+      const served = { value: 0 }
+      await libp2p.handle(protocol, guard((stream) => { serveStream(stream, { service: replica, log: serverLog, metrics: kvMetrics, requestLog: o.requestLog, tracing: this.tracing, inflight: served }) }, refuseKv), {
         maxInboundStreams: 64,
         maxOutboundStreams: 64
       })
@@ -333,6 +341,17 @@ export class MeshNode extends EventTarget {
       })
       this.tombstones.start()
       this.hintDelivery.start()
+      this.unregisterGauges = registerNodeGauges(this.metrics, {
+        members: () => this.membership?.membersWithPhi() ?? [],
+        ringSize: () => this.placement?.ring.size ?? 0,
+        hintsPending: () => this.hints?.pending ?? 0,
+        keysIndexed: () => this.antiEntropy?.status().indexedKeys,
+        tombstonesPending: () => this.tombstones?.status().pending ?? 0,
+        servedInflight: () => served.value,
+        sentInflight: () => this.client?.inflight ?? 0,
+        queuedWrites: () => this.store?.queuedWrites ?? 0,
+        recordBytes: async () => this.store?.approximateRecordBytes()
+      })
     } catch (err) {
       await this.stop()
       throw err
@@ -346,6 +365,7 @@ export class MeshNode extends EventTarget {
    */
   async stop (options: { announce?: boolean } = {}): Promise<void> {
     this.handoff?.stop()
+    this.unregisterGauges?.()
     if (options.announce !== false) await this.membership?.announceLeaving().catch(() => {})
     await this.tombstones?.stop()
     this.tombstones = undefined
@@ -356,6 +376,8 @@ export class MeshNode extends EventTarget {
     await this.hintDelivery?.stop().catch(() => {})
     await this.client?.close().catch(() => {})
     await this.libp2pNode?.stop()
+    await this.tracing.shutdown().catch(() => {})
+    this.tracing = NO_TRACING
     await this.store?.close()
     this.membership = undefined
     this.coordinator = undefined

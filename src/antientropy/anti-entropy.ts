@@ -123,6 +123,11 @@ export class AntiEntropy {
     m.describe('meshkv_ae_keys_repaired_total', 'records repaired by anti-entropy, by direction (sent to / received from a co-replica)')
     m.describe('meshkv_ae_bytes_total', 'bytes of anti-entropy exchanges this peer started, both ways')
     m.describe('meshkv_ae_round_trips_total', 'anti-entropy requests this peer sent')
+    m.describe('meshkv_ae_exchange_ms', 'anti-entropy exchanges this peer started (ms)')
+    // the serving side (src/antientropy/server.ts) counts per stream; described once here
+    m.describe('meshkv_ae_served_total', 'anti-entropy requests served for co-replicas, by type and result')
+    m.describe('meshkv_ae_served_bytes_total', 'bytes of anti-entropy replies sent to co-replicas')
+    m.describe('meshkv_ae_bad_frames_total', 'anti-entropy streams aborted for a malformed or oversized frame')
   }
 
   async start (): Promise<void> {

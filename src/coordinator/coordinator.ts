@@ -26,11 +26,23 @@ import type { KvClient } from '../protocol/kv-client.js'
 import type { KvRecord } from '../store/record.js'
 import type { Logger } from '@libp2p/interface'
 import type { MetricsRegistry } from '../metrics.js'
+import { newRequestId, parseTraceparent, validRequestId } from '../observability/request-trace.js'
+import { debugLog, LOGGED_KEY_CHARS } from '../observability/request-log.js'
+import { NO_TRACING } from '../observability/tracing.js'
+import type { RequestTrace } from '../observability/request-trace.js'
+import type { RequestLog } from '../observability/request-log.js'
+import type { Tracing } from '../observability/tracing.js'
 
 export interface Quorums { n: number, r: number, w: number }
 
-export interface ReadOptions { r?: number, timeoutMs?: number }
-export interface WriteOptions {
+/** Who a request is, across peers: its id (a fresh one when absent or malformed) and the caller's W3C traceparent. */
+export interface TraceOptions {
+  requestId?: string
+  traceparent?: string
+}
+
+export interface ReadOptions extends TraceOptions { r?: number, timeoutMs?: number }
+export interface WriteOptions extends TraceOptions {
   w?: number
   context?: string
   timeoutMs?: number
@@ -79,6 +91,10 @@ export interface CoordinatorInit {
   metrics: MetricsRegistry
   /** a record that means the same as none: read repair does not copy it to a replica that has none */
   asGoodAsNone?: (record: KvRecord) => boolean
+  /** a line per client request, with its id (debug) */
+  requestLog?: RequestLog
+  /** a span per client request (off when absent) */
+  tracing?: Tracing
 }
 
 export class Coordinator {
@@ -89,22 +105,23 @@ export class Coordinator {
     init.metrics.describe('meshkv_client_ms', 'client operations coordinated by this peer (ms)')
     init.metrics.describe('meshkv_read_repairs_total', 'replicas sent a merged record after a read')
     init.metrics.describe('meshkv_replica_retries_total', 'replica requests tried again after a transient failure (backoff with jitter, within the deadline)')
+    init.metrics.describe('meshkv_quorum_failures_total', 'client operations that failed for want of a quorum (ERR_QUORUM_NOT_MET), by operation')
   }
 
   async put (key: string, value: Uint8Array, options: WriteOptions = {}): Promise<PutResult> {
     validateValue(value, this.init.maxValueBytes)
-    return this.timed('put', async () => this.write(key, value, options))
+    return this.timed('put', key, options, async trace => this.write(key, value, options, trace))
   }
 
   async delete (key: string, options: WriteOptions = {}): Promise<PutResult> {
-    return this.timed('delete', async () => this.write(key, null, options))
+    return this.timed('delete', key, options, async trace => this.write(key, null, options, trace))
   }
 
   async get (key: string, options: ReadOptions = {}): Promise<GetResult> {
-    return this.timed('get', async () => this.read(key, options))
+    return this.timed('get', key, options, async trace => this.read(key, options, trace))
   }
 
-  private async write (key: string, value: Uint8Array | null, options: WriteOptions): Promise<PutResult> {
+  private async write (key: string, value: Uint8Array | null, options: WriteOptions, trace: RequestTrace | undefined): Promise<PutResult> {
     validateKey(key)
     const { n } = this.init.quorums
     const w = validateQuorum('w', options.w ?? this.init.quorums.w, n)
@@ -122,7 +139,7 @@ export class Coordinator {
     const extra = spares.filter(p => !prefs.includes(p))
     const op = `${value === null ? 'delete' : 'put'} ${key}`
     if (prefs.length + extra.length < w) throw new QuorumNotMetError(op, { required: w, received: 0, available: prefs.length + extra.length, answered: [], failed: [] })
-    const put = { key, sibling: { value, timestamp: Date.now(), writeId }, context, n, w }
+    const put = { key, sibling: { value, timestamp: Date.now(), writeId }, context, n, w, trace }
     // This peer goes first when it is a replica: any replica may mint the
     // dot, and that saves a hop.
     const self = this.init.placement.selfId
@@ -154,7 +171,7 @@ export class Coordinator {
     return { context: encodeContext(join(outcome.record), key), values: live, deletes: siblings.length - live.length, acked: outcome.acked }
   }
 
-  private async read (key: string, options: ReadOptions): Promise<GetResult> {
+  private async read (key: string, options: ReadOptions, trace: RequestTrace | undefined): Promise<GetResult> {
     validateKey(key)
     const { n } = this.init.quorums
     const r = validateQuorum('r', options.r ?? this.init.quorums.r, n)
@@ -169,7 +186,7 @@ export class Coordinator {
     const calls = prefs.map(peer => ({
       peer,
       run: async (): Promise<KvRecord | undefined> => {
-        const record = peer === placement.selfId ? await replica.localGet(key) : await withRetry(async ms => client.get(peer, key, ms), { deadline, onRetry: this.retried('get') })
+        const record = peer === placement.selfId ? await replica.localGet(key) : await withRetry(async ms => client.get(peer, key, ms, trace), { deadline, onRetry: this.retried('get') })
         // a stand-in without the key knows nothing of it: its "not found" is not an answer that counts toward R
         if (record === undefined && standIns.has(peer)) throw new Error('stand-in holds nothing for this key')
         return record
@@ -179,7 +196,7 @@ export class Coordinator {
     const merged = mergeReplies(result.ok.map(x => x.value))
     void result.settled.then(async all => {
       // stand-ins are not repaired: a copy there without a hint would never be handed over or dropped
-      const repaired = await repairReplicas(key, mergeReplies(all.ok.map(x => x.value)), all.ok.filter(x => !standIns.has(x.peer)), { replica, client, selfId: placement.selfId, timeoutMs, asGoodAsNone: this.init.asGoodAsNone })
+      const repaired = await repairReplicas(key, mergeReplies(all.ok.map(x => x.value)), all.ok.filter(x => !standIns.has(x.peer)), { replica, client, selfId: placement.selfId, timeoutMs, asGoodAsNone: this.init.asGoodAsNone, trace })
       if (repaired > 0) this.init.metrics.inc('meshkv_read_repairs_total', {}, repaired)
     }).catch(err => { this.init.log('read repair of %s failed: %s', key, (err as Error).message) })
     const siblings = merged === undefined ? [] : distinctWrites(unreplaced(merged))
@@ -197,15 +214,28 @@ export class Coordinator {
     return () => { this.init.metrics.inc('meshkv_replica_retries_total', { op }) }
   }
 
-  private async timed<T> (op: string, fn: () => Promise<T>): Promise<T> {
+  /** Metrics, a span and a log line around one client operation; `fn` gets the trace its messages carry. */
+  private async timed<T> (op: string, key: string, options: TraceOptions, fn: (trace: RequestTrace) => Promise<T>): Promise<T> {
     const started = performance.now()
+    const requestId = validRequestId(options.requestId) ?? newRequestId()
+    const traceparent = options.traceparent === undefined || parseTraceparent(options.traceparent) === undefined ? undefined : options.traceparent
+    const tracing = this.init.tracing ?? NO_TRACING
+    const span = tracing.enabled ? tracing.start(op, { requestId, traceparent }, 'server', { 'meshkv.key': String(key).slice(0, LOGGED_KEY_CHARS) }) : undefined
+    const trace = span?.trace ?? { requestId, traceparent }
+    let outcome = 'ok'
     try {
-      const out = await fn()
-      this.init.metrics.observe('meshkv_client_ms', { op, outcome: 'ok' }, performance.now() - started)
+      const out = await fn(trace)
+      span?.end()
       return out
     } catch (err) {
-      this.init.metrics.observe('meshkv_client_ms', { op, outcome: (err as { code?: string }).code ?? 'error' }, performance.now() - started)
+      outcome = (err as { code?: string }).code ?? 'error'
+      if (outcome === 'ERR_QUORUM_NOT_MET') this.init.metrics.inc('meshkv_quorum_failures_total', { op })
+      span?.end(err)
       throw err
+    } finally {
+      const ms = performance.now() - started
+      this.init.metrics.observe('meshkv_client_ms', { op, outcome }, ms)
+      debugLog(this.init.requestLog)?.debug('request coordinated', { req: requestId, op, key: String(key).slice(0, LOGGED_KEY_CHARS), outcome, ms: Math.round(ms * 100) / 100 })
     }
   }
 }

@@ -10,6 +10,7 @@ import type { KvRecord } from '../store/record.js'
 import type { KvClient } from '../protocol/kv-client.js'
 import type { Replica } from './replica.js'
 import type { Reply } from './quorum.js'
+import type { RequestTrace } from '../observability/request-trace.js'
 
 export interface RepairDeps {
   replica: Replica
@@ -18,6 +19,8 @@ export interface RepairDeps {
   timeoutMs: number
   /** a record that means the same as none (a delete past its grace): not copied to a replica that has none */
   asGoodAsNone?: (record: KvRecord) => boolean
+  /** the read's trace: repairs are logged and traced as part of it */
+  trace?: RequestTrace
 }
 
 /** Returns how many replicas were sent the merged record. */
@@ -28,7 +31,7 @@ export async function repairReplicas (key: string, merged: KvRecord | undefined,
   const stale = replies.filter(r => r.value === undefined ? !none : !equal(r.value, merged, siblingEquals))
   await Promise.allSettled(stale.map(async r => {
     if (r.peer === deps.selfId) await deps.replica.localSync(key, merged)
-    else await deps.client.sync(r.peer, key, merged, deps.timeoutMs)
+    else await deps.client.sync(r.peer, key, merged, deps.timeoutMs, undefined, deps.trace)
   }))
   return stale.length
 }

@@ -90,6 +90,8 @@ export interface DaemonConfig {
   breakerFailures: number
   /** circuit breaker: how long requests to such a peer fail at once before one probes it (ms); doubles after a failed probe, up to 30 s */
   breakerOpenMs: number
+  /** OTLP/HTTP collector spans are exported to, "http://HOST:4318" (or its full /v1/traces URL); unset, tracing is off */
+  otlpEndpoint?: string
 }
 
 export type ConfigKey = keyof DaemonConfig
@@ -180,6 +182,19 @@ export function isLoopback (host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
 }
 
+function httpUrl (v: unknown, key: string): string {
+  const what = 'an http:// or https:// URL of at most 2048 characters, like "http://127.0.0.1:4318"'
+  if (typeof v !== 'string' || v.length > 2048) throw expect(key, what, v)
+  let url: URL
+  try {
+    url = new URL(v)
+  } catch {
+    throw expect(key, what, v)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw expect(key, what, v)
+  return v
+}
+
 const HOUR = 3_600_000
 
 /** The check of every key; each returns the value (normalised) or throws InvalidConfigError naming the key. */
@@ -221,7 +236,8 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   clientRatePerSec: boundedNumber(0, 1_000_000),
   clientBurst: wholeNumber(1, 1_000_000),
   breakerFailures: wholeNumber(0, 1_000),
-  breakerOpenMs: wholeNumber(10, HOUR)
+  breakerOpenMs: wholeNumber(10, HOUR),
+  otlpEndpoint: httpUrl
 }
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as ConfigKey[]

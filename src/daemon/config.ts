@@ -219,6 +219,7 @@ export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKe
   Object.assign(options, { maxHints, hintMaxAgeMs })
   const { breakerFailures, breakerOpenMs } = config
   Object.assign(options, { breakerFailures, breakerOpenMs })
+  if (config.otlpEndpoint !== undefined) options.otlpEndpoint = config.otlpEndpoint
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }

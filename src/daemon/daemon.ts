@@ -7,6 +7,7 @@ import { nodeOptions } from './config.js'
 import { parseHostPort } from './config-keys.js'
 import { startHttpApi } from './http-api.js'
 import { createLog } from './log.js'
+import { libp2pPrometheus } from './prometheus.js'
 import { watchMembers } from './members-log.js'
 import { loadSecrets } from './secrets.js'
 import type { DaemonConfig } from './config.js'
@@ -39,7 +40,8 @@ function replication (config: DaemonConfig): string {
 export async function startDaemon (config: DaemonConfig, log: Log): Promise<RunningDaemon> {
   const secrets = await loadSecrets(config)
   for (const w of secrets.warnings) log.warn(w)
-  const node = await createNode({ ...nodeOptions(config), clusterKey: secrets.clusterKey, certificate: secrets.certificate })
+  const libp2pMetrics = libp2pPrometheus()
+  const node = await createNode({ ...nodeOptions(config), clusterKey: secrets.clusterKey, certificate: secrets.certificate, requestLog: log, libp2pMetrics: libp2pMetrics.metrics })
   let api: HttpApi
   let leaving: Promise<void> | undefined
   let onLeft: () => void = () => {}
@@ -60,7 +62,7 @@ export async function startDaemon (config: DaemonConfig, log: Log): Promise<Runn
   try {
     const { host, port } = parseHostPort(config.api) ?? { host: '127.0.0.1', port: 7070 }
     const { maxInflight, clientRatePerSec, clientBurst } = config
-    api = await startHttpApi({ node, host, port, log, leave, token: secrets.apiToken, protection: { maxInflight, clientRatePerSec, clientBurst } })
+    api = await startHttpApi({ node, host, port, log, leave, token: secrets.apiToken, protection: { maxInflight, clientRatePerSec, clientBurst }, libp2pMetrics })
   } catch (err) {
     await node.stop().catch(() => {})
     throw err

@@ -17,6 +17,9 @@ import { isLoopback } from './config-keys.js'
 import { HttpGuard } from './http-guard.js'
 import type { GuardOptions } from './http-guard.js'
 import { numberParams, sendError, sendFailure, sendJson, statusOf } from './http-io.js'
+import { getMetrics } from './http-metrics.js'
+import { assignTrace } from './http-trace.js'
+import type { Libp2pPrometheus } from './prometheus.js'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { MeshNode } from '../node.js'
@@ -34,6 +37,8 @@ export interface HttpApiInit {
   token?: string
   /** load shedding: maxInflight, per-client rate (default: DEFAULT_MAX_INFLIGHT, no rate limit) */
   protection?: Partial<GuardOptions>
+  /** libp2p's metrics, added to /metrics (src/daemon/prometheus.ts) */
+  libp2pMetrics?: Libp2pPrometheus
 }
 
 export interface HttpApi {
@@ -107,9 +112,7 @@ async function route (init: HttpApiInit, web: WebView, url: string, req: Incomin
   } else if (path === '/metrics') {
     if (!only(['GET'])) return
     numberParams(query, {})
-    const text = node.metrics.render()
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) })
-    res.end(text)
+    await getMetrics(node, init.libp2pMetrics, res)
   } else if (WEB_PATHS.includes(path)) {
     if (!only(['GET'])) return
     numberParams(query, {})
@@ -157,15 +160,16 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
       return
     }
     res.once('close', admitted.release)
+    const { requestId } = assignTrace(req, res)
     route(init, web, url, req, res).catch(err => {
       const status = statusOf(err)
-      if (status >= 500 && errorCode(err) === 'ERR_INTERNAL') log.error('request failed', { method: req.method, url: req.url?.slice(0, 200), err })
+      if (status >= 500 && errorCode(err) === 'ERR_INTERNAL') log.error('request failed', { req: requestId, method: req.method, url: req.url?.slice(0, 200), err })
       if (res.headersSent) res.destroy()
       else sendFailure(res, err)
     }).finally(() => {
       // client requests only: the web view's own polling is not load
       if (req.url?.startsWith(KV) === true) web.series.record(performance.now() - started, res.statusCode)
-      log.debug('request', { method: req.method, url: req.url?.slice(0, 200), status: res.statusCode, ms: Math.round(performance.now() - started) })
+      log.debug('request', { req: requestId, method: req.method, url: req.url?.slice(0, 200), status: res.statusCode, ms: Math.round(performance.now() - started) })
     })
   })
   // an idle or stalled socket is closed; above the longest ?timeout= a request may ask for

@@ -3,6 +3,7 @@
  * as a 300 with every value, so a client that only knows "200 means the
  * value" can never mistake one sibling for the whole answer.
  */
+import { traceOf } from './http-trace.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { InvalidArgumentError, InvalidContextError } from '../errors.js'
 import { MAX_CONTEXT_CHARS } from '../constants.js'
@@ -61,7 +62,7 @@ function writeReply (out: PutResult): Record<string, unknown> {
 
 export async function getKv ({ node, key, query, req, res }: KvRequest): Promise<void> {
   const { r, timeout } = numberParams(query, { r: { min: 1, max: node.quorums.n }, timeout: { min: 1, max: MAX_TIMEOUT_PARAM_MS } })
-  const got = await node.get(key, { r, timeoutMs: timeout })
+  const got = await node.get(key, { r, timeoutMs: timeout, ...traceOf(req) })
   const headers = contextHeader(got.context)
   if (wantsJson(req)) {
     const { found, context, deletes, replicas } = got
@@ -82,7 +83,7 @@ export async function putKv ({ node, key, query, req, res, maxValueBytes }: KvRe
   const context = requestContext(req)
   const writeId = requestWriteId(req)
   const value = await readBody(req, maxValueBytes)
-  const out = await node.put(key, value, { w, context, timeoutMs: timeout, writeId })
+  const out = await node.put(key, value, { w, context, timeoutMs: timeout, writeId, ...traceOf(req) })
   sendJson(res, 200, writeReply(out), contextHeader(out.context))
 }
 
@@ -90,6 +91,6 @@ export async function deleteKv ({ node, key, query, req, res }: KvRequest): Prom
   const { w, timeout } = numberParams(query, { w: { min: 1, max: node.quorums.n }, timeout: { min: 1, max: MAX_TIMEOUT_PARAM_MS } })
   const context = requestContext(req)
   const writeId = requestWriteId(req)
-  const out = await node.delete(key, { w, context, timeoutMs: timeout, writeId })
+  const out = await node.delete(key, { w, context, timeoutMs: timeout, writeId, ...traceOf(req) })
   sendJson(res, 200, writeReply(out), contextHeader(out.context))
 }

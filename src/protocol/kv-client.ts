@@ -12,6 +12,7 @@ import type { Request, Response } from './pb/kv.js'
 import type { KvMetrics } from './metrics.js'
 import type { CoordinatedPut, PutOutcome } from './service.js'
 import type { KvRecord } from '../store/record.js'
+import type { RequestTrace } from '../observability/request-trace.js'
 import type { Libp2p, Logger } from '@libp2p/interface'
 import type { Breakers } from './circuit-breaker.js'
 
@@ -38,16 +39,16 @@ export class KvClient {
 
   constructor (private readonly init: KvClientInit) {}
 
-  async get (peer: string, key: string, timeoutMs: number): Promise<KvRecord | undefined> {
-    const res = await this.call(peer, { type: RequestType.GET, key }, timeoutMs)
+  async get (peer: string, key: string, timeoutMs: number, trace?: RequestTrace): Promise<KvRecord | undefined> {
+    const res = await this.call(peer, { type: RequestType.GET, key }, timeoutMs, trace)
     if (res.status === Status.NOT_FOUND) return undefined
     if (res.record == null) throw new ProtocolError('GET reply without a record')
     return decodeRecord(res.record, { maxValueBytes: this.init.maxValueBytes })
   }
 
   /** Merge a record into a peer's replica; `hintFor`: the peer stands in for that owner and keeps a hint (sloppy quorum). */
-  async sync (peer: string, key: string, record: KvRecord, timeoutMs: number, hintFor?: string): Promise<void> {
-    await this.call(peer, { type: RequestType.SYNC, key, record: encodeRecord(record) as Uint8Array<ArrayBuffer>, hintFor: hintFor ?? '' }, timeoutMs)
+  async sync (peer: string, key: string, record: KvRecord, timeoutMs: number, hintFor?: string, trace?: RequestTrace): Promise<void> {
+    await this.call(peer, { type: RequestType.SYNC, key, record: encodeRecord(record) as Uint8Array<ArrayBuffer>, hintFor: hintFor ?? '' }, timeoutMs, trace)
   }
 
   async put (peer: string, put: CoordinatedPut): Promise<PutOutcome> {
@@ -62,9 +63,16 @@ export class KvClient {
       w: put.w,
       timeout: put.timeoutMs,
       writeId: (sibling.writeId ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>
-    }, put.timeoutMs)
+    }, put.timeoutMs, put.trace)
     if (res.record == null) throw new ProtocolError('PUT reply without the stored record')
     return { acked: res.acked, record: decodeRecord(res.record, { maxValueBytes: this.init.maxValueBytes }) }
+  }
+
+  /** requests sent and not yet answered, over all peers (a queue depth gauge) */
+  get inflight (): number {
+    let n = 0
+    for (const ch of this.channels.values()) n += ch.inflight
+    return n
   }
 
   /** Drop the channel to a peer that left. */
@@ -79,7 +87,7 @@ export class KvClient {
     await Promise.all([...this.channels.keys()].map(async p => { await this.forget(p) }))
   }
 
-  private async call (peer: string, req: Omit<Partial<Request>, 'id'>, timeoutMs: number): Promise<Response> {
+  private async call (peer: string, req: Omit<Partial<Request>, 'id'>, timeoutMs: number, trace?: RequestTrace): Promise<Response> {
     const started = performance.now()
     const type = req.type ?? 0
     const breaker = this.init.breakers?.get(peer)
@@ -88,6 +96,10 @@ export class KvClient {
       throw new CircuitOpenError(peer, breaker.retryInMs())
     }
     let answered = false
+    if (trace !== undefined) {
+      req.requestId = trace.requestId ?? ''
+      req.traceparent = trace.traceparent ?? ''
+    }
     try {
       const res = await this.channel(peer).request(req, timeoutMs)
       answered = true

@@ -19,8 +19,14 @@ import type { KvService } from './service.js'
 import type { KvMetrics } from './metrics.js'
 import type { Logger, Stream, StreamMessageEvent } from '@libp2p/interface'
 import { withDeadline } from './deadline.js'
+import { traceFromWire } from '../observability/request-trace.js'
+import { debugLog, LOGGED_KEY_CHARS } from '../observability/request-log.js'
+import { NO_TRACING } from '../observability/tracing.js'
+import type { RequestTrace } from '../observability/request-trace.js'
+import type { RequestLog } from '../observability/request-log.js'
+import type { Tracing } from '../observability/tracing.js'
 
-type Handler = (req: Request, service: KvService) => Promise<Partial<Response>>
+type Handler = (req: Request, service: KvService, trace?: RequestTrace) => Promise<Partial<Response>>
 
 const HANDLERS: Partial<Record<number, Handler>> = {
   [RequestType.GET]: handleGet,
@@ -37,6 +43,12 @@ export interface KvServerInit {
   metrics: KvMetrics
   maxFrameBytes?: number
   maxConcurrent?: number
+  /** structured lines about each request served, with the request id as `req` (debug) */
+  requestLog?: RequestLog
+  /** a span per request served, child of the sender's (off when absent) */
+  tracing?: Tracing
+  /** requests being handled on all streams (a queue depth gauge) */
+  inflight?: { value: number }
 }
 
 export function serveStream (stream: Stream, init: KvServerInit): void {
@@ -44,6 +56,9 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
   const maxConcurrent = init.maxConcurrent ?? MAX_CONCURRENT_HANDLING
   const maxFrameBytes = init.maxFrameBytes ?? MAX_FRAME_BYTES
   const decoder = frameDecoder(maxFrameBytes)
+  const tracing = init.tracing ?? NO_TRACING
+  const requestLog = debugLog(init.requestLog)
+  const total = init.inflight
   let inflight = 0
   let remoteDone = false
 
@@ -74,19 +89,34 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
   const run = async (req: Request): Promise<void> => {
     const handler = HANDLERS[req.type]
     const started = performance.now()
+    // what the sender says about the request, checked (a bad id or traceparent is dropped)
+    const wire = req.requestId === '' && req.traceparent === '' ? undefined : traceFromWire(req.requestId, req.traceparent)
+    const span = tracing.enabled ? tracing.start(`kv ${requestTypeName(req.type)}`, wire, 'server', { 'meshkv.key': req.key.slice(0, LOGGED_KEY_CHARS) }) : undefined
+    let outcome = 'ok'
     try {
       if (handler === undefined) throw new ProtocolError(`unknown request type ${req.type}`)
       const budget = Math.min(req.timeout > 0 ? req.timeout : MAX_HANDLER_MS, MAX_HANDLER_MS)
-      const res = await withDeadline(handler(req, service), budget)
+      const res = await withDeadline(handler(req, service, span?.trace ?? wire), budget)
       const sent = reply({ ...res, id: req.id })
+      if (!sent) outcome = 'ERR_RECORD_TOO_LARGE'
       metrics.handled(req.type, sent ? 'ok' : 'error', performance.now() - started)
+      span?.end()
     } catch (err) {
       const code = errorCode(err)
+      outcome = code
       log('request %d (%s) failed: %s', req.id, requestTypeName(req.type), (err as Error).message)
       const quorum = err instanceof QuorumNotMetError ? quorumDetailToWire(err.detail) : undefined
       reply({ id: req.id, status: Status.ERROR, code, message: (err as Error).message, quorum })
       metrics.handled(req.type, 'error', performance.now() - started)
+      span?.end(err)
     }
+    requestLog?.debug('kv request served', {
+      req: wire?.requestId,
+      type: requestTypeName(req.type),
+      key: req.key.slice(0, LOGGED_KEY_CHARS),
+      outcome,
+      ms: Math.round((performance.now() - started) * 100) / 100
+    })
   }
 
   stream.addEventListener('message', (evt: StreamMessageEvent) => {
@@ -110,8 +140,10 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
         return
       }
       inflight++
+      if (total !== undefined) total.value++
       void run(req).finally(() => {
         inflight--
+        if (total !== undefined) total.value--
         maybeResume()
         closeIfDone()
       })

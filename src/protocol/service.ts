@@ -4,6 +4,7 @@
  */
 import type { KvRecord, Sibling } from '../store/record.js'
 import type { VersionVector } from '../version/types.js'
+import type { RequestTrace } from '../observability/request-trace.js'
 
 export interface CoordinatedPut {
   key: string
@@ -13,6 +14,8 @@ export interface CoordinatedPut {
   n: number
   w: number
   timeoutMs: number
+  /** the client request this write serves: carried to the replicas it syncs (logs, spans) */
+  trace?: RequestTrace
 }
 
 export interface PutOutcome {

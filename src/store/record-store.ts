@@ -62,6 +62,18 @@ export class RecordStore {
     return this.writes.stats
   }
 
+  /** record writes waiting for the next LevelDB batch */
+  get queuedWrites (): number {
+    return this.writes.queued
+  }
+
+  /** LevelDB's estimate of the bytes the records take on disk (undefined where the backend cannot say). */
+  async approximateRecordBytes (): Promise<number | undefined> {
+    const db = this.datastore.db as unknown as { approximateSize?: (start: string, end: string) => Promise<number> }
+    if (typeof db.approximateSize !== 'function') return undefined
+    return db.approximateSize(RECORD_PREFIX, RECORD_END)
+  }
+
   /** The datastore, for other stores of this node (hints, metadata) to share. */
   get raw (): LevelDatastore {
     return this.datastore

@@ -46,6 +46,11 @@ export class WriteBatcher {
     return promise
   }
 
+  /** writes waiting for a batch (a queue depth gauge) */
+  get queued (): number {
+    return this.queue.length
+  }
+
   /** batches stored and the writes in them, since start */
   get stats (): { batches: number, writes: number } {
     const { metrics } = this.init

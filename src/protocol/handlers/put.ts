@@ -6,11 +6,12 @@ import type { Request, Response } from '../pb/kv.js'
 import type { KvService } from '../service.js'
 import type { VersionVector } from '../../version/types.js'
 import type { Sibling } from '../../store/record.js'
+import type { RequestTrace } from '../../observability/request-trace.js'
 
 const MAX_CONTEXT_ENTRIES = 4096
 const utf8 = new TextEncoder()
 
-export async function handlePut (req: Request, service: KvService): Promise<Partial<Response>> {
+export async function handlePut (req: Request, service: KvService, trace?: RequestTrace): Promise<Partial<Response>> {
   if (req.tombstone === (req.value != null)) throw new ProtocolError('PUT needs exactly one of value and tombstone')
   if (req.value != null && req.value.byteLength > service.maxValueBytes) {
     throw new PayloadTooLargeError(req.value.byteLength, service.maxValueBytes)
@@ -38,7 +39,8 @@ export async function handlePut (req: Request, service: KvService): Promise<Part
     context,
     n: req.n,
     w: req.w,
-    timeoutMs: req.timeout
+    timeoutMs: req.timeout,
+    trace
   })
   return {
     status: Status.OK,

@@ -128,6 +128,8 @@ export interface Request {
   timeout: number
   writeId: Uint8Array<ArrayBuffer>
   hintFor: string
+  requestId: string
+  traceparent: string
 }
 
 export namespace Request {
@@ -202,6 +204,16 @@ export namespace Request {
           w.string(obj.hintFor)
         }
 
+        if ((obj.requestId != null && obj.requestId !== '')) {
+          w.uint32(106)
+          w.string(obj.requestId)
+        }
+
+        if ((obj.traceparent != null && obj.traceparent !== '')) {
+          w.uint32(114)
+          w.string(obj.traceparent)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -216,7 +228,9 @@ export namespace Request {
           n: 0,
           timeout: 0,
           writeId: uint8ArrayAlloc(0),
-          hintFor: ''
+          hintFor: '',
+          requestId: '',
+          traceparent: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -277,6 +291,14 @@ export namespace Request {
             }
             case 12: {
               obj.hintFor = reader.string()
+              break
+            }
+            case 13: {
+              obj.requestId = reader.string()
+              break
+            }
+            case 14: {
+              obj.traceparent = reader.string()
               break
             }
             default: {
@@ -393,6 +415,20 @@ export namespace Request {
               }
               break
             }
+            case 13: {
+              yield {
+                field: `${prefix}.requestId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 14: {
+              yield {
+                field: `${prefix}.traceparent`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -472,6 +508,16 @@ export namespace Request {
     value: string
   }
 
+  export interface RequestRequestIdFieldEvent {
+    field: '$.requestId'
+    value: string
+  }
+
+  export interface RequestTraceparentFieldEvent {
+    field: '$.traceparent'
+    value: string
+  }
+
   export function encode (obj: Partial<Request>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Request.codec())
   }
@@ -480,7 +526,7 @@ export namespace Request {
     return decodeMessage(buf, Request.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestIdFieldEvent | RequestTypeFieldEvent | RequestKeyFieldEvent | RequestRecordFieldEvent | RequestValueFieldEvent | RequestTombstoneFieldEvent | RequestContextActorFieldEvent | RequestContextCounterFieldEvent | RequestWFieldEvent | RequestNFieldEvent | RequestTimeoutFieldEvent | RequestWriteIdFieldEvent | RequestHintForFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestIdFieldEvent | RequestTypeFieldEvent | RequestKeyFieldEvent | RequestRecordFieldEvent | RequestValueFieldEvent | RequestTombstoneFieldEvent | RequestContextActorFieldEvent | RequestContextCounterFieldEvent | RequestWFieldEvent | RequestNFieldEvent | RequestTimeoutFieldEvent | RequestWriteIdFieldEvent | RequestHintForFieldEvent | RequestRequestIdFieldEvent | RequestTraceparentFieldEvent> {
     return streamMessage(buf, Request.codec(), opts)
   }
 }
