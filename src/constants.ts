@@ -118,3 +118,15 @@ export const DEFAULT_DROP_AFTER_STABLE_MS = 30_000
 export const DEFAULT_DROP_RATE = 200
 /** the longest a leave (push to new owners, announce, push again) may take before the peer stops anyway (ms) */
 export const DEFAULT_LEAVE_TIMEOUT_MS = 60_000
+
+// --- reach: relay, AutoNAT, DCUtR, WebRTC (src/reach/) ---
+/** reservations a relay-serving peer holds at once */
+export const DEFAULT_RELAY_MAX_RESERVATIONS = 32
+/** how long one relayed connection may last before the relay closes it (ms); DCUtR or WebRTC should have made it direct by then */
+export const DEFAULT_RELAY_DURATION_MS = 2 * 60_000
+/** bytes one relayed connection may carry (each way) before the relay closes it */
+export const DEFAULT_RELAY_DATA_BYTES = 1024 * 1024
+/** deadline of one WebRTC upgrade of a relayed connection (ms) */
+export const DIRECT_UPGRADE_TIMEOUT_MS = 15_000
+/** a peer whose WebRTC upgrade failed is tried again after this long (ms) */
+export const DIRECT_UPGRADE_RETRY_MS = 30_000

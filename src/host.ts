@@ -11,6 +11,8 @@ import { ping } from '@libp2p/ping'
 import { yamux } from '@libp2p/yamux'
 import { createLibp2p } from 'libp2p'
 import { DEFAULT_LISTEN, transports } from './transports.js'
+import { reachListen, reachServices, reachTransports } from './reach/services.js'
+import type { ReachInit } from './reach/reach-init.js'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Ping } from '@libp2p/ping'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
@@ -26,13 +28,17 @@ export interface HostInit {
   start?: boolean
   /** gossipsub's own heartbeat (mesh upkeep, gossip) in ms; libp2p's default 1000 */
   gossipHeartbeatMs?: number
+  /** relay (server and client), AutoNAT, DCUtR, UPnP, WebRTC (src/reach/reach-init.ts); the circuit relay transport is always there */
+  reach?: ReachInit
 }
 
 export async function createHost (init: HostInit = {}): Promise<MeshHost> {
+  const listen = init.listen ?? DEFAULT_LISTEN
+  const reach = init.reach ?? {}
   return createLibp2p({
     privateKey: init.privateKey,
-    addresses: { listen: init.listen ?? DEFAULT_LISTEN },
-    transports: transports(),
+    addresses: { listen: [...listen, ...reachListen(reach, listen)] },
+    transports: [...transports(), ...reachTransports(reach)],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     // A ping failure must not tear down a connection that carries kv streams:
@@ -54,7 +60,8 @@ export async function createHost (init: HostInit = {}): Promise<MeshHost> {
         // behind one NAT would never be heard. Who may join is decided by
         // the cluster, not by address diversity.
         scoreParams: { IPColocationFactorWeight: 0 }
-      })
+      }),
+      ...reachServices(reach, listen)
     },
     logger: init.logger,
     start: init.start

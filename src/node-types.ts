@@ -8,6 +8,8 @@ import type { MemberStatusInfo } from './membership/membership.js'
 import type { TombstoneStatus } from './tombstones/collector.js'
 import type { AntiEntropyStatus } from './antientropy/anti-entropy.js'
 import type { TransferStatus } from './handoff/transfer-manager.js'
+import type { ReachInit } from './reach/reach-init.js'
+import type { ReachStatus } from './reach/reach-status.js'
 
 export interface NodeOptions {
   /** directory of this peer's LevelDB (records and identity key) */
@@ -62,6 +64,8 @@ export interface NodeOptions {
   maxHints?: number
   /** hinted handoff: age after which an undelivered hint is dropped (ms, default 3 h) */
   hintMaxAgeMs?: number
+  /** relay server and reservations, AutoNAT, DCUtR, UPnP, WebRTC (src/reach/reach-init.ts) */
+  reach?: ReachInit
 }
 
 /** Hinted handoff as `status` shows it. */
@@ -95,4 +99,6 @@ export interface NodeStatus {
   /** range transfer: join progress, a leave's push, keys handed over and dropped */
   transfer?: TransferStatus
   hints?: HintStatus
+  /** reachability (AutoNAT), relay, and whether each connection is relayed or direct (absent before start) */
+  reach?: ReachStatus
 }

@@ -29,6 +29,8 @@ import { KvMetrics } from './protocol/metrics.js'
 import { loadOrCreateIdentity } from './store/identity.js'
 import { RecordStore } from './store/record-store.js'
 import { createHost } from './host.js'
+import { DirectUpgrade } from './reach/direct-upgrade.js'
+import { reachStatus } from './reach/reach-status.js'
 import { nodeCollector } from './tombstones/for-node.js'
 import { expiredTombstone } from './tombstones/decision.js'
 import type { PassResult, TombstoneCollector } from './tombstones/collector.js'
@@ -66,6 +68,7 @@ export class MeshNode extends EventTarget {
   protected keepKey: (key: string) => boolean | Promise<boolean> = key => this.hints?.heldForAny(key) === true
   private hints?: HintStore
   private hintDelivery?: HintDelivery
+  private directUpgrade?: DirectUpgrade
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -98,13 +101,17 @@ export class MeshNode extends EventTarget {
     await store.open()
     this.store = store
     try {
-      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false })
+      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false, reach: o.reach })
       this.libp2pNode = libp2p
       const kvMetrics = new KvMetrics(this.metrics)
       const protocol = C.kvProtocol(this.cluster)
       const selfId = libp2p.peerId.toString()
       this.client = new KvClient({ libp2p, protocol, log: logger.forComponent('meshkv:kv-client'), metrics: kvMetrics, maxValueBytes })
       await libp2p.start()
+      if (o.reach?.webrtc === true) {
+        this.directUpgrade = new DirectUpgrade(libp2p, logger.forComponent('meshkv:reach'))
+        this.directUpgrade.start()
+      }
       // --- membership wiring (cluster parameters, incarnation, refusals) ---
       const incarnation = await nextIncarnation(store.raw, async (k, v) => store.putDurable(k, v))
       let tokensPerUnit = o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
@@ -178,7 +185,9 @@ export class MeshNode extends EventTarget {
       const serverLog = logger.forComponent('meshkv:kv-server')
       await libp2p.handle(protocol, (stream) => { serveStream(stream, { service: replica, log: serverLog, metrics: kvMetrics }) }, {
         maxInboundStreams: 64,
-        maxOutboundStreams: 64
+        maxOutboundStreams: 64,
+        // a peer behind a NAT is reached through a relay until its connection is made direct
+        runOnLimitedConnection: true
       })
       // Records copied by anti-entropy and range transfer. A delete past its
       // grace and no record mean the same: copying it to a replica that has
@@ -310,6 +319,7 @@ export class MeshNode extends EventTarget {
     await this.antiEntropy?.stop().catch(() => {})
     await this.hintDelivery?.stop().catch(() => {})
     await this.client?.close().catch(() => {})
+    this.directUpgrade?.stop()
     await this.libp2pNode?.stop()
     await this.store?.close()
     this.membership = undefined
@@ -404,7 +414,8 @@ export class MeshNode extends EventTarget {
       tombstones: this.tombstones?.status() ?? { pending: 0, collected: 0 },
       antiEntropy: this.antiEntropy?.status(),
       transfer: this.handoff === undefined ? undefined : { ...this.handoff.status, leave: this.handoff.status.leave === undefined ? undefined : { ...this.handoff.status.leave } },
-      hints: this.hintStatus()
+      hints: this.hintStatus(),
+      reach: this.libp2pNode === undefined ? undefined : reachStatus(this.libp2pNode, this.directUpgrade?.stats)
     }
   }
 

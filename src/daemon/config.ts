@@ -63,7 +63,17 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   antiEntropyBytesPerSec: C.DEFAULT_ANTI_ENTROPY_BYTES_PER_SEC,
   logLevel: 'info',
   maxHints: C.DEFAULT_MAX_HINTS,
-  hintMaxAgeMs: C.DEFAULT_HINT_MAX_AGE_MS
+  hintMaxAgeMs: C.DEFAULT_HINT_MAX_AGE_MS,
+  relayServer: 'auto',
+  relayReservation: 'auto',
+  relayMaxReservations: C.DEFAULT_RELAY_MAX_RESERVATIONS,
+  relayDurationMs: C.DEFAULT_RELAY_DURATION_MS,
+  relayDataBytes: C.DEFAULT_RELAY_DATA_BYTES,
+  autonat: true,
+  dcutr: true,
+  upnp: false,
+  webrtc: false,
+  iceServers: []
 }
 
 /** The cluster settings a peer adopts from the cluster when its config leaves them unset. */
@@ -198,6 +208,8 @@ export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKe
   Object.assign(options, { joinWaitMs, transferBatchBytes, dropAfterStableMs, dropRate })
   const { maxHints, hintMaxAgeMs } = config
   Object.assign(options, { maxHints, hintMaxAgeMs })
+  const { relayServer, relayReservation, relayMaxReservations, relayDurationMs, relayDataBytes, autonat, dcutr, upnp, webrtc, iceServers } = config
+  options.reach = { relayServer, relayReservation, relayLimits: { maxReservations: relayMaxReservations, durationMs: relayDurationMs, dataBytes: relayDataBytes }, autonat, dcutr, upnp, webrtc, iceServers }
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }

@@ -87,7 +87,7 @@ export class KvClient {
       const { libp2p, protocol, log, metrics } = this.init
       const peerId = peerIdFromString(peer)
       ch = new PeerChannel(
-        async signal => libp2p.dialProtocol(peerId, protocol, { signal }),
+        async signal => libp2p.dialProtocol(peerId, protocol, { signal, runOnLimitedConnection: true }),
         log,
         () => { metrics.streamOpened() }
       )

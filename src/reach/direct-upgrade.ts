@@ -1,0 +1,82 @@
+/**
+ * Upgrades a relayed connection to a direct WebRTC one. DCUtR punches TCP
+ * holes, which fails through two NATs that rewrite ports (Node's TCP cannot
+ * dial from its listening port, so the port a NAT maps for the dial is not
+ * the one the peer learns); WebRTC punches UDP holes, which endpoint-
+ * independent NATs (Linux MASQUERADE, most home routers) let through.
+ *
+ * libp2p dials relay addresses last and keeps the first connection it gets,
+ * so nothing dials a peer's `/p2p-circuit/webrtc` address on its own once a
+ * plain relayed connection is up: when identify over a relayed connection
+ * this peer opened shows such an address, this dials it, and once the direct
+ * connection is up, closes the relayed one (its streams reopen on the direct
+ * connection). One attempt per peer at a time, each with a deadline; a peer
+ * whose attempt failed waits before the next, and the map of those is
+ * bounded by the connected peers.
+ */
+import { DIRECT_UPGRADE_RETRY_MS, DIRECT_UPGRADE_TIMEOUT_MS } from '../constants.js'
+import type { Connection, IdentifyResult, Libp2p, Logger } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+const WEBRTC_VIA_RELAY = /\/p2p-circuit\/webrtc(\/|$)/
+
+export interface DirectUpgradeStats {
+  attempts: number
+  upgraded: number
+  failed: number
+}
+
+export class DirectUpgrade {
+  readonly stats: DirectUpgradeStats = { attempts: 0, upgraded: 0, failed: 0 }
+  private readonly busy = new Set<string>()
+  private readonly failedAt = new Map<string, number>()
+  private readonly onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
+    this.consider(evt.detail.connection, evt.detail.listenAddrs)
+  }
+
+  constructor (private readonly libp2p: Libp2p, private readonly log: Logger) {}
+
+  start (): void {
+    this.libp2p.addEventListener('peer:identify', this.onIdentify)
+  }
+
+  stop (): void {
+    this.libp2p.removeEventListener('peer:identify', this.onIdentify)
+  }
+
+  private consider (relayed: Connection, addrs: Multiaddr[]): void {
+    // the side that opened the relayed connection upgrades it: not both at once
+    if (relayed.limits === undefined || relayed.direction !== 'outbound' || relayed.status !== 'open') return
+    const peer = relayed.remotePeer
+    const id = peer.toString()
+    if (this.busy.has(id) || this.libp2p.getConnections(peer).some(c => c.limits === undefined)) return
+    const failed = this.failedAt.get(id)
+    if (failed !== undefined && Date.now() - failed < DIRECT_UPGRADE_RETRY_MS) return
+    const target = addrs.find(a => WEBRTC_VIA_RELAY.test(a.toString()))
+    if (target === undefined) return
+    const ma = target.toString().endsWith(`/p2p/${id}`) ? target : target.encapsulate(`/p2p/${id}`)
+    this.busy.add(id)
+    this.stats.attempts++
+    this.libp2p.dial(ma, { signal: AbortSignal.timeout(DIRECT_UPGRADE_TIMEOUT_MS), force: true })
+      .then(async direct => {
+        if (direct.limits !== undefined) throw new Error('the WebRTC dial came back limited')
+        this.stats.upgraded++
+        this.failedAt.delete(id)
+        this.log('relayed connection to %p upgraded to direct %a', peer, direct.remoteAddr)
+        for (const c of this.libp2p.getConnections(peer)) {
+          if (c.limits !== undefined) await c.close({ signal: AbortSignal.timeout(DIRECT_UPGRADE_TIMEOUT_MS) }).catch(err => { c.abort(err) })
+        }
+      })
+      .catch(err => {
+        this.stats.failed++
+        this.failedAt.set(id, Date.now())
+        this.log('WebRTC upgrade of the relayed connection to %p failed: %s', peer, (err as Error).message)
+      })
+      .finally(() => {
+        this.busy.delete(id)
+        // forget peers no longer connected: the map stays bounded by the connections
+        const connected = new Set(this.libp2p.getConnections().map(c => c.remotePeer.toString()))
+        for (const k of this.failedAt.keys()) if (!connected.has(k)) this.failedAt.delete(k)
+      })
+  }
+}
