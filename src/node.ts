@@ -109,7 +109,7 @@ export class MeshNode extends EventTarget {
       this.client = new KvClient({ libp2p, protocol, log: logger.forComponent('meshkv:kv-client'), metrics: kvMetrics, maxValueBytes })
       await libp2p.start()
       if (o.reach?.webrtc === true) {
-        this.directUpgrade = new DirectUpgrade(libp2p, logger.forComponent('meshkv:reach'))
+        this.directUpgrade = new DirectUpgrade(libp2p, logger.forComponent('meshkv:reach'), o.reach.webrtcRetryMs)
         this.directUpgrade.start()
       }
       // --- membership wiring (cluster parameters, incarnation, refusals) ---

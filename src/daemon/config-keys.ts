@@ -92,6 +92,8 @@ export interface DaemonConfig {
   webrtc: boolean
   /** STUN/TURN URLs WebRTC learns its public address from, like "stun:stun.example.net:3478" */
   iceServers: string[]
+  /** how often a relayed connection whose WebRTC upgrade failed is tried again (ms) */
+  webrtcRetryMs: number
 }
 
 export type ConfigKey = keyof DaemonConfig
@@ -224,7 +226,8 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   dcutr: boolean,
   upnp: boolean,
   webrtc: boolean,
-  iceServers: iceUrls
+  iceServers: iceUrls,
+  webrtcRetryMs: wholeNumber(1_000, 24 * HOUR)
 }
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as ConfigKey[]

@@ -73,7 +73,8 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   dcutr: true,
   upnp: false,
   webrtc: false,
-  iceServers: []
+  iceServers: [],
+  webrtcRetryMs: C.DIRECT_UPGRADE_RETRY_MS
 }
 
 /** The cluster settings a peer adopts from the cluster when its config leaves them unset. */
@@ -208,8 +209,8 @@ export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKe
   Object.assign(options, { joinWaitMs, transferBatchBytes, dropAfterStableMs, dropRate })
   const { maxHints, hintMaxAgeMs } = config
   Object.assign(options, { maxHints, hintMaxAgeMs })
-  const { relayServer, relayReservation, relayMaxReservations, relayDurationMs, relayDataBytes, autonat, dcutr, upnp, webrtc, iceServers } = config
-  options.reach = { relayServer, relayReservation, relayLimits: { maxReservations: relayMaxReservations, durationMs: relayDurationMs, dataBytes: relayDataBytes }, autonat, dcutr, upnp, webrtc, iceServers }
+  const { relayServer, relayReservation, relayMaxReservations, relayDurationMs, relayDataBytes, autonat, dcutr, upnp, webrtc, iceServers, webrtcRetryMs } = config
+  options.reach = { relayServer, relayReservation, relayLimits: { maxReservations: relayMaxReservations, durationMs: relayDurationMs, dataBytes: relayDataBytes }, autonat, dcutr, upnp, webrtc, iceServers, webrtcRetryMs }
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }

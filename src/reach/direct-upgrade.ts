@@ -11,8 +11,9 @@
  * this peer opened shows such an address, this dials it, and once the direct
  * connection is up, closes the relayed one (its streams reopen on the direct
  * connection). One attempt per peer at a time, each with a deadline; a peer
- * whose attempt failed waits before the next, and the map of those is
- * bounded by the connected peers.
+ * whose attempt failed is tried again by a sweep every `retryMs` (a path
+ * that was blocked may have opened), and the map of those is bounded by the
+ * connected peers.
  */
 import { DIRECT_UPGRADE_RETRY_MS, DIRECT_UPGRADE_TIMEOUT_MS } from '../constants.js'
 import type { Connection, IdentifyResult, Libp2p, Logger } from '@libp2p/interface'
@@ -24,6 +25,8 @@ export interface DirectUpgradeStats {
   attempts: number
   upgraded: number
   failed: number
+  /** how long the last successful upgrade took, from its dial to the direct connection (ms) */
+  lastUpgradeMs?: number
 }
 
 export class DirectUpgrade {
@@ -34,14 +37,29 @@ export class DirectUpgrade {
     this.consider(evt.detail.connection, evt.detail.listenAddrs)
   }
 
-  constructor (private readonly libp2p: Libp2p, private readonly log: Logger) {}
+  private timer?: ReturnType<typeof setInterval>
+
+  constructor (private readonly libp2p: Libp2p, private readonly log: Logger, private readonly retryMs = DIRECT_UPGRADE_RETRY_MS) {}
 
   start (): void {
     this.libp2p.addEventListener('peer:identify', this.onIdentify)
+    this.timer = setInterval(() => { void this.sweep() }, this.retryMs)
   }
 
   stop (): void {
     this.libp2p.removeEventListener('peer:identify', this.onIdentify)
+    clearInterval(this.timer)
+  }
+
+  /** try again the relayed connections this peer opened, with the addresses the peer store has for each */
+  private async sweep (): Promise<void> {
+    for (const c of this.libp2p.getConnections()) {
+      if (c.limits === undefined || c.direction !== 'outbound') continue
+      try {
+        const peer = await this.libp2p.peerStore.get(c.remotePeer)
+        this.consider(c, peer.addresses.map(a => a.multiaddr))
+      } catch {}
+    }
   }
 
   private consider (relayed: Connection, addrs: Multiaddr[]): void {
@@ -51,16 +69,18 @@ export class DirectUpgrade {
     const id = peer.toString()
     if (this.busy.has(id) || this.libp2p.getConnections(peer).some(c => c.limits === undefined)) return
     const failed = this.failedAt.get(id)
-    if (failed !== undefined && Date.now() - failed < DIRECT_UPGRADE_RETRY_MS) return
+    if (failed !== undefined && Date.now() - failed < this.retryMs / 2) return
     const target = addrs.find(a => WEBRTC_VIA_RELAY.test(a.toString()))
     if (target === undefined) return
     const ma = target.toString().endsWith(`/p2p/${id}`) ? target : target.encapsulate(`/p2p/${id}`)
     this.busy.add(id)
     this.stats.attempts++
+    const started = Date.now()
     this.libp2p.dial(ma, { signal: AbortSignal.timeout(DIRECT_UPGRADE_TIMEOUT_MS), force: true })
       .then(async direct => {
         if (direct.limits !== undefined) throw new Error('the WebRTC dial came back limited')
         this.stats.upgraded++
+        this.stats.lastUpgradeMs = Date.now() - started
         this.failedAt.delete(id)
         this.log('relayed connection to %p upgraded to direct %a', peer, direct.remoteAddr)
         for (const c of this.libp2p.getConnections(peer)) {

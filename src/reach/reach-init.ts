@@ -39,6 +39,8 @@ export interface ReachInit {
   webrtc?: boolean
   /** STUN (or TURN) URLs WebRTC learns its public address from, e.g. "stun:stun.example.net:3478"; none by default */
   iceServers?: string[]
+  /** how often relayed connections whose WebRTC upgrade failed are tried again (ms) */
+  webrtcRetryMs?: number
 }
 
 /** A listen address on a publicly routable IP (not loopback, private, link-local or unspecified). */
