@@ -30,6 +30,7 @@ import { loadOrCreateIdentity } from './store/identity.js'
 import { RecordStore } from './store/record-store.js'
 import { createHost } from './host.js'
 import { DirectUpgrade } from './reach/direct-upgrade.js'
+import { AutonatServer } from './reach/autonat-server.js'
 import { reachStatus } from './reach/reach-status.js'
 import { nodeCollector } from './tombstones/for-node.js'
 import { expiredTombstone } from './tombstones/decision.js'
@@ -108,6 +109,7 @@ export class MeshNode extends EventTarget {
       const selfId = libp2p.peerId.toString()
       this.client = new KvClient({ libp2p, protocol, log: logger.forComponent('meshkv:kv-client'), metrics: kvMetrics, maxValueBytes })
       await libp2p.start()
+      if (o.reach?.autonat !== false) await new AutonatServer(libp2p, logger.forComponent('meshkv:reach')).start()
       if (o.reach?.webrtc === true) {
         this.directUpgrade = new DirectUpgrade(libp2p, logger.forComponent('meshkv:reach'), o.reach.webrtcRetryMs)
         this.directUpgrade.start()

@@ -51,10 +51,12 @@ export class DirectUpgrade {
     clearInterval(this.timer)
   }
 
-  /** try again the relayed connections this peer opened, with the addresses the peer store has for each */
+  /** close relayed connections a direct one replaced; try again the upgrades that failed */
   private async sweep (): Promise<void> {
-    for (const c of this.libp2p.getConnections()) {
-      if (c.limits === undefined || c.direction !== 'outbound') continue
+    const relayed = this.libp2p.getConnections().filter(c => c.limits !== undefined)
+    for (const c of relayed) {
+      if (this.closeIfReplaced(c)) continue
+      if (c.direction !== 'outbound') continue
       try {
         const peer = await this.libp2p.peerStore.get(c.remotePeer)
         this.consider(c, peer.addresses.map(a => a.multiaddr))
@@ -62,30 +64,45 @@ export class DirectUpgrade {
     }
   }
 
+  /**
+   * Close `relayed` when a direct connection to its peer is open (made here,
+   * by the peer, or by libp2p's own dial of a WebRTC address); its streams
+   * reopen on the direct one.
+   */
+  private closeIfReplaced (relayed: Connection): boolean {
+    const direct = this.libp2p.getConnections(relayed.remotePeer).find(c => c.limits === undefined && c.status === 'open')
+    if (direct === undefined) return false
+    this.log('closing the relayed connection to %p: direct over %a', relayed.remotePeer, direct.remoteAddr)
+    relayed.close({ signal: AbortSignal.timeout(DIRECT_UPGRADE_TIMEOUT_MS) }).catch(err => { relayed.abort(err) })
+    return true
+  }
+
   private consider (relayed: Connection, addrs: Multiaddr[]): void {
     // the side that opened the relayed connection upgrades it: not both at once
     if (relayed.limits === undefined || relayed.direction !== 'outbound' || relayed.status !== 'open') return
     const peer = relayed.remotePeer
     const id = peer.toString()
-    if (this.busy.has(id) || this.libp2p.getConnections(peer).some(c => c.limits === undefined)) return
+    if (this.busy.has(id) || this.closeIfReplaced(relayed)) return
     const failed = this.failedAt.get(id)
     if (failed !== undefined && Date.now() - failed < this.retryMs / 2) return
     const target = addrs.find(a => WEBRTC_VIA_RELAY.test(a.toString()))
-    if (target === undefined) return
+    if (target === undefined) {
+      this.log.trace('%p has no WebRTC address among %d', peer, addrs.length)
+      return
+    }
     const ma = target.toString().endsWith(`/p2p/${id}`) ? target : target.encapsulate(`/p2p/${id}`)
     this.busy.add(id)
     this.stats.attempts++
     const started = Date.now()
     this.libp2p.dial(ma, { signal: AbortSignal.timeout(DIRECT_UPGRADE_TIMEOUT_MS), force: true })
-      .then(async direct => {
-        if (direct.limits !== undefined) throw new Error('the WebRTC dial came back limited')
+      .then(direct => {
+        // a dial of this peer already under way (libp2p's own) is joined, and may end relayed: the sweep tries again
+        if (direct.limits !== undefined) throw new Error('joined a dial that ended relayed')
         this.stats.upgraded++
         this.stats.lastUpgradeMs = Date.now() - started
         this.failedAt.delete(id)
-        this.log('relayed connection to %p upgraded to direct %a', peer, direct.remoteAddr)
-        for (const c of this.libp2p.getConnections(peer)) {
-          if (c.limits !== undefined) await c.close({ signal: AbortSignal.timeout(DIRECT_UPGRADE_TIMEOUT_MS) }).catch(err => { c.abort(err) })
-        }
+        this.log('relayed connection to %p upgraded to direct %a in %d ms', peer, direct.remoteAddr, this.stats.lastUpgradeMs)
+        for (const c of this.libp2p.getConnections(peer)) if (c.limits !== undefined) this.closeIfReplaced(c)
       })
       .catch(err => {
         this.stats.failed++
