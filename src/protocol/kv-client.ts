@@ -76,7 +76,9 @@ export class KvClient {
       this.init.metrics.sent(type, 'ok', performance.now() - started)
       return res
     } catch (err) {
-      this.init.metrics.sent(type, (err as { code?: string }).code ?? 'error', performance.now() - started)
+      // a code that is not a string (a WebRTC DOMException's is a number) is no label
+      const code = (err as { code?: unknown }).code
+      this.init.metrics.sent(type, typeof code === 'string' ? code : 'error', performance.now() - started)
       throw err
     }
   }
