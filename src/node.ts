@@ -417,7 +417,7 @@ export class MeshNode extends EventTarget {
       antiEntropy: this.antiEntropy?.status(),
       transfer: this.handoff === undefined ? undefined : { ...this.handoff.status, leave: this.handoff.status.leave === undefined ? undefined : { ...this.handoff.status.leave } },
       hints: this.hintStatus(),
-      reach: this.libp2pNode === undefined ? undefined : reachStatus(this.libp2pNode, this.directUpgrade?.stats)
+      reach: this.libp2pNode === undefined ? undefined : reachStatus(this.libp2pNode, this.directUpgrade?.stats, this.directUpgrade === undefined ? undefined : id => this.directUpgrade?.isVerified(id) === true)
     }
   }
 

@@ -63,6 +63,11 @@ export class DirectUpgrade {
 
   constructor (private readonly libp2p: Libp2p, private readonly log: Logger, private readonly retryMs = DIRECT_UPGRADE_RETRY_MS) {}
 
+  /** whether a direct connection answered a ping on itself */
+  isVerified (connectionId: string): boolean {
+    return this.verified.has(connectionId)
+  }
+
   start (): void {
     this.libp2p.addEventListener('peer:identify', this.onIdentify)
     this.libp2p.addEventListener('connection:open', this.onOpen)

@@ -21,6 +21,8 @@ export interface ConnectionInfo {
   addr: string
   /** false while the connection goes through a relay (limited) */
   direct: boolean
+  /** a WebRTC connection not yet seen to carry a stream (src/reach/direct-upgrade.ts): it may never */
+  checking?: true
   direction: 'inbound' | 'outbound'
   /** when it opened (ms since the epoch) */
   openedAt: number
@@ -44,7 +46,7 @@ const MAX_LISTED = 64
 
 interface NodeAddress { multiaddr: { toString: () => string }, verified: boolean }
 
-export function reachStatus (libp2p: Libp2p, upgrades?: DirectUpgradeStats): ReachStatus {
+export function reachStatus (libp2p: Libp2p, upgrades?: DirectUpgradeStats, verified?: (connectionId: string) => boolean): ReachStatus {
   const services = libp2p.services as Record<string, unknown>
   const relay = services.relay as { reservations?: { size: number } } | undefined
   // libp2p keeps the verification state of each address in its address manager, not on the public API
@@ -66,6 +68,7 @@ export function reachStatus (libp2p: Libp2p, upgrades?: DirectUpgradeStats): Rea
       peer: c.remotePeer.toString(),
       addr: c.remoteAddr.toString(),
       direct: c.limits === undefined,
+      ...(c.limits === undefined && verified !== undefined && c.remoteAddr.toString().includes('/webrtc') && !verified(c.id) ? { checking: true as const } : {}),
       direction: c.direction,
       openedAt: c.timeline.open
     }))

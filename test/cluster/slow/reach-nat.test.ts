@@ -126,7 +126,9 @@ describe('reach: two peers behind separate NATs, relayed then direct', { skip },
     await waitFor('AutoNAT verified the public peer', async () => (await reach(pub)).reachability === 'public', 30_000, 250)
     await waitFor('a relayed connection between the NATed peers', async () => (await connectionsTo(nat1, nat2)).length > 0, 30_000, 250)
     const conns = await connectionsTo(nat1, nat2)
-    assert.ok(conns.every(c => !c.direct && c.addr.includes('/p2p-circuit')), `only relayed connections while UDP is dropped: ${JSON.stringify(conns)}`)
+    // a WebRTC connection whose ICE never connected is handed up by libp2p all the same ("checking"), then aborted
+    const working = (c: ReachStatus['connections'][number]): boolean => c.direct && c.checking !== true
+    assert.ok(conns.some(c => !c.direct && c.addr.includes('/p2p-circuit')) && !conns.some(working), `only relayed connections while UDP is dropped: ${JSON.stringify(conns)}`)
 
     await put(nat1, 'from-nat1', 'relayed-1')
     await waitFor('nat2 holds the write made through nat1', async () => holds(nat2, 'from-nat1', 'relayed-1'), 10_000, 100)
@@ -134,7 +136,7 @@ describe('reach: two peers behind separate NATs, relayed then direct', { skip },
     await waitFor('nat1 holds the write made through nat2', async () => holds(nat1, 'from-nat2', 'relayed-2'), 10_000, 100)
     assert.equal(await get(nat2, 'from-nat1'), 'relayed-1')
     const still = await connectionsTo(nat1, nat2)
-    assert.ok(still.length > 0 && still.every(c => !c.direct), `still relayed: ${JSON.stringify(still)}`)
+    assert.ok(still.length > 0 && !still.some(working), `still relayed: ${JSON.stringify(still)}`)
   })
 
   test('once UDP passes, the relayed connection becomes a direct WebRTC one, which carries R=W=2 without the relay', async () => {
@@ -142,10 +144,11 @@ describe('reach: two peers behind separate NATs, relayed then direct', { skip },
     const relayedSince = Math.min(...(await connectionsTo(nat1, nat2)).map(c => c.openedAt))
     const unblocked = Date.now()
     lab.unblockUdpBetweenNats()
-    await waitFor('a direct connection between the NATed peers', async () => (await connectionsTo(nat1, nat2)).some(c => c.direct), 45_000, 100)
-    const direct = (await connectionsTo(nat1, nat2)).filter(c => c.direct)
+    const working = (c: ReachStatus['connections'][number]): boolean => c.direct && c.checking !== true
+    await waitFor('a direct connection between the NATed peers', async () => (await connectionsTo(nat1, nat2)).some(working), 45_000, 100)
+    const direct = (await connectionsTo(nat1, nat2)).filter(working)
     // a WebRTC connection: its dialer's address names the relay it was signalled through (/p2p-circuit/webrtc), its listener's is /webrtc/p2p/<peer>; neither is a circuit
-    const isWebrtc = (c: ReachStatus['connections'][number]): boolean => c.direct && c.addr.includes('/webrtc') && !/\/p2p-circuit\/p2p\/[^/]+$/.test(c.addr)
+    const isWebrtc = (c: ReachStatus['connections'][number]): boolean => working(c) && c.addr.includes('/webrtc') && !/\/p2p-circuit\/p2p\/[^/]+$/.test(c.addr)
     assert.ok(direct.every(isWebrtc), `the direct connection is WebRTC: ${JSON.stringify(direct)}`)
     await waitFor('the relayed connections closed', async () => {
       const both = [...await connectionsTo(nat1, nat2), ...await connectionsTo(nat2, nat1)]
