@@ -21,6 +21,7 @@ interface Status {
   transfer?: { state: string, arcsDone: number, arcsTotal: number, arcsFailed: number, keys: number, bytes: number, dropped: number, leave?: { pushed: number, total: number, failed: number } }
   antiEntropy?: { intervalMs: number, ready: boolean, indexedKeys: number, exchanges: number, failures: number, keysRepaired: number, bytes: number }
   hints?: { pending: number, byOwner: Record<string, number>, delivered: number, failed: number, expired: number, droppedKeys: number, maxHints?: number }
+  reach?: { reachability: string, relayServer: boolean, relayedPeers?: number, relayAddrs: string[], connections: Array<{ direct: boolean }> }
 }
 
 /** deletes still stored and collected (src/tombstones/collector.ts) */
@@ -50,6 +51,13 @@ function formatHints (h: NonNullable<Status['hints']>): string[] {
   return [`hints     ${h.pending} pending${owners !== '' ? ` (${owners})` : ''}, ${h.delivered} delivered, ${h.failed} failed deliveries, ${h.expired} expired, ${h.droppedKeys} keys handed off and dropped`]
 }
 
+/** reachability (AutoNAT, relay reservations), relay service, and how this peer's connections go (src/reach/reach-status.ts) */
+function reachLine (r: NonNullable<Status['reach']>): string {
+  const relayed = r.connections.filter(c => !c.direct).length
+  const serving = r.relayServer ? `relay server (${r.relayedPeers ?? 0} reservations)` : 'no relay server'
+  return `reach     ${r.reachability}, ${serving}, ${r.relayAddrs.length} relay addresses, connections ${r.connections.length - relayed} direct / ${relayed} relayed`
+}
+
 function replication ({ n, r, w }: Status['quorums'], members: number): string {
   if (n === 1) return members <= 1 ? 'single-peer mode: no replication' : 'no replication: each key on one peer'
   return r + w > n ? 'reads see the latest acknowledged write' : 'r + w <= n: reads may miss recent writes'
@@ -69,6 +77,7 @@ export function formatStatus (s: Status): string {
     ...(s.tombstones !== undefined ? [tombstoneLine(s.tombstones)] : []),
     ...(s.antiEntropy !== undefined ? [antiEntropyLine(s.antiEntropy)] : []),
     ...(s.hints !== undefined ? formatHints(s.hints) : []),
+    ...(s.reach !== undefined ? [reachLine(s.reach)] : []),
     `members   ${s.members.length} (${up} up)`
   ]
   const members = [...s.members].sort((a, b) => Number(b.self === true) - Number(a.self === true) || a.id.localeCompare(b.id))
