@@ -50,6 +50,13 @@ export class DirectUpgrade {
   private readonly onOpen = (evt: CustomEvent<Connection>): void => {
     const c = evt.detail
     if (c.limits !== undefined || !c.remoteAddr.toString().includes('/webrtc')) return
+    // libp2p keeps the RTCPeerConnection on the connection's multiaddr connection (not on its typed API)
+    const ice = (c as unknown as { maConn?: { peerConnection?: { connectionState?: string } } }).maConn?.peerConnection?.connectionState
+    if (ice !== undefined && ice !== 'connected') {
+      this.log('the WebRTC connection to %p opened with ICE %s: aborting it', c.remotePeer, ice)
+      c.abort(new Error(`a WebRTC connection whose ICE is ${ice}`))
+      return
+    }
     void this.answers(c).then(ok => {
       if (ok) {
         this.verified.add(c.id)
