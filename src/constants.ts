@@ -128,3 +128,15 @@ export const BREAKER_MAX_OPEN_MS = 30_000
 export const DEFAULT_MAX_INFLIGHT = 512
 /** HTTP API: clients (addresses) whose rate is tracked at once */
 export const MAX_RATE_LIMITED_CLIENTS = 10_000
+
+// --- reach: relay, AutoNAT, DCUtR, WebRTC (src/reach/) ---
+/** reservations a relay-serving peer holds at once */
+export const DEFAULT_RELAY_MAX_RESERVATIONS = 32
+/** how long one relayed connection may last before the relay closes it (ms); DCUtR or WebRTC should have made it direct by then */
+export const DEFAULT_RELAY_DURATION_MS = 2 * 60_000
+/** bytes one relayed connection may carry (each way) before the relay closes it */
+export const DEFAULT_RELAY_DATA_BYTES = 1024 * 1024
+/** deadline of one WebRTC upgrade of a relayed connection (ms) */
+export const DIRECT_UPGRADE_TIMEOUT_MS = 15_000
+/** a peer whose WebRTC upgrade failed is tried again after this long (ms) */
+export const DIRECT_UPGRADE_RETRY_MS = 30_000

@@ -12,6 +12,8 @@ import { yamux } from '@libp2p/yamux'
 import { createLibp2p } from 'libp2p'
 import { toString } from 'uint8arrays/to-string'
 import { DEFAULT_LISTEN, transports } from './transports.js'
+import { reachListen, reachServices, reachTransports } from './reach/services.js'
+import type { ReachInit } from './reach/reach-init.js'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Ping } from '@libp2p/ping'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
@@ -30,13 +32,17 @@ export interface HostInit {
   gossipHeartbeatMs?: number
   /** libp2p's metrics implementation (e.g. @libp2p/prometheus-metrics with a registry of this host's own) */
   metrics?: Libp2pOptions['metrics']
+  /** relay (server and client), AutoNAT, DCUtR, UPnP, WebRTC (src/reach/reach-init.ts); the circuit relay transport is always there */
+  reach?: ReachInit
 }
 
 export async function createHost (init: HostInit = {}): Promise<MeshHost> {
+  const listen = init.listen ?? DEFAULT_LISTEN
+  const reach = init.reach ?? {}
   return createLibp2p({
     privateKey: init.privateKey,
-    addresses: { listen: init.listen ?? DEFAULT_LISTEN },
-    transports: transports(),
+    addresses: { listen: [...listen, ...reachListen(reach, listen)] },
+    transports: [...transports(), ...reachTransports(reach)],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     // A ping failure must not tear down a connection that carries kv streams:
@@ -59,7 +65,8 @@ export async function createHost (init: HostInit = {}): Promise<MeshHost> {
         // the cluster, not by address diversity.
         scoreParams: { IPColocationFactorWeight: 0 },
         fastMsgIdFn
-      })
+      }),
+      ...reachServices(reach, listen)
     },
     logger: init.logger,
     metrics: init.metrics,

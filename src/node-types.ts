@@ -12,6 +12,8 @@ import type { AdmissionStatus } from './admission/admission.js'
 import type { PrivateKey } from '@libp2p/interface'
 import type { RequestLog } from './observability/request-log.js'
 import type { HostInit } from './host.js'
+import type { ReachInit } from './reach/reach-init.js'
+import type { ReachStatus } from './reach/reach-status.js'
 
 export interface NodeOptions {
   /** directory of this peer's LevelDB (records and identity key) */
@@ -80,6 +82,8 @@ export interface NodeOptions {
   otlpEndpoint?: string
   /** libp2p's own metrics implementation (the daemon passes @libp2p/prometheus-metrics, src/daemon/prometheus.ts) */
   libp2pMetrics?: HostInit['metrics']
+  /** relay server and reservations, AutoNAT, DCUtR, UPnP, WebRTC (src/reach/reach-init.ts) */
+  reach?: ReachInit
 }
 
 /** Hinted handoff as `status` shows it. */
@@ -119,4 +123,6 @@ export interface NodeStatus {
   admission?: AdmissionStatus
   /** peers whose circuit breaker is open or half-open (absent: all closed) */
   breakers?: Record<string, { state: 'open' | 'half-open' | 'closed', failures: number, retryInMs: number }>
+  /** reachability (AutoNAT), relay, and whether each connection is relayed or direct (absent before start) */
+  reach?: ReachStatus
 }

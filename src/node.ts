@@ -32,6 +32,9 @@ import { registerNodeGauges } from './observability/node-gauges.js'
 import { loadOrCreateIdentity } from './store/identity.js'
 import { RecordStore } from './store/record-store.js'
 import { createHost } from './host.js'
+import { DirectUpgrade } from './reach/direct-upgrade.js'
+import { AutonatServer } from './reach/autonat-server.js'
+import { reachStatus } from './reach/reach-status.js'
 import { nodeCollector } from './tombstones/for-node.js'
 import { expiredTombstone } from './tombstones/decision.js'
 import type { PassResult, TombstoneCollector } from './tombstones/collector.js'
@@ -82,6 +85,7 @@ export class MeshNode extends EventTarget {
   private breakers?: Breakers
   private tracing = NO_TRACING
   private unregisterGauges?: () => void
+  private directUpgrade?: DirectUpgrade
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -114,7 +118,7 @@ export class MeshNode extends EventTarget {
     await store.open()
     this.store = store
     try {
-      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false, metrics: o.libp2pMetrics })
+      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false, metrics: o.libp2pMetrics, reach: o.reach })
       this.libp2pNode = libp2p
       const kvMetrics = new KvMetrics(this.metrics)
       const protocol = C.kvProtocol(this.cluster)
@@ -136,6 +140,11 @@ export class MeshNode extends EventTarget {
       // --- admission (src/admission/): who may be a member; off in an open cluster ---
       const admission = await createAdmission(o, { selfId, cluster: this.cluster, datastore: store.raw, log: logger.forComponent('meshkv:admission'), metrics: this.metrics })
       this.admission = admission
+      if (o.reach?.autonat !== false) await new AutonatServer(libp2p, logger.forComponent('meshkv:reach')).start()
+      if (o.reach?.webrtc === true) {
+        this.directUpgrade = new DirectUpgrade(libp2p, logger.forComponent('meshkv:reach'), o.reach.webrtcRetryMs)
+        this.directUpgrade.start()
+      }
       // --- membership wiring (cluster parameters, incarnation, refusals) ---
       const incarnation = await nextIncarnation(store.raw, async (k, v) => store.putDurable(k, v))
       let tokensPerUnit = o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
@@ -227,7 +236,9 @@ export class MeshNode extends EventTarget {
       const served = { value: 0 }
       await libp2p.handle(protocol, guard((stream) => { serveStream(stream, { service: replica, log: serverLog, metrics: kvMetrics, requestLog: o.requestLog, tracing: this.tracing, inflight: served }) }, refuseKv), {
         maxInboundStreams: 64,
-        maxOutboundStreams: 64
+        maxOutboundStreams: 64,
+        // a peer behind a NAT is reached through a relay until its connection is made direct
+        runOnLimitedConnection: true
       })
       // Records copied by anti-entropy and range transfer. A delete past its
       // grace and no record mean the same: copying it to a replica that has
@@ -375,6 +386,7 @@ export class MeshNode extends EventTarget {
     await this.antiEntropy?.stop().catch(() => {})
     await this.hintDelivery?.stop().catch(() => {})
     await this.client?.close().catch(() => {})
+    this.directUpgrade?.stop()
     await this.libp2pNode?.stop()
     await this.tracing.shutdown().catch(() => {})
     this.tracing = NO_TRACING
@@ -526,7 +538,8 @@ export class MeshNode extends EventTarget {
       transfer: this.handoff === undefined ? undefined : { ...this.handoff.status, leave: this.handoff.status.leave === undefined ? undefined : { ...this.handoff.status.leave } },
       hints: this.hintStatus(),
       admission: this.admission?.status(),
-      ...breakerStatus(this.breakers)
+      ...breakerStatus(this.breakers),
+      reach: this.libp2pNode === undefined ? undefined : reachStatus(this.libp2pNode, this.directUpgrade?.stats, this.directUpgrade === undefined ? undefined : id => this.directUpgrade?.isVerified(id) === true)
     }
   }
 

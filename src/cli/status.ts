@@ -23,6 +23,7 @@ interface Status {
   hints?: { pending: number, byOwner: Record<string, number>, delivered: number, failed: number, expired: number, droppedKeys: number, maxHints?: number }
   probes?: { sent: number, answered: number, watched: number, localHealth: number }
   admission?: { mode: string, clusterKey?: string, certExpires?: string, revocations: number }
+  reach?: { reachability: string, relayServer: boolean, relayedPeers?: number, relayAddrs: string[], connections: Array<{ direct: boolean }> }
 }
 
 /** open or closed (src/admission/): who may join */
@@ -58,6 +59,13 @@ function formatHints (h: NonNullable<Status['hints']>): string[] {
   return [`hints     ${h.pending} pending${owners !== '' ? ` (${owners})` : ''}, ${h.delivered} delivered, ${h.failed} failed deliveries, ${h.expired} expired, ${h.droppedKeys} keys handed off and dropped`]
 }
 
+/** reachability (AutoNAT, relay reservations), relay service, and how this peer's connections go (src/reach/reach-status.ts) */
+function reachLine (r: NonNullable<Status['reach']>): string {
+  const relayed = r.connections.filter(c => !c.direct).length
+  const serving = r.relayServer ? `relay server (${r.relayedPeers ?? 0} reservations)` : 'no relay server'
+  return `reach     ${r.reachability}, ${serving}, ${r.relayAddrs.length} relay addresses, connections ${r.connections.length - relayed} direct / ${relayed} relayed`
+}
+
 function replication ({ n, r, w }: Status['quorums'], members: number): string {
   if (n === 1) return members <= 1 ? 'single-peer mode: no replication' : 'no replication: each key on one peer'
   return r + w > n ? 'reads see the latest acknowledged write' : 'r + w <= n: reads may miss recent writes'
@@ -80,7 +88,8 @@ export function formatStatus (s: Status): string {
     ...(s.hints !== undefined ? formatHints(s.hints) : []),
     `members   ${s.members.length} (${up} up)`,
     // shown only when this peer may be the slow one: it then accuses others less readily
-    ...(s.probes !== undefined && s.probes.localHealth > 0 ? [`probes    watching ${s.probes.watched}; local health ${s.probes.localHealth} (this peer looks slow itself: phi threshold x${1 + s.probes.localHealth})`] : [])
+    ...(s.probes !== undefined && s.probes.localHealth > 0 ? [`probes    watching ${s.probes.watched}; local health ${s.probes.localHealth} (this peer looks slow itself: phi threshold x${1 + s.probes.localHealth})`] : []),
+    ...(s.reach !== undefined ? [reachLine(s.reach)] : [])
   ]
   const members = [...s.members].sort((a, b) => Number(b.self === true) - Number(a.self === true) || a.id.localeCompare(b.id))
   // phi: this peer's suspicion of a member it probes ("-" for one it does not watch); share: of the ring, as primary

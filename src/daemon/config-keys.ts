@@ -92,6 +92,28 @@ export interface DaemonConfig {
   breakerOpenMs: number
   /** OTLP/HTTP collector spans are exported to, "http://HOST:4318" (or its full /v1/traces URL); unset, tracing is off */
   otlpEndpoint?: string
+  /** serve circuit relay v2 to peers behind NATs: true, false, or "auto" (serve when a listen address is publicly routable) */
+  relayServer: 'auto' | boolean
+  /** hold a reservation on a relay, whose address is then announced so peers can reach this one: true, false, or "auto" (when no listen address is publicly routable and one is not loopback) */
+  relayReservation: 'auto' | boolean
+  /** relay server: reservations held at once */
+  relayMaxReservations: number
+  /** relay server: how long one relayed connection may last (ms) */
+  relayDurationMs: number
+  /** relay server: bytes one relayed connection may carry each way */
+  relayDataBytes: number
+  /** AutoNAT: ask peers to dial this one back, to learn whether it is reachable (status: reach.reachability) */
+  autonat: boolean
+  /** DCUtR: upgrade relayed connections to direct ones by TCP hole punching */
+  dcutr: boolean
+  /** map the listening port on a UPnP/NAT-PMP router */
+  upnp: boolean
+  /** WebRTC between peers, signalled through a relay: upgrades relayed connections by UDP hole punching */
+  webrtc: boolean
+  /** STUN/TURN URLs WebRTC learns its public address from, like "stun:stun.example.net:3478" */
+  iceServers: string[]
+  /** how often a relayed connection whose WebRTC upgrade failed is tried again (ms) */
+  webrtcRetryMs: number
 }
 
 export type ConfigKey = keyof DaemonConfig
@@ -162,6 +184,19 @@ function boundedNumber (min: number, max: number) {
 function boolean (v: unknown, key: string): boolean {
   if (typeof v !== 'boolean') throw expect(key, 'true or false', v)
   return v
+}
+
+function autoOrBoolean (v: unknown, key: string): 'auto' | boolean {
+  if (v !== 'auto' && typeof v !== 'boolean') throw expect(key, '"auto", true or false', v)
+  return v
+}
+
+function iceUrls (v: unknown, key: string): string[] {
+  if (!Array.isArray(v) || v.length > 16) throw expect(key, 'an array of up to 16 STUN/TURN URLs', v)
+  return v.map((u: unknown, i) => {
+    if (typeof u !== 'string' || !/^(stun|stuns|turn|turns):[^\s]{1,250}$/.test(u)) throw expect(`${key}[${i}]`, 'a URL like "stun:host:3478"', u)
+    return u
+  })
 }
 
 function logLevel (v: unknown, key: string): LogLevel {
@@ -237,7 +272,18 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   clientBurst: wholeNumber(1, 1_000_000),
   breakerFailures: wholeNumber(0, 1_000),
   breakerOpenMs: wholeNumber(10, HOUR),
-  otlpEndpoint: httpUrl
+  otlpEndpoint: httpUrl,
+  relayServer: autoOrBoolean,
+  relayReservation: autoOrBoolean,
+  relayMaxReservations: wholeNumber(1, 10_000),
+  relayDurationMs: wholeNumber(1_000, 24 * HOUR),
+  relayDataBytes: wholeNumber(1024, 2 ** 40),
+  autonat: boolean,
+  dcutr: boolean,
+  upnp: boolean,
+  webrtc: boolean,
+  iceServers: iceUrls,
+  webrtcRetryMs: wholeNumber(1_000, 24 * HOUR)
 }
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as ConfigKey[]

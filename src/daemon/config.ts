@@ -70,7 +70,18 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   clientRatePerSec: 0,
   clientBurst: 100,
   breakerFailures: C.DEFAULT_BREAKER_FAILURES,
-  breakerOpenMs: C.DEFAULT_BREAKER_OPEN_MS
+  breakerOpenMs: C.DEFAULT_BREAKER_OPEN_MS,
+  relayServer: 'auto',
+  relayReservation: 'auto',
+  relayMaxReservations: C.DEFAULT_RELAY_MAX_RESERVATIONS,
+  relayDurationMs: C.DEFAULT_RELAY_DURATION_MS,
+  relayDataBytes: C.DEFAULT_RELAY_DATA_BYTES,
+  autonat: true,
+  dcutr: true,
+  upnp: false,
+  webrtc: false,
+  iceServers: [],
+  webrtcRetryMs: C.DIRECT_UPGRADE_RETRY_MS
 }
 
 /** The cluster settings a peer adopts from the cluster when its config leaves them unset. */
@@ -220,6 +231,8 @@ export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKe
   const { breakerFailures, breakerOpenMs } = config
   Object.assign(options, { breakerFailures, breakerOpenMs })
   if (config.otlpEndpoint !== undefined) options.otlpEndpoint = config.otlpEndpoint
+  const { relayServer, relayReservation, relayMaxReservations, relayDurationMs, relayDataBytes, autonat, dcutr, upnp, webrtc, iceServers, webrtcRetryMs } = config
+  options.reach = { relayServer, relayReservation, relayLimits: { maxReservations: relayMaxReservations, durationMs: relayDurationMs, dataBytes: relayDataBytes }, autonat, dcutr, upnp, webrtc, iceServers, webrtcRetryMs }
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }

@@ -146,6 +146,12 @@ export class Membership extends EventTarget {
     }
   }
 
+  /** this peer's addresses changed (a relay reservation, an address AutoNAT verified): tell the others soon */
+  private readonly onSelfUpdate = (): void => {
+    const addrs = this.init.libp2p.getMultiaddrs().map(a => a.toString()).slice(0, MAX_ADDRS)
+    if (addrs.join(' ') !== this.view.get(this.selfId)?.addrs.join(' ')) this.announceSoon(this.init.heartbeatMs, 'moved')
+  }
+
   constructor (private readonly init: MembershipInit) {
     super()
     this.selfId = init.libp2p.peerId.toString()
@@ -178,6 +184,7 @@ export class Membership extends EventTarget {
     pubsub.subscribe(this.init.topic)
     pubsub.addEventListener('message', this.onMessage)
     pubsub.addEventListener('subscription-change', this.onSubscription)
+    this.init.libp2p.addEventListener('self:peer:update', this.onSelfUpdate)
     this.timer = setInterval(() => { this.tick() }, this.init.heartbeatMs)
     this.tick()
   }
@@ -189,6 +196,7 @@ export class Membership extends EventTarget {
     const pubsub = this.init.libp2p.services.pubsub
     pubsub.removeEventListener('message', this.onMessage)
     pubsub.removeEventListener('subscription-change', this.onSubscription)
+    this.init.libp2p.removeEventListener('self:peer:update', this.onSelfUpdate)
     pubsub.unsubscribe(this.init.topic)
   }
 
@@ -424,7 +432,9 @@ export class Membership extends EventTarget {
     this.params.set.tokensPerUnit = true
     const prev = this.view.get(hb.id)
     const news = prev === undefined || prev.state === 'down' || prev.incarnation !== hb.incarnation
-    if (news) {
+    // a member's new addresses (a relay reservation behind a NAT, a restart on a new port) are dialable at once
+    const moved = prev !== undefined && prev.addrs.join(' ') !== hb.addrs.join(' ')
+    if (news || moved) {
       this.init.libp2p.peerStore.merge(peerIdFromString(hb.id), { multiaddrs: hb.addrs.map(a => multiaddr(a)) })
         .catch(err => { this.init.log('peer store merge failed: %s', (err as Error).message) })
       if (prev !== undefined && prev.incarnation !== hb.incarnation) this.prober.reset(hb.id, performance.now())

@@ -114,7 +114,9 @@ export class KvClient {
         if (!peerFailure(err)) breaker.release()
         else if (breaker.failure()) this.init.onBreaker?.(peer, 'open')
       }
-      this.init.metrics.sent(type, (err as { code?: string }).code ?? 'error', performance.now() - started)
+      // a code that is not a string (a WebRTC DOMException's is a number) is no label
+      const code = (err as { code?: unknown }).code
+      this.init.metrics.sent(type, typeof code === 'string' ? code : 'error', performance.now() - started)
       throw err
     }
   }
@@ -125,7 +127,7 @@ export class KvClient {
       const { libp2p, protocol, log, metrics } = this.init
       const peerId = peerIdFromString(peer)
       ch = new PeerChannel(
-        async signal => libp2p.dialProtocol(peerId, protocol, { signal }),
+        async signal => libp2p.dialProtocol(peerId, protocol, { signal, runOnLimitedConnection: true }),
         log,
         () => { metrics.streamOpened() }
       )
