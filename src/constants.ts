@@ -118,3 +118,6 @@ export const DEFAULT_DROP_AFTER_STABLE_MS = 30_000
 export const DEFAULT_DROP_RATE = 200
 /** the longest a leave (push to new owners, announce, push again) may take before the peer stops anyway (ms) */
 export const DEFAULT_LEAVE_TIMEOUT_MS = 60_000
+
+/** Period of the bucket refresh (src/buckets/registry.ts): properties changed elsewhere and usage are seen within it (ms). */
+export const DEFAULT_BUCKET_REFRESH_MS = 5_000

@@ -6,3 +6,6 @@ export type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from '.
 export type { Member, MemberState } from './membership/view.js'
 export * from './errors.js'
 export type { AntiEntropyStatus, ExchangeReport, PeerSync } from './antientropy/anti-entropy.js'
+export type { BucketInfo, BucketOption } from './buckets/bucket-kv.js'
+export type { BucketProps, BucketSettings } from './buckets/properties.js'
+export type { Usage } from './buckets/usage.js'

@@ -62,6 +62,8 @@ export interface NodeOptions {
   maxHints?: number
   /** hinted handoff: age after which an undelivered hint is dropped (ms, default 3 h) */
   hintMaxAgeMs?: number
+  /** period of the bucket refresh: catalog read, usage counted, published and summed (ms); quota enforcement lags by about two */
+  bucketRefreshMs?: number
 }
 
 /** Hinted handoff as `status` shows it. */

@@ -33,6 +33,10 @@ import { nodeCollector } from './tombstones/for-node.js'
 import { expiredTombstone } from './tombstones/decision.js'
 import type { PassResult, TombstoneCollector } from './tombstones/collector.js'
 import { AntiEntropy } from './antientropy/anti-entropy.js'
+import { BucketRegistry } from './buckets/registry.js'
+import { BucketKv } from './buckets/bucket-kv.js'
+import { countLocalUsage } from './buckets/counter.js'
+import type { BucketInfo, BucketOption } from './buckets/bucket-kv.js'
 import type { ExchangeReport } from './antientropy/anti-entropy.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
@@ -66,6 +70,8 @@ export class MeshNode extends EventTarget {
   protected keepKey: (key: string) => boolean | Promise<boolean> = key => this.hints?.heldForAny(key) === true
   private hints?: HintStore
   private hintDelivery?: HintDelivery
+  private bucketRegistry?: BucketRegistry
+  private bucketKv?: BucketKv
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -156,8 +162,8 @@ export class MeshNode extends EventTarget {
         store,
         sync: async (peer, key, record, timeoutMs) => { await kvClient.sync(peer, key, record, timeoutMs) },
         health: id => hintOwnerHealth(membership.member(id)),
-        owns: key => placement.preferenceList(key, this.quorums.n).includes(selfId),
-        owners: key => placement.preferenceList(key, this.quorums.n),
+        owns: key => placement.preferenceList(key, this.replicasOf(key)).includes(selfId),
+        owners: key => placement.preferenceList(key, this.replicasOf(key)),
         graceMs: o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS,
         log: logger.forComponent('meshkv:handoff'),
         metrics: this.metrics,
@@ -175,6 +181,21 @@ export class MeshNode extends EventTarget {
         metrics: this.metrics,
         asGoodAsNone: record => expiredTombstone(record, Date.now(), o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS)
       })
+      // --- buckets: properties and usage in the system bucket (src/buckets/) ---
+      const coordinator = this.coordinator
+      this.bucketRegistry = new BucketRegistry({
+        kv: {
+          get: async key => coordinator.get(key),
+          put: async (key, value, context) => coordinator.put(key, value, { context })
+        },
+        selfId,
+        cluster: () => this.quorums,
+        countingPeers: () => membership.members().filter(m => holdsPositions(m) && m.state !== 'down').map(m => m.id),
+        countLocal: async (buckets, signal) => countLocalUsage({ store, placement, replicasOf: key => this.replicasOf(key) }, buckets, signal),
+        refreshMs: o.bucketRefreshMs ?? C.DEFAULT_BUCKET_REFRESH_MS,
+        log: logger.forComponent('meshkv:buckets')
+      })
+      this.bucketKv = new BucketKv(coordinator, this.bucketRegistry, this.metrics)
       const serverLog = logger.forComponent('meshkv:kv-server')
       await libp2p.handle(protocol, (stream) => { serveStream(stream, { service: replica, log: serverLog, metrics: kvMetrics }) }, {
         maxInboundStreams: 64,
@@ -195,7 +216,7 @@ export class MeshNode extends EventTarget {
         store,
         merge: repairMerge,
         ranges: () => this.placement?.ring.ranges(this.quorums.n) ?? [],
-        owns: key => this.placement?.preferenceList(key, this.quorums.n).includes(selfId) === true,
+        owns: key => this.placement?.preferenceList(key, this.replicasOf(key)).includes(selfId) === true,
         isUp: peer => membership.members().some(m => m.id === peer && m.state === 'up'),
         intervalMs: o.antiEntropyIntervalMs ?? C.DEFAULT_ANTI_ENTROPY_INTERVAL_MS,
         bytesPerSec: o.antiEntropyBytesPerSec ?? C.DEFAULT_ANTI_ENTROPY_BYTES_PER_SEC,
@@ -290,6 +311,7 @@ export class MeshNode extends EventTarget {
       })
       this.tombstones.start()
       this.hintDelivery.start()
+      this.bucketRegistry.start()
     } catch (err) {
       await this.stop()
       throw err
@@ -303,6 +325,7 @@ export class MeshNode extends EventTarget {
    */
   async stop (options: { announce?: boolean } = {}): Promise<void> {
     this.handoff?.stop()
+    await this.bucketRegistry?.stop()
     if (options.announce !== false) await this.membership?.announceLeaving().catch(() => {})
     await this.tombstones?.stop()
     this.tombstones = undefined
@@ -317,6 +340,8 @@ export class MeshNode extends EventTarget {
     this.antiEntropy = undefined
     this.hintDelivery = undefined
     this.hints = undefined
+    this.bucketKv = undefined
+    this.bucketRegistry = undefined
   }
 
   /**
@@ -344,16 +369,42 @@ export class MeshNode extends EventTarget {
     await this.handoff?.ready()
   }
 
-  async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<PutResult> {
-    return this.coord().put(key, value, options)
+  /** Write `key` in `options.bucket` (default: the default bucket); a named bucket must exist and its quotas hold. */
+  async put (key: string, value: Uint8Array, options?: WriteOptions & BucketOption): Promise<PutResult> {
+    return this.kv().put(key, value, options)
   }
 
-  async get (key: string, options?: ReadOptions): Promise<GetResult> {
-    return this.coord().get(key, options)
+  async get (key: string, options?: ReadOptions & BucketOption): Promise<GetResult> {
+    return this.kv().get(key, options)
   }
 
-  async delete (key: string, options?: WriteOptions): Promise<PutResult> {
-    return this.coord().delete(key, options)
+  async delete (key: string, options?: WriteOptions & BucketOption): Promise<PutResult> {
+    return this.kv().delete(key, options)
+  }
+
+  /** Create a bucket or set its properties (n, r, w, maxKeys, maxBytes), cluster-wide. */
+  async setBucket (name: string, settings: unknown): Promise<BucketInfo> {
+    return this.kv().set(name, settings)
+  }
+
+  /** A bucket's properties, quorums and cluster-wide usage; NoSuchBucket for one nobody created. */
+  async bucket (name: string): Promise<BucketInfo> {
+    return this.kv().info(name)
+  }
+
+  async buckets (): Promise<BucketInfo[]> {
+    return this.kv().list()
+  }
+
+  /** Read the bucket catalog and count, publish and sum usage now, instead of at the next refresh (tests, operators). */
+  async refreshBuckets (): Promise<void> {
+    if (this.bucketRegistry === undefined) throw new NotStartedError()
+    await this.bucketRegistry.refresh()
+  }
+
+  /** Replicas of an internal key: its bucket's n (as cached), else the cluster's. */
+  private replicasOf (key: string): number {
+    return this.bucketRegistry?.replicasOf(key) ?? this.quorums.n
   }
 
   /** One tombstone collection pass now (tests, operators); what it found and collected. */
@@ -453,9 +504,9 @@ export class MeshNode extends EventTarget {
     return this.libp2pNode
   }
 
-  private coord (): Coordinator {
-    if (this.coordinator === undefined) throw new NotStartedError()
-    return this.coordinator
+  private kv (): BucketKv {
+    if (this.bucketKv === undefined || this.coordinator === undefined) throw new NotStartedError()
+    return this.bucketKv
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The daemon's HTTP API on node:http, 127.0.0.1 by default: /kv/:key,
- * /status and /metrics. Every request is answered or times out; a handler
+ * /buckets/..., /status and /metrics. Every request is answered or times out; a handler
  * that throws becomes an error reply, never a crashed daemon.
  */
 import { createServer } from 'node:http'
@@ -9,6 +9,7 @@ import { InvalidKeyError, errorCode } from '../errors.js'
 import { leaveStreaming } from './http-leave.js'
 import { deleteKv, getKv, MAX_TIMEOUT_PARAM_MS, putKv } from './http-kv.js'
 import { getLocal } from './http-local.js'
+import { BUCKETS, routeBuckets } from './http-buckets.js'
 import { numberParams, sendError, sendFailure, sendJson, statusOf } from './http-io.js'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -68,6 +69,8 @@ async function route (init: HttpApiInit, url: string, req: IncomingMessage, res:
     if (method === 'GET') await getKv(kv)
     else if (method === 'PUT') await putKv(kv)
     else await deleteKv(kv)
+  } else if (path === BUCKETS || path.startsWith(`${BUCKETS}/`)) {
+    await routeBuckets({ node, rest: path.slice(BUCKETS.length), method, query, req, res, only, decodeKey })
   } else if (path.startsWith(LOCAL)) {
     if (!only(['GET'])) return
     numberParams(query, {})
@@ -89,7 +92,7 @@ async function route (init: HttpApiInit, url: string, req: IncomingMessage, res:
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) })
     res.end(text)
   } else {
-    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /local/KEY, /status, /metrics, POST /leave)`)
+    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /buckets, /buckets/NAME, /buckets/NAME/kv/KEY, /local/KEY, /status, /metrics, POST /leave)`)
   }
 }
 

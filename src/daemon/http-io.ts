@@ -2,7 +2,7 @@
  * The HTTP API's plumbing: bounded bodies, query parameters, JSON replies
  * and the mapping of typed errors to status codes. No routes here.
  */
-import { InvalidArgumentError, PayloadTooLargeError, QuorumNotMetError, errorCode } from '../errors.js'
+import { InvalidArgumentError, PayloadTooLargeError, QuorumNotMetError, QuotaExceededError, errorCode } from '../errors.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 export const CONTEXT_HEADER = 'x-meshkv-context'
@@ -19,7 +19,10 @@ const STATUS: Record<string, number> = {
   ERR_QUORUM_NOT_MET: 503,
   // only in the moment a shutting-down node still has a request in flight
   ERR_NOT_STARTED: 503,
-  ERR_TIMEOUT: 504
+  ERR_TIMEOUT: 504,
+  ERR_INVALID_BUCKET: 400,
+  ERR_NO_SUCH_BUCKET: 404,
+  ERR_QUOTA: 403
 }
 
 export function statusOf (err: unknown): number {
@@ -38,7 +41,7 @@ export function sendError (res: ServerResponse, status: number, code: string, me
 
 /** The error reply of a failed request: its code, its message, and who answered for a quorum. */
 export function sendFailure (res: ServerResponse, err: unknown): void {
-  const extra = err instanceof QuorumNotMetError ? { detail: err.detail } : {}
+  const extra = err instanceof QuorumNotMetError || err instanceof QuotaExceededError ? { detail: err.detail } : {}
   const headers: Record<string, string> = statusOf(err) === 413 ? { connection: 'close' } : {}
   sendError(res, statusOf(err), errorCode(err), (err as Error)?.message ?? String(err), extra, headers)
 }
