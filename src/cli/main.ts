@@ -19,7 +19,8 @@ const VERB_RUNS: Record<Exclude<Verb, 'help'>, () => Promise<Run>> = {
   get: async () => (await import('./get.js')).get,
   del: async () => (await import('./del.js')).del,
   status: async () => (await import('./status.js')).status,
-  leave: async () => (await import('./leave.js')).leave
+  leave: async () => (await import('./leave.js')).leave,
+  bucket: async () => (await import('./bucket.js')).bucket
 }
 
 function isVerb (s: string | undefined): s is Verb {

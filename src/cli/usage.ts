@@ -1,16 +1,20 @@
 /** Usage text, whole and per verb. */
 
-export const VERBS = ['daemon', 'put', 'get', 'del', 'status', 'leave', 'help'] as const
+export const VERBS = ['daemon', 'put', 'get', 'del', 'status', 'leave', 'bucket', 'help'] as const
 export type Verb = typeof VERBS[number]
 
 const SYNOPSIS: Record<Verb, string> = {
   daemon: 'meshkv daemon [--config FILE] [--data DIR] [--listen MULTIADDR]... [--api HOST:PORT]\n' +
           '              [--bootstrap MULTIADDR]... [--cluster NAME] [--capacity N]',
-  put: 'meshkv put KEY [VALUE] [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json]   (VALUE from stdin when absent)',
-  get: 'meshkv get KEY [--r N] [--api URL] [--json]',
-  del: 'meshkv del KEY [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json]',
+  put: 'meshkv put KEY [VALUE] [--bucket NAME] [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json]\n' +
+       '           (VALUE from stdin when absent)',
+  get: 'meshkv get KEY [--bucket NAME] [--r N] [--api URL] [--json]',
+  del: 'meshkv del KEY [--bucket NAME] [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json]',
   status: 'meshkv status [--api URL] [--json]',
   leave: 'meshkv leave [--api URL] [--json]   (the daemon hands its keys to their new owners, then stops)',
+  bucket: 'meshkv bucket create NAME [--n N --r R --w W] [--max-keys K] [--max-bytes B] [--api URL] [--json]\n' +
+          'meshkv bucket list [--api URL] [--json]\n' +
+          'meshkv bucket show NAME [--api URL] [--json]',
   help: 'meshkv help [COMMAND]'
 }
 
@@ -29,16 +33,23 @@ const OPTIONS: Record<string, string> = {
   '--w N': 'write quorum for this request (1..n)',
   '--idempotency-key ID': 'the write\'s id (default: a new one per command); rerunning a write with\n' +
     'the same id applies it once',
-  '--r N': 'read quorum for this request (1..n)'
+  '--r N': 'read quorum for this request (1..n)',
+  '--bucket NAME': 'the key\'s bucket (default: the default bucket); it must have been created',
+  '--n N': 'bucket create: replicas of each key (1..the cluster\'s n; default the cluster\'s)',
+  '--r R': 'bucket create: read quorum of its keys (1..n)',
+  '--w W': 'bucket create: write quorum of its keys (1..n)',
+  '--max-keys K': 'bucket create: most live keys; writes past it are refused (ERR_QUOTA)',
+  '--max-bytes B': 'bucket create: most bytes of live values; writes past it are refused (ERR_QUOTA)'
 }
 
 const VERB_OPTIONS: Record<Verb, string[]> = {
   daemon: ['--config FILE', '--data DIR', '--listen MULTIADDR', '--api HOST:PORT', '--bootstrap MULTIADDR', '--cluster NAME', '--capacity N'],
-  put: ['--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--json'],
-  get: ['--r N', '--api URL', '--json'],
-  del: ['--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--json'],
+  put: ['--bucket NAME', '--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--json'],
+  get: ['--bucket NAME', '--r N', '--api URL', '--json'],
+  del: ['--bucket NAME', '--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--json'],
   status: ['--api URL', '--json'],
   leave: ['--api URL', '--json'],
+  bucket: ['--n N', '--r R', '--w W', '--max-keys K', '--max-bytes B', '--api URL', '--json'],
   help: []
 }
 
@@ -59,6 +70,6 @@ export function usage (): string {
   return 'meshkv: a Dynamo-style peer-to-peer key-value store\n\nusage:\n' +
     VERBS.map(v => `  ${SYNOPSIS[v].replace(/\n/g, '\n  ')}`).join('\n') +
     '\n\ndaemon options:\n' + options(VERB_OPTIONS.daemon) +
-    '\n\nclient options (put, get, del, status, leave):\n' + options(['--api URL', '--json', '--context CTX', '--w N', '--r N']) +
+    '\n\nclient options (put, get, del, status, leave, bucket):\n' + options(['--api URL', '--json', '--bucket NAME', '--context CTX', '--w N', '--r N']) +
     `\n\n${EXIT_CODES}\n`
 }
