@@ -6,10 +6,10 @@ export type Verb = typeof VERBS[number]
 const SYNOPSIS: Record<Verb, string> = {
   daemon: 'meshkv daemon [--config FILE] [--data DIR] [--listen MULTIADDR]... [--api HOST:PORT]\n' +
           '              [--bootstrap MULTIADDR]... [--cluster NAME] [--capacity N]',
-  put: 'meshkv put KEY [VALUE] [--bucket NAME] [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json]\n' +
+  put: 'meshkv put KEY [VALUE] [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json] [--bucket NAME]\n' +
        '           (VALUE from stdin when absent)',
-  get: 'meshkv get KEY [--bucket NAME] [--r N] [--api URL] [--json]',
-  del: 'meshkv del KEY [--bucket NAME] [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json]',
+  get: 'meshkv get KEY [--r N] [--api URL] [--json] [--bucket NAME]',
+  del: 'meshkv del KEY [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json] [--bucket NAME]',
   status: 'meshkv status [--api URL] [--json]',
   leave: 'meshkv leave [--api URL] [--json]   (the daemon hands its keys to their new owners, then stops)',
   bucket: 'meshkv bucket create NAME [--n N --r R --w W] [--max-keys K] [--max-bytes B] [--api URL] [--json]\n' +
