@@ -217,6 +217,7 @@ export class MeshNode extends EventTarget {
         merge: repairMerge,
         ranges: () => this.placement?.ring.ranges(this.quorums.n) ?? [],
         owns: key => this.placement?.preferenceList(key, this.replicasOf(key)).includes(selfId) === true,
+        ownedBy: (peer, key) => this.placement?.preferenceList(key, this.replicasOf(key)).includes(peer) === true,
         isUp: peer => membership.members().some(m => m.id === peer && m.state === 'up'),
         intervalMs: o.antiEntropyIntervalMs ?? C.DEFAULT_ANTI_ENTROPY_INTERVAL_MS,
         bytesPerSec: o.antiEntropyBytesPerSec ?? C.DEFAULT_ANTI_ENTROPY_BYTES_PER_SEC,

@@ -121,6 +121,13 @@ describe('buckets across a 3-peer cluster', () => {
       const got = await (await fetch(url(1, `/buckets/pair/kv/${k}`), { headers: { accept: 'application/json' } })).json() as { replicas: string[] }
       assert.ok(got.replicas.length >= 2 && got.replicas.every(p => owners.includes(p)), 'r=2 of the 2 owners answered')
     }
+    // anti-entropy between every pair of co-replicas copies none of them to the third
+    for (const node of cluster.nodes) await node.antiEntropyNow()
+    for (const k of keys) {
+      const internal = bucketKey('pair', k)
+      const owners = cluster.nodes[0].preferenceList(internal).slice(0, 2)
+      for (const node of cluster.nodes) assert.equal((await node.localRecord(internal)) !== undefined, owners.includes(node.peerId), `${k} after anti-entropy`)
+    }
     // a per-request quorum above the bucket's n is refused
     assert.equal((await put(0, 'pair', 'k0', 'v', '?w=3')).status, 400)
     // the default bucket keeps the cluster's n=3
