@@ -51,6 +51,8 @@ const MAX_MISSES = 1024
 export class BucketRegistry {
   private catalog: Catalog = new Map()
   private usage = new Map<string, Usage>()
+  /** each counting peer's latest usage record seen: a read that fails or meets an older copy keeps it */
+  private peerUsage = new Map<string, UsageRecord>()
   private readonly misses = new Map<string, number>()
   private loading?: Promise<void>
   private usageContext?: string
@@ -140,14 +142,18 @@ export class BucketRegistry {
     await this.publish(mine)
     const others = this.init.countingPeers().filter(p => p !== this.init.selfId)
     const records = await Promise.all(others.map(async peer => {
+      const known = this.peerUsage.get(peer)
       try {
-        return latestUsage((await this.init.kv.get(usageKey(peer))).values.map(decodeUsage))
+        const read = latestUsage((await this.init.kv.get(usageKey(peer))).values.map(decodeUsage))
+        return latestUsage([known, read])
       } catch (err) {
         this.init.log('usage of %s not read: %s', peer, (err as Error).message)
-        return undefined
+        return known
       }
     }))
-    this.usage = sumUsage([mine, ...records.filter((r): r is UsageRecord => r !== undefined)])
+    // only the peers counting now are kept (the map is bounded by the membership)
+    this.peerUsage = new Map(others.flatMap((peer, i) => records[i] === undefined ? [] : [[peer, records[i] as UsageRecord]]))
+    this.usage = sumUsage([mine, ...this.peerUsage.values()])
   }
 
   private async publish (mine: UsageRecord): Promise<void> {

@@ -83,7 +83,8 @@ describe('buckets across a 3-peer cluster', () => {
     assert.equal(err.code, 'ERR_QUOTA')
     assert.match(err.message, /bucket tiny: quota max-keys exceeded: limit 3, usage 3/)
     assert.deepEqual(err.detail, { bucket: 'tiny', quota: 'max-keys', limit: 3, usage: 3 })
-    // every peer refuses now, and the refused key was not written
+    // every peer refuses once it has summed (within the same bound), and the refused key was not written
+    await waitFor('A and B to count 3 keys in tiny', async () => (await show(0, 'tiny')).usage.keys === 3 && (await show(1, 'tiny')).usage.keys === 3, 10_000)
     for (const i of [0, 1]) assert.equal((await put(i, 'tiny', 'e', 'v')).status, 403)
     assert.equal((await fetch(url(0, '/buckets/tiny/kv/d'))).status, 404)
     // an existing key may still be overwritten: it adds no key
@@ -92,6 +93,22 @@ describe('buckets across a 3-peer cluster', () => {
     assert.equal((await del(0, 'tiny', 'b')).status, 200)
     await waitFor('C to count the delete', async () => (await show(2, 'tiny')).usage.keys === 2, 10_000)
     assert.equal((await put(2, 'tiny', 'd', 'v')).status, 200)
+  })
+
+  test('a burst inside the lag may pass a quota; then every key is counted exactly once and every peer refuses', async () => {
+    assert.equal((await fetch(url(2, '/buckets/burst'), { method: 'PUT', body: JSON.stringify({ maxKeys: 4 }) })).status, 200)
+    const replies = await Promise.all(Array.from({ length: 9 }, async (_, i) => put(i % 3, 'burst', `b${i}`, 'v')))
+    const accepted = replies.filter(r => r.status === 200).length
+    assert.ok(replies.every(r => r.status === 200 || r.status === 403))
+    assert.ok(accepted >= 4, `${accepted} accepted`)
+    // replicated on 3 peers, each key is counted by one: the sum is what was stored, on every peer
+    await waitFor('every peer to count the burst', async () =>
+      (await Promise.all([0, 1, 2].map(async i => (await show(i, 'burst')).usage.keys))).every(k => k === accepted), 10_000)
+    for (const i of [0, 1, 2]) {
+      const res = await put(i, 'burst', `late${i}`, 'v')
+      assert.equal(res.status, 403)
+      assert.equal((await res.json() as ErrorBody).error.detail?.usage, accepted)
+    }
   })
 
   test('max-bytes: a write that would pass the bytes quota is refused with the limit and usage', async () => {
