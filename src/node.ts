@@ -86,6 +86,8 @@ export class MeshNode extends EventTarget {
       const v = options[k]
       if (v !== undefined && (!Number.isFinite(v) || v < (k === 'tombstoneScanMs' ? 1 : 0))) throw new InvalidArgumentError(`${k} must be a number of ms${k === 'tombstoneScanMs' ? ' above 0' : ', 0 or more'}, got ${v}`)
     }
+    const refresh = options.bucketRefreshMs
+    if (refresh !== undefined && !(Number.isFinite(refresh) && refresh >= 10)) throw new InvalidArgumentError(`bucketRefreshMs must be a number of ms, at least 10, got ${refresh}`)
   }
 
   get peerId (): string {
