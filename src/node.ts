@@ -33,10 +33,9 @@ import { nodeCollector } from './tombstones/for-node.js'
 import { expiredTombstone } from './tombstones/decision.js'
 import type { PassResult, TombstoneCollector } from './tombstones/collector.js'
 import { AntiEntropy } from './antientropy/anti-entropy.js'
-import { BucketRegistry } from './buckets/registry.js'
-import { BucketKv } from './buckets/bucket-kv.js'
-import { countLocalUsage } from './buckets/counter.js'
-import type { BucketInfo, BucketOption } from './buckets/bucket-kv.js'
+import { nodeBuckets } from './buckets/for-node.js'
+import type { BucketRegistry } from './buckets/registry.js'
+import type { BucketInfo, BucketKv, BucketOption } from './buckets/bucket-kv.js'
 import type { ExchangeReport } from './antientropy/anti-entropy.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
@@ -183,21 +182,10 @@ export class MeshNode extends EventTarget {
         metrics: this.metrics,
         asGoodAsNone: record => expiredTombstone(record, Date.now(), o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS)
       })
-      // --- buckets: properties and usage in the system bucket (src/buckets/) ---
-      const coordinator = this.coordinator
-      this.bucketRegistry = new BucketRegistry({
-        kv: {
-          get: async key => coordinator.get(key),
-          put: async (key, value, context) => coordinator.put(key, value, { context })
-        },
-        selfId,
-        cluster: () => this.quorums,
-        countingPeers: () => membership.members().filter(m => holdsPositions(m) && m.state !== 'down').map(m => m.id),
-        countLocal: async (buckets, signal) => countLocalUsage({ store, placement, replicasOf: key => this.replicasOf(key) }, buckets, signal),
-        refreshMs: o.bucketRefreshMs ?? C.DEFAULT_BUCKET_REFRESH_MS,
-        log: logger.forComponent('meshkv:buckets')
-      })
-      this.bucketKv = new BucketKv(coordinator, this.bucketRegistry, this.metrics)
+      // buckets: properties and usage in the system bucket (src/buckets/)
+      const buckets = nodeBuckets({ selfId, coordinator: this.coordinator, store, placement, members: () => membership.members(), quorums: () => this.quorums, replicasOf: key => this.replicasOf(key), refreshMs: o.bucketRefreshMs, metrics: this.metrics, logger })
+      this.bucketRegistry = buckets.registry
+      this.bucketKv = buckets.kv
       const serverLog = logger.forComponent('meshkv:kv-server')
       await libp2p.handle(protocol, (stream) => { serveStream(stream, { service: replica, log: serverLog, metrics: kvMetrics }) }, {
         maxInboundStreams: 64,

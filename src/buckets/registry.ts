@@ -107,7 +107,14 @@ export class BucketRegistry {
     if (before === undefined && catalog.size >= MAX_BUCKETS) throw new InvalidBucketError(`a cluster holds at most ${MAX_BUCKETS} buckets`)
     const entry: BucketProps = { name, ...settings, updated: Math.max(Date.now(), (before?.updated ?? 0) + 1) }
     catalog.set(name, entry)
-    await this.init.kv.put(CATALOG_KEY, encodeCatalog(catalog), context)
+    const bytes = encodeCatalog(catalog)
+    try {
+      await this.init.kv.put(CATALOG_KEY, bytes, context)
+    } catch (err) {
+      // the catalog is one value: a cluster with a small maxValueBytes holds fewer buckets
+      if ((err as { code?: string }).code === 'ERR_PAYLOAD_TOO_LARGE') throw new InvalidBucketError(`the bucket catalog would be ${bytes.byteLength} bytes, over this cluster's maxValueBytes: no room for another bucket`)
+      throw err
+    }
     this.catalog = catalog
     this.misses.delete(name)
     return entry
