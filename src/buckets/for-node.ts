@@ -8,7 +8,7 @@ import * as C from '../constants.js'
 import { holdsPositions } from '../membership/view.js'
 import { BucketRegistry } from './registry.js'
 import { BucketKv } from './bucket-kv.js'
-import { countLocalUsage } from './counter.js'
+import { UsageCounter } from './counter.js'
 import type { Coordinator, Quorums } from '../coordinator/coordinator.js'
 import type { Placement } from '../coordinator/placement.js'
 import type { RecordStore } from '../store/record-store.js'
@@ -32,6 +32,7 @@ export interface NodeBucketsInit {
 
 export function nodeBuckets (init: NodeBucketsInit): { registry: BucketRegistry, kv: BucketKv } {
   const { coordinator, store, placement } = init
+  const counter = new UsageCounter({ store, placement, replicasOf: init.replicasOf })
   const registry = new BucketRegistry({
     kv: {
       get: async key => coordinator.get(key),
@@ -40,7 +41,7 @@ export function nodeBuckets (init: NodeBucketsInit): { registry: BucketRegistry,
     selfId: init.selfId,
     cluster: init.quorums,
     countingPeers: () => init.members().filter(m => holdsPositions(m) && m.state !== 'down').map(m => m.id),
-    countLocal: async (buckets, signal) => countLocalUsage({ store, placement, replicasOf: init.replicasOf }, buckets, signal),
+    counter,
     refreshMs: init.refreshMs ?? C.DEFAULT_BUCKET_REFRESH_MS,
     log: init.logger.forComponent('meshkv:buckets')
   })

@@ -20,6 +20,7 @@ import { decodeUsage, encodeUsage, latestUsage, sumUsage } from './usage.js'
 import type { BucketProps, Catalog } from './properties.js'
 import type { Usage, UsageRecord } from './usage.js'
 import type { Quorums } from '../coordinator/coordinator.js'
+import type { UsageCounter } from './counter.js'
 import type { Logger } from '@libp2p/interface'
 
 /** The system bucket's kv, through the coordinator with the cluster's quorums. */
@@ -35,8 +36,8 @@ export interface BucketRegistryInit {
   cluster: () => Quorums
   /** peers whose usage records count: members in the ring that are not down */
   countingPeers: () => string[]
-  /** this peer's share of the usage of these buckets */
-  countLocal: (buckets: ReadonlySet<string>, signal: AbortSignal) => Promise<Record<string, Usage>>
+  /** this peer's share of the usage of buckets (src/buckets/counter.ts) */
+  counter: Pick<UsageCounter, 'start' | 'stop' | 'count'>
   refreshMs: number
   log: Logger
 }
@@ -63,6 +64,7 @@ export class BucketRegistry {
   constructor (private readonly init: BucketRegistryInit) {}
 
   start (): void {
+    this.init.counter.start()
     this.schedule(0)
   }
 
@@ -70,6 +72,7 @@ export class BucketRegistry {
     this.abort.abort()
     clearTimeout(this.timer)
     await this.ticking?.catch(() => {})
+    this.init.counter.stop()
   }
 
   /** A bucket's properties (the default bucket's are the cluster's: none set); NoSuchBucket for one nobody created. */
@@ -145,7 +148,7 @@ export class BucketRegistry {
     await this.loadCatalog()
     const counted = new Set([...this.catalog.values()].filter(p => p.maxKeys !== undefined || p.maxBytes !== undefined).map(p => p.name))
     if (counted.size === 0) { this.usage = new Map(); return }
-    const mine: UsageRecord = { at: Date.now(), buckets: await this.init.countLocal(counted, this.abort.signal) }
+    const mine: UsageRecord = { at: Date.now(), buckets: await this.init.counter.count(counted, this.abort.signal) }
     await this.publish(mine)
     const others = this.init.countingPeers().filter(p => p !== this.init.selfId)
     const records = await Promise.all(others.map(async peer => {
