@@ -15,6 +15,7 @@ import { createNode } from '../../src/node.js'
 import { startHttpApi } from '../../src/daemon/http-api.js'
 import { createLog } from '../../src/daemon/log.js'
 import { tempDir } from '../fixtures/cluster.js'
+import { cli } from '../fixtures/daemon.js'
 import type { CliIo } from '../../src/cli/io.js'
 import type { MeshNode } from '../../src/node.js'
 import type { HttpApi } from '../../src/daemon/http-api.js'
@@ -65,6 +66,15 @@ describe('meshkv bucket and --bucket', () => {
     assert.match(rows[1], /^default\s+1\s+1\s+1\s+-\s+-$/)
     assert.match(rows[2], /^logs\s+1\s+1\s+1\s+0\/2\s+0\/1000$/)
     assert.deepEqual(JSON.parse((await run(['bucket', 'list', '--json'])).stdout).buckets.map((b: { name: string }) => b.name), ['default', 'logs'])
+  })
+
+  test('the real bin: bucket list --json, and help for the verb', async () => {
+    const listed = await cli(['bucket', 'list', '--json', '--api', api.url])
+    assert.equal(listed.code, 0, listed.stderr)
+    assert.ok((JSON.parse(listed.stdout) as { buckets: Array<{ name: string }> }).buckets.some(b => b.name === 'logs'))
+    const help = await cli(['bucket', '--help'])
+    assert.equal(help.code, 0)
+    assert.match(help.stdout, /meshkv bucket create NAME \[--n N --r R --w W\] \[--max-keys K\] \[--max-bytes B\]/)
   })
 
   test('put, get and del take --bucket; the same key elsewhere is another key', async () => {
