@@ -14,9 +14,10 @@ import { membership } from './membership.js'
 import { tombstones } from './tombstones.js'
 import { antientropy } from './antientropy.js'
 import { observability } from './observability.js'
+import { buckets } from './buckets.js'
 import type { Benchmark } from './lib/bench.js'
 
-const BENCHMARKS: Benchmark[] = [latency, ycsb, ring, membership, antientropy, tombstones, observability]
+const BENCHMARKS: Benchmark[] = [latency, ycsb, ring, membership, antientropy, tombstones, observability, buckets]
 
 function usage (): string {
   const w = Math.max(...BENCHMARKS.map(b => b.name.length))

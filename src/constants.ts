@@ -140,3 +140,6 @@ export const DEFAULT_RELAY_DATA_BYTES = 1024 * 1024
 export const DIRECT_UPGRADE_TIMEOUT_MS = 15_000
 /** a peer whose WebRTC upgrade failed is tried again after this long (ms) */
 export const DIRECT_UPGRADE_RETRY_MS = 30_000
+
+/** Period of the bucket refresh (src/buckets/registry.ts): properties changed elsewhere and usage are seen within it (ms). */
+export const DEFAULT_BUCKET_REFRESH_MS = 5_000

@@ -20,6 +20,9 @@ export type ErrorCode =
   | 'ERR_UNAUTHORIZED'
   | 'ERR_OVERLOADED'
   | 'ERR_CIRCUIT_OPEN'
+  | 'ERR_INVALID_BUCKET'
+  | 'ERR_NO_SUCH_BUCKET'
+  | 'ERR_QUOTA'
 
 export class MeshError extends Error {
   readonly code: ErrorCode
@@ -176,6 +179,42 @@ export class UnauthorizedError extends MeshError {
   override name = 'UnauthorizedError'
   constructor (message: string) {
     super('ERR_UNAUTHORIZED', message)
+  }
+}
+
+/** A bucket name that is not one (src/buckets/encoding.ts), or properties out of range. */
+export class InvalidBucketError extends MeshError {
+  override name = 'InvalidBucketError'
+  constructor (message: string) {
+    super('ERR_INVALID_BUCKET', message)
+  }
+}
+
+/** A key named a bucket nobody created: create it first (`meshkv bucket create NAME`). */
+export class NoSuchBucketError extends MeshError {
+  override name = 'NoSuchBucketError'
+  readonly bucket: string
+  constructor (bucket: string) {
+    super('ERR_NO_SUCH_BUCKET', `no such bucket: ${bucket} (create it with \`meshkv bucket create ${bucket}\` or PUT /buckets/${bucket})`)
+    this.bucket = bucket
+  }
+}
+
+/** Which quota a write would pass, its limit and the bucket's usage as this peer last summed it. */
+export interface QuotaDetail {
+  bucket: string
+  quota: 'max-keys' | 'max-bytes'
+  limit: number
+  usage: number
+}
+
+/** A write past one of its bucket's quotas (max-keys, max-bytes): delete keys or raise the quota. */
+export class QuotaExceededError extends MeshError {
+  override name = 'QuotaExceededError'
+  readonly detail: QuotaDetail
+  constructor (detail: QuotaDetail, extra = '') {
+    super('ERR_QUOTA', `bucket ${detail.bucket}: quota ${detail.quota} exceeded: limit ${detail.limit}, usage ${detail.usage}${extra}`)
+    this.detail = detail
   }
 }
 

@@ -84,6 +84,8 @@ export interface NodeOptions {
   libp2pMetrics?: HostInit['metrics']
   /** relay server and reservations, AutoNAT, DCUtR, UPnP, WebRTC (src/reach/reach-init.ts) */
   reach?: ReachInit
+  /** period of the bucket refresh: catalog read, usage counted, published and summed (ms); quota enforcement lags by about two */
+  bucketRefreshMs?: number
 }
 
 /** Hinted handoff as `status` shows it. */

@@ -42,6 +42,9 @@ import { AntiEntropy } from './antientropy/anti-entropy.js'
 import { holderScan } from './backup/holder-scan.js'
 import { mergedScan } from './backup/merged-scan.js'
 import { importRecord } from './coordinator/import-record.js'
+import { nodeBuckets } from './buckets/for-node.js'
+import type { BucketRegistry } from './buckets/registry.js'
+import type { BucketInfo, BucketKv, BucketOption } from './buckets/bucket-kv.js'
 import type { ExchangeReport } from './antientropy/anti-entropy.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
@@ -86,6 +89,8 @@ export class MeshNode extends EventTarget {
   private tracing = NO_TRACING
   private unregisterGauges?: () => void
   private directUpgrade?: DirectUpgrade
+  private bucketRegistry?: BucketRegistry
+  private bucketKv?: BucketKv
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -100,6 +105,8 @@ export class MeshNode extends EventTarget {
       const v = options[k]
       if (v !== undefined && (!Number.isFinite(v) || v < (k === 'tombstoneScanMs' ? 1 : 0))) throw new InvalidArgumentError(`${k} must be a number of ms${k === 'tombstoneScanMs' ? ' above 0' : ', 0 or more'}, got ${v}`)
     }
+    const refresh = options.bucketRefreshMs
+    if (refresh !== undefined && !(Number.isFinite(refresh) && refresh >= 10)) throw new InvalidArgumentError(`bucketRefreshMs must be a number of ms, at least 10, got ${refresh}`)
   }
 
   get peerId (): string {
@@ -211,8 +218,8 @@ export class MeshNode extends EventTarget {
         store,
         sync: async (peer, key, record, timeoutMs) => { await kvClient.sync(peer, key, record, timeoutMs) },
         health: id => hintOwnerHealth(membership.member(id)),
-        owns: key => placement.preferenceList(key, this.quorums.n).includes(selfId),
-        owners: key => placement.preferenceList(key, this.quorums.n),
+        owns: key => placement.preferenceList(key, this.replicasOf(key)).includes(selfId),
+        owners: key => placement.preferenceList(key, this.replicasOf(key)),
         graceMs: o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS,
         log: logger.forComponent('meshkv:handoff'),
         metrics: this.metrics,
@@ -232,6 +239,10 @@ export class MeshNode extends EventTarget {
         tracing: this.tracing,
         asGoodAsNone: record => expiredTombstone(record, Date.now(), o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS)
       })
+      // buckets: properties and usage in the system bucket (src/buckets/)
+      const buckets = nodeBuckets({ selfId, coordinator: this.coordinator, store, placement, members: () => membership.members(), quorums: () => this.quorums, replicasOf: key => this.replicasOf(key), refreshMs: o.bucketRefreshMs, metrics: this.metrics, logger })
+      this.bucketRegistry = buckets.registry
+      this.bucketKv = buckets.kv
       const serverLog = logger.forComponent('meshkv:kv-server')
       const served = { value: 0 }
       await libp2p.handle(protocol, guard((stream) => { serveStream(stream, { service: replica, log: serverLog, metrics: kvMetrics, requestLog: o.requestLog, tracing: this.tracing, inflight: served }) }, refuseKv), {
@@ -255,7 +266,8 @@ export class MeshNode extends EventTarget {
         store,
         merge: repairMerge,
         ranges: () => this.placement?.ring.ranges(this.quorums.n) ?? [],
-        owns: key => this.placement?.preferenceList(key, this.quorums.n).includes(selfId) === true,
+        owns: key => this.placement?.preferenceList(key, this.replicasOf(key)).includes(selfId) === true,
+        ownedBy: (peer, key) => this.placement?.preferenceList(key, this.replicasOf(key)).includes(peer) === true,
         isUp: peer => membership.members().some(m => m.id === peer && m.state === 'up'),
         intervalMs: o.antiEntropyIntervalMs ?? C.DEFAULT_ANTI_ENTROPY_INTERVAL_MS,
         bytesPerSec: o.antiEntropyBytesPerSec ?? C.DEFAULT_ANTI_ENTROPY_BYTES_PER_SEC,
@@ -363,6 +375,7 @@ export class MeshNode extends EventTarget {
         queuedWrites: () => this.store?.queuedWrites ?? 0,
         recordBytes: async () => this.store?.approximateRecordBytes()
       })
+      this.bucketRegistry.start()
     } catch (err) {
       await this.stop()
       throw err
@@ -377,6 +390,7 @@ export class MeshNode extends EventTarget {
   async stop (options: { announce?: boolean } = {}): Promise<void> {
     this.handoff?.stop()
     this.unregisterGauges?.()
+    await this.bucketRegistry?.stop()
     if (options.announce !== false) await this.membership?.announceLeaving().catch(() => {})
     await this.tombstones?.stop()
     this.tombstones = undefined
@@ -397,6 +411,8 @@ export class MeshNode extends EventTarget {
     this.hintDelivery = undefined
     this.hints = undefined
     this.replica = undefined
+    this.bucketKv = undefined
+    this.bucketRegistry = undefined
   }
 
   /**
@@ -424,16 +440,42 @@ export class MeshNode extends EventTarget {
     await this.handoff?.ready()
   }
 
-  async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<PutResult> {
-    return this.coord().put(key, value, options)
+  /** Write `key` in `options.bucket` (default: the default bucket); a named bucket must exist and its quotas hold. */
+  async put (key: string, value: Uint8Array, options?: WriteOptions & BucketOption): Promise<PutResult> {
+    return this.kv().put(key, value, options)
   }
 
-  async get (key: string, options?: ReadOptions): Promise<GetResult> {
-    return this.coord().get(key, options)
+  async get (key: string, options?: ReadOptions & BucketOption): Promise<GetResult> {
+    return this.kv().get(key, options)
   }
 
-  async delete (key: string, options?: WriteOptions): Promise<PutResult> {
-    return this.coord().delete(key, options)
+  async delete (key: string, options?: WriteOptions & BucketOption): Promise<PutResult> {
+    return this.kv().delete(key, options)
+  }
+
+  /** Create a bucket or set its properties (n, r, w, maxKeys, maxBytes), cluster-wide. */
+  async setBucket (name: string, settings: unknown): Promise<BucketInfo> {
+    return this.kv().set(name, settings)
+  }
+
+  /** A bucket's properties, quorums and cluster-wide usage; NoSuchBucket for one nobody created. */
+  async bucket (name: string): Promise<BucketInfo> {
+    return this.kv().info(name)
+  }
+
+  async buckets (): Promise<BucketInfo[]> {
+    return this.kv().list()
+  }
+
+  /** Read the bucket catalog and count, publish and sum usage now, instead of at the next refresh (tests, operators). */
+  async refreshBuckets (): Promise<void> {
+    if (this.bucketRegistry === undefined) throw new NotStartedError()
+    await this.bucketRegistry.refresh()
+  }
+
+  /** Replicas of an internal key: its bucket's n (as cached), else the cluster's. */
+  private replicasOf (key: string): number {
+    return this.bucketRegistry?.replicasOf(key) ?? this.quorums.n
   }
 
   /**
@@ -604,9 +646,9 @@ export class MeshNode extends EventTarget {
     return this.libp2pNode
   }
 
-  private coord (): Coordinator {
-    if (this.coordinator === undefined) throw new NotStartedError()
-    return this.coordinator
+  private kv (): BucketKv {
+    if (this.bucketKv === undefined || this.coordinator === undefined) throw new NotStartedError()
+    return this.bucketKv
   }
 }
 

@@ -37,6 +37,13 @@ export interface AntiEntropyInit {
   ranges: () => RingRange[]
   /** whether this peer is a replica of a key (pushed records of other keys are not taken) */
   owns: (key: string) => boolean
+  /**
+   * whether a peer is a replica of a key; keys of a bucket with fewer
+   * replicas than the cluster's n (src/buckets/) are then neither sent to
+   * nor taken from a co-replica of the arc that is not one of theirs.
+   * Absent: every co-replica of an arc holds all its keys.
+   */
+  ownedBy?: (peer: string, key: string) => boolean
   /** only peers that are up are exchanged with */
   isUp: (peer: string) => boolean
   /** period of the background exchange (ms); 0 disables it (antiEntropyNow still works) */
@@ -270,7 +277,8 @@ export class AntiEntropy {
         // stopping ends a request in flight at once, not at its deadline
         const open = session
         signal.addEventListener('abort', () => { void open.close() }, { once: true })
-        result = await exchange(session, this.replica, arcs, { signal, pace: async bytes => { await this.rate.take(bytes, signal) } })
+        const ownedBy = this.init.ownedBy
+        result = await exchange(session, this.replica, arcs, { signal, pace: async bytes => { await this.rate.take(bytes, signal) }, peerOwns: ownedBy === undefined ? undefined : key => ownedBy(peer, key) })
       }
       this.record(peer, result)
       metrics.inc('meshkv_ae_exchanges_total', { result: 'ok' })

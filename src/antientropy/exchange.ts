@@ -32,6 +32,8 @@ export interface ExchangeOptions {
   /** called after each round trip with its bytes; waits to keep to a rate */
   pace?: (bytes: number) => Promise<void>
   signal?: AbortSignal
+  /** whether the peer is a replica of a key (absent: of every key of the shared arcs); this side's is `local.owns` */
+  peerOwns?: (key: string) => boolean
 }
 
 export interface ExchangeResult {
@@ -118,13 +120,17 @@ export async function exchange (peer: AeTransport, local: AeReplica, shared: Arc
         if (!inRange(hash64(key), leaf.arc)) throw new ProtocolError('KEYS reply with a key outside the arc')
         theirs.set(key, digest)
       }
+      // a key of a bucket with fewer replicas goes only where it is owned
+      const theyOwn = (key: string): boolean => options.peerOwns?.(key) ?? true
       for (const { key, digest } of local.index.keys(leaf.arc)) {
         const other = theirs.get(key)
         theirs.delete(key)
-        if (other === undefined) push.add(key)
-        else if (!equalBytes(other, digest)) { fetch.push(key); push.add(key) }
+        if (other === undefined) { if (theyOwn(key)) push.add(key) } else if (!equalBytes(other, digest)) {
+          if (local.owns(key)) fetch.push(key)
+          if (theyOwn(key)) push.add(key)
+        }
       }
-      fetch.push(...theirs.keys())
+      fetch.push(...[...theirs.keys()].filter(key => local.owns(key)))
     })
   }
 

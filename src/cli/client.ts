@@ -55,7 +55,8 @@ export function json<T> (reply: Reply): T | undefined {
 
 /** The exit code of an error reply, by the daemon's error code and status. */
 function exitOf (status: number, code: string | undefined): number {
-  if (code === 'ERR_QUORUM_NOT_MET' || code === 'ERR_TIMEOUT' || status === 503 || status === 504) return EXIT.REFUSED
+  // a quota is the cluster refusing too: delete keys or raise the quota, then retry
+  if (code === 'ERR_QUORUM_NOT_MET' || code === 'ERR_TIMEOUT' || code === 'ERR_QUOTA' || status === 503 || status === 504) return EXIT.REFUSED
   // the request itself was wrong (a key, a context, a quorum, a value too big): fix the command
   if (status === 400 || status === 413) return EXIT.USAGE
   return EXIT.FAILED
@@ -74,8 +75,9 @@ export function failure (api: string, reply: Reply): CliError {
   return new CliError(exitOf(reply.status, code), message)
 }
 
-/** The path of a key: every character but unreserved ones escaped, "/" included. */
-export function kvPath (key: string, query: Record<string, number | undefined> = {}): string {
+/** The path of a key (in a bucket, when named): every character but unreserved ones escaped, "/" included. */
+export function kvPath (key: string, query: Record<string, number | undefined> = {}, bucket?: string): string {
   const q = Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${String(v)}`).join('&')
-  return `/kv/${encodeURIComponent(key)}${q === '' ? '' : `?${q}`}`
+  const base = bucket === undefined ? '' : `/buckets/${encodeURIComponent(bucket)}`
+  return `${base}/kv/${encodeURIComponent(key)}${q === '' ? '' : `?${q}`}`
 }

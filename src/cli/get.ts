@@ -11,18 +11,19 @@ import type { CliIo } from './io.js'
 interface Siblings { siblings: string[], context: string }
 
 export async function get (argv: string[], io: CliIo): Promise<number> {
-  const parsed = parse(argv, { ...CLIENT_OPTIONS, r: { type: 'string' } })
+  const parsed = parse(argv, { ...CLIENT_OPTIONS, r: { type: 'string' }, bucket: { type: 'string' } })
   const [key] = positionals(parsed, ['KEY'])
   if (key === '') throw new UsageError('KEY must not be empty')
   const r = wholeNumber('r', parsed.values.r)
   const api = apiUrl(parsed.values.api, io)
   const asJson = parsed.values.json === true
-  const reply = await call(api, kvPath(key, { r }), { headers: asJson ? { accept: 'application/json' } : {} })
+  const bucket = parsed.values.bucket as string | undefined
+  const reply = await call(api, kvPath(key, { r }, bucket), { headers: asJson ? { accept: 'application/json' } : {} })
   const notFound = reply.status === 404 ? json<{ found?: boolean, error?: { code?: string } }>(reply) : undefined
   // a 404 from a route that does not exist is not a missing key
   if (notFound?.found === false || notFound?.error?.code === 'ERR_NOT_FOUND') {
     if (asJson) io.stdout.write(reply.body)
-    io.stderr.write(`meshkv get: key not found: ${key}\n`)
+    io.stderr.write(`meshkv get: key not found: ${bucket === undefined ? '' : `${bucket}/`}${key}\n`)
     return EXIT.NOT_FOUND
   }
   if (reply.status === 200) {

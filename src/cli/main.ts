@@ -26,7 +26,8 @@ const VERB_RUNS: Record<Exclude<Verb, 'help'>, () => Promise<Run>> = {
   cluster: async () => (await import('./cluster.js')).cluster,
   id: async () => (await import('./id.js')).id,
   export: async () => (await import('./export.js')).exportVerb,
-  import: async () => (await import('./import.js')).importVerb
+  import: async () => (await import('./import.js')).importVerb,
+  bucket: async () => (await import('./bucket.js')).bucket
 }
 
 function isVerb (s: string | undefined): s is Verb {

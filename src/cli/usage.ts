@@ -1,15 +1,16 @@
 /** Usage text, whole and per verb. */
 
-export const VERBS = ['daemon', 'put', 'get', 'del', 'status', 'leave', 'members', 'ring', 'export', 'import', 'cluster', 'id', 'help'] as const
+export const VERBS = ['daemon', 'put', 'get', 'del', 'status', 'leave', 'members', 'ring', 'bucket', 'export', 'import', 'cluster', 'id', 'help'] as const
 export type Verb = typeof VERBS[number]
 
 const SYNOPSIS: Record<Verb, string> = {
   daemon: 'meshkv daemon [--config FILE] [--data DIR] [--listen MULTIADDR]... [--api HOST:PORT]\n' +
           '              [--bootstrap MULTIADDR]... [--cluster NAME] [--capacity N]\n' +
           '              [--cluster-key FILE | --cert CERT]',
-  put: 'meshkv put KEY [VALUE] [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json]   (VALUE from stdin when absent)',
-  get: 'meshkv get KEY [--r N] [--api URL] [--json]',
-  del: 'meshkv del KEY [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json]',
+  put: 'meshkv put KEY [VALUE] [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json] [--bucket NAME]\n' +
+       '           (VALUE from stdin when absent)',
+  get: 'meshkv get KEY [--r N] [--api URL] [--json] [--bucket NAME]',
+  del: 'meshkv del KEY [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json] [--bucket NAME]',
   status: 'meshkv status [--api URL] [--json]',
   leave: 'meshkv leave [--api URL] [--json]   (the daemon hands its keys to their new owners, then stops)',
   members: 'meshkv members [--api URL] [--json]   (every member: state, phi, share, keys, hints)',
@@ -20,6 +21,9 @@ const SYNOPSIS: Record<Verb, string> = {
   id: 'meshkv id --data DIR   (the peer id of that data dir; creates its identity if it has none)',
   export: 'meshkv export [--out FILE] [--api URL] [--json]   (every key of the cluster as JSON lines; stdout without --out)',
   import: 'meshkv import [FILE] [--api URL] [--json]   (load an export, merged with what is stored; stdin without FILE)',
+  bucket: 'meshkv bucket create NAME [--n N --r R --w W] [--max-keys K] [--max-bytes B] [--api URL] [--json]\n' +
+          'meshkv bucket list [--api URL] [--json]\n' +
+          'meshkv bucket show NAME [--api URL] [--json]',
   help: 'meshkv help [COMMAND]'
 }
 
@@ -49,14 +53,21 @@ const OPTIONS: Record<string, string> = {
   '--data DIR ': 'the data dir whose peer id to print',
   '--api-token TOKEN': 'bearer token of the daemon\'s API (its apiToken); or --api-token-file FILE,\n' +
     'or $MESHKV_API_TOKEN',
-  '--out FILE': 'write the export to FILE (through FILE.partial, renamed when whole)'
+  '--out FILE': 'write the export to FILE (through FILE.partial, renamed when whole)',
+
+  '--bucket NAME': 'the key\'s bucket (default: the default bucket); it must have been created',
+  '--n N': 'bucket create: replicas of each key (1..the cluster\'s n; default the cluster\'s)',
+  '--r R': 'bucket create: read quorum of its keys (1..n)',
+  '--w W': 'bucket create: write quorum of its keys (1..n)',
+  '--max-keys K': 'bucket create: most live keys; writes past it are refused (ERR_QUOTA)',
+  '--max-bytes B': 'bucket create: most bytes of live values; writes past it are refused (ERR_QUOTA)'
 }
 
 const VERB_OPTIONS: Record<Verb, string[]> = {
   daemon: ['--config FILE', '--data DIR', '--listen MULTIADDR', '--api HOST:PORT', '--bootstrap MULTIADDR', '--cluster NAME', '--capacity N', '--cluster-key FILE', '--cert CERT'],
-  put: ['--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--api-token TOKEN', '--json'],
-  get: ['--r N', '--api URL', '--api-token TOKEN', '--json'],
-  del: ['--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--api-token TOKEN', '--json'],
+  put: ['--bucket NAME', '--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--api-token TOKEN', '--json'],
+  get: ['--bucket NAME', '--r N', '--api URL', '--api-token TOKEN', '--json'],
+  del: ['--bucket NAME', '--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--api-token TOKEN', '--json'],
   status: ['--api URL', '--api-token TOKEN', '--json'],
   leave: ['--api URL', '--api-token TOKEN', '--json'],
   members: ['--api URL', '--api-token TOKEN', '--json'],
@@ -65,6 +76,7 @@ const VERB_OPTIONS: Record<Verb, string[]> = {
   id: ['--data DIR '],
   export: ['--out FILE', '--api URL', '--api-token TOKEN', '--json'],
   import: ['--api URL', '--api-token TOKEN', '--json'],
+  bucket: ['--n N', '--r R', '--w W', '--max-keys K', '--max-bytes B', '--api URL', '--api-token TOKEN', '--json'],
   help: []
 }
 
@@ -85,7 +97,7 @@ export function usage (): string {
   return 'meshkv: a Dynamo-style peer-to-peer key-value store\n\nusage:\n' +
     VERBS.map(v => `  ${SYNOPSIS[v].replace(/\n/g, '\n  ')}`).join('\n') +
     '\n\ndaemon options:\n' + options(VERB_OPTIONS.daemon) +
-    '\n\nclient options (put, get, del, status, leave, members, ring, export, import):\n' + options(['--api URL', '--api-token TOKEN', '--json', '--context CTX', '--w N', '--r N', '--out FILE']) +
+    '\n\nclient options (put, get, del, status, leave, members, ring, bucket, export, import):\n' + options(['--api URL', '--api-token TOKEN', '--json', '--bucket NAME', '--context CTX', '--w N', '--r N', '--out FILE']) +
     '\n\ncluster admission (cluster, id):\n' + options(['--key FILE', '--out CERT', '--expires DURATION', '--cluster NAME ', '--data DIR ']) +
     `\n\n${EXIT_CODES}\n`
 }

@@ -15,14 +15,14 @@ import type { CliIo } from './io.js'
  * would only be a sibling of the value, and the key would still read as
  * found. Writes the read did not see survive, as with any context.
  */
-async function currentContext (api: string, key: string): Promise<string | undefined> {
-  const reply = await call(api, kvPath(key), { headers: { accept: 'application/json' } })
+async function currentContext (api: string, key: string, bucket: string | undefined): Promise<string | undefined> {
+  const reply = await call(api, kvPath(key, {}, bucket), { headers: { accept: 'application/json' } })
   const body = reply.status === 200 || reply.status === 404 ? json<{ context?: unknown }>(reply) : undefined
   if (body === undefined) throw failure(api, reply)
   return typeof body.context === 'string' ? body.context : undefined
 }
 
-const WRITE_OPTIONS = { ...CLIENT_OPTIONS, w: { type: 'string' as const }, context: { type: 'string' as const }, 'idempotency-key': { type: 'string' as const } }
+const WRITE_OPTIONS = { ...CLIENT_OPTIONS, w: { type: 'string' as const }, context: { type: 'string' as const }, 'idempotency-key': { type: 'string' as const }, bucket: { type: 'string' as const } }
 
 export async function write (method: 'PUT' | 'DELETE', argv: string[], io: CliIo): Promise<number> {
   const parsed = parse(argv, WRITE_OPTIONS)
@@ -30,8 +30,9 @@ export async function write (method: 'PUT' | 'DELETE', argv: string[], io: CliIo
   if (key === '') throw new UsageError('KEY must not be empty')
   const w = wholeNumber('w', parsed.values.w)
   const api = apiUrl(parsed.values.api, io)
+  const bucket = parsed.values.bucket as string | undefined
   let context = parsed.values.context as string | undefined
-  if (method === 'DELETE' && context === undefined) context = await currentContext(api, key)
+  if (method === 'DELETE' && context === undefined) context = await currentContext(api, key, bucket)
   let body: Uint8Array | undefined
   if (method === 'PUT') {
     // a peer refuses values over its maxValueBytes (413); this bound only keeps a runaway pipe out of memory
@@ -42,7 +43,7 @@ export async function write (method: 'PUT' | 'DELETE', argv: string[], io: CliIo
   const idempotencyKey = (parsed.values['idempotency-key'] as string | undefined) ?? randomUUID()
   const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'idempotency-key': idempotencyKey }
   if (context !== undefined && context !== '') headers['x-meshkv-context'] = context
-  const reply = await call(api, kvPath(key, { w }), { method, headers, body })
+  const reply = await call(api, kvPath(key, { w }, bucket), { method, headers, body })
   const out = reply.status === 200 ? json<{ context: string, values?: string[] }>(reply) : undefined
   if (out === undefined) throw failure(api, reply)
   if (parsed.values.json === true) {

@@ -20,6 +20,7 @@ import { repairReplicas } from './read-repair.js'
 import { validateKey, validateQuorum, validateValue } from './validate.js'
 import { InvalidArgumentError } from '../errors.js'
 import { HedgePolicy } from './hedge-policy.js'
+import { displayKey } from '../buckets/encoding.js'
 import type { Replica } from './replica.js'
 import type { Placement } from './placement.js'
 import type { KvClient } from '../protocol/kv-client.js'
@@ -41,9 +42,12 @@ export interface TraceOptions {
   traceparent?: string
 }
 
-export interface ReadOptions extends TraceOptions { r?: number, timeoutMs?: number }
+/** `n`: replicas of this key when its bucket sets fewer than the cluster's (src/buckets/); 1..cluster n */
+export interface ReadOptions extends TraceOptions { r?: number, n?: number, timeoutMs?: number }
 export interface WriteOptions extends TraceOptions {
   w?: number
+  /** replicas of this key when its bucket sets fewer than the cluster's (src/buckets/); 1..cluster n */
+  n?: number
   context?: string
   timeoutMs?: number
   /**
@@ -123,8 +127,8 @@ export class Coordinator {
 
   private async write (key: string, value: Uint8Array | null, options: WriteOptions, trace: RequestTrace | undefined): Promise<PutResult> {
     validateKey(key)
-    const { n } = this.init.quorums
-    const w = validateQuorum('w', options.w ?? this.init.quorums.w, n)
+    const n = this.replicas(options.n)
+    const w = validateQuorum('w', options.w ?? Math.min(this.init.quorums.w, n), n)
     const context = options.context === undefined || options.context === '' ? [] : decodeContext(options.context, key)
     const writeId = options.writeId ?? crypto.getRandomValues(new Uint8Array(WRITE_ID_BYTES))
     if (writeId.byteLength !== WRITE_ID_BYTES) throw new InvalidArgumentError(`a write id is ${WRITE_ID_BYTES} bytes, got ${writeId.byteLength}`)
@@ -137,7 +141,7 @@ export class Coordinator {
     const { targets, spares } = this.init.placement.sloppyTargets(key, n)
     const prefs = targets.map(t => t.peer)
     const extra = spares.filter(p => !prefs.includes(p))
-    const op = `${value === null ? 'delete' : 'put'} ${key}`
+    const op = `${value === null ? 'delete' : 'put'} ${displayKey(key)}`
     if (prefs.length + extra.length < w) throw new QuorumNotMetError(op, { required: w, received: 0, available: prefs.length + extra.length, answered: [], failed: [] })
     const put = { key, sibling: { value, timestamp: Date.now(), writeId }, context, n, w, trace }
     // This peer goes first when it is a replica: any replica may mint the
@@ -173,8 +177,8 @@ export class Coordinator {
 
   private async read (key: string, options: ReadOptions, trace: RequestTrace | undefined): Promise<GetResult> {
     validateKey(key)
-    const { n } = this.init.quorums
-    const r = validateQuorum('r', options.r ?? this.init.quorums.r, n)
+    const n = this.replicas(options.n)
+    const r = validateQuorum('r', options.r ?? Math.min(this.init.quorums.r, n), n)
     const timeoutMs = options.timeoutMs ?? this.init.requestTimeoutMs
     const deadline = performance.now() + timeoutMs
     const { placement, replica, client } = this.init
@@ -182,7 +186,7 @@ export class Coordinator {
     const { targets } = placement.sloppyTargets(key, n)
     const prefs = targets.map(t => t.peer)
     const standIns = new Set(targets.filter(t => t.hintFor !== undefined).map(t => t.peer))
-    if (prefs.length < r) throw new QuorumNotMetError(`get ${key}`, { required: r, received: 0, available: prefs.length, answered: [], failed: [] })
+    if (prefs.length < r) throw new QuorumNotMetError(`get ${displayKey(key)}`, { required: r, received: 0, available: prefs.length, answered: [], failed: [] })
     const calls = prefs.map(peer => ({
       peer,
       run: async (): Promise<KvRecord | undefined> => {
@@ -192,7 +196,7 @@ export class Coordinator {
         return record
       }
     }))
-    const result = await quorum(`get ${key}`, calls, r)
+    const result = await quorum(`get ${displayKey(key)}`, calls, r)
     const merged = mergeReplies(result.ok.map(x => x.value))
     void result.settled.then(async all => {
       // stand-ins are not repaired: a copy there without a hint would never be handed over or dropped
@@ -212,6 +216,11 @@ export class Coordinator {
 
   private retried (op: string): () => void {
     return () => { this.init.metrics.inc('meshkv_replica_retries_total', { op }) }
+  }
+
+  /** A bucket's n, never above the cluster's: past it, handover would drop its extra copies. */
+  private replicas (n: number | undefined): number {
+    return n === undefined ? this.init.quorums.n : validateQuorum('n', n, this.init.quorums.n)
   }
 
   /** Metrics, a span and a log line around one client operation; `fn` gets the trace its messages carry. */

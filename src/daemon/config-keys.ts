@@ -114,6 +114,8 @@ export interface DaemonConfig {
   iceServers: string[]
   /** how often a relayed connection whose WebRTC upgrade failed is tried again (ms) */
   webrtcRetryMs: number
+  /** period of the bucket refresh: properties set through other peers and quota usage are seen within it; quotas are enforced with a lag of about two periods (ms) */
+  bucketRefreshMs: number
 }
 
 export type ConfigKey = keyof DaemonConfig
@@ -283,7 +285,8 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   upnp: boolean,
   webrtc: boolean,
   iceServers: iceUrls,
-  webrtcRetryMs: wholeNumber(1_000, 24 * HOUR)
+  webrtcRetryMs: wholeNumber(1_000, 24 * HOUR),
+  bucketRefreshMs: wholeNumber(100, HOUR)
 }
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as ConfigKey[]

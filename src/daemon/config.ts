@@ -81,7 +81,8 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   upnp: false,
   webrtc: false,
   iceServers: [],
-  webrtcRetryMs: C.DIRECT_UPGRADE_RETRY_MS
+  webrtcRetryMs: C.DIRECT_UPGRADE_RETRY_MS,
+  bucketRefreshMs: C.DEFAULT_BUCKET_REFRESH_MS
 }
 
 /** The cluster settings a peer adopts from the cluster when its config leaves them unset. */
@@ -233,6 +234,7 @@ export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKe
   if (config.otlpEndpoint !== undefined) options.otlpEndpoint = config.otlpEndpoint
   const { relayServer, relayReservation, relayMaxReservations, relayDurationMs, relayDataBytes, autonat, dcutr, upnp, webrtc, iceServers, webrtcRetryMs } = config
   options.reach = { relayServer, relayReservation, relayLimits: { maxReservations: relayMaxReservations, durationMs: relayDurationMs, dataBytes: relayDataBytes }, autonat, dcutr, upnp, webrtc, iceServers, webrtcRetryMs }
+  options.bucketRefreshMs = config.bucketRefreshMs
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }

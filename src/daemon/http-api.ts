@@ -1,6 +1,6 @@
 /**
  * The daemon's HTTP API on node:http, 127.0.0.1 by default: /kv/:key,
- * /status, /metrics, and the web view (/, /members, /ring, /events). Every request is answered or times out; a handler
+ * /buckets/..., /status, /metrics, and the web view (/, /members, /ring, /events). Every request is answered or times out; a handler
  * that throws becomes an error reply, never a crashed daemon.
  */
 import { createServer } from 'node:http'
@@ -16,6 +16,7 @@ import { bearerAuthorizer } from './http-auth.js'
 import { isLoopback } from './config-keys.js'
 import { HttpGuard } from './http-guard.js'
 import type { GuardOptions } from './http-guard.js'
+import { BUCKETS, routeBuckets } from './http-buckets.js'
 import { numberParams, sendError, sendFailure, sendJson, statusOf } from './http-io.js'
 import { getMetrics } from './http-metrics.js'
 import { assignTrace } from './http-trace.js'
@@ -84,6 +85,8 @@ async function route (init: HttpApiInit, web: WebView, url: string, req: Incomin
     if (method === 'GET') await getKv(kv)
     else if (method === 'PUT') await putKv(kv)
     else await deleteKv(kv)
+  } else if (path === BUCKETS || path.startsWith(`${BUCKETS}/`)) {
+    await routeBuckets({ node, rest: path.slice(BUCKETS.length), method, query, req, res, only, decodeKey })
   } else if (path.startsWith(LOCAL)) {
     if (!only(['GET'])) return
     numberParams(query, {})
@@ -118,7 +121,7 @@ async function route (init: HttpApiInit, web: WebView, url: string, req: Incomin
     numberParams(query, {})
     await routeWeb(web, path, req, res)
   } else {
-    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /local/KEY, /status, /metrics, POST /leave, GET /export, POST /import, /admission, /members, /ring, /events, / for the web view)`)
+    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /buckets, /buckets/NAME, /buckets/NAME/kv/KEY, /local/KEY, /status, /metrics, POST /leave, GET /export, POST /import, /admission, /members, /ring, /events, / for the web view)`)
   }
 }
 

@@ -2,7 +2,7 @@
  * The HTTP API's plumbing: bounded bodies, query parameters, JSON replies
  * and the mapping of typed errors to status codes. No routes here.
  */
-import { InvalidArgumentError, OverloadedError, PayloadTooLargeError, QuorumNotMetError, errorCode } from '../errors.js'
+import { InvalidArgumentError, OverloadedError, PayloadTooLargeError, QuorumNotMetError, QuotaExceededError, errorCode } from '../errors.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 export const CONTEXT_HEADER = 'x-meshkv-context'
@@ -22,7 +22,10 @@ const STATUS: Record<string, number> = {
   ERR_TIMEOUT: 504,
   ERR_UNAUTHORIZED: 401,
   // load alone is never a 5xx: the client is told when to come back (Retry-After)
-  ERR_OVERLOADED: 429
+  ERR_OVERLOADED: 429,
+  ERR_INVALID_BUCKET: 400,
+  ERR_NO_SUCH_BUCKET: 404,
+  ERR_QUOTA: 403
 }
 
 export function statusOf (err: unknown): number {
@@ -41,7 +44,7 @@ export function sendError (res: ServerResponse, status: number, code: string, me
 
 /** The error reply of a failed request: its code, its message, and who answered for a quorum. */
 export function sendFailure (res: ServerResponse, err: unknown): void {
-  const extra = err instanceof QuorumNotMetError ? { detail: err.detail } : err instanceof OverloadedError ? { retryAfterSec: err.retryAfterSec } : {}
+  const extra = err instanceof QuorumNotMetError || err instanceof QuotaExceededError ? { detail: err.detail } : err instanceof OverloadedError ? { retryAfterSec: err.retryAfterSec } : {}
   const status = statusOf(err)
   const headers: Record<string, string> = status === 413 ? { connection: 'close' } : status === 401 ? { 'www-authenticate': 'Bearer realm="meshkv"' } : {}
   if (err instanceof OverloadedError) headers['retry-after'] = String(err.retryAfterSec)

@@ -23,6 +23,8 @@ export interface KvRequest {
   req: IncomingMessage
   res: ServerResponse
   maxValueBytes: number
+  /** the key's bucket (/buckets/:name/kv/:key); absent: the default bucket (/kv/:key) */
+  bucket?: string
 }
 
 const b64 = (v: Uint8Array): string => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
@@ -60,9 +62,9 @@ function writeReply (out: PutResult): Record<string, unknown> {
   return { context: out.context, acked: out.acked, values: out.values.map(b64), deletes: out.deletes }
 }
 
-export async function getKv ({ node, key, query, req, res }: KvRequest): Promise<void> {
+export async function getKv ({ node, key, query, req, res, bucket }: KvRequest): Promise<void> {
   const { r, timeout } = numberParams(query, { r: { min: 1, max: node.quorums.n }, timeout: { min: 1, max: MAX_TIMEOUT_PARAM_MS } })
-  const got = await node.get(key, { r, timeoutMs: timeout, ...traceOf(req) })
+  const got = await node.get(key, { r, timeoutMs: timeout, bucket, ...traceOf(req) })
   const headers = contextHeader(got.context)
   if (wantsJson(req)) {
     const { found, context, deletes, replicas } = got
@@ -78,19 +80,19 @@ export async function getKv ({ node, key, query, req, res }: KvRequest): Promise
   }
 }
 
-export async function putKv ({ node, key, query, req, res, maxValueBytes }: KvRequest): Promise<void> {
+export async function putKv ({ node, key, query, req, res, maxValueBytes, bucket }: KvRequest): Promise<void> {
   const { w, timeout } = numberParams(query, { w: { min: 1, max: node.quorums.n }, timeout: { min: 1, max: MAX_TIMEOUT_PARAM_MS } })
   const context = requestContext(req)
   const writeId = requestWriteId(req)
   const value = await readBody(req, maxValueBytes)
-  const out = await node.put(key, value, { w, context, timeoutMs: timeout, writeId, ...traceOf(req) })
+  const out = await node.put(key, value, { w, context, timeoutMs: timeout, writeId, bucket, ...traceOf(req) })
   sendJson(res, 200, writeReply(out), contextHeader(out.context))
 }
 
-export async function deleteKv ({ node, key, query, req, res }: KvRequest): Promise<void> {
+export async function deleteKv ({ node, key, query, req, res, bucket }: KvRequest): Promise<void> {
   const { w, timeout } = numberParams(query, { w: { min: 1, max: node.quorums.n }, timeout: { min: 1, max: MAX_TIMEOUT_PARAM_MS } })
   const context = requestContext(req)
   const writeId = requestWriteId(req)
-  const out = await node.delete(key, { w, context, timeoutMs: timeout, writeId, ...traceOf(req) })
+  const out = await node.delete(key, { w, context, timeoutMs: timeout, writeId, bucket, ...traceOf(req) })
   sendJson(res, 200, writeReply(out), contextHeader(out.context))
 }
