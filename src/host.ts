@@ -9,8 +9,9 @@ import { identify } from '@libp2p/identify'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { yamux } from '@libp2p/yamux'
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { createLibp2p } from 'libp2p'
-import { DEFAULT_LISTEN, transports } from './transports.js'
+import { DEFAULT_LISTEN, platformHost, transports } from './transports.js'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Ping } from '@libp2p/ping'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
@@ -26,7 +27,15 @@ export interface HostInit {
   start?: boolean
   /** gossipsub's own heartbeat (mesh upkeep, gossip) in ms; libp2p's default 1000 */
   gossipHeartbeatMs?: number
+  /**
+   * Run a circuit relay v2 server: browser tabs reserve a slot on it and
+   * signal their WebRTC connections to each other through it (`daemon --web`)
+   */
+  relayServer?: boolean
 }
+
+/** tabs a relaying daemon keeps a slot for (libp2p's default is 15) */
+const RELAY_MAX_RESERVATIONS = 256
 
 export async function createHost (init: HostInit = {}): Promise<MeshHost> {
   return createLibp2p({
@@ -54,8 +63,11 @@ export async function createHost (init: HostInit = {}): Promise<MeshHost> {
         // behind one NAT would never be heard. Who may join is decided by
         // the cluster, not by address diversity.
         scoreParams: { IPColocationFactorWeight: 0 }
-      })
+      }),
+      ...(init.relayServer === true ? { relay: circuitRelayServer({ reservations: { maxReservations: RELAY_MAX_RESERVATIONS } }) } : {})
     },
+    // what the platform adds (transports.browser.ts: which dials a tab may make, which addresses it announces)
+    ...platformHost(),
     logger: init.logger,
     start: init.start
   })

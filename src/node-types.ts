@@ -18,7 +18,11 @@ export interface NodeOptions {
   listen?: string[]
   /** multiaddrs (with /p2p/<id>) of peers to join through */
   bootstrap?: string[]
-  /** relative capacity; ring tokens are proportional to it */
+  /**
+   * relative capacity; ring tokens are proportional to it. 0: the peer
+   * coordinates requests with the cluster's view but holds no share and is
+   * no member (a browser tab's default)
+   */
   capacity?: number
   zone?: string
   /**
@@ -62,6 +66,8 @@ export interface NodeOptions {
   maxHints?: number
   /** hinted handoff: age after which an undelivered hint is dropped (ms, default 3 h) */
   hintMaxAgeMs?: number
+  /** run a circuit relay v2 server, through which browser tabs signal WebRTC to each other (`daemon --web`) */
+  relayServer?: boolean
 }
 
 /** Hinted handoff as `status` shows it. */

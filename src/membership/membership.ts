@@ -71,6 +71,12 @@ export interface MembershipInit {
   tokens?: readonly bigint[]
   /** start as a joining member (announced JOINING, holding no ring positions) until announceUp() */
   joining?: boolean
+  /**
+   * Hear the cluster but publish nothing: a peer of capacity 0 (a browser
+   * tab, by default) coordinates with the cluster's view and is no member of
+   * it (others would refuse its capacity anyway)
+   */
+  observer?: boolean
 }
 
 /** A refused announcement, as the 'refused' event carries it. */
@@ -314,6 +320,7 @@ export class Membership extends EventTarget {
   }
 
   private async publish (msg: MembershipMessage, kind: string): Promise<void> {
+    if (this.init.observer === true) return
     try {
       await this.init.libp2p.services.pubsub.publish(this.init.topic, MembershipMessage.encode(msg))
       this.init.metrics.inc('meshkv_membership_heartbeats_total', { dir: 'out', kind })
