@@ -118,3 +118,10 @@ export const DEFAULT_DROP_AFTER_STABLE_MS = 30_000
 export const DEFAULT_DROP_RATE = 200
 /** the longest a leave (push to new owners, announce, push again) may take before the peer stops anyway (ms) */
 export const DEFAULT_LEAVE_TIMEOUT_MS = 60_000
+
+/** browser: most writes a tab queues while no peer is reachable */
+export const DEFAULT_MAX_PENDING_WRITES = 1000
+/** browser: most keys whose last seen values a tab keeps for reads while offline */
+export const DEFAULT_MAX_CACHED_KEYS = 10_000
+/** browser: how often a tab retries its queued writes (ms) */
+export const DEFAULT_PENDING_RETRY_MS = 1000

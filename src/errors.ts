@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'ERR_NOT_STARTED'
   | 'ERR_INTERNAL'
   | 'ERR_HINT_REFUSED'
+  | 'ERR_QUEUE_FULL'
 
 export class MeshError extends Error {
   readonly code: ErrorCode
@@ -165,6 +166,18 @@ export class HintRefusedError extends MeshError {
   override name = 'HintRefusedError'
   constructor (message: string) {
     super('ERR_HINT_REFUSED', message)
+  }
+}
+
+/**
+ * A browser tab's queue of writes made while no peer was reachable is full:
+ * the write is refused, not queued, until the queue drains (peers back).
+ */
+export class QueueFullError extends MeshError {
+  static readonly code = 'ERR_QUEUE_FULL'
+  override name = 'QueueFullError'
+  constructor (pending: number) {
+    super('ERR_QUEUE_FULL', `${pending} writes are already waiting for a peer to be reachable, the most this tab queues: write again once they are sent`)
   }
 }
 
