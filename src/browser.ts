@@ -53,6 +53,9 @@ export async function createBrowserNode (options: BrowserNodeOptions): Promise<B
     await store.close()
     throw err
   }
+  // a tab is ready once it has heard a member (or after a while, offline): its first request then has a ring to go by
+  await Promise.race([node.ready(), new Promise(resolve => setTimeout(resolve, C.DEFAULT_JOIN_WAIT_MS))])
+  await heardCluster(node, C.DEFAULT_JOIN_WAIT_MS)
   const requestTimeoutMs = rest.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS
   const local = new LocalFirst({ node, local: store, retryMs: retryMs ?? C.DEFAULT_PENDING_RETRY_MS, requestTimeoutMs })
   local.start()
@@ -68,4 +71,16 @@ export async function createBrowserNode (options: BrowserNodeOptions): Promise<B
       await store.close()
     }
   }
+}
+
+/** Settles once the node's view holds another member that is up, or after `ms`. */
+async function heardCluster (node: MeshNode, ms: number): Promise<void> {
+  const heard = (): boolean => node.members().some(m => m.id !== node.peerId && m.state === 'up')
+  if (heard()) return
+  await new Promise<void>(resolve => {
+    const done = (): void => { clearTimeout(timer); node.removeEventListener('members', check); resolve() }
+    const check = (): void => { if (heard()) done() }
+    const timer = setTimeout(done, ms)
+    node.addEventListener('members', check)
+  })
 }

@@ -61,6 +61,7 @@ async function start (): Promise<void> {
   $('peer').textContent = running.node.peerId
   const local = running.local
   local.addEventListener('pending', () => { render() })
+  local.addEventListener('unreachable', evt => { console.warn('meshkv: cluster not reached:', (evt as CustomEvent<string>).detail) })
   running.node.libp2p.addEventListener('connection:open', () => { render() })
   running.node.libp2p.addEventListener('connection:close', () => { render() })
   setInterval(render, 1000)

@@ -108,6 +108,7 @@ export class LocalFirst extends EventTarget {
         return { queued: false, values: out.values.map(v => text.decode(v)) }
       } catch (err) {
         if (!UNREACHABLE.has(errorCode(err))) throw err
+        this.unreachable(err)
       }
     }
     await local.queue(write)
@@ -117,25 +118,27 @@ export class LocalFirst extends EventTarget {
 
   /** Send the queued writes, oldest first, while peers answer; one pass at a time. */
   async flush (): Promise<void> {
-    this.flushing ??= (async () => {
-      try {
-        for (const w of this.init.local.pending()) {
-          if (!this.online()) return
-          try {
-            await this.send(w)
-          } catch (err) {
-            if (UNREACHABLE.has(errorCode(err))) return
-            // refused for good (too large, a bad context): dropped and reported, as kept it would block the queue forever
-            this.dispatchEvent(new CustomEvent('dropped', { detail: { write: w, error: (err as Error).message } }))
-          }
-          await this.init.local.sent(w.key, w.writeId)
-          this.changed()
-        }
-      } finally {
-        this.flushing = undefined
-      }
-    })()
+    if (this.flushing === undefined) {
+      this.flushing = this.sendQueued().finally(() => { this.flushing = undefined })
+    }
     await this.flushing
+  }
+
+  private async sendQueued (): Promise<void> {
+    // after the caller has kept the promise: a pass with nothing to do must not end before it is kept
+    await Promise.resolve()
+    for (const w of this.init.local.pending()) {
+      if (!this.online()) return
+      try {
+        await this.send(w)
+      } catch (err) {
+        if (UNREACHABLE.has(errorCode(err))) { this.unreachable(err); return }
+        // refused for good (too large, a bad context): dropped and reported, as kept it would block the queue forever
+        this.dispatchEvent(new CustomEvent('dropped', { detail: { write: w, error: (err as Error).message } }))
+      }
+      await this.init.local.sent(w.key, w.writeId)
+      this.changed()
+    }
   }
 
   private async send (w: PendingWrite): Promise<PutResult> {
@@ -144,6 +147,11 @@ export class LocalFirst extends EventTarget {
     const out = w.value === null ? await node.delete(w.key, options) : await node.put(w.key, utf8.encode(w.value), options)
     await this.init.local.cache(w.key, { values: out.values.map(v => text.decode(v)), context: out.context, at: Date.now() })
     return out
+  }
+
+  /** why the cluster could not be reached, for the page to show */
+  private unreachable (err: unknown): void {
+    this.dispatchEvent(new CustomEvent('unreachable', { detail: (err as Error).message }))
   }
 
   private changed (): void {

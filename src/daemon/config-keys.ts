@@ -72,6 +72,8 @@ export interface DaemonConfig {
   maxHints: number
   /** hinted handoff: age after which an undelivered hint is dropped (ms); a tombstone's grace period must exceed it */
   hintMaxAgeMs: number
+  /** serve the browser demo page at /app and relay for browser tabs (circuit relay v2), so tabs reach each other over WebRTC */
+  web: boolean
 }
 
 export type ConfigKey = keyof DaemonConfig
@@ -181,7 +183,8 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   antiEntropyBytesPerSec: wholeNumber(0, 2 ** 40),
   logLevel,
   maxHints: wholeNumber(1, 100_000_000),
-  hintMaxAgeMs: wholeNumber(1_000, 30 * 24 * HOUR)
+  hintMaxAgeMs: wholeNumber(1_000, 30 * 24 * HOUR),
+  web: boolean
 }
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as ConfigKey[]

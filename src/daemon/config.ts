@@ -26,10 +26,12 @@ export interface ConfigFlags {
   cluster?: string
   /** as typed: parsed and checked here, so the error names the flag */
   capacity?: string
+  /** --web: serve /app and relay for browser tabs */
+  web?: boolean
 }
 
 const FLAG_KEYS: Record<keyof ConfigFlags, ConfigKey> = {
-  data: 'dataDir', listen: 'listen', api: 'api', bootstrap: 'bootstrap', cluster: 'cluster', capacity: 'capacity'
+  data: 'dataDir', listen: 'listen', api: 'api', bootstrap: 'bootstrap', cluster: 'cluster', capacity: 'capacity', web: 'web'
 }
 
 /**
@@ -63,7 +65,8 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   antiEntropyBytesPerSec: C.DEFAULT_ANTI_ENTROPY_BYTES_PER_SEC,
   logLevel: 'info',
   maxHints: C.DEFAULT_MAX_HINTS,
-  hintMaxAgeMs: C.DEFAULT_HINT_MAX_AGE_MS
+  hintMaxAgeMs: C.DEFAULT_HINT_MAX_AGE_MS,
+  web: false
 }
 
 /** The cluster settings a peer adopts from the cluster when its config leaves them unset. */
@@ -198,6 +201,8 @@ export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKe
   Object.assign(options, { joinWaitMs, transferBatchBytes, dropAfterStableMs, dropRate })
   const { maxHints, hintMaxAgeMs } = config
   Object.assign(options, { maxHints, hintMaxAgeMs })
+  // browser tabs signal WebRTC to each other through a relaying daemon
+  if (config.web) options.relayServer = true
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }

@@ -56,7 +56,7 @@ export async function startDaemon (config: DaemonConfig, log: Log): Promise<Runn
   }
   try {
     const { host, port } = parseHostPort(config.api) ?? { host: '127.0.0.1', port: 7070 }
-    api = await startHttpApi({ node, host, port, log, leave })
+    api = await startHttpApi({ node, host, port, log, leave, web: config.web })
   } catch (err) {
     await node.stop().catch(() => {})
     throw err

@@ -9,6 +9,7 @@ import { InvalidKeyError, errorCode } from '../errors.js'
 import { leaveStreaming } from './http-leave.js'
 import { deleteKv, getKv, MAX_TIMEOUT_PARAM_MS, putKv } from './http-kv.js'
 import { getLocal } from './http-local.js'
+import { serveApp } from './http-app.js'
 import { numberParams, sendError, sendFailure, sendJson, statusOf } from './http-io.js'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -23,6 +24,8 @@ export interface HttpApiInit {
   log: Log
   /** leave the cluster, then stop the daemon (POST /leave); absent, the route is refused */
   leave?: () => Promise<void>
+  /** serve the browser demo page and its bundle at /app (`daemon --web`) */
+  web?: boolean
 }
 
 export interface HttpApi {
@@ -88,8 +91,11 @@ async function route (init: HttpApiInit, url: string, req: IncomingMessage, res:
     const text = node.metrics.render()
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) })
     res.end(text)
+  } else if (init.web === true && (path === '/app' || path.startsWith('/app/'))) {
+    if (!only(['GET'])) return
+    await serveApp(node, path, query, res)
   } else {
-    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /local/KEY, /status, /metrics, POST /leave)`)
+    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /local/KEY, /status, /metrics, POST /leave, /app with --web)`)
   }
 }
 
