@@ -53,6 +53,7 @@ function page (config: object): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>meshkv in a tab</title>
+<link rel="icon" href="data:,">
 <style>
 body { font: 15px/1.4 system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem }
 code, #out, li { font-family: ui-monospace, monospace; font-size: 13px }
