@@ -13,9 +13,10 @@ import { ring } from './ring.js'
 import { membership } from './membership.js'
 import { tombstones } from './tombstones.js'
 import { antientropy } from './antientropy.js'
+import { browser } from './browser.js'
 import type { Benchmark } from './lib/bench.js'
 
-const BENCHMARKS: Benchmark[] = [latency, ycsb, ring, membership, antientropy, tombstones]
+const BENCHMARKS: Benchmark[] = [latency, ycsb, ring, membership, antientropy, tombstones, browser]
 
 function usage (): string {
   const w = Math.max(...BENCHMARKS.map(b => b.name.length))

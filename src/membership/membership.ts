@@ -127,6 +127,16 @@ export class Membership extends EventTarget {
     if (evt.detail?.subscriptions?.some(s => s.topic === this.init.topic && s.subscribe) === true) this.announceSoon(0)
   }
 
+  /**
+   * This peer's addresses changed (a browser tab's relay reservation, an
+   * address learnt later): announced now, not at the next period, so members
+   * can dial it by them (a tab's /p2p-circuit/webrtc address).
+   */
+  private readonly onSelfUpdate = (): void => {
+    const addrs = this.init.libp2p.getMultiaddrs().map(a => a.toString()).slice(0, MAX_ADDRS)
+    if (addrs.join() !== this.view.get(this.selfId)?.addrs.join()) this.announceSoon(0)
+  }
+
   private readonly onMessage = (evt: CustomEvent<Message>): void => {
     // a listener that throws would take the process down: nothing a peer sends may do that
     try {
@@ -166,6 +176,7 @@ export class Membership extends EventTarget {
     pubsub.subscribe(this.init.topic)
     pubsub.addEventListener('message', this.onMessage)
     pubsub.addEventListener('subscription-change', this.onSubscription)
+    this.init.libp2p.addEventListener('self:peer:update', this.onSelfUpdate)
     this.timer = setInterval(() => { this.tick() }, this.init.heartbeatMs)
     this.tick()
   }
@@ -177,6 +188,7 @@ export class Membership extends EventTarget {
     const pubsub = this.init.libp2p.services.pubsub
     pubsub.removeEventListener('message', this.onMessage)
     pubsub.removeEventListener('subscription-change', this.onSubscription)
+    this.init.libp2p.removeEventListener('self:peer:update', this.onSelfUpdate)
     pubsub.unsubscribe(this.init.topic)
   }
 
