@@ -7,7 +7,9 @@
  * overwriting it; its write id makes a resend after a half-applied send
  * apply once.
  */
-import { errorCode } from '../errors.js'
+import { DEFAULT_MAX_VALUE_BYTES } from '../constants.js'
+import { errorCode, InvalidArgumentError } from '../errors.js'
+import { validateKey, validateValue } from '../coordinator/validate.js'
 import type { LocalStore, PendingWrite } from './local-store.js'
 import type { MeshNode } from '../node.js'
 import type { PutResult } from '../coordinator/coordinator.js'
@@ -72,6 +74,7 @@ export class LocalFirst extends EventTarget {
   }
 
   async get (key: string): Promise<LocalRead> {
+    validateKey(key)
     const queued = this.init.local.pendingFor(key)
     if (queued !== undefined) return { values: queued.value === null ? [] : [queued.value], stale: true, pending: true }
     if (this.online()) {
@@ -97,6 +100,10 @@ export class LocalFirst extends EventTarget {
   }
 
   private async write (key: string, value: string | null): Promise<LocalWrite> {
+    // checked before it is queued: a write the cluster would refuse must fail now, not at some later send
+    validateKey(key)
+    if (value !== null && typeof value !== 'string') throw new InvalidArgumentError(`a value must be a string, got ${typeof value}`)
+    if (value !== null) validateValue(utf8.encode(value), this.init.node.options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES)
     const local = this.init.local
     const queued = local.pendingFor(key)
     // a write over a queued one replaces it: this tab's own writes supersede each other

@@ -56,6 +56,10 @@ test('offline reads are stale copies, writes are queued (bounded), and a queued 
   assert.equal(local.online(), false)
   assert.deepEqual(await local.get('seen'), { values: ['s'], stale: true, pending: false })
   assert.deepEqual(await local.get('never read'), { values: [], stale: true, pending: false })
+  // what the cluster would refuse is refused now, not queued to fail later
+  await assert.rejects(local.put('', 'x'), (err: Error & { code?: string }) => err.code === 'ERR_INVALID_KEY')
+  await assert.rejects(local.put('big', 'x'.repeat(2 * 1024 * 1024)), (err: Error & { code?: string }) => err.code === 'ERR_PAYLOAD_TOO_LARGE')
+  assert.deepEqual(local.pending(), [])
   assert.deepEqual(await local.put('k', 'mine'), { queued: true, values: ['mine'] })
   assert.deepEqual(await local.get('k'), { values: ['mine'], stale: true, pending: true })
   assert.equal((await local.put('x', '1')).queued, true)
