@@ -13,6 +13,8 @@ interface PageConfig {
   cluster: string
   /** the daemon's WebSocket multiaddrs, with /p2p/<id> */
   bootstrap: string[]
+  /** members up when the page was served */
+  members?: number
   n?: number
 }
 
@@ -59,7 +61,7 @@ async function start (): Promise<void> {
   $('role').textContent = capacity > 0 ? `storage member (capacity ${capacity})` : 'coordinator and cache (capacity 0: holds no share)'
   // a member tab announces itself every few seconds: a tab that holds no share is heard by nobody, and
   // learns of members it is not connected to (other tabs) only from their periodic announcements
-  running = await createBrowserNode({ cluster: config.cluster, bootstrap: config.bootstrap, capacity, n: config.n, heartbeatMs: 500, memberTimeoutMs: 3000, announceMs: 5000, joinWaitMs: 1000 })
+  running = await createBrowserNode({ cluster: config.cluster, bootstrap: config.bootstrap, capacity, n: config.n, heartbeatMs: 500, memberTimeoutMs: 3000, announceMs: 5000, joinWaitMs: 1000, expectMembers: config.members })
   $('peer').textContent = running.node.peerId
   const local = running.local
   local.addEventListener('pending', () => { render() })

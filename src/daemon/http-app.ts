@@ -13,9 +13,11 @@ import type { MeshNode } from '../node.js'
 const BUNDLE = new URL('../../web/app.js', import.meta.url)
 
 /** What a tab needs to join: the cluster, and this daemon's WebSocket multiaddrs. */
-export function appConfig (node: MeshNode): { cluster: string, bootstrap: string[] } {
+export function appConfig (node: MeshNode): { cluster: string, bootstrap: string[], members: number } {
   const ws = node.multiaddrs().filter(a => /\/wss?(\/|$)/.test(a) && !a.includes('/p2p-circuit'))
-  return { cluster: node.cluster, bootstrap: ws.map(a => a.includes('/p2p/') ? a : `${a}/p2p/${node.peerId}`) }
+  // the members up now: a tab waits to hear as many before it is ready
+  const members = node.members().filter(m => m.state === 'up').length
+  return { cluster: node.cluster, bootstrap: ws.map(a => a.includes('/p2p/') ? a : `${a}/p2p/${node.peerId}`), members }
 }
 
 export async function serveApp (node: MeshNode, path: string, query: URLSearchParams, res: ServerResponse): Promise<void> {

@@ -66,4 +66,17 @@ describe('browser pages as storage members', { skip: chromiumSkip() }, () => {
     const shown = await pages[0].locator('#conns').innerText()
     assert.match(shown, /direct WebRTC/)
   })
+
+  test('a second tab of the same browser profile is a peer of its own', async () => {
+    const second = await pages[0].context().newPage()
+    try {
+      await second.goto(`${daemon.api}/app`)
+      await second.evaluate(async () => { await window.meshkv.ready })
+      const [first, other] = await Promise.all([pages[0], second].map(async p => p.evaluate(() => window.meshkv.peerId)))
+      assert.notEqual(other, first, 'one IndexedDB, two identities: the second tab took databases of its own')
+      assert.deepEqual(await second.evaluate(async () => window.meshkv.get('greeting')), ['hello from a tab'])
+    } finally {
+      await second.close()
+    }
+  })
 })
