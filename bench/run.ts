@@ -15,9 +15,10 @@ import { tombstones } from './tombstones.js'
 import { antientropy } from './antientropy.js'
 import { observability } from './observability.js'
 import { buckets } from './buckets.js'
+import { browser } from './browser.js'
 import type { Benchmark } from './lib/bench.js'
 
-const BENCHMARKS: Benchmark[] = [latency, ycsb, ring, membership, antientropy, tombstones, observability, buckets]
+const BENCHMARKS: Benchmark[] = [latency, ycsb, ring, membership, antientropy, tombstones, observability, buckets, browser]
 
 function usage (): string {
   const w = Math.max(...BENCHMARKS.map(b => b.name.length))

@@ -143,3 +143,10 @@ export const DIRECT_UPGRADE_RETRY_MS = 30_000
 
 /** Period of the bucket refresh (src/buckets/registry.ts): properties changed elsewhere and usage are seen within it (ms). */
 export const DEFAULT_BUCKET_REFRESH_MS = 5_000
+
+/** browser: most writes a tab queues while no peer is reachable */
+export const DEFAULT_MAX_PENDING_WRITES = 1000
+/** browser: most keys whose last seen values a tab keeps for reads while offline */
+export const DEFAULT_MAX_CACHED_KEYS = 10_000
+/** browser: how often a tab retries its queued writes (ms) */
+export const DEFAULT_PENDING_RETRY_MS = 1000

@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'ERR_INVALID_BUCKET'
   | 'ERR_NO_SUCH_BUCKET'
   | 'ERR_QUOTA'
+  | 'ERR_QUEUE_FULL'
 
 export class MeshError extends Error {
   readonly code: ErrorCode
@@ -215,6 +216,18 @@ export class QuotaExceededError extends MeshError {
   constructor (detail: QuotaDetail, extra = '') {
     super('ERR_QUOTA', `bucket ${detail.bucket}: quota ${detail.quota} exceeded: limit ${detail.limit}, usage ${detail.usage}${extra}`)
     this.detail = detail
+  }
+}
+
+/**
+ * A browser tab's queue of writes made while no peer was reachable is full:
+ * the write is refused, not queued, until the queue drains (peers back).
+ */
+export class QueueFullError extends MeshError {
+  static readonly code = 'ERR_QUEUE_FULL'
+  override name = 'QueueFullError'
+  constructor (pending: number) {
+    super('ERR_QUEUE_FULL', `${pending} writes are already waiting for a peer to be reachable, the most this tab queues: write again once they are sent`)
   }
 }
 

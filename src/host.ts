@@ -11,9 +11,9 @@ import { ping } from '@libp2p/ping'
 import { yamux } from '@libp2p/yamux'
 import { createLibp2p } from 'libp2p'
 import { toString } from 'uint8arrays/to-string'
-import { DEFAULT_LISTEN, transports } from './transports.js'
 import { reachListen, reachServices, reachTransports } from './reach/services.js'
 import type { ReachInit } from './reach/reach-init.js'
+import { DEFAULT_LISTEN, platformHost, transports } from './transports.js'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Ping } from '@libp2p/ping'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
@@ -66,8 +66,11 @@ export async function createHost (init: HostInit = {}): Promise<MeshHost> {
         scoreParams: { IPColocationFactorWeight: 0 },
         fastMsgIdFn
       }),
+      // relay server (daemons; `daemon --web` for browser tabs' WebRTC signalling), AutoNAT, DCUtR, UPnP
       ...reachServices(reach, listen)
     },
+    // what the platform adds (transports.browser.ts: which dials a tab may make, which addresses it announces)
+    ...platformHost(),
     logger: init.logger,
     metrics: init.metrics,
     start: init.start

@@ -24,7 +24,11 @@ export interface NodeOptions {
   listen?: string[]
   /** multiaddrs (with /p2p/<id>) of peers to join through */
   bootstrap?: string[]
-  /** relative capacity; ring tokens are proportional to it */
+  /**
+   * relative capacity; ring tokens are proportional to it. 0: the peer
+   * coordinates requests with the cluster's view but holds no share and is
+   * no member (a browser tab's default)
+   */
   capacity?: number
   zone?: string
   /**

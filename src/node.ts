@@ -101,6 +101,8 @@ export class MeshNode extends EventTarget {
     if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`n must be a whole number of at least 1, got ${n}`)
     if (!Number.isInteger(r) || r < 1 || r > n) throw new InvalidArgumentError(`r must be a whole number from 1 to n=${n}, got ${r}`)
     if (!Number.isInteger(w) || w < 1 || w > n) throw new InvalidArgumentError(`w must be a whole number from 1 to n=${n}, got ${w}`)
+    const capacity = options.capacity
+    if (capacity !== undefined && !(Number.isFinite(capacity) && capacity >= 0)) throw new InvalidArgumentError(`capacity must be a number of 0 or more, got ${capacity}`)
     for (const k of ['tombstoneGraceMs', 'tombstoneScanMs'] as const) {
       const v = options[k]
       if (v !== undefined && (!Number.isFinite(v) || v < (k === 'tombstoneScanMs' ? 1 : 0))) throw new InvalidArgumentError(`${k} must be a number of ms${k === 'tombstoneScanMs' ? ' above 0' : ', 0 or more'}, got ${v}`)
@@ -156,18 +158,21 @@ export class MeshNode extends EventTarget {
       const incarnation = await nextIncarnation(store.raw, async (k, v) => store.putDurable(k, v))
       let tokensPerUnit = o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
       const capacity = o.capacity ?? C.DEFAULT_CAPACITY
+      // capacity 0: an observer that coordinates with the cluster's view, holds no ring positions and never joins
+      const observer = capacity === 0
       // a fresh peer with somewhere to join, or one whose join was cut short, joins: it hears the ring first
-      const mode = await joinMode(store, o.bootstrap ?? [])
-      const { joining, resumeTokens } = mode
+      const mode = observer ? { joining: false } : await joinMode(store, o.bootstrap ?? [])
+      const { joining, resumeTokens } = mode as { joining: boolean, resumeTokens?: bigint[] }
       let tokensChosen = !joining || resumeTokens !== undefined
-      const tokens = joining ? (resumeTokens ?? []) : await tokensFor(store.raw, [], { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
+      const tokens = observer ? [] : joining ? (resumeTokens ?? []) : await tokensFor(store.raw, [], { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
       const membership = new Membership({
         libp2p,
         topic: C.membershipTopic(this.cluster),
         capacity,
         zone: o.zone,
         tokens,
-        joining,
+        joining: joining || observer,
+        observer,
         bootstrap: (o.bootstrap ?? []).map(a => multiaddr(a)),
         heartbeatMs: o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS,
         memberTimeoutMs: o.memberTimeoutMs ?? C.DEFAULT_MEMBER_TIMEOUT_MS,

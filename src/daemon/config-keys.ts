@@ -116,6 +116,8 @@ export interface DaemonConfig {
   webrtcRetryMs: number
   /** period of the bucket refresh: properties set through other peers and quota usage are seen within it; quotas are enforced with a lag of about two periods (ms) */
   bucketRefreshMs: number
+  /** serve the browser demo page at /app and relay for browser tabs (circuit relay v2), so tabs reach each other over WebRTC */
+  web: boolean
 }
 
 export type ConfigKey = keyof DaemonConfig
@@ -286,7 +288,8 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   webrtc: boolean,
   iceServers: iceUrls,
   webrtcRetryMs: wholeNumber(1_000, 24 * HOUR),
-  bucketRefreshMs: wholeNumber(100, HOUR)
+  bucketRefreshMs: wholeNumber(100, HOUR),
+  web: boolean
 }
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as ConfigKey[]

@@ -28,10 +28,12 @@ export interface ConfigFlags {
   capacity?: string
   'cluster-key'?: string
   cert?: string
+  /** --web: serve /app and relay for browser tabs */
+  web?: boolean
 }
 
 const FLAG_KEYS: Record<keyof ConfigFlags, ConfigKey> = {
-  data: 'dataDir', listen: 'listen', api: 'api', bootstrap: 'bootstrap', cluster: 'cluster', capacity: 'capacity', 'cluster-key': 'clusterKey', cert: 'cert'
+  data: 'dataDir', listen: 'listen', api: 'api', bootstrap: 'bootstrap', cluster: 'cluster', capacity: 'capacity', 'cluster-key': 'clusterKey', cert: 'cert', web: 'web'
 }
 
 /**
@@ -82,7 +84,8 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   webrtc: false,
   iceServers: [],
   webrtcRetryMs: C.DIRECT_UPGRADE_RETRY_MS,
-  bucketRefreshMs: C.DEFAULT_BUCKET_REFRESH_MS
+  bucketRefreshMs: C.DEFAULT_BUCKET_REFRESH_MS,
+  web: false
 }
 
 /** The cluster settings a peer adopts from the cluster when its config leaves them unset. */
@@ -235,6 +238,8 @@ export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKe
   const { relayServer, relayReservation, relayMaxReservations, relayDurationMs, relayDataBytes, autonat, dcutr, upnp, webrtc, iceServers, webrtcRetryMs } = config
   options.reach = { relayServer, relayReservation, relayLimits: { maxReservations: relayMaxReservations, durationMs: relayDurationMs, dataBytes: relayDataBytes }, autonat, dcutr, upnp, webrtc, iceServers, webrtcRetryMs }
   options.bucketRefreshMs = config.bucketRefreshMs
+  // browser tabs signal WebRTC to each other through a relaying daemon
+  if (config.web) options.reach = { ...options.reach, relayServer: true }
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }

@@ -62,7 +62,7 @@ export async function startDaemon (config: DaemonConfig, log: Log): Promise<Runn
   try {
     const { host, port } = parseHostPort(config.api) ?? { host: '127.0.0.1', port: 7070 }
     const { maxInflight, clientRatePerSec, clientBurst } = config
-    api = await startHttpApi({ node, host, port, log, leave, token: secrets.apiToken, protection: { maxInflight, clientRatePerSec, clientBurst }, libp2pMetrics })
+    api = await startHttpApi({ node, host, port, log, leave, token: secrets.apiToken, protection: { maxInflight, clientRatePerSec, clientBurst }, libp2pMetrics, web: config.web })
   } catch (err) {
     await node.stop().catch(() => {})
     throw err
@@ -96,6 +96,11 @@ export async function startDaemon (config: DaemonConfig, log: Log): Promise<Runn
     log.warn(`n=${n} with no bootstrap peers: writes need w=${w} peers up and fail with QuorumNotMet until others join; for a lone peer use configs/single.json (n=r=w=1)`, { n, r, w })
   }
   if (config.bootstrap.length > 0) log.info('joining through bootstrap peers', { bootstrap: config.bootstrap })
+  if (config.web) {
+    const ws = node.multiaddrs().filter(a => /\/wss?(\/|$)/.test(a))
+    if (ws.length === 0) log.warn('web: no WebSocket listen address, so browser tabs cannot reach this peer; add one, e.g. --listen /ip4/127.0.0.1/tcp/7102/ws')
+    else log.info('browser demo page', { url: `${api.url}/app`, websockets: ws })
+  }
   return {
     node,
     api,

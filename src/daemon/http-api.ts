@@ -17,6 +17,7 @@ import { isLoopback } from './config-keys.js'
 import { HttpGuard } from './http-guard.js'
 import type { GuardOptions } from './http-guard.js'
 import { BUCKETS, routeBuckets } from './http-buckets.js'
+import { serveApp } from './http-app.js'
 import { numberParams, sendError, sendFailure, sendJson, statusOf } from './http-io.js'
 import { getMetrics } from './http-metrics.js'
 import { assignTrace } from './http-trace.js'
@@ -40,6 +41,8 @@ export interface HttpApiInit {
   protection?: Partial<GuardOptions>
   /** libp2p's metrics, added to /metrics (src/daemon/prometheus.ts) */
   libp2pMetrics?: Libp2pPrometheus
+  /** serve the browser demo page and its bundle at /app (`daemon --web`) */
+  web?: boolean
 }
 
 export interface HttpApi {
@@ -120,8 +123,11 @@ async function route (init: HttpApiInit, web: WebView, url: string, req: Incomin
     if (!only(['GET'])) return
     numberParams(query, {})
     await routeWeb(web, path, req, res)
+  } else if (init.web === true && (path === '/app' || path.startsWith('/app/'))) {
+    if (!only(['GET'])) return
+    await serveApp(node, path, query, res)
   } else {
-    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /buckets, /buckets/NAME, /buckets/NAME/kv/KEY, /local/KEY, /status, /metrics, POST /leave, GET /export, POST /import, /admission, /members, /ring, /events, / for the web view)`)
+    sendError(res, 404, 'ERR_NO_ROUTE', `no such route: ${method} ${path.slice(0, 200)} (try /kv/KEY, /buckets, /buckets/NAME, /buckets/NAME/kv/KEY, /local/KEY, /status, /metrics, POST /leave, GET /export, POST /import, /admission, /members, /ring, /events, / for the web view, /app with --web)`)
   }
 }
 

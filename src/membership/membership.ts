@@ -81,6 +81,12 @@ export interface MembershipInit {
   joining?: boolean
   /** this peer's membership certificate, carried in its announcements (src/admission/) */
   certificate?: Uint8Array<ArrayBuffer>
+  /**
+   * Hear the cluster but publish nothing: a peer of capacity 0 (a browser
+   * tab, by default) coordinates with the cluster's view and is no member of
+   * it (others would refuse its capacity anyway)
+   */
+  observer?: boolean
 }
 
 /** A refused announcement, as the 'refused' event carries it. */
@@ -137,6 +143,16 @@ export class Membership extends EventTarget {
     if (!settled) this.announceSoon(0, 'subscriber')
   }
 
+  /**
+   * This peer's addresses changed (a relay reservation behind a NAT or in a
+   * browser tab, an address AutoNAT verified): announced now, not at the next
+   * period, so members can dial it by them (a tab's /p2p-circuit/webrtc address).
+   */
+  private readonly onSelfUpdate = (): void => {
+    const addrs = this.init.libp2p.getMultiaddrs().map(a => a.toString()).slice(0, MAX_ADDRS)
+    if (addrs.join(' ') !== this.view.get(this.selfId)?.addrs.join(' ')) this.announceSoon(0, 'moved')
+  }
+
   private readonly onMessage = (evt: CustomEvent<Message>): void => {
     // a listener that throws would take the process down: nothing a peer sends may do that
     try {
@@ -144,12 +160,6 @@ export class Membership extends EventTarget {
     } catch (err) {
       this.init.log.error('membership message from %s not handled: %s', evt.detail?.type === 'signed' ? evt.detail.from.toString() : 'unsigned', (err as Error).message)
     }
-  }
-
-  /** this peer's addresses changed (a relay reservation, an address AutoNAT verified): tell the others soon */
-  private readonly onSelfUpdate = (): void => {
-    const addrs = this.init.libp2p.getMultiaddrs().map(a => a.toString()).slice(0, MAX_ADDRS)
-    if (addrs.join(' ') !== this.view.get(this.selfId)?.addrs.join(' ')) this.announceSoon(this.init.heartbeatMs, 'moved')
   }
 
   constructor (private readonly init: MembershipInit) {
@@ -355,6 +365,7 @@ export class Membership extends EventTarget {
   }
 
   private async publish (msg: MembershipMessage, kind: string, why: string): Promise<void> {
+    if (this.init.observer === true) return
     this.schedule.count(why)
     try {
       await this.init.libp2p.services.pubsub.publish(this.init.topic, MembershipMessage.encode(msg))

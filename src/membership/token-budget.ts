@@ -15,6 +15,8 @@ export interface TokenClaim {
 /** Tokens a member holds on a ring with `tokensPerUnit`: its announced ones, else its capacity's share. */
 export function claimedTokens (claim: TokenClaim, tokensPerUnit: number): number {
   if (claim.tokens !== undefined && claim.tokens.length > 0) return claim.tokens.length
+  // an observer (this peer, at capacity 0; nobody announces capacity 0) holds nothing
+  if (claim.capacity === 0) return 0
   if (!Number.isFinite(claim.capacity) || claim.capacity <= 0) return Infinity
   return Math.max(1, Math.round(claim.capacity * tokensPerUnit))
 }

@@ -91,7 +91,14 @@ export class RecordStore {
   }
 
   async get (key: string): Promise<KvRecord | undefined> {
-    return this.getNow(key)
+    return this.read(key)
+  }
+
+  /** getNow where the database reads synchronously (classic-level); IndexedDB (browser-level) only reads asynchronously */
+  private async read (key: string): Promise<KvRecord | undefined> {
+    if ((this.datastore.db.supports as { getSync?: boolean }).getSync === true) return this.getNow(key)
+    const bytes = await this.datastore.db.get(recordKey(key))
+    return bytes === undefined ? undefined : decodeRecord(bytes, this.limits)
   }
 
   /**
@@ -118,7 +125,7 @@ export class RecordStore {
    */
   async update (key: string, fn: (current: KvRecord | undefined) => KvRecord | undefined, signal?: AbortSignal): Promise<KvRecord | undefined> {
     return this.lock.run(key, async () => {
-      const current = this.getNow(key)
+      const current = await this.read(key)
       const next = fn(current)
       if (next === undefined || next === current) return current
       const encoded = encodeRecord(next)
@@ -136,7 +143,7 @@ export class RecordStore {
    */
   async remove (key: string, expect: (current: KvRecord | undefined) => boolean, signal?: AbortSignal): Promise<boolean> {
     return this.lock.run(key, async () => {
-      const current = this.getNow(key)
+      const current = await this.read(key)
       if (current === undefined || !expect(current)) return false
       await this.datastore.db.del(recordKey(key), { sync: this.fsync })
       this.notify(key, current, undefined)

@@ -1,0 +1,125 @@
+/**
+ * The browser entry: the same node (MeshNode) with the browser's
+ * transports (WebSockets, WebRTC, circuit relay: transports.browser.ts,
+ * swapped in by package.json's `browser` field) and IndexedDB storage
+ * (browser-level, through level's own `browser` field), wrapped in the
+ * local-first layer that answers and queues while no peer is reachable.
+ */
+import './shim.js'
+import * as C from './constants.js'
+import { InvalidArgumentError } from './errors.js'
+import { MeshNode } from './node.js'
+import { LocalFirst } from './browser/local-first.js'
+import { LocalStore } from './browser/local-store.js'
+import { WebRtcMesh } from './browser/webrtc-mesh.js'
+import type { NodeOptions } from './node-types.js'
+
+export { LocalFirst } from './browser/local-first.js'
+export type { LocalRead, LocalWrite } from './browser/local-first.js'
+export type { PendingWrite } from './browser/local-store.js'
+export { QueueFullError } from './errors.js'
+
+export interface BrowserNodeOptions extends Omit<NodeOptions, 'dataDir'> {
+  /** prefix of this tab's IndexedDB databases (default "meshkv"); two tabs of one origin need different names */
+  name?: string
+  /** most writes queued while no peer is reachable (default DEFAULT_MAX_PENDING_WRITES) */
+  maxPending?: number
+  /** most keys whose last seen values are kept for reads while offline */
+  maxCached?: number
+  /** how often queued writes are retried (ms) */
+  retryMs?: number
+  /**
+   * Members (up, in the ring) the cluster had when the page was served: the
+   * tab is ready once its view holds as many (or after DEFAULT_JOIN_WAIT_MS),
+   * since it hears of a member it is not connected to only from that
+   * member's next announcement, and a request made before would go by a
+   * ring without it
+   */
+  expectMembers?: number
+}
+
+export interface BrowserNode {
+  node: MeshNode
+  local: LocalFirst
+  stop: () => Promise<void>
+}
+
+/**
+ * Start a browser peer. Capacity defaults to 0: the tab coordinates and
+ * caches but holds no share of the data; given capacity it is a storage
+ * member like any daemon.
+ */
+export async function createBrowserNode (options: BrowserNodeOptions): Promise<BrowserNode> {
+  const { name: base = 'meshkv', maxPending, maxCached, retryMs, expectMembers = 1, ...rest } = options
+  const cluster = rest.cluster ?? C.DEFAULT_CLUSTER
+  const capacity = rest.capacity ?? 0
+  const { name, release } = await claimDatabases(`${base}-${cluster}`)
+  const store = new LocalStore({ location: `${name}-local`, maxPending: maxPending ?? C.DEFAULT_MAX_PENDING_WRITES, maxCached: maxCached ?? C.DEFAULT_MAX_CACHED_KEYS })
+  // a tab serves no relay and answers no AutoNAT: its reach is its transports (transports.browser.ts)
+  const node = new MeshNode({ ...rest, capacity, dataDir: name, reach: { relayServer: false, relayReservation: false, autonat: false, dcutr: false, upnp: false, ...rest.reach } })
+  try {
+    await store.open()
+    await node.start()
+  } catch (err) {
+    await store.close().catch(() => {})
+    release()
+    throw err
+  }
+  // a tab is ready once it has heard a member (or after a while, offline): its first request then has a ring to go by
+  await Promise.race([node.ready(), new Promise(resolve => setTimeout(resolve, C.DEFAULT_JOIN_WAIT_MS))])
+  await heardCluster(node, expectMembers, 2 * C.DEFAULT_JOIN_WAIT_MS)
+  const requestTimeoutMs = rest.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS
+  const local = new LocalFirst({ node, local: store, retryMs: retryMs ?? C.DEFAULT_PENDING_RETRY_MS, requestTimeoutMs })
+  local.start()
+  const mesh = new WebRtcMesh(node, capacity === 0, rest.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS)
+  mesh.start()
+  return {
+    node,
+    local,
+    async stop () {
+      mesh.stop()
+      local.stop()
+      await node.stop()
+      await store.close()
+      release()
+    }
+  }
+}
+
+/** tabs of one browser profile that may run a peer of one cluster at once, each with its own databases */
+const MAX_TABS = 16
+
+/**
+ * Databases of their own for this tab: tabs of one profile share IndexedDB,
+ * and two peers on one database would be one identity twice. The first of
+ * `base`, `base-2`, ... that no other tab holds (Web Locks) is this tab's
+ * until it stops or closes.
+ */
+async function claimDatabases (base: string): Promise<{ name: string, release: () => void }> {
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
+  if (locks === undefined) return { name: base, release: () => {} }
+  for (let i = 1; i <= MAX_TABS; i++) {
+    const name = i === 1 ? base : `${base}-${i}`
+    const release = await new Promise<(() => void) | undefined>((resolve, reject) => {
+      locks.request(`meshkv:${name}`, { ifAvailable: true }, async lock => {
+        if (lock === null) return resolve(undefined)
+        // held until release() is called, or the tab goes away
+        await new Promise<void>(done => { resolve(done) })
+      }).catch(reject)
+    })
+    if (release !== undefined) return { name, release }
+  }
+  throw new InvalidArgumentError(`${MAX_TABS} tabs of this browser already run a peer of this cluster`)
+}
+
+/** Settles once the node's view holds `count` other members that are up, or after `ms`. */
+async function heardCluster (node: MeshNode, count: number, ms: number): Promise<void> {
+  const heard = (): boolean => node.members().filter(m => m.id !== node.peerId && m.state === 'up').length >= count
+  if (heard()) return
+  await new Promise<void>(resolve => {
+    const done = (): void => { clearTimeout(timer); node.removeEventListener('members', check); resolve() }
+    const check = (): void => { if (heard()) done() }
+    const timer = setTimeout(done, ms)
+    node.addEventListener('members', check)
+  })
+}
