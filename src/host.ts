@@ -6,6 +6,8 @@
 import './shim.js'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
+import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
+import { mdns } from '@libp2p/mdns'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { yamux } from '@libp2p/yamux'
@@ -26,6 +28,23 @@ export interface HostInit {
   start?: boolean
   /** gossipsub's own heartbeat (mesh upkeep, gossip) in ms; libp2p's default 1000 */
   gossipHeartbeatMs?: number
+  /** kad-dht on this protocol (src/discovery/); absent, no DHT */
+  dht?: DhtInit
+  /** mDNS on the LAN with this service tag (src/discovery/cluster-key.ts); absent, no mDNS */
+  mdns?: MdnsInit
+}
+
+export interface DhtInit {
+  /** the DHT's protocol: peers of other DHTs (the public one) are not in ours */
+  protocol: string
+  /** only ask, never answer (a peer others cannot dial); default false: a server */
+  clientMode?: boolean
+}
+
+export interface MdnsInit {
+  serviceTag: string
+  /** period of the LAN query (ms; default 10 s) */
+  intervalMs?: number
 }
 
 export async function createHost (init: HostInit = {}): Promise<MeshHost> {
@@ -54,9 +73,28 @@ export async function createHost (init: HostInit = {}): Promise<MeshHost> {
         // behind one NAT would never be heard. Who may join is decided by
         // the cluster, not by address diversity.
         scoreParams: { IPColocationFactorWeight: 0 }
-      })
+      }),
+      ...dhtService(init.dht),
+      ...mdnsService(init.mdns)
     },
     logger: init.logger,
     start: init.start
   })
+}
+
+/**
+ * The cluster's DHT. A server by default, and explicitly so: kad-dht's
+ * automatic mode waits for a public address, and peers on a LAN or on one
+ * host never get one. Addresses pass unfiltered: private and loopback ones
+ * are how peers of a LAN (or a test) reach each other, and a dialler tries
+ * the others too.
+ */
+function dhtService (init: DhtInit | undefined): { dht?: ReturnType<typeof kadDHT> } {
+  if (init === undefined) return {}
+  return { dht: kadDHT({ protocol: init.protocol, clientMode: init.clientMode ?? false, peerInfoMapper: passthroughMapper }) }
+}
+
+function mdnsService (init: MdnsInit | undefined): { mdns?: ReturnType<typeof mdns> } {
+  if (init === undefined) return {}
+  return { mdns: mdns({ serviceTag: init.serviceTag, interval: init.intervalMs }) }
 }

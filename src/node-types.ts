@@ -8,6 +8,7 @@ import type { MemberStatusInfo } from './membership/membership.js'
 import type { TombstoneStatus } from './tombstones/collector.js'
 import type { AntiEntropyStatus } from './antientropy/anti-entropy.js'
 import type { TransferStatus } from './handoff/transfer-manager.js'
+import type { DiscoveryStatus } from './discovery/discovery.js'
 
 export interface NodeOptions {
   /** directory of this peer's LevelDB (records and identity key) */
@@ -62,6 +63,16 @@ export interface NodeOptions {
   maxHints?: number
   /** hinted handoff: age after which an undelivered hint is dropped (ms, default 3 h) */
   hintMaxAgeMs?: number
+  /** find peers of this cluster on the LAN by mDNS (default false for a library node; the daemon's config turns it on) */
+  mdns?: boolean
+  /** period of the mDNS query (ms, default 10 s) */
+  mdnsIntervalMs?: number
+  /** kad-dht: members provide the cluster's key, a lone peer searches it, lost members are looked up (default true) */
+  dht?: boolean
+  /** the DHT's protocol (default DEFAULT_DHT_PROTOCOL); peers with another one do not share a DHT */
+  dhtProtocol?: string
+  /** DHT client only: asks, never answers (default false: a server) */
+  dhtClientMode?: boolean
 }
 
 /** Hinted handoff as `status` shows it. */
@@ -95,4 +106,6 @@ export interface NodeStatus {
   /** range transfer: join progress, a leave's push, keys handed over and dropped */
   transfer?: TransferStatus
   hints?: HintStatus
+  /** how this peer finds the cluster besides its bootstrap list: DHT, mDNS, the members it remembers */
+  discovery?: DiscoveryStatus
 }

@@ -29,6 +29,9 @@ import { KvMetrics } from './protocol/metrics.js'
 import { loadOrCreateIdentity } from './store/identity.js'
 import { RecordStore } from './store/record-store.js'
 import { createHost } from './host.js'
+import { Discovery } from './discovery/discovery.js'
+import { mdnsServiceTag } from './discovery/cluster-key.js'
+import { loadKnownPeers } from './discovery/known-peers.js'
 import { nodeCollector } from './tombstones/for-node.js'
 import { expiredTombstone } from './tombstones/decision.js'
 import type { PassResult, TombstoneCollector } from './tombstones/collector.js'
@@ -40,7 +43,7 @@ import type { MemberStatusInfo } from './membership/membership.js'
 import type { AdoptableSetting } from './membership/params.js'
 import type { Placement } from './coordinator/placement.js'
 import type { KvRecord } from './store/record.js'
-import type { MeshHost } from './host.js'
+import type { HostInit, MeshHost } from './host.js'
 import type { HintStatus, NodeOptions, NodeStatus } from './node-types.js'
 
 export type { NodeOptions, NodeStatus, HintStatus } from './node-types.js'
@@ -66,6 +69,7 @@ export class MeshNode extends EventTarget {
   protected keepKey: (key: string) => boolean | Promise<boolean> = key => this.hints?.heldForAny(key) === true
   private hints?: HintStore
   private hintDelivery?: HintDelivery
+  private discovery?: Discovery
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -98,7 +102,7 @@ export class MeshNode extends EventTarget {
     await store.open()
     this.store = store
     try {
-      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false })
+      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false, ...this.discoveryHost() })
       this.libp2pNode = libp2p
       const kvMetrics = new KvMetrics(this.metrics)
       const protocol = C.kvProtocol(this.cluster)
@@ -284,6 +288,12 @@ export class MeshNode extends EventTarget {
       // pulls are served before this peer is known; a joiner starts hearing the ring at once
       await handoff.start(mode)
       membership.start()
+      this.discovery = new Discovery({
+        libp2p, cluster: this.cluster, protocol, members: () => membership.members(), datastore: store.raw,
+        remembered: await loadKnownPeers(store.raw).catch(() => []), periodMs: o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS,
+        log: logger.forComponent('meshkv:discovery'), metrics: this.metrics
+      })
+      this.discovery.start()
       this.tombstones = nodeCollector({
         selfId, store, client, membership, n: () => this.quorums.n, graceMs: o.tombstoneGraceMs, scanMs: o.tombstoneScanMs,
         requestTimeoutMs: o.requestTimeoutMs, metrics: this.metrics, logger
@@ -303,6 +313,8 @@ export class MeshNode extends EventTarget {
    */
   async stop (options: { announce?: boolean } = {}): Promise<void> {
     this.handoff?.stop()
+    await this.discovery?.stop().catch(() => {})
+    this.discovery = undefined
     if (options.announce !== false) await this.membership?.announceLeaving().catch(() => {})
     await this.tombstones?.stop()
     this.tombstones = undefined
@@ -404,7 +416,8 @@ export class MeshNode extends EventTarget {
       tombstones: this.tombstones?.status() ?? { pending: 0, collected: 0 },
       antiEntropy: this.antiEntropy?.status(),
       transfer: this.handoff === undefined ? undefined : { ...this.handoff.status, leave: this.handoff.status.leave === undefined ? undefined : { ...this.handoff.status.leave } },
-      hints: this.hintStatus()
+      hints: this.hintStatus(),
+      discovery: this.discovery?.status()
     }
   }
 
@@ -446,6 +459,15 @@ export class MeshNode extends EventTarget {
       if (set !== undefined && set > n) return `cluster setting n=${n} cannot be adopted: this peer sets ${q}=${set}, above it`
     }
     return undefined
+  }
+
+  /** the host's discovery services for these options: the DHT unless turned off, mDNS when asked */
+  private discoveryHost (): Pick<HostInit, 'dht' | 'mdns'> {
+    const o = this.options
+    return {
+      dht: o.dht === false ? undefined : { protocol: o.dhtProtocol ?? C.DEFAULT_DHT_PROTOCOL, clientMode: o.dhtClientMode },
+      mdns: o.mdns === true ? { serviceTag: mdnsServiceTag(this.cluster), intervalMs: o.mdnsIntervalMs } : undefined
+    }
   }
 
   private host (): MeshHost {

@@ -11,17 +11,18 @@ const DAEMON_OPTIONS = {
   api: { type: 'string' as const },
   bootstrap: { type: 'string' as const, multiple: true },
   cluster: { type: 'string' as const },
-  capacity: { type: 'string' as const }
+  capacity: { type: 'string' as const },
+  'no-mdns': { type: 'boolean' as const }
 }
 
 export async function daemon (argv: string[], _io: CliIo): Promise<number> {
   const parsed = parse(argv, DAEMON_OPTIONS)
   positionals(parsed, [])
-  const v = parsed.values as Record<string, string | undefined> & { listen?: string[], bootstrap?: string[] }
+  const v = parsed.values as Record<string, string | undefined> & { listen?: string[], bootstrap?: string[], 'no-mdns'?: boolean }
   // an InvalidConfigError reaches main, which reports it as a usage error (exit 2)
   const config = await resolveConfig({
     file: v.config,
-    flags: { data: v.data, listen: v.listen, api: v.api, bootstrap: v.bootstrap, cluster: v.cluster, capacity: v.capacity }
+    flags: { data: v.data, listen: v.listen, api: v.api, bootstrap: v.bootstrap, cluster: v.cluster, capacity: v.capacity, mdns: v['no-mdns'] === true ? false : undefined }
   })
   return runDaemon(config)
 }

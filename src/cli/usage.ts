@@ -5,7 +5,7 @@ export type Verb = typeof VERBS[number]
 
 const SYNOPSIS: Record<Verb, string> = {
   daemon: 'meshkv daemon [--config FILE] [--data DIR] [--listen MULTIADDR]... [--api HOST:PORT]\n' +
-          '              [--bootstrap MULTIADDR]... [--cluster NAME] [--capacity N]',
+          '              [--bootstrap MULTIADDR]... [--cluster NAME] [--capacity N] [--no-mdns]',
   put: 'meshkv put KEY [VALUE] [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json]   (VALUE from stdin when absent)',
   get: 'meshkv get KEY [--r N] [--api URL] [--json]',
   del: 'meshkv del KEY [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json]',
@@ -22,6 +22,7 @@ const OPTIONS: Record<string, string> = {
   '--bootstrap MULTIADDR': 'a peer to join through, /p2p/<id> optional; repeat for several (replaces the config\'s list)',
   '--cluster NAME': 'cluster name',
   '--capacity N': 'relative capacity of this peer (ring share)',
+  '--no-mdns': 'do not look for peers of this cluster on the LAN by mDNS (config key mdns)',
   '--api URL': 'the daemon\'s HTTP API (default $MESHKV_API, else http://127.0.0.1:7070)',
   '--json': 'machine-readable output',
   '--context CTX': 'causal context from a get; without one, put is concurrent with what is stored\n' +
@@ -33,7 +34,7 @@ const OPTIONS: Record<string, string> = {
 }
 
 const VERB_OPTIONS: Record<Verb, string[]> = {
-  daemon: ['--config FILE', '--data DIR', '--listen MULTIADDR', '--api HOST:PORT', '--bootstrap MULTIADDR', '--cluster NAME', '--capacity N'],
+  daemon: ['--config FILE', '--data DIR', '--listen MULTIADDR', '--api HOST:PORT', '--bootstrap MULTIADDR', '--cluster NAME', '--capacity N', '--no-mdns'],
   put: ['--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--json'],
   get: ['--r N', '--api URL', '--json'],
   del: ['--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--json'],

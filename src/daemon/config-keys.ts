@@ -72,6 +72,12 @@ export interface DaemonConfig {
   maxHints: number
   /** hinted handoff: age after which an undelivered hint is dropped (ms); a tombstone's grace period must exceed it */
   hintMaxAgeMs: number
+  /** find peers of this cluster on the LAN by mDNS (the flag --no-mdns turns it off) */
+  mdns: boolean
+  /** kad-dht: members provide the cluster's key, so a peer that knows any peer of the DHT finds them, and a member that moved is found again */
+  dht: boolean
+  /** the DHT's protocol id; only peers with the same one share a DHT (a deployment can keep its own) */
+  dhtProtocol: string
 }
 
 export type ConfigKey = keyof DaemonConfig
@@ -181,7 +187,10 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   antiEntropyBytesPerSec: wholeNumber(0, 2 ** 40),
   logLevel,
   maxHints: wholeNumber(1, 100_000_000),
-  hintMaxAgeMs: wholeNumber(1_000, 30 * 24 * HOUR)
+  hintMaxAgeMs: wholeNumber(1_000, 30 * 24 * HOUR),
+  mdns: boolean,
+  dht: boolean,
+  dhtProtocol: string(/^\/[\x21-\x7e]{1,127}$/, 'a protocol id: "/" then up to 127 printable ASCII characters, like "/meshkv/kad/1.0.0"')
 }
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as ConfigKey[]

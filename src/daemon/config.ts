@@ -26,10 +26,12 @@ export interface ConfigFlags {
   cluster?: string
   /** as typed: parsed and checked here, so the error names the flag */
   capacity?: string
+  /** --no-mdns */
+  mdns?: boolean
 }
 
 const FLAG_KEYS: Record<keyof ConfigFlags, ConfigKey> = {
-  data: 'dataDir', listen: 'listen', api: 'api', bootstrap: 'bootstrap', cluster: 'cluster', capacity: 'capacity'
+  data: 'dataDir', listen: 'listen', api: 'api', bootstrap: 'bootstrap', cluster: 'cluster', capacity: 'capacity', mdns: 'mdns'
 }
 
 /**
@@ -63,7 +65,10 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   antiEntropyBytesPerSec: C.DEFAULT_ANTI_ENTROPY_BYTES_PER_SEC,
   logLevel: 'info',
   maxHints: C.DEFAULT_MAX_HINTS,
-  hintMaxAgeMs: C.DEFAULT_HINT_MAX_AGE_MS
+  hintMaxAgeMs: C.DEFAULT_HINT_MAX_AGE_MS,
+  mdns: true,
+  dht: true,
+  dhtProtocol: C.DEFAULT_DHT_PROTOCOL
 }
 
 /** The cluster settings a peer adopts from the cluster when its config leaves them unset. */
@@ -133,7 +138,7 @@ function flagLayer (flags: ConfigFlags): Partial<DaemonConfig> {
     raw[key] = flag === 'capacity' && !Number.isNaN(num) ? num : v
     flagOf[key] = flag
   }
-  return checkLayer(raw, key => `flag --${flagOf[key]}`)
+  return checkLayer(raw, key => `flag --${flagOf[key] === 'mdns' ? 'no-mdns' : flagOf[key]}`)
 }
 
 export interface ResolveOptions {
@@ -198,6 +203,8 @@ export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKe
   Object.assign(options, { joinWaitMs, transferBatchBytes, dropAfterStableMs, dropRate })
   const { maxHints, hintMaxAgeMs } = config
   Object.assign(options, { maxHints, hintMaxAgeMs })
+  const { mdns, dht, dhtProtocol } = config
+  Object.assign(options, { mdns, dht, dhtProtocol })
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }

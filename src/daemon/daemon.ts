@@ -84,6 +84,7 @@ export async function startDaemon (config: DaemonConfig, log: Log): Promise<Runn
     log.warn(`n=${n} with no bootstrap peers: writes need w=${w} peers up and fail with QuorumNotMet until others join; for a lone peer use configs/single.json (n=r=w=1)`, { n, r, w })
   }
   if (config.bootstrap.length > 0) log.info('joining through bootstrap peers', { bootstrap: config.bootstrap })
+  log.info('discovery', { mdns: config.mdns, dht: config.dht ? config.dhtProtocol : false, remembered: node.status().discovery?.remembered ?? 0 })
   return {
     node,
     api,
