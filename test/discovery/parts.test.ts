@@ -1,10 +1,12 @@
 /** The pure parts of discovery: backoff, the remembered-members record, the cluster's names. */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { MemoryDatastore } from 'datastore-core'
+import { rm } from 'node:fs/promises'
+import { LevelDatastore } from 'datastore-level'
 import { Key } from 'interface-datastore'
 import { Backoff } from '../../src/discovery/backoff.js'
 import { clusterCid, mdnsServiceTag } from '../../src/discovery/cluster-key.js'
+import { tempDir } from '../fixtures/cluster.js'
 import { bounded, loadKnownPeers, MAX_KNOWN_ADDRS, MAX_KNOWN_PEERS, saveKnownPeers } from '../../src/discovery/known-peers.js'
 
 test('backoff doubles from min to max per key and resets on success', () => {
@@ -40,7 +42,10 @@ test('the cluster key and service tag depend on the name only, and differ betwee
 })
 
 test('remembered members round-trip, bounded; a damaged record is ignored', async () => {
-  const ds = new MemoryDatastore()
+  const dir = await tempDir('meshkv-known-')
+  const ds = new LevelDatastore(dir)
+  await ds.open()
+  try {
   assert.deepEqual(await loadKnownPeers(ds), [])
   const peers = Array.from({ length: MAX_KNOWN_PEERS + 5 }, (_, i) => ({ id: `peer${i}`, addrs: Array.from({ length: MAX_KNOWN_ADDRS + 2 }, (_, j) => `/ip4/127.0.0.1/tcp/${1000 + j}`) }))
   await saveKnownPeers(ds, peers)
@@ -52,4 +57,8 @@ test('remembered members round-trip, bounded; a damaged record is ignored', asyn
   assert.deepEqual(await loadKnownPeers(ds), [])
   await ds.put(new Key('/meta/known-peers'), new TextEncoder().encode('[{"id":5,"addrs":"x"}]'))
   assert.deepEqual(await loadKnownPeers(ds), [])
+  } finally {
+    await ds.close()
+    await rm(dir, { recursive: true, force: true })
+  }
 })
