@@ -13,6 +13,7 @@ import { Backoff } from './backoff.js'
 import { clusterCid } from './cluster-key.js'
 import type { Libp2p, Logger, PeerId, PeerInfo } from '@libp2p/interface'
 import type { SingleKadDHT } from '@libp2p/kad-dht'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { CID } from 'multiformats/cid'
 import type { Member } from '../membership/view.js'
 import type { MetricsRegistry } from '../metrics.js'
@@ -33,6 +34,9 @@ export interface DhtDiscoveryInit {
 
 /** providers dialled from one search at most */
 const MAX_DIALS_PER_SEARCH = 16
+/** addresses taken from one answer to a lookup, and from all answers together */
+const MAX_ADDRS_PER_ANSWER = 16
+const MAX_ADDRS_PER_PEER = 64
 /** lookups of lost members at once */
 const MAX_LOOKUPS = 2
 
@@ -144,6 +148,7 @@ export class DhtDiscovery {
   /** findPeer past the peer store (useCache false: it holds the addresses that stopped working) */
   private async lookUp (id: string): Promise<void> {
     this.stats.lookups++
+    this.init.log('looking %s up on the DHT', id.slice(-8))
     let peerId: PeerId
     try {
       peerId = peerIdFromString(id)
@@ -151,14 +156,14 @@ export class DhtDiscovery {
       return
     }
     try {
-      let found: PeerInfo | undefined
+      // every answer counts: a peer that never saw it move answers with the stale addresses, one it dialled with the new
+      const addrs = new Map<string, Multiaddr>()
       for await (const evt of this.init.dht.findPeer(peerId, { useCache: false, signal: this.signal() })) {
-        if (evt.name === 'FINAL_PEER' && evt.peer.multiaddrs.length > 0) {
-          found = evt.peer
-          break
-        }
+        if (evt.name !== 'FINAL_PEER') continue
+        for (const a of evt.peer.multiaddrs.slice(0, MAX_ADDRS_PER_ANSWER)) if (addrs.size < MAX_ADDRS_PER_PEER) addrs.set(a.toString(), a)
       }
-      if (found === undefined || !(await this.dial(found, 'lookup'))) {
+      const found: PeerInfo = { id: peerId, multiaddrs: [...addrs.values()] }
+      if (addrs.size === 0 || !(await this.dial(found, 'lookup'))) {
         this.lookupBackoff.failed(id, performance.now())
         return
       }
