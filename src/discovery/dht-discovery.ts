@@ -73,11 +73,16 @@ export class DhtDiscovery {
     this.nextProvide = Math.min(this.nextProvide, now + 1_000)
   }
 
-  /** One round: provide when due, search when alone or due, look up lost members. */
-  tick (now: number, members: Member[], connected: ReadonlySet<string>, linked: boolean): void {
+  /**
+   * One round: provide when due, search when alone (connected to no live
+   * member for a while: a bootstrap dial in progress gets its chance first)
+   * or when the slow period is due, look up lost members.
+   */
+  tick (now: number, members: Member[], connected: ReadonlySet<string>, alone: boolean): void {
     if (this.stop.signal.aborted) return
     this.provide(now)
-    if ((!linked && this.backoff.due('search', now)) || (linked && now >= this.nextFind)) this.search(now, connected)
+    if (this.nextFind === 0) this.nextFind = now + this.init.findEveryMs
+    if (alone ? this.backoff.due('search', now) : now >= this.nextFind) this.search(now, connected)
     this.lookUpLost(now, members, connected)
   }
 

@@ -75,6 +75,8 @@ export class Discovery {
   private savedPrint: string
   private lastSave = -Infinity
   private saving = false
+  /** since when this peer has been connected to no live member (monotonic ms) */
+  private unlinkedSince?: number
   private readonly onSelfUpdate = (): void => { this.dht?.addressesChanged(performance.now()) }
 
   constructor (private readonly init: DiscoveryInit) {
@@ -136,8 +138,12 @@ export class Discovery {
       const connected = new Set(this.init.libp2p.getConnections().map(c => c.remotePeer.toString()))
       // connected to a member that is not down: the cluster is reachable, gossip does the rest
       const linked = members.some(m => !m.self && m.state !== 'down' && connected.has(m.id))
+      if (linked) this.unlinkedSince = undefined
+      else this.unlinkedSince ??= now
       if (!linked) this.dialRemembered(now, connected)
-      this.dht?.tick(now, members, connected, linked)
+      // alone for two periods (at least a second): what the bootstrap list and the remembered members gave did not do
+      const alone = !linked && now - (this.unlinkedSince ?? now) >= Math.max(1_000, 2 * this.init.periodMs)
+      this.dht?.tick(now, members, connected, alone)
       if (now - this.lastSave >= SAVE_EVERY_MS) void this.save()
     } catch (err) {
       this.init.log.error('discovery round failed: %s', (err as Error).message)
