@@ -7,12 +7,12 @@ import './shim.js'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
-import { mdns } from '@libp2p/mdns'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { yamux } from '@libp2p/yamux'
 import { createLibp2p } from 'libp2p'
 import { DEFAULT_LISTEN, transports } from './transports.js'
+import { mdnsService } from './discovery/mdns-service.js'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Ping } from '@libp2p/ping'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
@@ -92,9 +92,4 @@ export async function createHost (init: HostInit = {}): Promise<MeshHost> {
 function dhtService (init: DhtInit | undefined): { dht?: ReturnType<typeof kadDHT> } {
   if (init === undefined) return {}
   return { dht: kadDHT({ protocol: init.protocol, clientMode: init.clientMode ?? false, peerInfoMapper: passthroughMapper }) }
-}
-
-function mdnsService (init: MdnsInit | undefined): { mdns?: ReturnType<typeof mdns> } {
-  if (init === undefined) return {}
-  return { mdns: mdns({ serviceTag: init.serviceTag, interval: init.intervalMs }) }
 }
