@@ -37,6 +37,8 @@ const MAX_DIALS_PER_SEARCH = 16
 /** addresses taken from one answer to a lookup, and from all answers together */
 const MAX_ADDRS_PER_ANSWER = 16
 const MAX_ADDRS_PER_PEER = 64
+/** a provide that failed is tried again after this (ms) */
+const PROVIDE_RETRY_MS = 5_000
 /** lookups of lost members at once */
 const MAX_LOOKUPS = 2
 
@@ -99,12 +101,10 @@ export class DhtDiscovery {
         for await (const _ of this.init.dht.provide(this.cid, { signal: this.signal() })) { /* progress events */ }
         this.stats.provided++
         this.init.metrics.inc('meshkv_discovery_total', { kind: 'provide' })
-        this.backoff.reset('provide')
         this.nextProvide = performance.now() + this.init.provideEveryMs
       } catch (err) {
         this.init.log('providing the cluster key failed: %s', (err as Error).message)
-        this.backoff.failed('provide', performance.now())
-        this.nextProvide = performance.now() + 5_000
+        this.nextProvide = performance.now() + PROVIDE_RETRY_MS
       } finally {
         this.providing = false
       }
@@ -118,14 +118,14 @@ export class DhtDiscovery {
     this.nextFind = now + this.init.findEveryMs
     const self = this.init.libp2p.peerId.toString()
     void (async () => {
-      let dialled = 0
+      const dialled = new Set<string>()
       try {
         for await (const evt of this.init.dht.findProviders(this.cid, { signal: this.signal() })) {
           if (evt.name !== 'PROVIDER') continue
           for (const p of evt.providers) {
             const id = p.id.toString()
-            if (id === self || connected.has(id) || dialled >= MAX_DIALS_PER_SEARCH) continue
-            dialled++
+            if (id === self || connected.has(id) || dialled.has(id) || dialled.size >= MAX_DIALS_PER_SEARCH) continue
+            dialled.add(id)
             void this.dial(p, 'provider')
           }
         }
@@ -133,7 +133,7 @@ export class DhtDiscovery {
         this.init.log('searching the DHT for members failed: %s', (err as Error).message)
       } finally {
         this.searching = false
-        if (dialled > 0) this.backoff.reset('search')
+        if (dialled.size > 0) this.backoff.reset('search')
         else this.backoff.failed('search', performance.now())
       }
     })()
