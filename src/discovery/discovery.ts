@@ -97,7 +97,7 @@ export class Discovery {
     }
     if (services.mdns !== undefined) {
       this.mdnsService = services.mdns
-      this.mdns = new MdnsDialer({ libp2p: init.libp2p, protocol: init.protocol, log: init.log, metrics: init.metrics })
+      this.mdns = new MdnsDialer({ libp2p: init.libp2p, protocol: init.protocol, log: init.log, metrics: init.metrics, isMember: id => init.members().some(m => m.id === id) })
     }
     init.metrics.describe('meshkv_discovery_total', 'peers dialled by discovery (kind: remembered, provider, lookup, mdns, mdns-refused) and cluster keys provided (provide)')
   }

@@ -1,9 +1,12 @@
 /**
  * Peers found by mDNS on the LAN. The service tag is the cluster's own
  * (cluster-key.ts), so only peers of a cluster of the same name answer; a
- * peer that answers and then does not serve the cluster's protocol (another
- * application on the tag, a hash collision, a peer still starting that
- * never gets there) is hung up on and not dialled again for a while. Dials
+ * peer that answers and then neither serves the cluster's protocol nor
+ * becomes a member within the deadline (another application on the tag, a
+ * hash collision, a peer that never finishes starting) is hung up on and
+ * not dialled again for a while. A peer answers as soon as its host starts,
+ * before it serves anything, and identify may tell its protocols late on a
+ * busy machine: hence the generous deadline and the membership check. Dials
  * are few at once and each has a deadline.
  */
 import { DEFAULT_DIAL_TIMEOUT_MS } from '../constants.js'
@@ -16,13 +19,15 @@ export interface MdnsDialerInit {
   protocol: string
   log: Logger
   metrics: MetricsRegistry
-  /** how long a peer has to list the protocol after the dial (identify) */
+  /** whether a peer is a member of this peer's view (it proved itself on the cluster's topic) */
+  isMember?: (id: string) => boolean
+  /** how long a peer has to list the protocol (identify) or become a member after the dial (ms, default 30 s) */
   identifyTimeoutMs?: number
 }
 
 const MAX_DIALS = 4
 const MAX_REFUSED = 256
-const REFUSED_FOR_MS = 10 * 60_000
+const REFUSED_FOR_MS = 60_000
 
 export class MdnsDialer {
   dialled = 0
@@ -78,14 +83,15 @@ export class MdnsDialer {
 
   /** whether identify says the peer serves `protocol`, within the deadline */
   private async serves (peer: PeerInfo, protocol: string): Promise<boolean> {
-    const until = performance.now() + (this.init.identifyTimeoutMs ?? 5_000)
+    const until = performance.now() + (this.init.identifyTimeoutMs ?? 30_000)
     while (!this.stop.signal.aborted) {
+      if (this.init.isMember?.(peer.id.toString()) === true) return true
       try {
         const p = await this.init.libp2p.peerStore.get(peer.id)
         if (p.protocols.includes(protocol)) return true
       } catch {}
       if (performance.now() >= until) return false
-      await new Promise(resolve => setTimeout(resolve, 100))
+      await new Promise(resolve => setTimeout(resolve, 250))
     }
     return false
   }
