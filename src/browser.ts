@@ -55,8 +55,9 @@ export async function createBrowserNode (options: BrowserNodeOptions): Promise<B
   const capacity = rest.capacity ?? 0
   const { name, release } = await claimDatabases(`${base}-${cluster}`)
   const store = new LocalStore({ location: `${name}-local`, maxPending: maxPending ?? C.DEFAULT_MAX_PENDING_WRITES, maxCached: maxCached ?? C.DEFAULT_MAX_CACHED_KEYS })
-  // a tab serves no relay and answers no AutoNAT: its reach is its transports (transports.browser.ts)
-  const node = new MeshNode({ ...rest, capacity, dataDir: name, reach: { relayServer: false, relayReservation: false, autonat: false, dcutr: false, upnp: false, ...rest.reach } })
+  // a tab serves no relay and answers no AutoNAT: its reach is its transports (transports.browser.ts);
+  // it finds the cluster through the page's bootstrap list, not the DHT or mDNS
+  const node = new MeshNode({ dht: false, mdns: false, ...rest, capacity, dataDir: name, reach: { relayServer: false, relayReservation: false, autonat: false, dcutr: false, upnp: false, ...rest.reach } })
   try {
     await store.open()
     await node.start()

@@ -55,6 +55,8 @@ export const HINT_DELIVERY_PERIOD_MS = 2_000
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000
 export const DEFAULT_REPLICA_TIMEOUT_MS = 3_000
 export const DEFAULT_DIAL_TIMEOUT_MS = 3_000
+/** Discovery: the DHT meshkv peers share (of every cluster: any one of them leads to the members of any cluster). */
+export const DEFAULT_DHT_PROTOCOL = '/meshkv/kad/1.0.0'
 /** members a peer dials on its own; others may still dial it */
 export const DEFAULT_MAX_DIALED_MEMBERS = 64
 

@@ -6,6 +6,7 @@
 import './shim.js'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
+import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { yamux } from '@libp2p/yamux'
@@ -14,6 +15,7 @@ import { toString } from 'uint8arrays/to-string'
 import { reachListen, reachServices, reachTransports } from './reach/services.js'
 import type { ReachInit } from './reach/reach-init.js'
 import { DEFAULT_LISTEN, platformHost, transports } from './transports.js'
+import { mdnsService } from './discovery/mdns-service.js'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Ping } from '@libp2p/ping'
 import type { ComponentLogger, Libp2p, PrivateKey } from '@libp2p/interface'
@@ -34,6 +36,23 @@ export interface HostInit {
   metrics?: Libp2pOptions['metrics']
   /** relay (server and client), AutoNAT, DCUtR, UPnP, WebRTC (src/reach/reach-init.ts); the circuit relay transport is always there */
   reach?: ReachInit
+  /** kad-dht on this protocol (src/discovery/); absent, no DHT */
+  dht?: DhtInit
+  /** mDNS on the LAN with this service tag (src/discovery/cluster-key.ts); absent, no mDNS */
+  mdns?: MdnsInit
+}
+
+export interface DhtInit {
+  /** the DHT's protocol: peers of other DHTs (the public one) are not in ours */
+  protocol: string
+  /** only ask, never answer (a peer others cannot dial); default false: a server */
+  clientMode?: boolean
+}
+
+export interface MdnsInit {
+  serviceTag: string
+  /** period of the LAN query (ms; default 10 s) */
+  intervalMs?: number
 }
 
 export async function createHost (init: HostInit = {}): Promise<MeshHost> {
@@ -67,7 +86,9 @@ export async function createHost (init: HostInit = {}): Promise<MeshHost> {
         fastMsgIdFn
       }),
       // relay server (daemons; `daemon --web` for browser tabs' WebRTC signalling), AutoNAT, DCUtR, UPnP
-      ...reachServices(reach, listen)
+      ...reachServices(reach, listen),
+      ...dhtService(init.dht),
+      ...mdnsService(init.mdns)
     },
     // what the platform adds (transports.browser.ts: which dials a tab may make, which addresses it announces)
     ...platformHost(),
@@ -87,4 +108,16 @@ export async function createHost (init: HostInit = {}): Promise<MeshHost> {
  */
 function fastMsgIdFn (msg: { from?: Uint8Array, seqno?: Uint8Array }): string {
   return msg.from === undefined || msg.seqno === undefined ? '' : `${toString(msg.from, 'base64')}:${toString(msg.seqno, 'base64')}`
+}
+
+/**
+ * The cluster's DHT. A server by default, and explicitly so: kad-dht's
+ * automatic mode waits for a public address, and peers on a LAN or on one
+ * host never get one. Addresses pass unfiltered: private and loopback ones
+ * are how peers of a LAN (or a test) reach each other, and a dialler tries
+ * the others too.
+ */
+function dhtService (init: DhtInit | undefined): { dht?: ReturnType<typeof kadDHT> } {
+  if (init === undefined) return {}
+  return { dht: kadDHT({ protocol: init.protocol, clientMode: init.clientMode ?? false, peerInfoMapper: passthroughMapper }) }
 }

@@ -14,6 +14,7 @@ import type { RequestLog } from './observability/request-log.js'
 import type { HostInit } from './host.js'
 import type { ReachInit } from './reach/reach-init.js'
 import type { ReachStatus } from './reach/reach-status.js'
+import type { DiscoveryStatus } from './discovery/discovery.js'
 
 export interface NodeOptions {
   /** directory of this peer's LevelDB (records and identity key) */
@@ -90,6 +91,16 @@ export interface NodeOptions {
   reach?: ReachInit
   /** period of the bucket refresh: catalog read, usage counted, published and summed (ms); quota enforcement lags by about two */
   bucketRefreshMs?: number
+  /** find peers of this cluster on the LAN by mDNS (default false for a library node; the daemon's config turns it on) */
+  mdns?: boolean
+  /** period of the mDNS query (ms, default 10 s) */
+  mdnsIntervalMs?: number
+  /** kad-dht: members provide the cluster's key, a lone peer searches it, lost members are looked up (default true) */
+  dht?: boolean
+  /** the DHT's protocol (default DEFAULT_DHT_PROTOCOL); peers with another one do not share a DHT */
+  dhtProtocol?: string
+  /** DHT client only: asks, never answers (default false: a server) */
+  dhtClientMode?: boolean
 }
 
 /** Hinted handoff as `status` shows it. */
@@ -131,4 +142,6 @@ export interface NodeStatus {
   breakers?: Record<string, { state: 'open' | 'half-open' | 'closed', failures: number, retryInMs: number }>
   /** reachability (AutoNAT), relay, and whether each connection is relayed or direct (absent before start) */
   reach?: ReachStatus
+  /** how this peer finds the cluster besides its bootstrap list: DHT, mDNS, the members it remembers */
+  discovery?: DiscoveryStatus
 }

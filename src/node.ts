@@ -35,6 +35,9 @@ import { createHost } from './host.js'
 import { DirectUpgrade } from './reach/direct-upgrade.js'
 import { AutonatServer } from './reach/autonat-server.js'
 import { reachStatus } from './reach/reach-status.js'
+import { Discovery } from './discovery/discovery.js'
+import { mdnsServiceTag } from './discovery/cluster-key.js'
+import { loadKnownPeers } from './discovery/known-peers.js'
 import { nodeCollector } from './tombstones/for-node.js'
 import { expiredTombstone } from './tombstones/decision.js'
 import type { PassResult, TombstoneCollector } from './tombstones/collector.js'
@@ -52,7 +55,7 @@ import type { MemberStatusInfo } from './membership/membership.js'
 import type { AdoptableSetting } from './membership/params.js'
 import type { Placement } from './coordinator/placement.js'
 import type { KvRecord } from './store/record.js'
-import type { MeshHost } from './host.js'
+import type { HostInit, MeshHost } from './host.js'
 import type { HintStatus, NodeOptions, NodeStatus } from './node-types.js'
 import { createAdmission } from './admission/setup.js'
 import { AdmissionService } from './admission/service.js'
@@ -91,6 +94,7 @@ export class MeshNode extends EventTarget {
   private directUpgrade?: DirectUpgrade
   private bucketRegistry?: BucketRegistry
   private bucketKv?: BucketKv
+  private discovery?: Discovery
 
   constructor (readonly options: NodeOptions) {
     super()
@@ -127,7 +131,7 @@ export class MeshNode extends EventTarget {
     await store.open()
     this.store = store
     try {
-      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false, metrics: o.libp2pMetrics, reach: o.reach })
+      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false, metrics: o.libp2pMetrics, reach: o.reach, ...this.discoveryHost() })
       this.libp2pNode = libp2p
       const kvMetrics = new KvMetrics(this.metrics)
       const protocol = C.kvProtocol(this.cluster)
@@ -363,6 +367,12 @@ export class MeshNode extends EventTarget {
       // pulls are served before this peer is known; a joiner starts hearing the ring at once
       await handoff.start(mode)
       membership.start()
+      this.discovery = new Discovery({
+        libp2p, cluster: this.cluster, protocol, members: () => membership.members(), datastore: store.raw,
+        remembered: await loadKnownPeers(store.raw).catch(() => []), periodMs: o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS,
+        log: logger.forComponent('meshkv:discovery'), metrics: this.metrics
+      })
+      this.discovery.start()
       this.tombstones = nodeCollector({
         selfId, store, client, membership, n: () => this.quorums.n, graceMs: o.tombstoneGraceMs, scanMs: o.tombstoneScanMs,
         requestTimeoutMs: o.requestTimeoutMs, metrics: this.metrics, logger
@@ -396,6 +406,8 @@ export class MeshNode extends EventTarget {
     this.handoff?.stop()
     this.unregisterGauges?.()
     await this.bucketRegistry?.stop()
+    await this.discovery?.stop().catch(() => {})
+    this.discovery = undefined
     if (options.announce !== false) await this.membership?.announceLeaving().catch(() => {})
     await this.tombstones?.stop()
     this.tombstones = undefined
@@ -586,7 +598,8 @@ export class MeshNode extends EventTarget {
       hints: this.hintStatus(),
       admission: this.admission?.status(),
       ...breakerStatus(this.breakers),
-      reach: this.libp2pNode === undefined ? undefined : reachStatus(this.libp2pNode, this.directUpgrade?.stats, this.directUpgrade === undefined ? undefined : id => this.directUpgrade?.isVerified(id) === true)
+      reach: this.libp2pNode === undefined ? undefined : reachStatus(this.libp2pNode, this.directUpgrade?.stats, this.directUpgrade === undefined ? undefined : id => this.directUpgrade?.isVerified(id) === true),
+      discovery: this.discovery?.status()
     }
   }
 
@@ -644,6 +657,15 @@ export class MeshNode extends EventTarget {
       if (set !== undefined && set > n) return `cluster setting n=${n} cannot be adopted: this peer sets ${q}=${set}, above it`
     }
     return undefined
+  }
+
+  /** the host's discovery services for these options: the DHT unless turned off, mDNS when asked */
+  private discoveryHost (): Pick<HostInit, 'dht' | 'mdns'> {
+    const o = this.options
+    return {
+      dht: o.dht === false ? undefined : { protocol: o.dhtProtocol ?? C.DEFAULT_DHT_PROTOCOL, clientMode: o.dhtClientMode },
+      mdns: o.mdns === true ? { serviceTag: mdnsServiceTag(this.cluster), intervalMs: o.mdnsIntervalMs } : undefined
+    }
   }
 
   private host (): MeshHost {

@@ -5,7 +5,7 @@ export type Verb = typeof VERBS[number]
 
 const SYNOPSIS: Record<Verb, string> = {
   daemon: 'meshkv daemon [--config FILE] [--data DIR] [--listen MULTIADDR]... [--api HOST:PORT]\n' +
-          '              [--bootstrap MULTIADDR]... [--cluster NAME] [--capacity N] [--web]\n' +
+          '              [--bootstrap MULTIADDR]... [--cluster NAME] [--capacity N] [--web] [--no-mdns]\n' +
           '              [--cluster-key FILE | --cert CERT]',
   put: 'meshkv put KEY [VALUE] [--context CTX] [--w N] [--idempotency-key ID] [--api URL] [--json] [--bucket NAME]\n' +
        '           (VALUE from stdin when absent)',
@@ -36,6 +36,7 @@ const OPTIONS: Record<string, string> = {
   '--cluster NAME': 'cluster name',
   '--capacity N': 'relative capacity of this peer (ring share)',
   '--web': 'serve the browser demo page at /app and relay for browser tabs (WebRTC signalling)',
+  '--no-mdns': 'do not look for peers of this cluster on the LAN by mDNS (config key mdns)',
   '--api URL': 'the daemon\'s HTTP API (default $MESHKV_API, else http://127.0.0.1:7070)',
   '--json': 'machine-readable output',
   '--context CTX': 'causal context from a get; without one, put is concurrent with what is stored\n' +
@@ -65,7 +66,7 @@ const OPTIONS: Record<string, string> = {
 }
 
 const VERB_OPTIONS: Record<Verb, string[]> = {
-  daemon: ['--config FILE', '--data DIR', '--listen MULTIADDR', '--api HOST:PORT', '--bootstrap MULTIADDR', '--cluster NAME', '--capacity N', '--cluster-key FILE', '--cert CERT', '--web'],
+  daemon: ['--config FILE', '--data DIR', '--listen MULTIADDR', '--api HOST:PORT', '--bootstrap MULTIADDR', '--cluster NAME', '--capacity N', '--cluster-key FILE', '--cert CERT', '--web', '--no-mdns'],
   put: ['--bucket NAME', '--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--api-token TOKEN', '--json'],
   get: ['--bucket NAME', '--r N', '--api URL', '--api-token TOKEN', '--json'],
   del: ['--bucket NAME', '--context CTX', '--w N', '--idempotency-key ID', '--api URL', '--api-token TOKEN', '--json'],

@@ -118,6 +118,12 @@ export interface DaemonConfig {
   bucketRefreshMs: number
   /** serve the browser demo page at /app and relay for browser tabs (circuit relay v2), so tabs reach each other over WebRTC */
   web: boolean
+  /** find peers of this cluster on the LAN by mDNS (the flag --no-mdns turns it off) */
+  mdns: boolean
+  /** kad-dht: members provide the cluster's key, so a peer that knows any peer of the DHT finds them, and a member that moved is found again */
+  dht: boolean
+  /** the DHT's protocol id; only peers with the same one share a DHT (a deployment can keep its own) */
+  dhtProtocol: string
 }
 
 export type ConfigKey = keyof DaemonConfig
@@ -289,7 +295,10 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   iceServers: iceUrls,
   webrtcRetryMs: wholeNumber(1_000, 24 * HOUR),
   bucketRefreshMs: wholeNumber(100, HOUR),
-  web: boolean
+  web: boolean,
+  mdns: boolean,
+  dht: boolean,
+  dhtProtocol: string(/^\/[\x21-\x7e]{1,127}$/, 'a protocol id: "/" then up to 127 printable ASCII characters, like "/meshkv/kad/1.0.0"')
 }
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as ConfigKey[]

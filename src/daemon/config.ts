@@ -30,10 +30,12 @@ export interface ConfigFlags {
   cert?: string
   /** --web: serve /app and relay for browser tabs */
   web?: boolean
+  /** --no-mdns */
+  mdns?: boolean
 }
 
 const FLAG_KEYS: Record<keyof ConfigFlags, ConfigKey> = {
-  data: 'dataDir', listen: 'listen', api: 'api', bootstrap: 'bootstrap', cluster: 'cluster', capacity: 'capacity', 'cluster-key': 'clusterKey', cert: 'cert', web: 'web'
+  data: 'dataDir', listen: 'listen', api: 'api', bootstrap: 'bootstrap', cluster: 'cluster', capacity: 'capacity', 'cluster-key': 'clusterKey', cert: 'cert', web: 'web', mdns: 'mdns'
 }
 
 /**
@@ -85,7 +87,10 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   iceServers: [],
   webrtcRetryMs: C.DIRECT_UPGRADE_RETRY_MS,
   bucketRefreshMs: C.DEFAULT_BUCKET_REFRESH_MS,
-  web: false
+  web: false,
+  mdns: true,
+  dht: true,
+  dhtProtocol: C.DEFAULT_DHT_PROTOCOL
 }
 
 /** The cluster settings a peer adopts from the cluster when its config leaves them unset. */
@@ -155,7 +160,7 @@ function flagLayer (flags: ConfigFlags): Partial<DaemonConfig> {
     raw[key] = flag === 'capacity' && !Number.isNaN(num) ? num : v
     flagOf[key] = flag
   }
-  return checkLayer(raw, key => `flag --${flagOf[key]}`)
+  return checkLayer(raw, key => `flag --${flagOf[key] === 'mdns' ? 'no-mdns' : flagOf[key]}`)
 }
 
 export interface ResolveOptions {
@@ -240,6 +245,8 @@ export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKe
   options.bucketRefreshMs = config.bucketRefreshMs
   // browser tabs signal WebRTC to each other through a relaying daemon
   if (config.web) options.reach = { ...options.reach, relayServer: true }
+  const { mdns, dht, dhtProtocol } = config
+  Object.assign(options, { mdns, dht, dhtProtocol })
   for (const k of ['n', 'r', 'w', 'tokensPerUnit'] as const) if (config.unset?.includes(k) !== true) options[k] = config[k]
   return options
 }

@@ -101,6 +101,7 @@ export async function startDaemon (config: DaemonConfig, log: Log): Promise<Runn
     if (ws.length === 0) log.warn('web: no WebSocket listen address, so browser tabs cannot reach this peer; add one, e.g. --listen /ip4/127.0.0.1/tcp/7102/ws')
     else log.info('browser demo page', { url: `${api.url}/app`, websockets: ws })
   }
+  log.info('discovery', { mdns: config.mdns, dht: config.dht ? config.dhtProtocol : false, remembered: node.status().discovery?.remembered ?? 0 })
   return {
     node,
     api,

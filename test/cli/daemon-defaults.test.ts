@@ -21,7 +21,7 @@ after(async () => {
 test('no config: n=3 r=2 w=2 in status, and a lone peer\'s write fails saying why', async () => {
   dir = await tempDir('meshkv-defaults-')
   const api = `127.0.0.1:${await freePort()}`
-  const proc = spawn(process.execPath, [BIN, 'daemon', '--data', join(dir, 'data'), '--api', api, '--listen', '/ip4/127.0.0.1/tcp/0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const proc = spawn(process.execPath, [BIN, 'daemon', '--data', join(dir, 'data'), '--api', api, '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'], { stdio: ['ignore', 'pipe', 'pipe'] })
   let logs = ''
   proc.stdout.on('data', (d: Buffer) => { logs += d.toString() })
   proc.stderr.on('data', (d: Buffer) => { logs += d.toString() })

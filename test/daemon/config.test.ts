@@ -190,3 +190,15 @@ describe('the shipped configs', () => {
     })
   }
 })
+
+test('discovery: mDNS and the DHT on by default; --no-mdns and the keys turn them off; a bad value is named', async () => {
+  const d = await resolveConfig({ cwd: dir })
+  assert.deepEqual([d.mdns, d.dht, d.dhtProtocol], [true, true, '/meshkv/kad/1.0.0'])
+  assert.equal(nodeOptions(d).mdns, true)
+  const off = await resolveConfig({ file: await file({ dht: false, dhtProtocol: '/acme/kad/1.0.0' }), flags: { mdns: false }, cwd: dir })
+  assert.deepEqual([off.mdns, off.dht, off.dhtProtocol], [false, false, '/acme/kad/1.0.0'])
+  const o = nodeOptions(off)
+  assert.deepEqual([o.mdns, o.dht, o.dhtProtocol], [false, false, '/acme/kad/1.0.0'])
+  await refused({ file: await file({ mdns: 'no' }) }, 'mdns', /mdns: must be true or false, got "no"/)
+  await refused({ file: await file({ dhtProtocol: 'kad' }) }, 'dhtProtocol', /must be a protocol id/)
+})
