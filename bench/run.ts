@@ -16,9 +16,10 @@ import { antientropy } from './antientropy.js'
 import { observability } from './observability.js'
 import { buckets } from './buckets.js'
 import { browser } from './browser.js'
+import { soak } from './soak.js'
 import type { Benchmark } from './lib/bench.js'
 
-const BENCHMARKS: Benchmark[] = [latency, ycsb, ring, membership, antientropy, tombstones, observability, buckets, browser]
+const BENCHMARKS: Benchmark[] = [latency, ycsb, ring, membership, antientropy, tombstones, observability, buckets, browser, soak]
 
 function usage (): string {
   const w = Math.max(...BENCHMARKS.map(b => b.name.length))

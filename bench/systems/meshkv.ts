@@ -34,17 +34,29 @@ export async function startMeshkvDaemons (o: MeshkvDaemonOptions): Promise<KvSys
   const tcp = await Promise.all(Array.from({ length: peers }, async () => freePort()))
   const api = await Promise.all(Array.from({ length: peers }, async () => freePort()))
   const children: Child[] = []
-  for (let i = 0; i < peers; i++) {
-    const dir = await tempDir(`meshkv${i}`)
-    const config = join(dir, 'config.json')
-    await writeFile(config, JSON.stringify({ cluster: 'bench', n: 3, r: 2, w: 2, fsync: o.fsync === true, logLevel: 'warn' }))
-    const args = [...NODE_ARGS, BIN, 'daemon', '--config', config, '--data', join(dir, 'data'), '--listen', `/ip4/127.0.0.1/tcp/${tcp[i]}`, '--api', `127.0.0.1:${api[i]}`]
+  const dirs = await Promise.all(Array.from({ length: peers }, async (_, i) => tempDir(`meshkv${i}`)))
+  const launch = async (i: number): Promise<Child> => {
+    const config = join(dirs[i], 'config.json')
+    await writeFile(config, JSON.stringify({ cluster: 'bench', n: 3, r: 2, w: 2, fsync: o.fsync === true, logLevel: 'warn', mdns: false }))
+    const args = [...NODE_ARGS, BIN, 'daemon', '--config', config, '--data', join(dirs[i], 'data'), '--listen', `/ip4/127.0.0.1/tcp/${tcp[i]}`, '--api', `127.0.0.1:${api[i]}`]
     for (let j = 0; j < peers; j++) if (j !== i) args.push('--bootstrap', `/ip4/127.0.0.1/tcp/${tcp[j]}`)
-    children.push(startChild(`meshkv daemon ${i}`, process.execPath, args))
+    return startChild(`meshkv daemon ${i}`, process.execPath, args)
   }
+  for (let i = 0; i < peers; i++) children.push(await launch(i))
   const urls = api.map(p => `http://127.0.0.1:${p}`)
+  let relaunched = 0
   await waitFor(`${peers} meshkv daemons to see each other up`, async () => {
-    for (const c of children) if (c.proc.exitCode !== null) throw new Error(`${c.name} exited with ${c.proc.exitCode}: ${c.logs().slice(-2000)}`)
+    for (const [i, c] of children.entries()) {
+      if (c.proc.exitCode === null) continue
+      // a port picked free may be taken by another process's outgoing connection before the daemon binds it: pick again
+      if (/EADDRINUSE/.test(c.logs()) && relaunched++ < 3) {
+        ;[tcp[i], api[i]] = [await freePort(), await freePort()]
+        urls[i] = `http://127.0.0.1:${api[i]}`
+        children[i] = await launch(i)
+        continue
+      }
+      throw new Error(`${c.name} exited with ${c.proc.exitCode}: ${c.logs().slice(-2000)}`)
+    }
     const all = await Promise.all(urls.map(async u => getJson<Status>(`${u}/status`)))
     return all.every(s => s !== undefined && s.members.filter(m => m.state === 'up').length === peers)
   }, 30_000, 200)

@@ -1,5 +1,6 @@
 /** `meshkv daemon`: the config file, flags over it, then a peer until a signal. */
 import { resolveConfig } from '../daemon/config.js'
+import { showJoinProgress } from './join-progress.js'
 import { runDaemon } from '../daemon/daemon.js'
 import { parse, positionals } from './args.js'
 import type { CliIo } from './io.js'
@@ -18,7 +19,7 @@ const DAEMON_OPTIONS = {
   'no-mdns': { type: 'boolean' as const }
 }
 
-export async function daemon (argv: string[], _io: CliIo): Promise<number> {
+export async function daemon (argv: string[], io: CliIo): Promise<number> {
   const parsed = parse(argv, DAEMON_OPTIONS)
   positionals(parsed, [])
   const v = parsed.values as Record<string, string | undefined> & { listen?: string[], bootstrap?: string[], web?: boolean, 'no-mdns'?: boolean }
@@ -27,5 +28,5 @@ export async function daemon (argv: string[], _io: CliIo): Promise<number> {
     file: v.config,
     flags: { data: v.data, listen: v.listen, api: v.api, bootstrap: v.bootstrap, cluster: v.cluster, capacity: v.capacity, 'cluster-key': v['cluster-key'], cert: v.cert, web: v.web, mdns: v['no-mdns'] === true ? false : undefined }
   })
-  return runDaemon(config)
+  return runDaemon(config, { onStarted: node => { showJoinProgress(node, io) } })
 }

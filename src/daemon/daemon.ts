@@ -134,6 +134,8 @@ function startHint (err: unknown, config: DaemonConfig): string | undefined {
 
 export interface RunOptions {
   log?: Log
+  /** called once the daemon is serving (the CLI draws a joining peer's progress from it) */
+  onStarted?: (node: MeshNode) => void
 }
 
 /**
@@ -151,6 +153,7 @@ export async function runDaemon (config: DaemonConfig, options: RunOptions = {})
     log.error('failed to start', { err, hint: startHint(err, config) })
     return EXIT_FAILED
   }
+  options.onStarted?.(running.node)
   return new Promise<number>(resolve => {
     let stopping = false
     const stop = (): void => {

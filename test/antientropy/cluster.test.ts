@@ -32,6 +32,9 @@ describe('anti-entropy in a 3-peer cluster (N=3, W=2)', () => {
   const missWrites = async (keys: string[], restart: { antiEntropyIntervalMs?: number } = {}): Promise<void> => {
     await c.stop({ announce: false })
     for (const k of keys) await a.put(k, bytes(`value of ${k}`), { w: 2 })
+    // a put answers after w acks while its copy for c is still retried (src/coordinator/retry.ts: 3 tries,
+    // well under a second): a c back sooner would take it, and would not have missed it
+    await new Promise(resolve => setTimeout(resolve, 1500))
     cluster.nodes.splice(cluster.nodes.indexOf(c), 1)
     c = await cluster.add({ antiEntropyIntervalMs: 0, ...restart }, dirC())
     await cluster.converged(3)

@@ -41,3 +41,29 @@ describe('progress bars', () => {
     assert.equal(t.written(), '')
   })
 })
+
+describe('a joining daemon\'s progress', () => {
+  test('arcs pulled of those to pull, drawn while the node is joining, gone once it is up', async () => {
+    const { showJoinProgress } = await import('../../src/cli/join-progress.js')
+    const t = io(true)
+    let state = 'joining'
+    let arcsDone = 3
+    const up = Promise.withResolvers<void>()
+    // the node's status as a joining peer reports it (only status() and ready() are read)
+    const node = { status: () => ({ transfer: { state, arcsDone, arcsTotal: 12 } }), ready: async () => up.promise }
+    showJoinProgress(node as never, t.io)
+    await new Promise(resolve => setTimeout(resolve, 700))
+    arcsDone = 6
+    await new Promise(resolve => setTimeout(resolve, 700))
+    assert.match(t.written(), /join \[.*\] 50% \| 6 arcs of 12 arcs/)
+    state = 'up'
+    up.resolve()
+    await new Promise(resolve => setTimeout(resolve, 50))
+    const before = t.written().length
+    await new Promise(resolve => setTimeout(resolve, 700))
+    assert.equal(t.written().length, before, 'nothing drawn once up')
+    const quiet = io(false)
+    showJoinProgress(node as never, quiet.io)
+    assert.equal(quiet.written(), '', 'not a terminal: nothing')
+  })
+})
