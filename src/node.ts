@@ -157,7 +157,8 @@ export class MeshNode extends EventTarget {
         incarnation,
         params: { n: this.quorums.n, tokensPerUnit, set: { n: o.n !== undefined, tokensPerUnit: o.tokensPerUnit !== undefined } },
         cannotAdopt: (values) => this.cannotAdopt(values),
-        certificate: admission.certificate
+        certificate: admission.certificate,
+        admitted: id => admission.isMember(id)
       })
       this.membership = membership
       const admissionService = new AdmissionService({

@@ -110,7 +110,9 @@ export class Admission extends EventTarget {
    */
   async admit (from: string, bytes: Uint8Array | undefined): Promise<Verdict> {
     if (!this.closed) return { ok: true, cert: { peer: from, issued: 0 } }
-    const verdict = await this.verdict(from, bytes)
+    let verdict = await this.verdict(from, bytes)
+    // a revocation may have landed while the signature was checked: its peer is not admitted
+    if (verdict.ok && this.revoked.has(from)) verdict = { ok: false, reason: 'peer was revoked' }
     if (verdict.ok) this.known.set(from, verdict.cert)
     else this.init.metrics.inc('meshkv_admission_total', { what: 'certificate_refused' })
     return verdict

@@ -81,6 +81,8 @@ export interface MembershipInit {
   joining?: boolean
   /** this peer's membership certificate, carried in its announcements (src/admission/) */
   certificate?: Uint8Array<ArrayBuffer>
+  /** whether admission still admits a peer: one revoked after its announcement was checked stays out of the view */
+  admitted?: (peer: string) => boolean
 }
 
 /** A refused announcement, as the 'refused' event carries it. */
@@ -399,6 +401,7 @@ export class Membership extends EventTarget {
   }
 
   private receiveAnnouncement (from: string, wire: Heartbeat): void {
+    if (this.init.admitted?.(from) === false) return this.rejected()
     const parsed = parseAnnouncement(from, wire)
     if (parsed === undefined) return this.rejected()
     const { hb, params } = parsed
