@@ -15,6 +15,7 @@ import { clusterKeyId } from './cluster-key.js'
 import { verifyCertificate, readCertificate } from './certificate.js'
 import { verifyRevocation } from './revocation.js'
 import { BoundedMap } from './bounded-map.js'
+import { MAX_SIGNED_BYTES } from './signed.js'
 import type { CertificateInfo, Verdict } from './certificate.js'
 import type { Datastore } from 'interface-datastore'
 import type { Logger, PublicKey } from '@libp2p/interface'
@@ -121,6 +122,8 @@ export class Admission extends EventTarget {
   private async verdict (from: string, bytes: Uint8Array | undefined): Promise<Verdict> {
     if (this.revoked.has(from)) return { ok: false, reason: 'peer was revoked' }
     if (bytes === undefined || bytes.byteLength === 0) return { ok: false, reason: 'no certificate' }
+    // larger than any signed certificate: refused before it could become a cache key (an outsider may send many)
+    if (bytes.byteLength > MAX_SIGNED_BYTES) return { ok: false, reason: 'malformed certificate' }
     const clusterKey = this.init.clusterKey as PublicKey
     const cacheKey = `${from} ${toString(bytes, 'base64')}`
     let verdict = this.verdicts.get(cacheKey)
