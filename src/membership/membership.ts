@@ -11,7 +11,9 @@
  *   topic subscriber prompts an announcement only when it is not a live
  *   member settled in its state: connections come and go all the time
  *   (probes, the connection manager), and an announcement broadcast for
- *   each would make every peer's cost grow with the cluster.
+ *   each would make every peer's cost grow with the cluster. In a closed
+ *   cluster, subscribers admission does not admit (yet) prompt one at most
+ *   every 10 probe periods, so an outsider cannot make members broadcast.
  * - Liveness comes from direct pings to a bounded set of members
  *   (watch-set.ts, prober.ts), each judged by a phi-accrual detector: above
  *   `phiThreshold` this peer reports the member suspect on the topic; a
@@ -106,6 +108,8 @@ const EPOCH_ROUNDS = 30
 const SETTLED_PERIODS = 30
 /** a member that knows fewer members than this peer is answered at most once in this many probe periods */
 const HEAL_ANSWER_PERIODS = 5
+/** subscribers admission does not admit prompt an announcement at most once in this many probe periods */
+const STRANGER_PROMPT_PERIODS = 10
 
 export class Membership extends EventTarget {
   readonly view: MembershipView
@@ -124,6 +128,7 @@ export class Membership extends EventTarget {
   private readonly schedule: AnnounceSchedule
   private readonly healAnswers: RateLimitedLog
   private lastRefute = -Infinity
+  private lastStrangerPrompt = -Infinity
   private lastTick = -Infinity
   /** until then this peer's own event loop is lagging: its probes' silence says more about it than about them */
   private overloadedUntil = -Infinity
@@ -133,10 +138,19 @@ export class Membership extends EventTarget {
   /** a peer newly subscribed to the topic (a joiner, or a peer this one just connected to) hears this one's announcement within a round */
   private readonly onSubscription = (evt: CustomEvent<{ peerId?: { toString: () => string }, subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
     if (evt.detail?.subscriptions?.some(s => s.topic === this.init.topic && s.subscribe) !== true) return
-    const known = this.view.get(evt.detail.peerId?.toString() ?? '')
+    const id = evt.detail.peerId?.toString() ?? ''
+    const known = this.view.get(id)
     // a member in the same state for a while has heard this peer's announcements; a newcomer (or one just back) may not have
     const settled = known !== undefined && known.state !== 'down' && performance.now() - known.since > SETTLED_PERIODS * this.init.heartbeatMs
-    if (!settled) this.announceSoon(0, 'subscriber')
+    if (settled) return
+    // in a closed cluster, peers admission does not admit (a joiner not heard yet, or an outsider
+    // toggling its subscription to make every member broadcast) prompt one announcement a while at most
+    if (this.init.admitted?.(id) === false) {
+      const now = performance.now()
+      if (now - this.lastStrangerPrompt < STRANGER_PROMPT_PERIODS * this.init.heartbeatMs) return
+      this.lastStrangerPrompt = now
+    }
+    this.announceSoon(0, 'subscriber')
   }
 
   private readonly onMessage = (evt: CustomEvent<Message>): void => {
