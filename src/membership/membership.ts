@@ -12,8 +12,9 @@
  *   member settled in its state: connections come and go all the time
  *   (probes, the connection manager), and an announcement broadcast for
  *   each would make every peer's cost grow with the cluster. In a closed
- *   cluster, subscribers admission does not admit (yet) prompt one at most
- *   every 10 probe periods, so an outsider cannot make members broadcast.
+ *   cluster, a subscriber admission does not admit (yet) prompts one at
+ *   most every 10 probe periods, so an outsider toggling its subscription
+ *   cannot make members broadcast.
  * - Liveness comes from direct pings to a bounded set of members
  *   (watch-set.ts, prober.ts), each judged by a phi-accrual detector: above
  *   `phiThreshold` this peer reports the member suspect on the topic; a
@@ -108,7 +109,7 @@ const EPOCH_ROUNDS = 30
 const SETTLED_PERIODS = 30
 /** a member that knows fewer members than this peer is answered at most once in this many probe periods */
 const HEAL_ANSWER_PERIODS = 5
-/** subscribers admission does not admit prompt an announcement at most once in this many probe periods */
+/** a subscriber admission does not admit prompts an announcement at most once in this many probe periods */
 const STRANGER_PROMPT_PERIODS = 10
 
 export class Membership extends EventTarget {
@@ -127,8 +128,8 @@ export class Membership extends EventTarget {
   private round = 0
   private readonly schedule: AnnounceSchedule
   private readonly healAnswers: RateLimitedLog
+  private readonly strangerPrompts: RateLimitedLog
   private lastRefute = -Infinity
-  private lastStrangerPrompt = -Infinity
   private lastTick = -Infinity
   /** until then this peer's own event loop is lagging: its probes' silence says more about it than about them */
   private overloadedUntil = -Infinity
@@ -143,13 +144,9 @@ export class Membership extends EventTarget {
     // a member in the same state for a while has heard this peer's announcements; a newcomer (or one just back) may not have
     const settled = known !== undefined && known.state !== 'down' && performance.now() - known.since > SETTLED_PERIODS * this.init.heartbeatMs
     if (settled) return
-    // in a closed cluster, peers admission does not admit (a joiner not heard yet, or an outsider
-    // toggling its subscription to make every member broadcast) prompt one announcement a while at most
-    if (this.init.admitted?.(id) === false) {
-      const now = performance.now()
-      if (now - this.lastStrangerPrompt < STRANGER_PROMPT_PERIODS * this.init.heartbeatMs) return
-      this.lastStrangerPrompt = now
-    }
+    // in a closed cluster, a peer admission does not admit (a joiner not heard yet, or an outsider
+    // toggling its subscription to make every member broadcast) prompts one announcement a while at most
+    if (this.init.admitted?.(id) === false && !this.strangerPrompts.due(id, performance.now())) return
     this.announceSoon(0, 'subscriber')
   }
 
@@ -176,6 +173,7 @@ export class Membership extends EventTarget {
     })
     this.schedule = new AnnounceSchedule(init.announceMs)
     this.healAnswers = new RateLimitedLog(HEAL_ANSWER_PERIODS * init.heartbeatMs, MAX_MEMBERS)
+    this.strangerPrompts = new RateLimitedLog(STRANGER_PROMPT_PERIODS * init.heartbeatMs, MAX_MEMBERS)
     this.connector = new Connector({ libp2p: init.libp2p, selfId: this.selfId, bootstrap: init.bootstrap, log: init.log, maxDialedMembers: init.maxDialedMembers ?? DEFAULT_MAX_DIALED_MEMBERS })
     if (init.joining === true) this.view.updateSelf({ joining: true })
     this.prober = new Prober({

@@ -1,7 +1,7 @@
 /**
- * Review: in a closed cluster, new subscribers to the membership topic that
- * admission does not admit prompt one announcement in 10 probe periods at
- * most. Anyone can connect and subscribe; an outsider toggling its
+ * Review: in a closed cluster, a new subscriber to the membership topic
+ * that admission does not admit prompts one announcement in 10 probe
+ * periods at most. Anyone can connect and subscribe; an outsider toggling its
  * subscription made every member it reached publish a full announcement
  * (to the whole cluster) each probe period, for as long as it liked (12 in
  * 3.6 s here). A joiner still hears one soon, and its own announcements
@@ -23,7 +23,7 @@ import type { Membership } from '../../src/membership/membership.js'
 const CLUSTER = 'subs'
 const subscriberAnnouncements = (n: MeshNode): number => ((n as unknown as { membership: Membership }).membership.publishedByWhy().subscriber ?? 0)
 
-test('an outsider toggling its subscription makes members announce once in 10 periods at most', async (t) => {
+test('an outsider toggling its subscription makes a member announce once in 10 periods at most', async (t) => {
   const key = await newClusterKey()
   const dirs = await Promise.all([1, 2].map(async () => tempDir('meshkv-subs-')))
   const nodes: MeshNode[] = []
