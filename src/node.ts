@@ -187,7 +187,8 @@ export class MeshNode extends EventTarget {
         incarnation,
         params: { n: this.quorums.n, tokensPerUnit, set: { n: o.n !== undefined, tokensPerUnit: o.tokensPerUnit !== undefined } },
         cannotAdopt: (values) => this.cannotAdopt(values),
-        certificate: admission.certificate
+        certificate: admission.certificate,
+        admitted: id => admission.isMember(id)
       })
       this.membership = membership
       const admissionService = new AdmissionService({
@@ -509,8 +510,11 @@ export class MeshNode extends EventTarget {
     const libp2p = this.libp2pNode
     const self = this.peerId
     const others = this.members().filter(m => m.id !== self)
-    const up = others.filter(m => m.state === 'up').map(m => m.id)
-    const skipped = others.filter(m => m.state !== 'up' && holdsPositions(m)).map(m => m.id)
+    // a leaving member is alive and still holds what it has not handed over
+    // (with n=1, the only copy): it is read like one that is up
+    const readable = (m: { state: string }): boolean => m.state === 'up' || m.state === 'leaving'
+    const up = others.filter(readable).map(m => m.id)
+    const skipped = others.filter(m => !readable(m) && holdsPositions(m)).map(m => m.id)
     const protocol = C.transferProtocol(this.cluster)
     const maxValueBytes = this.options.maxValueBytes ?? C.DEFAULT_MAX_VALUE_BYTES
     const batchBytes = options.batchBytes ?? this.options.transferBatchBytes ?? C.DEFAULT_TRANSFER_BATCH_BYTES

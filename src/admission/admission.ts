@@ -15,6 +15,7 @@ import { clusterKeyId } from './cluster-key.js'
 import { verifyCertificate, readCertificate } from './certificate.js'
 import { verifyRevocation } from './revocation.js'
 import { BoundedMap } from './bounded-map.js'
+import { MAX_SIGNED_BYTES } from './signed.js'
 import type { CertificateInfo, Verdict } from './certificate.js'
 import type { Datastore } from 'interface-datastore'
 import type { Logger, PublicKey } from '@libp2p/interface'
@@ -110,7 +111,9 @@ export class Admission extends EventTarget {
    */
   async admit (from: string, bytes: Uint8Array | undefined): Promise<Verdict> {
     if (!this.closed) return { ok: true, cert: { peer: from, issued: 0 } }
-    const verdict = await this.verdict(from, bytes)
+    let verdict = await this.verdict(from, bytes)
+    // a revocation may have landed while the signature was checked: its peer is not admitted
+    if (verdict.ok && this.revoked.has(from)) verdict = { ok: false, reason: 'peer was revoked' }
     if (verdict.ok) this.known.set(from, verdict.cert)
     else this.init.metrics.inc('meshkv_admission_total', { what: 'certificate_refused' })
     return verdict
@@ -119,6 +122,8 @@ export class Admission extends EventTarget {
   private async verdict (from: string, bytes: Uint8Array | undefined): Promise<Verdict> {
     if (this.revoked.has(from)) return { ok: false, reason: 'peer was revoked' }
     if (bytes === undefined || bytes.byteLength === 0) return { ok: false, reason: 'no certificate' }
+    // larger than any signed certificate: refused before it could become a cache key (an outsider may send many)
+    if (bytes.byteLength > MAX_SIGNED_BYTES) return { ok: false, reason: 'malformed certificate' }
     const clusterKey = this.init.clusterKey as PublicKey
     const cacheKey = `${from} ${toString(bytes, 'base64')}`
     let verdict = this.verdicts.get(cacheKey)

@@ -2,8 +2,8 @@
  * Revocations spread on the cluster's admission topic,
  * `/meshkv/<cluster>/admission/1.0.0`. A new one is published at once; each
  * member also publishes every revocation it holds at a slow period and soon
- * after a peer subscribes, so a member that was down or partitioned when a
- * peer was revoked learns it. Revocations are signed by the cluster key, so
+ * after a peer subscribes (at most once in 10 s), so a member that was down
+ * or partitioned when a peer was revoked learns it. Revocations are signed by the cluster key, so
  * who relays them does not matter: the validator checks each one and
  * rejects a message carrying a bad one.
  */
@@ -15,6 +15,8 @@ import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
 
 /** revocations in one message (each ~200 bytes) */
 const PER_MESSAGE = 128
+/** a new subscriber prompts the republish at most this often (ms); the periodic one still runs */
+const SOON_MIN_GAP_MS = 10_000
 
 export function admissionTopic (cluster: string): string {
   return `/meshkv/${cluster}/admission/1.0.0`
@@ -32,6 +34,7 @@ export interface RevocationGossipInit {
 export class RevocationGossip {
   private timer?: ReturnType<typeof setInterval>
   private soon?: ReturnType<typeof setTimeout>
+  private lastSoon = -Infinity
   private readonly onSubscription = (evt: CustomEvent<{ subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
     if (evt.detail?.subscriptions?.some(s => s.topic === this.init.topic && s.subscribe) === true) this.publishSoon()
   }
@@ -65,6 +68,10 @@ export class RevocationGossip {
 
   private publishSoon (): void {
     if (this.soon !== undefined || this.init.admission.revocations().length === 0) return
+    // anyone may subscribe: one toggling its subscription must not make every member republish all it holds each second
+    const now = performance.now()
+    if (now - this.lastSoon < SOON_MIN_GAP_MS) return
+    this.lastSoon = now
     this.soon = setTimeout(() => {
       this.soon = undefined
       void this.publish(this.init.admission.revocations())

@@ -6,8 +6,9 @@
  * (OverloadedError, ERR_OVERLOADED) instead of waiting in a queue with no
  * bound: an overloaded peer stays responsive and never turns load into
  * 5xx. /status and /metrics are never refused (an operator must see a
- * saturated peer); long streams (export, import, leave) are rate limited
- * but not counted in flight (they have their own bound).
+ * saturated peer); long streams (export, import, leave, the web view's
+ * events, which last as long as its page is open) are rate limited but not
+ * counted in flight (they have their own bound).
  */
 import { MAX_RATE_LIMITED_CLIENTS } from '../constants.js'
 import { OverloadedError } from '../errors.js'
@@ -25,7 +26,7 @@ export interface GuardOptions {
 }
 
 const EXEMPT = new Set(['/status', '/metrics'])
-const STREAMS = new Set(['/export', '/import', '/leave'])
+const STREAMS = new Set(['/export', '/import', '/leave', '/events'])
 
 export class HttpGuard {
   private inflight = 0

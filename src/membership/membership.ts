@@ -11,7 +11,10 @@
  *   topic subscriber prompts an announcement only when it is not a live
  *   member settled in its state: connections come and go all the time
  *   (probes, the connection manager), and an announcement broadcast for
- *   each would make every peer's cost grow with the cluster.
+ *   each would make every peer's cost grow with the cluster. In a closed
+ *   cluster, a subscriber admission does not admit (yet) prompts one at
+ *   most every 10 probe periods, so an outsider toggling its subscription
+ *   cannot make members broadcast.
  * - Liveness comes from direct pings to a bounded set of members
  *   (watch-set.ts, prober.ts), each judged by a phi-accrual detector: above
  *   `phiThreshold` this peer reports the member suspect on the topic; a
@@ -87,6 +90,8 @@ export interface MembershipInit {
    * it (others would refuse its capacity anyway)
    */
   observer?: boolean
+  /** whether admission still admits a peer: one revoked after its announcement was checked stays out of the view */
+  admitted?: (peer: string) => boolean
 }
 
 /** A refused announcement, as the 'refused' event carries it. */
@@ -110,6 +115,8 @@ const EPOCH_ROUNDS = 30
 const SETTLED_PERIODS = 30
 /** a member that knows fewer members than this peer is answered at most once in this many probe periods */
 const HEAL_ANSWER_PERIODS = 5
+/** a subscriber admission does not admit prompts an announcement at most once in this many probe periods */
+const STRANGER_PROMPT_PERIODS = 10
 
 export class Membership extends EventTarget {
   readonly view: MembershipView
@@ -127,6 +134,7 @@ export class Membership extends EventTarget {
   private round = 0
   private readonly schedule: AnnounceSchedule
   private readonly healAnswers: RateLimitedLog
+  private readonly strangerPrompts: RateLimitedLog
   private lastRefute = -Infinity
   private lastTick = -Infinity
   /** until then this peer's own event loop is lagging: its probes' silence says more about it than about them */
@@ -137,10 +145,15 @@ export class Membership extends EventTarget {
   /** a peer newly subscribed to the topic (a joiner, or a peer this one just connected to) hears this one's announcement within a round */
   private readonly onSubscription = (evt: CustomEvent<{ peerId?: { toString: () => string }, subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
     if (evt.detail?.subscriptions?.some(s => s.topic === this.init.topic && s.subscribe) !== true) return
-    const known = this.view.get(evt.detail.peerId?.toString() ?? '')
+    const id = evt.detail.peerId?.toString() ?? ''
+    const known = this.view.get(id)
     // a member in the same state for a while has heard this peer's announcements; a newcomer (or one just back) may not have
     const settled = known !== undefined && known.state !== 'down' && performance.now() - known.since > SETTLED_PERIODS * this.init.heartbeatMs
-    if (!settled) this.announceSoon(0, 'subscriber')
+    if (settled) return
+    // in a closed cluster, a peer admission does not admit (a joiner not heard yet, or an outsider
+    // toggling its subscription to make every member broadcast) prompts one announcement a while at most
+    if (this.init.admitted?.(id) === false && !this.strangerPrompts.due(id, performance.now())) return
+    this.announceSoon(0, 'subscriber')
   }
 
   /**
@@ -176,6 +189,7 @@ export class Membership extends EventTarget {
     })
     this.schedule = new AnnounceSchedule(init.announceMs)
     this.healAnswers = new RateLimitedLog(HEAL_ANSWER_PERIODS * init.heartbeatMs, MAX_MEMBERS)
+    this.strangerPrompts = new RateLimitedLog(STRANGER_PROMPT_PERIODS * init.heartbeatMs, MAX_MEMBERS)
     this.connector = new Connector({ libp2p: init.libp2p, selfId: this.selfId, bootstrap: init.bootstrap, log: init.log, maxDialedMembers: init.maxDialedMembers ?? DEFAULT_MAX_DIALED_MEMBERS })
     if (init.joining === true) this.view.updateSelf({ joining: true })
     this.prober = new Prober({
@@ -418,6 +432,7 @@ export class Membership extends EventTarget {
   }
 
   private receiveAnnouncement (from: string, wire: Heartbeat): void {
+    if (this.init.admitted?.(from) === false) return this.rejected()
     const parsed = parseAnnouncement(from, wire)
     if (parsed === undefined) return this.rejected()
     const { hb, params } = parsed
