@@ -48,16 +48,17 @@ describe('a joining daemon\'s progress', () => {
     const t = io(true)
     let state = 'joining'
     let arcsDone = 3
-    const up = Promise.withResolvers<void>()
+    let markUp = (): void => {}
+    const upPromise = new Promise<void>(resolve => { markUp = resolve })
     // the node's status as a joining peer reports it (only status() and ready() are read)
-    const node = { status: () => ({ transfer: { state, arcsDone, arcsTotal: 12 } }), ready: async () => up.promise }
+    const node = { status: () => ({ transfer: { state, arcsDone, arcsTotal: 12 } }), ready: async () => upPromise }
     showJoinProgress(node as never, t.io)
     await new Promise(resolve => setTimeout(resolve, 700))
     arcsDone = 6
     await new Promise(resolve => setTimeout(resolve, 700))
     assert.match(t.written(), /join \[.*\] 50% \| 6 arcs of 12 arcs/)
     state = 'up'
-    up.resolve()
+    markUp()
     await new Promise(resolve => setTimeout(resolve, 50))
     const before = t.written().length
     await new Promise(resolve => setTimeout(resolve, 700))
