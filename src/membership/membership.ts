@@ -3,11 +3,12 @@
  *
  * - Each peer publishes its full announcement (signed; addresses, capacity,
  *   zone, tokens, incarnation and sequence, state, the cluster's settings,
- *   how many live members it knows) at a slow period (`announceMs`), on
- *   every change of its own state, soon after it hears a member it did not
- *   know, and soon after it hears a member that knows fewer members than it
- *   does (so a joiner learns the cluster in a round, not in a period, even
- *   when announcements were lost while its gossipsub mesh formed). A new
+ *   a filter of the live members it knows) at a slow period
+ *   (`announceMs`), on every change of its own state, soon after it hears a
+ *   member it did not know, and soon after it hears a member whose filter
+ *   says it has not heard this one (so a joiner learns the cluster in a
+ *   round, not in a period, even when announcements were lost while its
+ *   gossipsub mesh formed; only the missing members answer). A new
  *   topic subscriber prompts an announcement only when it is not a live
  *   member settled in its state: connections come and go all the time
  *   (probes, the connection manager), and an announcement broadcast for
@@ -36,6 +37,7 @@ import { DEFAULT_MAX_DIALED_MEMBERS } from '../constants.js'
 import { MAX_TOKENS_PER_MEMBER } from '../ring/tokens.js'
 import { MAX_ADDRS, parseAnnouncement } from './announcement.js'
 import { AnnounceSchedule } from './announce-schedule.js'
+import { knownFilter, mayKnow } from './known-filter.js'
 import { LocalHealth } from './local-health.js'
 import { Connector } from './connector.js'
 import { RateLimitedLog } from './rate-limited-log.js'
@@ -113,7 +115,7 @@ const MAX_REFUSALS_TRACKED = 1024
 const EPOCH_ROUNDS = 30
 /** a member in one state for this many probe periods has heard this peer: its new connection prompts no announcement */
 const SETTLED_PERIODS = 30
-/** a member that knows fewer members than this peer is answered at most once in this many probe periods */
+/** a member that has not heard this peer is answered at most once in this many probe periods */
 const HEAL_ANSWER_PERIODS = 5
 /** a subscriber admission does not admit prompts an announcement at most once in this many probe periods */
 const STRANGER_PROMPT_PERIODS = 10
@@ -367,7 +369,7 @@ export class Membership extends EventTarget {
       nSet: p.set.n,
       tokensPerUnitSet: p.set.tokensPerUnit,
       tokens: [...this.tokens],
-      membersKnown: this.view.live().length,
+      known: knownFilter(this.view.live().map(m => m.id)),
       cert: this.init.certificate
     }
     await this.publish({ announce }, 'announce', why)
@@ -469,8 +471,8 @@ export class Membership extends EventTarget {
     // a member this peer did not know may not know it either: tell it soon
     const state = this.view.get(hb.id)?.state
     if (news && (state === 'up' || state === 'joining')) this.announceSoon(this.init.heartbeatMs, 'news')
-    // it knows fewer members than this peer: it missed announcements, so it may not know this one
-    else if (wire.membersKnown > 0 && wire.membersKnown < this.view.live().length && this.healAnswers.due(hb.id, performance.now())) {
+    // it has not heard this peer (it missed announcements while its mesh formed): tell it
+    else if (!mayKnow(wire.known, this.selfId) && this.healAnswers.due(hb.id, performance.now())) {
       this.announceSoon(this.init.heartbeatMs, 'heal')
     }
   }

@@ -124,7 +124,7 @@ test('a closed cluster lists, serves and takes writes from its members only; a r
   const hostile = noCert.libp2p.services.pubsub
   for (const cert of [new Uint8Array([0xff, 0x01, 0x02]), new Uint8Array(3000).fill(7), otherCert]) {
     await hostile.publish(membershipTopic(CLUSTER), MembershipMessage.encode({
-      announce: { peer: noCert.peerId, addrs: [], capacity: 1, incarnation: 99, status: MemberStatus.UP, zone: '', n: 3, tokensPerUnit: 128, hash: 'xxh64', nSet: true, seq: 1, tokens: [], tokensPerUnitSet: true, membersKnown: 0, cert: cert as Uint8Array<ArrayBuffer> }
+      announce: { peer: noCert.peerId, addrs: [], capacity: 1, incarnation: 99, status: MemberStatus.UP, zone: '', n: 3, tokensPerUnit: 128, hash: 'xxh64', nSet: true, seq: 1, tokens: [], tokensPerUnitSet: true, known: new Uint8Array(0), cert: cert as Uint8Array<ArrayBuffer> }
     })).catch(() => {})
   }
   // and revocations that do not hold (garbage, another key's) revoke nobody

@@ -50,7 +50,7 @@ describe('heartbeat claims against the token budget', () => {
       const claim = (capacity: number, tokensPerUnit: number, seq: number): Uint8Array => MembershipMessage.encode({
         announce: {
           peer: id, addrs: [], capacity, incarnation: 1, seq, status: MemberStatus.UP, zone: '',
-          n: 3, tokensPerUnit, hash: RING_HASH, nSet: true, tokensPerUnitSet: true, tokens: [], membersKnown: 0
+          n: 3, tokensPerUnit, hash: RING_HASH, nSet: true, tokensPerUnitSet: true, tokens: [], known: new Uint8Array(0)
         }
       })
       let seq = 0

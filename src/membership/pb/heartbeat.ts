@@ -1,4 +1,5 @@
 import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
@@ -177,9 +178,9 @@ export namespace MembershipMessage {
     value: boolean
   }
 
-  export interface MembershipMessageAnnounceMembersKnownFieldEvent {
-    field: '$.announce.membersKnown'
-    value: number
+  export interface MembershipMessageAnnounceKnownFieldEvent {
+    field: '$.announce.known'
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface MembershipMessageAnnounceCertFieldEvent {
@@ -215,7 +216,7 @@ export namespace MembershipMessage {
     return decodeMessage(buf, MembershipMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MembershipMessage>): Generator<MembershipMessageAnnouncePeerFieldEvent | MembershipMessageAnnounceAddrsFieldEvent | MembershipMessageAnnounceCapacityFieldEvent | MembershipMessageAnnounceIncarnationFieldEvent | MembershipMessageAnnounceStatusFieldEvent | MembershipMessageAnnounceZoneFieldEvent | MembershipMessageAnnounceNFieldEvent | MembershipMessageAnnounceTokensPerUnitFieldEvent | MembershipMessageAnnounceHashFieldEvent | MembershipMessageAnnounceNSetFieldEvent | MembershipMessageAnnounceSeqFieldEvent | MembershipMessageAnnounceTokensFieldEvent | MembershipMessageAnnounceTokensPerUnitSetFieldEvent | MembershipMessageAnnounceMembersKnownFieldEvent | MembershipMessageAnnounceCertFieldEvent | MembershipMessageReportSubjectFieldEvent | MembershipMessageReportIncarnationFieldEvent | MembershipMessageReportSeqFieldEvent | MembershipMessageReportStateFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MembershipMessage>): Generator<MembershipMessageAnnouncePeerFieldEvent | MembershipMessageAnnounceAddrsFieldEvent | MembershipMessageAnnounceCapacityFieldEvent | MembershipMessageAnnounceIncarnationFieldEvent | MembershipMessageAnnounceStatusFieldEvent | MembershipMessageAnnounceZoneFieldEvent | MembershipMessageAnnounceNFieldEvent | MembershipMessageAnnounceTokensPerUnitFieldEvent | MembershipMessageAnnounceHashFieldEvent | MembershipMessageAnnounceNSetFieldEvent | MembershipMessageAnnounceSeqFieldEvent | MembershipMessageAnnounceTokensFieldEvent | MembershipMessageAnnounceTokensPerUnitSetFieldEvent | MembershipMessageAnnounceKnownFieldEvent | MembershipMessageAnnounceCertFieldEvent | MembershipMessageReportSubjectFieldEvent | MembershipMessageReportIncarnationFieldEvent | MembershipMessageReportSeqFieldEvent | MembershipMessageReportStateFieldEvent> {
     return streamMessage(buf, MembershipMessage.codec(), opts)
   }
 }
@@ -408,7 +409,7 @@ export interface Heartbeat {
   seq: number
   tokens: bigint[]
   tokensPerUnitSet: boolean
-  membersKnown: number
+  known: Uint8Array<ArrayBuffer>
   cert?: Uint8Array<ArrayBuffer>
 }
 
@@ -491,9 +492,9 @@ export namespace Heartbeat {
           w.bool(obj.tokensPerUnitSet)
         }
 
-        if ((obj.membersKnown != null && obj.membersKnown !== 0)) {
-          w.uint32(160)
-          w.uint32(obj.membersKnown)
+        if ((obj.known != null && obj.known.byteLength > 0)) {
+          w.uint32(162)
+          w.bytes(obj.known)
         }
 
         if (obj.cert != null) {
@@ -519,7 +520,7 @@ export namespace Heartbeat {
           seq: 0,
           tokens: [],
           tokensPerUnitSet: false,
-          membersKnown: 0
+          known: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -589,7 +590,7 @@ export namespace Heartbeat {
               break
             }
             case 20: {
-              obj.membersKnown = reader.uint32()
+              obj.known = reader.bytes()
               break
             }
             case 14: {
@@ -725,8 +726,8 @@ export namespace Heartbeat {
             }
             case 20: {
               yield {
-                field: `${prefix}.membersKnown`,
-                value: reader.uint32()
+                field: `${prefix}.known`,
+                value: reader.bytes()
               }
               break
             }
@@ -816,9 +817,9 @@ export namespace Heartbeat {
     value: boolean
   }
 
-  export interface HeartbeatMembersKnownFieldEvent {
-    field: '$.membersKnown'
-    value: number
+  export interface HeartbeatKnownFieldEvent {
+    field: '$.known'
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface HeartbeatCertFieldEvent {
@@ -834,7 +835,7 @@ export namespace Heartbeat {
     return decodeMessage(buf, Heartbeat.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<HeartbeatPeerFieldEvent | HeartbeatAddrsFieldEvent | HeartbeatCapacityFieldEvent | HeartbeatIncarnationFieldEvent | HeartbeatStatusFieldEvent | HeartbeatZoneFieldEvent | HeartbeatNFieldEvent | HeartbeatTokensPerUnitFieldEvent | HeartbeatHashFieldEvent | HeartbeatNSetFieldEvent | HeartbeatSeqFieldEvent | HeartbeatTokensFieldEvent | HeartbeatTokensPerUnitSetFieldEvent | HeartbeatMembersKnownFieldEvent | HeartbeatCertFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<HeartbeatPeerFieldEvent | HeartbeatAddrsFieldEvent | HeartbeatCapacityFieldEvent | HeartbeatIncarnationFieldEvent | HeartbeatStatusFieldEvent | HeartbeatZoneFieldEvent | HeartbeatNFieldEvent | HeartbeatTokensPerUnitFieldEvent | HeartbeatHashFieldEvent | HeartbeatNSetFieldEvent | HeartbeatSeqFieldEvent | HeartbeatTokensFieldEvent | HeartbeatTokensPerUnitSetFieldEvent | HeartbeatKnownFieldEvent | HeartbeatCertFieldEvent> {
     return streamMessage(buf, Heartbeat.codec(), opts)
   }
 }
