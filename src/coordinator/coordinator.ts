@@ -156,7 +156,7 @@ export class Coordinator {
         // a retry carries the same write id: the replica answers with the write, never mints it twice
         const out = peer === self
           ? await this.init.replica.coordinatePut({ ...put, timeoutMs: left })
-          : await withRetry(async ms => this.init.client.put(peer, { ...put, timeoutMs: ms }), { deadline: performance.now() + left, onRetry: this.retried('put') })
+          : await withRetry(async ms => this.init.client.put(peer, { ...put, timeoutMs: ms }), { deadline: performance.now() + left, onRetry: this.retried('put'), worthRetrying: () => this.init.placement.health(peer) !== 'down' })
         answered = peer
         return out
       }
@@ -191,7 +191,7 @@ export class Coordinator {
     const calls = prefs.map(peer => ({
       peer,
       run: async (): Promise<KvRecord | undefined> => {
-        const record = peer === placement.selfId ? await replica.localGet(key) : await withRetry(async ms => client.get(peer, key, ms, trace), { deadline, onRetry: this.retried('get') })
+        const record = peer === placement.selfId ? await replica.localGet(key) : await withRetry(async ms => client.get(peer, key, ms, trace), { deadline, onRetry: this.retried('get'), worthRetrying: () => placement.health(peer) !== 'down' })
         // a stand-in without the key knows nothing of it: its "not found" is not an answer that counts toward R
         if (record === undefined && standIns.has(peer)) throw new Error('stand-in holds nothing for this key')
         return record

@@ -156,7 +156,7 @@ export class Replica implements KvService {
       timeoutMs,
       hedgeAfterMs: Math.max(1, Math.floor(timeoutMs / 2)),
       // a sync merges: sent twice, it is taken once
-      send: async (peer, hintFor, ms) => { await withRetry(async left => client.sync(peer, put.key, record, left, hintFor, put.trace), { deadline: performance.now() + ms }) }
+      send: async (peer, hintFor, ms) => { await withRetry(async left => client.sync(peer, put.key, record, left, hintFor, put.trace), { deadline: performance.now() + ms, worthRetrying: () => placement.health(peer) !== 'down' }) }
     })
     return { acked: result.ok.map(r => r.value), record }
   }
