@@ -10,9 +10,9 @@
  * the replicas that answered with less, in the background.
  */
 import { QuorumNotMetError } from '../errors.js'
-import { decodeContext, encodeContext, join, syncAll } from '../version/index.js'
+import { decodeContextWrites, encodeContext, join, syncAll } from '../version/index.js'
 import { distinctWrites, siblingEquals, WRITE_ID_BYTES } from '../store/record.js'
-import { unreplaced } from '../store/superseded.js'
+import { contextWrites, unreplaced } from '../store/superseded.js'
 import { hedged } from './hedged.js'
 import { withRetry } from './retry.js'
 import { quorum } from './quorum.js'
@@ -129,7 +129,8 @@ export class Coordinator {
     validateKey(key)
     const n = this.replicas(options.n)
     const w = validateQuorum('w', options.w ?? Math.min(this.init.quorums.w, n), n)
-    const context = options.context === undefined || options.context === '' ? [] : decodeContext(options.context, key)
+    const decoded = options.context === undefined || options.context === '' ? { vector: [], writes: [] } : decodeContextWrites(options.context, key)
+    const context = decoded.vector
     const writeId = options.writeId ?? crypto.getRandomValues(new Uint8Array(WRITE_ID_BYTES))
     if (writeId.byteLength !== WRITE_ID_BYTES) throw new InvalidArgumentError(`a write id is ${WRITE_ID_BYTES} bytes, got ${writeId.byteLength}`)
     const timeoutMs = options.timeoutMs ?? this.init.requestTimeoutMs
@@ -143,7 +144,7 @@ export class Coordinator {
     const extra = spares.filter(p => !prefs.includes(p))
     const op = `${value === null ? 'delete' : 'put'} ${displayKey(key)}`
     if (prefs.length + extra.length < w) throw new QuorumNotMetError(op, { required: w, received: 0, available: prefs.length + extra.length, answered: [], failed: [] })
-    const put = { key, sibling: { value, timestamp: Date.now(), writeId }, context, n, w, trace }
+    const put = { key, sibling: { value, timestamp: Date.now(), writeId }, context, contextWrites: decoded.writes, n, w, trace }
     // This peer goes first when it is a replica: any replica may mint the
     // dot, and that saves a hop.
     const self = this.init.placement.selfId
@@ -155,7 +156,7 @@ export class Coordinator {
         // a retry carries the same write id: the replica answers with the write, never mints it twice
         const out = peer === self
           ? await this.init.replica.coordinatePut({ ...put, timeoutMs: left })
-          : await withRetry(async ms => this.init.client.put(peer, { ...put, timeoutMs: ms }), { deadline: performance.now() + left, onRetry: this.retried('put') })
+          : await withRetry(async ms => this.init.client.put(peer, { ...put, timeoutMs: ms }), { deadline: performance.now() + left, onRetry: this.retried('put'), worthRetrying: () => this.init.placement.health(peer) !== 'down' })
         answered = peer
         return out
       }
@@ -172,7 +173,7 @@ export class Coordinator {
     this.hedging.succeeded(answered, performance.now() - started)
     const siblings = distinctWrites(unreplaced(outcome.record))
     const live = siblings.filter(s => s.value !== null).map(s => s.value as Uint8Array)
-    return { context: encodeContext(join(outcome.record), key), values: live, deletes: siblings.length - live.length, acked: outcome.acked }
+    return { context: encodeContext(join(outcome.record), key, contextWrites(outcome.record)), values: live, deletes: siblings.length - live.length, acked: outcome.acked }
   }
 
   private async read (key: string, options: ReadOptions, trace: RequestTrace | undefined): Promise<GetResult> {
@@ -190,7 +191,7 @@ export class Coordinator {
     const calls = prefs.map(peer => ({
       peer,
       run: async (): Promise<KvRecord | undefined> => {
-        const record = peer === placement.selfId ? await replica.localGet(key) : await withRetry(async ms => client.get(peer, key, ms, trace), { deadline, onRetry: this.retried('get') })
+        const record = peer === placement.selfId ? await replica.localGet(key) : await withRetry(async ms => client.get(peer, key, ms, trace), { deadline, onRetry: this.retried('get'), worthRetrying: () => placement.health(peer) !== 'down' })
         // a stand-in without the key knows nothing of it: its "not found" is not an answer that counts toward R
         if (record === undefined && standIns.has(peer)) throw new Error('stand-in holds nothing for this key')
         return record
@@ -209,7 +210,7 @@ export class Coordinator {
       found: live.length > 0,
       values: live,
       deletes: siblings.length - live.length,
-      context: merged === undefined ? '' : encodeContext(join(merged), key),
+      context: merged === undefined ? '' : encodeContext(join(merged), key, contextWrites(merged)),
       replicas: result.ok.map(x => x.peer)
     }
   }

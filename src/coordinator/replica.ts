@@ -17,7 +17,7 @@ import { HintRefusedError, InvalidArgumentError, QuorumNotMetError, TimeoutError
 import { sameWrite, sameWriteAndValue, siblingCount, siblingEquals, supersedeOtherMints } from '../store/record.js'
 import { empty, mintingActor, newWithContext, ownActor, pruneRetired, sync, updateWith, values, KEY_EPOCH_BYTES } from '../version/index.js'
 import { AppliedWrites } from './applied-writes.js'
-import { replacedWrite, supersededBy, valueFingerprint } from '../store/superseded.js'
+import { replacedWrite, supersededBy, valueFingerprint, withContextWrites } from '../store/superseded.js'
 import { sloppyWrite } from './sloppy-write.js'
 import { withRetry } from './retry.js'
 import { validateKey } from './validate.js'
@@ -121,8 +121,10 @@ export class Replica implements KvService {
       // a key epoch: never a dot this run minted before the key was collected (src/version/key-epoch.ts)
       const mint = mintingActor(current, actor, () => globalThis.crypto.getRandomValues(new Uint8Array(KEY_EPOCH_BYTES)))
       let next = updateWith(incoming, base, mint, siblingEquals)
-      // the new sibling names the writes it replaced, so a late mint of one is known anywhere
-      const supersedes = supersededBy(current, next)
+      // the new sibling names the writes it replaced, so a late mint of one is
+      // known anywhere: those it found here, and those the client's context
+      // names (a replica holding no record of the key finds none here)
+      const supersedes = withContextWrites(supersededBy(current, next), put.contextWrites ?? [])
       if (supersedes.length > 0) next = updateWith(newWithContext(put.context, { ...put.sibling, supersedes }), base, mint, siblingEquals)
       next = pruneRetired(supersedeOtherMints(current, next), mint)
       const count = siblingCount(next)
@@ -154,7 +156,7 @@ export class Replica implements KvService {
       timeoutMs,
       hedgeAfterMs: Math.max(1, Math.floor(timeoutMs / 2)),
       // a sync merges: sent twice, it is taken once
-      send: async (peer, hintFor, ms) => { await withRetry(async left => client.sync(peer, put.key, record, left, hintFor, put.trace), { deadline: performance.now() + ms }) }
+      send: async (peer, hintFor, ms) => { await withRetry(async left => client.sync(peer, put.key, record, left, hintFor, put.trace), { deadline: performance.now() + ms, worthRetrying: () => placement.health(peer) !== 'down' }) }
     })
     return { acked: result.ok.map(r => r.value), record }
   }

@@ -26,6 +26,13 @@ export interface RetryOptions {
   random?: () => number
   /** told of each retry (metrics) */
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void
+  /**
+   * Asked before each retry: is the peer still worth asking? A channel
+   * closes when membership marks its peer down; retrying that peer would
+   * spend the rest of the deadline on it, where the caller (a hedged write,
+   * a sloppy slot) would move on to another replica at once.
+   */
+  worthRetrying?: () => boolean
 }
 
 export const RETRY_ATTEMPTS = 3
@@ -50,7 +57,7 @@ export async function withRetry<T> (run: (timeoutMs: number) => Promise<T>, o: R
     try {
       return await run(Math.max(1, left))
     } catch (err) {
-      if (attempt >= attempts || !isTransient(err)) throw err
+      if (attempt >= attempts || !isTransient(err) || o.worthRetrying?.() === false) throw err
       const delay = random() * Math.min(max, base * 2 ** (attempt - 1))
       if (o.deadline - performance.now() - delay < minAttempt) throw err
       o.onRetry?.(err, attempt, delay)

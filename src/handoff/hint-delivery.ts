@@ -132,9 +132,12 @@ export class HintDelivery {
       if (this.init.health(owner) !== 'healthy') continue
       const wait = this.backoff.get(owner)
       if (wait !== undefined && wait.at > now) continue
-      const ok = await this.deliverTo(owner)
+      const outcome = await this.deliverTo(owner)
       const base = this.init.periodMs ?? 2_000
-      if (ok) this.backoff.delete(owner)
+      // refused here by an open circuit (it opened while the owner was away):
+      // no backoff of its own, the breaker already paces requests and lets a
+      // probe through; doubling on top held hints back long after a heal
+      if (outcome !== 'failed') this.backoff.delete(owner)
       else {
         const ms = Math.min(this.init.maxBackoffMs ?? 60_000, (wait?.ms ?? base / 2) * 2)
         this.backoff.set(owner, { at: performance.now() + ms, ms })
@@ -171,30 +174,31 @@ export class HintDelivery {
     }
   }
 
-  /** One batch of an owner's hints; false when any failed. */
-  private async deliverTo (owner: string): Promise<boolean> {
+  /** One batch of an owner's hints: 'failed' when any failed, 'circuit' when all that failed were refused by an open circuit. */
+  private async deliverTo (owner: string): Promise<'ok' | 'circuit' | 'failed'> {
     const keys = this.init.hints.keysFor(owner, this.init.batch ?? 256)
     const limit = Math.max(1, this.init.concurrency ?? 8)
     let next = 0
-    let ok = true
+    let outcome: 'ok' | 'circuit' | 'failed' = 'ok'
     const worker = async (): Promise<void> => {
-      while (next < keys.length && !this.stopped && ok) {
+      while (next < keys.length && !this.stopped && outcome === 'ok') {
         const { key, stamp } = keys[next++]
-        if (!await this.deliverOne(owner, key, stamp)) ok = false
+        const one = await this.deliverOne(owner, key, stamp)
+        outcome = worse(outcome, one)
       }
     }
     await Promise.all(Array.from({ length: Math.min(limit, keys.length) }, worker))
-    return ok
+    return outcome
   }
 
-  private async deliverOne (owner: string, key: string, stamp: number): Promise<boolean> {
+  private async deliverOne (owner: string, key: string, stamp: number): Promise<'ok' | 'circuit' | 'failed'> {
     const { hints, store, metrics, log } = this.init
     const started = performance.now()
     try {
       const record = await store.get(key)
       if (record !== undefined) await this.init.sync(owner, key, record, this.init.timeoutMs ?? 5_000)
       // a write for the key since it was read keeps the hint for the next round
-      if (!await hints.delete(owner, key, stamp)) return true
+      if (!await hints.delete(owner, key, stamp)) return 'ok'
       this.stats.delivered++
       metrics.inc('meshkv_hints_delivered_total')
       metrics.observe('meshkv_hint_delivery_ms', { outcome: 'ok' }, performance.now() - started)
@@ -205,13 +209,20 @@ export class HintDelivery {
           metrics.inc('meshkv_handoff_dropped_keys_total')
         }
       }
-      return true
+      return 'ok'
     } catch (err) {
       this.stats.failed++
       metrics.inc('meshkv_hints_delivery_failed_total')
       metrics.observe('meshkv_hint_delivery_ms', { outcome: (err as { code?: string }).code ?? 'error' }, performance.now() - started)
       log('hint for %s of %s not delivered: %s', key, owner, (err as Error).message)
-      return false
+      return (err as { code?: unknown }).code === 'ERR_CIRCUIT_OPEN' ? 'circuit' : 'failed'
     }
   }
+}
+
+type Outcome = 'ok' | 'circuit' | 'failed'
+const RANK: Record<Outcome, number> = { ok: 0, circuit: 1, failed: 2 }
+/** the worse of two delivery outcomes (a failure outweighs an open circuit) */
+function worse (a: Outcome, b: Outcome): Outcome {
+  return RANK[b] > RANK[a] ? b : a
 }

@@ -59,6 +59,7 @@ export class KvClient {
       value: sibling.value === null ? undefined : sibling.value as Uint8Array<ArrayBuffer>,
       tombstone: sibling.value === null,
       context: put.context.map(([actor, counter]) => ({ actor, counter: BigInt(counter) })),
+      contextWrites: (put.contextWrites ?? []) as Array<Uint8Array<ArrayBuffer>>,
       n: put.n,
       w: put.w,
       timeout: put.timeoutMs,

@@ -11,6 +11,8 @@ export interface CoordinatedPut {
   /** the new value, with the write's id (`sibling.writeId`): a replica mints a write id once */
   sibling: Sibling
   context: VersionVector
+  /** the writes the context covers, as references (src/store/superseded.ts writeRef); absent: none named */
+  contextWrites?: Uint8Array[]
   n: number
   w: number
   timeoutMs: number

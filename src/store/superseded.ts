@@ -88,6 +88,33 @@ export function supersededBy (current: KvRecord | undefined, next: KvRecord): Ui
   return out
 }
 
+/**
+ * The writes a context of `record` covers, for the context to name
+ * (src/version/context.ts): every sibling's write and what it had replaced,
+ * bounded as a supersedes list. A replica that mints a write with the
+ * context but holds no record of the key learns from them which writes the
+ * new sibling replaced.
+ */
+export function contextWrites (record: KvRecord | undefined): Uint8Array[] {
+  return record === undefined ? [] : supersededBy(record, { entries: [], anonymous: [] })
+}
+
+/** A new sibling's supersedes list: the writes its replica saw it replace, then those its context names, deduplicated, bounded. */
+export function withContextWrites (own: Uint8Array[], named: readonly Uint8Array[]): Uint8Array[] {
+  if (named.length === 0) return own
+  const out = [...own]
+  const seen = new Set(own.map(refKey))
+  for (const ref of named) {
+    if (out.length >= MAX_SUPERSEDES) break
+    if (ref.byteLength !== WRITE_REF_BYTES) continue
+    const k = refKey(ref)
+    if (seen.has(k)) continue
+    seen.add(k)
+    out.push(ref)
+  }
+  return out
+}
+
 /** Every write some sibling of the record replaced, by reference key. */
 function replacedIn (record: KvRecord): Set<string> {
   const out = new Set<string>()

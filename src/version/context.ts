@@ -16,6 +16,15 @@
  * minimal LEB128. Only this canonical form decodes, so a context has exactly
  * one spelling (handy for caching and comparing). Format 1 had no key tag and
  * is refused: a client holding one reads the key again.
+ *
+ * Format 3 is format 2 (with 0x03 first) followed by the writes the context
+ * covers: varint count (1..MAX_CONTEXT_WRITES) · count × CONTEXT_WRITE_BYTES
+ * opaque references (src/store/superseded.ts: write id and value
+ * fingerprint). A write minted twice (a hedge) leaves a context covering one
+ * of its dots; the replica that mints the next write names the writes it
+ * replaced so the other mint stays hidden, and when it holds no record of
+ * the key (a stand-in) only the context can tell it which writes those are.
+ * A context with no writes to name is written in format 2.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { fromString } from 'uint8arrays/from-string'
@@ -26,6 +35,12 @@ import { compareActors } from './vector.js'
 import type { VersionVector } from './types.js'
 
 export const CONTEXT_FORMAT_VERSION = 2
+/** the format of a context that also names the writes it covers */
+export const CONTEXT_WRITES_FORMAT_VERSION = 3
+/** Bytes of one write reference a context names (WRITE_REF_BYTES of src/store/superseded.ts). */
+export const CONTEXT_WRITE_BYTES = 24
+/** Most write references a context names (MAX_SUPERSEDES of src/store/superseded.ts). */
+export const MAX_CONTEXT_WRITES = 16
 /** Bytes of the key tag: a mismatch by accident is 1 in 2^64. */
 const KEY_TAG_BYTES = 8
 /** Most entries a context may carry (one per replica peer that ever wrote the key). */
@@ -51,15 +66,24 @@ function keyTag (key: string): Uint8Array {
   return sha256(encoder.encode(key)).subarray(0, KEY_TAG_BYTES)
 }
 
+/** A decoded context: the version vector, and the writes it covers by reference (none in format 2). */
+export interface DecodedContext {
+  vector: VersionVector
+  writes: Uint8Array[]
+}
+
 /**
- * Encode a version vector (e.g. join of a DVVSet) as the context of `key`.
- * Throws RangeError on a malformed vector.
+ * Encode a version vector (e.g. join of a DVVSet) as the context of `key`,
+ * naming `writes` (references of the writes it covers, at most
+ * MAX_CONTEXT_WRITES, each CONTEXT_WRITE_BYTES) when there are any.
+ * Throws RangeError on a malformed vector or reference.
  */
-export function encodeContext (vv: VersionVector, key: string): string {
+export function encodeContext (vv: VersionVector, key: string, writes: readonly Uint8Array[] = []): string {
   if (vv.length === 0) return ''
   if (vv.length > MAX_CONTEXT_ENTRIES) throw new RangeError(`context has ${vv.length} entries, over ${MAX_CONTEXT_ENTRIES}`)
+  if (writes.length > MAX_CONTEXT_WRITES) throw new RangeError(`context names ${writes.length} writes, over ${MAX_CONTEXT_WRITES}`)
   const sorted = [...vv].sort((a, b) => compareActors(a[0], b[0]))
-  const out: number[] = [CONTEXT_FORMAT_VERSION, ...keyTag(key)]
+  const out: number[] = [writes.length > 0 ? CONTEXT_WRITES_FORMAT_VERSION : CONTEXT_FORMAT_VERSION, ...keyTag(key)]
   writeVarint(out, sorted.length)
   sorted.forEach(([actor, counter], i) => {
     if (typeof actor !== 'string' || actor.length === 0 || LONE_SURROGATE.test(actor)) throw new RangeError(`context actor ${JSON.stringify(actor)} is not a well-formed non-empty string`)
@@ -71,6 +95,13 @@ export function encodeContext (vv: VersionVector, key: string): string {
     for (const b of bytes) out.push(b)
     writeVarint(out, counter)
   })
+  if (writes.length > 0) {
+    writeVarint(out, writes.length)
+    for (const w of writes) {
+      if (w.byteLength !== CONTEXT_WRITE_BYTES) throw new RangeError(`context write reference of ${w.byteLength} bytes, not ${CONTEXT_WRITE_BYTES}`)
+      for (const b of w) out.push(b)
+    }
+  }
   const s = toString(Uint8Array.from(out), 'base64url')
   if (s.length > MAX_CONTEXT_CHARS) throw new RangeError(`context of ${s.length} characters, over ${MAX_CONTEXT_CHARS}`)
   return s
@@ -119,11 +150,11 @@ function base64urlBytes (s: string): Uint8Array {
   return bytes
 }
 
-function decodeBytes (bytes: Uint8Array, key: string): VersionVector {
+function decodeBytes (bytes: Uint8Array, key: string): DecodedContext {
   const r = new Reader(bytes)
   const version = r.take(1, 'format version')[0]
   if (version === 1) throw new InvalidContextError('invalid context: format 1 is not bound to a key; read the key again for a current context')
-  if (version !== CONTEXT_FORMAT_VERSION) throw new InvalidContextError(`invalid context: unknown format version ${version}`)
+  if (version !== CONTEXT_FORMAT_VERSION && version !== CONTEXT_WRITES_FORMAT_VERSION) throw new InvalidContextError(`invalid context: unknown format version ${version}`)
   const tag = r.take(KEY_TAG_BYTES, 'key tag')
   const want = keyTag(key)
   if (tag.some((b, i) => b !== want[i])) throw new InvalidContextError('invalid context: it was read from another key; pass the context of a read of this key')
@@ -145,16 +176,28 @@ function decodeBytes (bytes: Uint8Array, key: string): VersionVector {
     if (i > 0 && compareActors(vv[i - 1][0], actor) >= 0) throw new InvalidContextError('invalid context: actors not sorted and unique')
     vv.push([actor, r.varint('counter')])
   }
+  const writes: Uint8Array[] = []
+  if (version === CONTEXT_WRITES_FORMAT_VERSION) {
+    const n = r.varint('write count')
+    if (n === 0) throw new InvalidContextError('invalid context: a context naming no writes must be in format 2')
+    if (n > MAX_CONTEXT_WRITES) throw new InvalidContextError(`invalid context: ${n} writes named, over ${MAX_CONTEXT_WRITES}`)
+    for (let i = 0; i < n; i++) writes.push(r.take(CONTEXT_WRITE_BYTES, 'write reference').slice())
+  }
   if (r.pos !== bytes.length) throw new InvalidContextError(`invalid context: ${bytes.length - r.pos} trailing bytes`)
-  return vv
+  return { vector: vv, writes }
 }
 
 /** Decode and validate a client's context for a write of `key`. Throws only InvalidContextError. */
 export function decodeContext (s: string, key: string): VersionVector {
+  return decodeContextWrites(s, key).vector
+}
+
+/** decodeContext, with the writes the context names (none for format 2). Throws only InvalidContextError. */
+export function decodeContextWrites (s: string, key: string): DecodedContext {
   try {
     if (typeof s !== 'string') throw new InvalidContextError('invalid context: not a string')
     if (s.length > MAX_CONTEXT_CHARS) throw new InvalidContextError(`invalid context: ${s.length} characters, over ${MAX_CONTEXT_CHARS}`)
-    if (s === '') return []
+    if (s === '') return { vector: [], writes: [] }
     return decodeBytes(base64urlBytes(s), key)
   } catch (err) {
     if (err instanceof InvalidContextError) throw err

@@ -124,6 +124,13 @@ describe('retries', () => {
     assert.equal(calls, 1, 'no room for a backoff before the deadline')
   })
 
+  test('a peer no longer worth asking (membership marked it down) is not retried', async () => {
+    let calls = 0
+    let down = false
+    await assert.rejects(withRetry(async () => { calls++; down = true; throw new ProtocolError('channel closed') }, { deadline: performance.now() + 5000, random: () => 0, worthRetrying: () => !down }))
+    assert.equal(calls, 1)
+  })
+
   test('at most `attempts` tries, each given the time left', async () => {
     const given: number[] = []
     await assert.rejects(withRetry(async (ms) => { given.push(ms); throw new Error('reset') }, { deadline: performance.now() + 2000, attempts: 4, random: () => 0 }))

@@ -172,6 +172,21 @@ describe('the kv protocol under garbage', () => {
     assert.equal(await a.localRecord(huge), undefined)
   })
 
+  test('a PUT naming too many context writes, or one of the wrong size: ERR_PROTOCOL, nothing stored', async () => {
+    const s = await open()
+    const ref = (n: number): Uint8Array<ArrayBuffer> => new Uint8Array(n)
+    await s.sendRequest({ id: 31, type: RequestType.PUT, key: 'ctx-many', value: bytes('x') as Uint8Array<ArrayBuffer>, n: 1, w: 1, timeout: 2000, contextWrites: Array.from({ length: 17 }, () => ref(24)) })
+    await s.sendRequest({ id: 32, type: RequestType.PUT, key: 'ctx-short', value: bytes('x') as Uint8Array<ArrayBuffer>, n: 1, w: 1, timeout: 2000, contextWrites: [ref(23)] })
+    for (const id of [31, 32]) {
+      const res = await s.response(id)
+      assert.equal(res.status, Status.ERROR)
+      assert.equal(res.code, 'ERR_PROTOCOL')
+    }
+    assert.equal(await a.localRecord('ctx-many'), undefined)
+    assert.equal(await a.localRecord('ctx-short'), undefined)
+    assert.equal(s.end, undefined)
+  })
+
   test('500 pipelined GETs on one stream are all answered, each by its id', async () => {
     for (let i = 0; i < 10; i++) await a.put(`pipelined-${i}`, bytes(`p${i}`), { w: 2 })
     const s = await open()

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { toString } from 'uint8arrays/to-string'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { encodeContext, decodeContext, MAX_CONTEXT_ENTRIES, MAX_ACTOR_BYTES } from '../../src/version/index.js'
+import { encodeContext, decodeContext, decodeContextWrites, CONTEXT_WRITE_BYTES, MAX_CONTEXT_WRITES, MAX_CONTEXT_ENTRIES, MAX_ACTOR_BYTES } from '../../src/version/index.js'
 import type { VersionVector } from '../../src/version/index.js'
 import { InvalidContextError } from '../../src/errors.js'
 import { MAX_CONTEXT_CHARS } from '../../src/constants.js'
@@ -34,8 +34,9 @@ function rejects (s: string, message: RegExp): void {
 /** Either a valid, canonical vector or an InvalidContextError; nothing else. */
 function decodesOrRejects (s: string): void {
   let vv: VersionVector
+  let writes: Uint8Array[]
   try {
-    vv = decodeContext(s, KEY)
+    ({ vector: vv, writes } = decodeContextWrites(s, KEY))
   } catch (err) {
     assert.ok(err instanceof InvalidContextError, `threw ${String(err)} for ${JSON.stringify(s)}`)
     return
@@ -46,7 +47,8 @@ function decodesOrRejects (s: string): void {
     assert.ok(Number.isSafeInteger(n) && n >= 0)
     if (i > 0) assert.ok(vv[i - 1][0] < actor)
   })
-  assert.equal(encodeContext(vv, KEY), s, 'only the canonical spelling decodes')
+  assert.ok(writes.length <= MAX_CONTEXT_WRITES && writes.every(w => w.byteLength === CONTEXT_WRITE_BYTES))
+  assert.equal(encodeContext(vv, KEY, writes), s, 'only the canonical spelling decodes')
 }
 
 describe('causal context', () => {
@@ -73,7 +75,11 @@ describe('causal context', () => {
     rejects('a b', /not base64url/)
     rejects('AQ=', /not base64url/)
     rejects('A', /length/)
-    rejects(raw(3, ...TAG, 1, 1, 'a', 1), /unknown format version 3/)
+    rejects(raw(4, ...TAG, 1, 1, 'a', 1), /unknown format version 4/)
+    rejects(raw(3, ...TAG, 1, 1, 'a', 1), /truncated write count/)
+    rejects(raw(3, ...TAG, 1, 1, 'a', 1, 0), /naming no writes must be in format 2/)
+    rejects(raw(3, ...TAG, 1, 1, 'a', 1, 1, 7), /truncated write reference/)
+    rejects(raw(3, ...TAG, 1, 1, 'a', 1, MAX_CONTEXT_WRITES + 1), /over 16/)
     rejects(raw(1, 1, 1, 'a', 1), /format 1 is not bound to a key/)
     rejects(raw(2, 1, 2, 3), /truncated key tag/)
     rejects(raw(2, ...TAG, 0), /empty vector/)
@@ -107,6 +113,30 @@ describe('causal context', () => {
     assert.throws(() => decodeContext(s, 'y'), (err: Error) => err instanceof InvalidContextError && /another key/.test(err.message))
     // the empty context covers nothing, so it is every key's
     assert.deepEqual(decodeContext('', 'y'), [])
+  })
+
+  test('format 3 names the writes a context covers; without any it is format 2', () => {
+    const writes = [new Uint8Array(CONTEXT_WRITE_BYTES).fill(7), Uint8Array.from({ length: CONTEXT_WRITE_BYTES }, (_, i) => i)]
+    const s = encodeContext([['a', 2], ['b', 1]], KEY, writes)
+    assert.deepEqual(decodeContextWrites(s, KEY), { vector: [['a', 2], ['b', 1]], writes })
+    // an old reader's view: the vector alone
+    assert.deepEqual(decodeContext(s, KEY), [['a', 2], ['b', 1]])
+    assert.equal(encodeContext([['a', 2]], KEY, []), encodeContext([['a', 2]], KEY))
+    assert.deepEqual(decodeContextWrites(encodeContext([['a', 2]], KEY), KEY).writes, [])
+    // the empty vector covers nothing: no writes to name
+    assert.equal(encodeContext([], KEY, writes), '')
+    assert.throws(() => decodeContextWrites(s, 'other'), InvalidContextError)
+    assert.throws(() => encodeContext([['a', 1]], KEY, [new Uint8Array(3)]), RangeError)
+    assert.throws(() => encodeContext([['a', 1]], KEY, Array.from({ length: MAX_CONTEXT_WRITES + 1 }, () => new Uint8Array(CONTEXT_WRITE_BYTES))), RangeError)
+  })
+
+  test('fuzz: format 3 contexts round trip, and their mutations decode or reject', () => {
+    const writesArb = fc.array(fc.uint8Array({ minLength: CONTEXT_WRITE_BYTES, maxLength: CONTEXT_WRITE_BYTES }), { minLength: 1, maxLength: MAX_CONTEXT_WRITES })
+    fc.assert(fc.property(vvArb.filter(vv => vv.length > 0), writesArb, fc.nat(), (vv, writes, at) => {
+      const s = encodeContext(vv, KEY, writes)
+      assert.deepEqual(decodeContextWrites(s, KEY), { vector: sortVv(vv), writes })
+      decodesOrRejects(s.slice(0, at % (s.length + 1)))
+    }), { numRuns: 300 })
   })
 
   test('the largest safe counter survives', () => {

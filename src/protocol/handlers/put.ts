@@ -1,7 +1,7 @@
 import { PayloadTooLargeError, ProtocolError } from '../../errors.js'
 import { encodeRecord, WRITE_ID_BYTES } from '../../store/record.js'
 import { Status } from '../pb/kv.js'
-import { MAX_ACTOR_BYTES } from '../../version/index.js'
+import { CONTEXT_WRITE_BYTES, MAX_ACTOR_BYTES, MAX_CONTEXT_WRITES } from '../../version/index.js'
 import type { Request, Response } from '../pb/kv.js'
 import type { KvService } from '../service.js'
 import type { VersionVector } from '../../version/types.js'
@@ -30,6 +30,8 @@ export async function handlePut (req: Request, service: KvService, trace?: Reque
   for (let i = 1; i < context.length; i++) {
     if (context[i][0] === context[i - 1][0]) throw new ProtocolError('PUT context names an actor twice')
   }
+  if (req.contextWrites.length > MAX_CONTEXT_WRITES) throw new ProtocolError(`PUT context names ${req.contextWrites.length} writes, over ${MAX_CONTEXT_WRITES}`)
+  if (req.contextWrites.some(w => w.byteLength !== CONTEXT_WRITE_BYTES)) throw new ProtocolError(`PUT context write reference not of ${CONTEXT_WRITE_BYTES} bytes`)
   if (req.writeId.byteLength !== 0 && req.writeId.byteLength !== WRITE_ID_BYTES) throw new ProtocolError(`PUT write id of ${req.writeId.byteLength} bytes, not ${WRITE_ID_BYTES}`)
   const sibling: Sibling = { value: req.tombstone ? null : req.value ?? null, timestamp: Date.now() }
   if (req.writeId.byteLength > 0) sibling.writeId = req.writeId
@@ -37,6 +39,7 @@ export async function handlePut (req: Request, service: KvService, trace?: Reque
     key: req.key,
     sibling,
     context,
+    contextWrites: req.contextWrites,
     n: req.n,
     w: req.w,
     timeoutMs: req.timeout,

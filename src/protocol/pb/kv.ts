@@ -130,6 +130,7 @@ export interface Request {
   hintFor: string
   requestId: string
   traceparent: string
+  contextWrites: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace Request {
@@ -214,6 +215,13 @@ export namespace Request {
           w.string(obj.traceparent)
         }
 
+        if (obj.contextWrites != null && obj.contextWrites.length > 0) {
+          for (const value of obj.contextWrites) {
+            w.uint32(122)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -230,7 +238,8 @@ export namespace Request {
           writeId: uint8ArrayAlloc(0),
           hintFor: '',
           requestId: '',
-          traceparent: ''
+          traceparent: '',
+          contextWrites: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -301,6 +310,14 @@ export namespace Request {
               obj.traceparent = reader.string()
               break
             }
+            case 15: {
+              if (opts.limits?.contextWrites != null && obj.contextWrites.length === opts.limits.contextWrites) {
+                throw new MaxLengthError('Decode error - repeated field "contextWrites" had too many elements')
+              }
+
+              obj.contextWrites.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -311,7 +328,8 @@ export namespace Request {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          context: 0
+          context: 0,
+          contextWrites: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -429,6 +447,21 @@ export namespace Request {
               }
               break
             }
+            case 15: {
+              if (opts.limits?.contextWrites != null && obj.contextWrites === opts.limits.contextWrites) {
+                throw new MaxLengthError('Streaming decode error - repeated field "contextWrites" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.contextWrites[]`,
+                index: obj.contextWrites,
+                value: reader.bytes()
+              }
+
+              obj.contextWrites++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -518,6 +551,12 @@ export namespace Request {
     value: string
   }
 
+  export interface RequestContextWritesFieldEvent {
+    field: '$.contextWrites[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Request>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Request.codec())
   }
@@ -526,7 +565,7 @@ export namespace Request {
     return decodeMessage(buf, Request.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestIdFieldEvent | RequestTypeFieldEvent | RequestKeyFieldEvent | RequestRecordFieldEvent | RequestValueFieldEvent | RequestTombstoneFieldEvent | RequestContextActorFieldEvent | RequestContextCounterFieldEvent | RequestWFieldEvent | RequestNFieldEvent | RequestTimeoutFieldEvent | RequestWriteIdFieldEvent | RequestHintForFieldEvent | RequestRequestIdFieldEvent | RequestTraceparentFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestIdFieldEvent | RequestTypeFieldEvent | RequestKeyFieldEvent | RequestRecordFieldEvent | RequestValueFieldEvent | RequestTombstoneFieldEvent | RequestContextActorFieldEvent | RequestContextCounterFieldEvent | RequestWFieldEvent | RequestNFieldEvent | RequestTimeoutFieldEvent | RequestWriteIdFieldEvent | RequestHintForFieldEvent | RequestRequestIdFieldEvent | RequestTraceparentFieldEvent | RequestContextWritesFieldEvent> {
     return streamMessage(buf, Request.codec(), opts)
   }
 }

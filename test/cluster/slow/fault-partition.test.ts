@@ -111,7 +111,7 @@ describe('fault: a 2|3 partition of five peers under writes on both sides, then 
 
     lab.heal()
     await waitUp(daemons, 5)
-    const report = await checkHistory(history, daemonProbe(() => new Map(daemons.map(d => [d.peerId, d.api]))), { convergeWithinMs: CONVERGE_MS })
+    const report = await checkHistory(history, daemonProbe(() => new Map(daemons.map(d => [d.peerId, d.api]))), { convergeWithinMs: CONVERGE_MS, waitForHandoff: true })
     console.log(describeReport(report, CONVERGE_MS))
     if (report.problems.length > 0) failures.push(`history check:\n${describeReport(report, CONVERGE_MS)}`)
     const notSiblings: string[] = []
