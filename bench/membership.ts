@@ -34,6 +34,7 @@ export const membership: Benchmark = {
     'max-dilation': { type: 'string', default: '30', help: 'sizes that need more are modelled, not run' },
     'max-dialed': { type: 'string', help: 'members each peer dials on its own (Membership default 64)' },
     'converge-seconds': { type: 'string', default: '180', help: 'give up on a size when its peers do not all see each other by then' },
+    settle: { type: 'string', default: '2', help: 'probe periods to wait after all see all before measuring; 32 or more: members are settled (a new connection to a member that changed state in the last 30 periods still prompts an announcement), so the window is steady state' },
     quick: { type: 'boolean', help: 'sizes 10,20, 3 heartbeats per window' }
   },
   async run (args, ctx) {
@@ -46,6 +47,7 @@ export const membership: Benchmark = {
     const fixed = args.str('dilation') === 'auto' ? undefined : args.num('dilation', 1, 1000)
     const maxDilation = args.num('max-dilation', 1, 1000)
     const convergeMs = args.num('converge-seconds', 1, 3600) * 1000
+    const settleHb = args.num('settle', 0, 10_000)
     const results: SizeResult[] = []
     let fits = true
     for (const n of sizes) {
@@ -62,7 +64,7 @@ export const membership: Benchmark = {
         memberTimeoutMs: baseTimeout * k,
         announceMs: baseAnnounce * k,
         maxDialedMembers: args.has('max-dialed') ? args.num('max-dialed', 1, 10_000) : undefined
-      }, k, windowHb, convergeMs * Math.max(1, k / 2))
+      }, k, windowHb, convergeMs * Math.max(1, k / 2), settleHb)
       results.push(r)
       if (r.kind === 'failed') {
         note(`membership: ${n} peers did not complete: ${r.error ?? ''}`)

@@ -44,7 +44,7 @@ export interface SizeResult {
 
 const r2 = (x: number): number => Math.round(x * 100) / 100
 
-export async function measureSize (n: number, sim: SimOptions, dilation: number, windowHb: number, convergeMs: number): Promise<SizeResult> {
+export async function measureSize (n: number, sim: SimOptions, dilation: number, windowHb: number, convergeMs: number, settleHb = 2): Promise<SizeResult> {
   const H = sim.heartbeatMs
   const r: SizeResult = { peers: n, kind: 'measured', dilation, heartbeatMs: H }
   const peers: SimPeer[] = []
@@ -69,7 +69,8 @@ export async function measureSize (n: number, sim: SimOptions, dilation: number,
     await waitFor(`${n} peers to see all ${n} up`, async () => { await refresh(peers); return peers.every(p => upCount(p) === n) }, convergeMs, Math.min(250, H / 4))
     r.convergeMs = Math.round(performance.now() - t1)
     note(`membership ${n} peers: all up after ${(r.convergeMs / 1000).toFixed(1)} s; measuring ${windowHb} heartbeats ...`)
-    await sleep(2 * H)
+    // members that changed state recently are not settled yet: their new connections still prompt announcements (membership.ts)
+    await sleep(settleHb * H)
 
     resetLag(peers)
     await refresh(peers)
