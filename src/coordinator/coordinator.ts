@@ -22,6 +22,7 @@ import { InvalidArgumentError } from '../errors.js'
 import { HedgePolicy } from './hedge-policy.js'
 import { displayKey } from '../buckets/encoding.js'
 import type { Replica } from './replica.js'
+import { healthyFirst } from './placement.js'
 import type { Placement } from './placement.js'
 import type { KvClient } from '../protocol/kv-client.js'
 import type { KvRecord } from '../store/record.js'
@@ -148,7 +149,7 @@ export class Coordinator {
     // This peer goes first when it is a replica: any replica may mint the
     // dot, and that saves a hop.
     const self = this.init.placement.selfId
-    const order = [...this.hedging.order(prefs, self), ...extra]
+    const order = [...healthyFirst(this.hedging.order(prefs, self), p => this.init.placement.health(p)), ...extra]
     let answered = self
     const outcome = await hedged(order.map(peer => ({
       peer,

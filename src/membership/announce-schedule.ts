@@ -4,7 +4,7 @@
  * period while it has heard no member (for a bounded number of periods),
  * at the slow period (`announceMs`, jittered so a cluster does not announce
  * in step), and sooner when something asks for it (a change of its own
- * state, news of a member, a member that knows fewer members, a new
+ * state, news of a member, a member that has not heard this one, a new
  * subscriber). Counts what was published by reason, which is how the
  * membership benchmark tells steady-state cost from storms. Pure: the
  * time and the randomness are passed in.

@@ -61,3 +61,11 @@ describe('sloppy targets', () => {
     assert.equal(placement.health('a'), 'healthy', 'self is healthy')
   })
 })
+
+test('a write is forwarded to healthy replicas before suspect ones, the order otherwise kept', async () => {
+  const { healthyFirst } = await import('../../src/coordinator/placement.js')
+  const health = (p: string): 'healthy' | 'suspect' | 'down' => p.startsWith('s') ? 'suspect' : 'healthy'
+  assert.deepEqual(healthyFirst(['me', 's1', 'a', 's2', 'b'], health), ['me', 'a', 'b', 's1', 's2'])
+  assert.deepEqual(healthyFirst(['s1', 's2'], health), ['s1', 's2'])
+  assert.deepEqual(healthyFirst([], health), [])
+})
