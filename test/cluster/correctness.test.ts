@@ -151,8 +151,9 @@ describe('the locally coordinated path honours its deadline (item 5)', () => {
         ok++
         lastContext = out.context
         const took = performance.now() - started
-        // the coordinator checks the deadline just before it answers; a few ms cover the hops back here
-        if (took > 50 + 10) late.push(Math.round(took))
+        // the coordinator checks the deadline just before it answers; a few ms cover the hops back here,
+        // and a collection pause of this test process on two loaded cores (a CI run saw 13 ms)
+        if (took > 50 + 25) late.push(Math.round(took))
       }, (err: unknown) => {
         if (!(err instanceof QuorumNotMetError)) throw err
       }))
