@@ -8,17 +8,7 @@ import { apiUrl, CLIENT_OPTIONS, parse, positionals, wholeNumber } from './args.
 import { call, failure, json } from './client.js'
 import { EXIT, UsageError } from './io.js'
 import type { CliIo } from './io.js'
-
-interface BucketInfo {
-  name: string
-  n: number
-  r: number
-  w: number
-  maxKeys?: number
-  maxBytes?: number
-  updated: number
-  usage: { keys: number, bytes: number }
-}
+import type { BucketInfo } from '../buckets/bucket-kv.js'
 
 const SUBCOMMANDS = ['create', 'list', 'show'] as const
 
