@@ -15,7 +15,7 @@
  *   peer then killed, the pair still writes and reads with R=W=2.
  * The direct connection is WebRTC, not TCP: DCUtR (on) exchanges only the
  * peers' relay addresses here, a NATed peer having no public TCP address
- * to offer (docs/reach.md says why).
+ * to offer (docs/architecture.md, Reach, says why).
  * Anti-entropy is off, so a record on the other NATed peer came there
  * through the kv protocol between the two. Every packet stays inside the
  * lab's namespaces. Needs root, `ip netns` and iptables; skipped without
