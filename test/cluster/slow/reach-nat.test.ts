@@ -27,9 +27,10 @@ import { spawn } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { tempDir, waitFor } from '../../fixtures/cluster.js'
-import { startDaemon, stopAll, TEST_AUTH } from '../../fixtures/daemon.js'
+import { startDaemon, stopAll } from '../../fixtures/daemon.js'
 import { waitUp } from '../../fixtures/faults.js'
 import { createNatLab, natLabAvailable } from '../../fixtures/nat-lab.js'
+import { API_PORT, BASE, TCP_PORT, connectionsTo, get, holds, put, reach } from '../../fixtures/reach-api.js'
 import type { ChildProcess } from 'node:child_process'
 import type { Daemon } from '../../fixtures/daemon.js'
 import type { NatLab, NatLabHost } from '../../fixtures/nat-lab.js'
@@ -37,43 +38,6 @@ import type { ReachStatus } from '../../../src/reach/reach-status.js'
 
 const skip = process.env.MESHKV_SKIP_SLOW === '1' ? 'MESHKV_SKIP_SLOW=1' : natLabAvailable() ? false : 'needs root, ip netns and iptables'
 const STUN_PORT = 3478
-const TCP_PORT = 7000
-const API_PORT = 8080
-// a slower heartbeat than the fixture's: pings through a relay on two shared cores must not flap members
-const BASE = { n: 3, r: 2, w: 2, antiEntropyIntervalMs: 0, announceMs: 1000, heartbeatMs: 500, memberTimeoutMs: 5000, joinWaitMs: 1000, logLevel: 'debug' }
-
-async function reach (d: Daemon): Promise<ReachStatus> {
-  const res = await fetch(`${d.api}/status`, { headers: TEST_AUTH, signal: AbortSignal.timeout(2000) })
-  const status = await res.json() as { reach?: ReachStatus }
-  assert.ok(status.reach !== undefined, 'status has reach')
-  return status.reach
-}
-
-/** the connections from `a` to `b`, as `a` lists them */
-async function connectionsTo (a: Daemon, b: Daemon): Promise<ReachStatus['connections']> {
-  return (await reach(a).catch(() => undefined))?.connections.filter(c => c.peer === b.peerId) ?? []
-}
-
-async function put (d: Daemon, key: string, value: string): Promise<void> {
-  const res = await fetch(`${d.api}/kv/${key}`, { method: 'PUT', body: value, headers: TEST_AUTH, signal: AbortSignal.timeout(10_000) })
-  assert.equal(res.status, 200, `PUT ${key} through ${d.api}: ${res.status} ${await res.text()}`)
-}
-
-async function get (d: Daemon, key: string): Promise<string> {
-  const res = await fetch(`${d.api}/kv/${key}`, { headers: TEST_AUTH, signal: AbortSignal.timeout(10_000) })
-  const body = await res.text()
-  assert.equal(res.status, 200, `GET ${key} through ${d.api}: ${res.status} ${body}`)
-  return body
-}
-
-/** whether `d`'s own replica holds `value` for `key` */
-async function holds (d: Daemon, key: string, value: string): Promise<boolean> {
-  const res = await fetch(`${d.api}/local/${key}`, { headers: TEST_AUTH, signal: AbortSignal.timeout(2000) })
-  const reply = await res.json() as { record: { entries: Array<{ values: Array<{ value: string | null }> }> } | null }
-  const b64 = Buffer.from(value).toString('base64')
-  return reply.record?.entries.some(e => e.values.some(v => v.value === b64)) === true
-}
-
 describe('reach: two peers behind separate NATs, relayed then direct', { skip }, () => {
   let lab: NatLab | undefined
   let stun: ChildProcess | undefined
