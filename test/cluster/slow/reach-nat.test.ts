@@ -15,7 +15,8 @@
  *   peer then killed, the pair still writes and reads with R=W=2.
  * The direct connection is WebRTC, not TCP: DCUtR (on) exchanges only the
  * peers' relay addresses here, a NATed peer having no public TCP address
- * to offer (docs/architecture.md, Reach, says why).
+ * to offer (docs/architecture.md, Reach, says why; reach-upnp.test.ts has
+ * a direct TCP connection between two NATed peers, through a UPnP mapping).
  * Anti-entropy is off, so a record on the other NATed peer came there
  * through the kv protocol between the two. Every packet stays inside the
  * lab's namespaces. Needs root, `ip netns` and iptables; skipped without
@@ -38,6 +39,7 @@ import type { ReachStatus } from '../../../src/reach/reach-status.js'
 
 const skip = process.env.MESHKV_SKIP_SLOW === '1' ? 'MESHKV_SKIP_SLOW=1' : natLabAvailable() ? false : 'needs root, ip netns and iptables'
 const STUN_PORT = 3478
+
 describe('reach: two peers behind separate NATs, relayed then direct', { skip }, () => {
   let lab: NatLab | undefined
   let stun: ChildProcess | undefined
