@@ -18,7 +18,7 @@ export async function serveCertificate (libp2p: Libp2p, protocol: string, certif
   await libp2p.handle(protocol, (stream: Stream) => {
     stream.send(encodeFrame(certificate() ?? new Uint8Array(0)))
     stream.close({ signal: AbortSignal.timeout(2_000) }).catch(err => { stream.abort(err) })
-  }, { maxInboundStreams: 8, maxOutboundStreams: 8 })
+  }, { maxInboundStreams: 8, maxOutboundStreams: 8, runOnLimitedConnection: true })
 }
 
 /** The certificate the peer behind `connection` shows, within `timeoutMs`; undefined when it shows none or does not answer. */
@@ -26,7 +26,7 @@ export async function fetchCertificate (connection: Connection, protocol: string
   const signal = AbortSignal.timeout(timeoutMs)
   let stream: Stream
   try {
-    stream = await connection.newStream(protocol, { signal })
+    stream = await connection.newStream(protocol, { signal, runOnLimitedConnection: true })
   } catch {
     return undefined
   }

@@ -12,6 +12,7 @@ import { ByteRate } from './byte-rate.js'
 import { exchange } from './exchange.js'
 import { serveAeStream } from './server.js'
 import { AeSession } from './session.js'
+import { openStream } from '../reach/open-stream.js'
 import type { AeReplica } from './handler.js'
 import type { ExchangeResult } from './exchange.js'
 import type { MetricsRegistry } from '../metrics.js'
@@ -155,7 +156,7 @@ export class AntiEntropy {
       log('index built: %d keys', this.index.size)
     })().catch(err => { if (!this.lifetime.signal.aborted) log.error('anti-entropy index not built: %s', (err as Error).message) })
     const handler: StreamHandler = stream => { serveAeStream(stream, { replica: this.replica, log, metrics }) }
-    await libp2p.handle(protocol, this.init.guard?.(handler) ?? handler, { maxInboundStreams: 8, maxOutboundStreams: 8 })
+    await libp2p.handle(protocol, this.init.guard?.(handler) ?? handler, { maxInboundStreams: 8, maxOutboundStreams: 8, runOnLimitedConnection: true })
     this.schedule()
   }
 
@@ -272,7 +273,7 @@ export class AntiEntropy {
       const signal = AbortSignal.any([this.lifetime.signal, AbortSignal.timeout(MAX_EXCHANGE_MS)])
       let result: ExchangeResult = { keysSent: 0, keysReceived: 0, bytes: 0, roundTrips: 0 }
       if (arcs.length > 0) {
-        const stream = await libp2p.dialProtocol(peerIdFromString(peer), protocol, { signal: AbortSignal.any([signal, AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT_MS)]) })
+        const stream = await openStream(libp2p, peerIdFromString(peer), protocol, { signal: AbortSignal.any([signal, AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT_MS)]), runOnLimitedConnection: true })
         session = new AeSession(stream, peer, requestTimeoutMs)
         // stopping ends a request in flight at once, not at its deadline
         const open = session

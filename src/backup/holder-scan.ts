@@ -13,6 +13,7 @@ import { encodeFrame } from '../protocol/frames.js'
 import { RemoteError } from '../protocol/remote-error.js'
 import { FrameReader } from '../handoff/frame-reader.js'
 import { PullReply, PullRequest } from '../handoff/pb/transfer.js'
+import { openStream } from '../reach/open-stream.js'
 import type { Libp2p } from '@libp2p/interface'
 
 /** entries one reply may carry at most (the holder sends 10,000 at most) */
@@ -32,7 +33,7 @@ export interface HolderScanInit {
 export async function * holderScan (init: HolderScanInit): AsyncGenerator<[string, Uint8Array]> {
   const { holder } = init
   const signal = AbortSignal.any([AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT_MS), ...(init.signal === undefined ? [] : [init.signal])])
-  const stream = await init.libp2p.dialProtocol(peerIdFromString(holder), init.protocol, { signal })
+  const stream = await openStream(init.libp2p, peerIdFromString(holder), init.protocol, { signal, runOnLimitedConnection: true })
   const reader = new FrameReader(stream, MAX_FRAME_BYTES, 1)
   let after: string | undefined
   let ok = false

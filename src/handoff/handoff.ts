@@ -129,7 +129,7 @@ export class Handoff {
     const { init } = this
     const sender = new TransferSender({ store: init.store, log: init.logger.forComponent('meshkv:transfer-sender'), metrics: init.metrics })
     const handler: StreamHandler = (stream) => { sender.serve(stream) }
-    await init.libp2p.handle(this.protocol, init.guard?.(handler) ?? handler, { maxInboundStreams: 16, maxOutboundStreams: 16 })
+    await init.libp2p.handle(this.protocol, init.guard?.(handler) ?? handler, { maxInboundStreams: 16, maxOutboundStreams: 16, runOnLimitedConnection: true })
     this.handover.viewChanged()
     this.handover.start()
     if (!mode.joining) {

@@ -18,6 +18,7 @@ import { decodeRecord } from '../store/record.js'
 import { ArcSet } from './arc-set.js'
 import { FrameReader } from './frame-reader.js'
 import { PullReply, PullRequest } from './pb/transfer.js'
+import { openStream } from '../reach/open-stream.js'
 import type { Arc } from './arc-set.js'
 import type { KvRecord } from '../store/record.js'
 import type { Libp2p } from '@libp2p/interface'
@@ -49,7 +50,7 @@ export async function pullArcs (init: PullInit): Promise<void> {
   const { libp2p, holder, timeoutMs } = init
   const arcs = new ArcSet(init.arcs)
   const signal = AbortSignal.any([AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT_MS), ...(init.signal === undefined ? [] : [init.signal])])
-  const stream = await libp2p.dialProtocol(peerIdFromString(holder), init.protocol, { signal })
+  const stream = await openStream(libp2p, peerIdFromString(holder), init.protocol, { signal, runOnLimitedConnection: true })
   const reader = new FrameReader(stream, MAX_FRAME_BYTES, 1)
   let after = init.after
   try {

@@ -35,6 +35,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { DEFAULT_MAX_DIALED_MEMBERS } from '../constants.js'
 import { MAX_TOKENS_PER_MEMBER } from '../ring/tokens.js'
+import { pingPeer } from '../reach/open-stream.js'
 import { MAX_ADDRS, parseAnnouncement } from './announcement.js'
 import { AnnounceSchedule } from './announce-schedule.js'
 import { knownFilter, mayKnow } from './known-filter.js'
@@ -195,7 +196,8 @@ export class Membership extends EventTarget {
     this.connector = new Connector({ libp2p: init.libp2p, selfId: this.selfId, bootstrap: init.bootstrap, log: init.log, maxDialedMembers: init.maxDialedMembers ?? DEFAULT_MAX_DIALED_MEMBERS })
     if (init.joining === true) this.view.updateSelf({ joining: true })
     this.prober = new Prober({
-      ping: init.libp2p.services.ping,
+      // on the connection open to the member, a relayed one too (src/reach/open-stream.ts)
+      ping: { ping: async (peer, options) => pingPeer(init.libp2p, peer, options) },
       periodMs: init.heartbeatMs,
       timeoutMs: Math.max(2 * init.heartbeatMs, 1000),
       acceptablePauseMs: init.heartbeatMs,

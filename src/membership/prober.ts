@@ -6,11 +6,11 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { PhiAccrualDetector } from './phi.js'
-import type { Ping } from '@libp2p/ping'
-import type { Logger } from '@libp2p/interface'
+import type { Logger, PeerId } from '@libp2p/interface'
 
 export interface ProberInit {
-  ping: Ping
+  /** one ping of a member: its round trip (ms) */
+  ping: { ping: (peer: PeerId, options: { signal: AbortSignal }) => Promise<number> }
   /** probe period (ms): also the interval the detectors expect */
   periodMs: number
   /** deadline of one ping (ms) */

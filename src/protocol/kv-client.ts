@@ -8,6 +8,7 @@ import { PeerChannel } from './peer-channel.js'
 import { Status } from './pb/kv.js'
 import { RequestType } from './request-type.js'
 import { remoteError } from './remote-error.js'
+import { openStream } from '../reach/open-stream.js'
 import type { Request, Response } from './pb/kv.js'
 import type { KvMetrics } from './metrics.js'
 import type { CoordinatedPut, PutOutcome } from './service.js'
@@ -128,7 +129,7 @@ export class KvClient {
       const { libp2p, protocol, log, metrics } = this.init
       const peerId = peerIdFromString(peer)
       ch = new PeerChannel(
-        async signal => libp2p.dialProtocol(peerId, protocol, { signal, runOnLimitedConnection: true }),
+        async signal => openStream(libp2p, peerId, protocol, { signal, runOnLimitedConnection: true }),
         log,
         () => { metrics.streamOpened() }
       )

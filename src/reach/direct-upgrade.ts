@@ -15,15 +15,12 @@
  * that was blocked may have opened), and the map of those is bounded by the
  * connected peers.
  */
-import { randomBytes } from '@libp2p/crypto'
-import { byteStream } from '@libp2p/utils'
+import { pingOn } from './open-stream.js'
 import { DIRECT_UPGRADE_RETRY_MS, DIRECT_UPGRADE_TIMEOUT_MS } from '../constants.js'
 import type { Connection, IdentifyResult, Libp2p, Logger } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 const WEBRTC_VIA_RELAY = /\/p2p-circuit\/webrtc(\/|$)/
-const PING = '/ipfs/ping/1.0.0'
-const PROBE_BYTES = 32
 const PROBE_TIMEOUT_MS = 5_000
 
 export interface DirectUpgradeStats {
@@ -142,15 +139,9 @@ export class DirectUpgrade {
 
   /** whether a ping on `c` itself comes back */
   private async answers (c: Connection): Promise<boolean> {
-    const signal = AbortSignal.timeout(PROBE_TIMEOUT_MS)
     try {
-      const stream = await c.newStream(PING, { signal })
-      const bytes = byteStream(stream)
-      const sent = randomBytes(PROBE_BYTES)
-      await bytes.write(sent, { signal })
-      const back = (await bytes.read({ bytes: PROBE_BYTES, signal })).subarray()
-      await stream.close({ signal }).catch(() => {})
-      return back.every((b, i) => b === sent[i])
+      await pingOn(c, AbortSignal.timeout(PROBE_TIMEOUT_MS))
+      return true
     } catch {
       return false
     }

@@ -6,7 +6,7 @@
  */
 import { isPublicListen } from './reach-init.js'
 import type { DirectUpgradeStats } from './direct-upgrade.js'
-import type { Libp2p } from '@libp2p/interface'
+import type { Connection, Libp2p } from '@libp2p/interface'
 
 /**
  * - public: AutoNAT verified a direct address (peers dialled it back);
@@ -23,6 +23,15 @@ export interface ConnectionInfo {
   direct: boolean
   /** a WebRTC connection not yet seen to carry a stream (src/reach/direct-upgrade.ts): it may never */
   checking?: true
+  /** what carries it: relay (a limited circuit), webrtc, websockets or tcp */
+  transport: 'relay' | 'webrtc' | 'websockets' | 'tcp' | 'other'
+  /**
+   * a WebRTC connection's path: the remote end of the ICE candidate pair in
+   * use, e.g. /ip4/203.0.113.7/udp/41234 (the peer's NAT mapping when the
+   * hole was punched), and that candidate's type (host, srflx, prflx, relay)
+   */
+  path?: string
+  candidate?: string
   direction: 'inbound' | 'outbound'
   /** when it opened (ms since the epoch) */
   openedAt: number
@@ -69,8 +78,34 @@ export function reachStatus (libp2p: Libp2p, upgrades?: DirectUpgradeStats, veri
       addr: c.remoteAddr.toString(),
       direct: c.limits === undefined,
       ...(c.limits === undefined && verified !== undefined && c.remoteAddr.toString().includes('/webrtc') && !verified(c.id) ? { checking: true as const } : {}),
+      transport: transportOf(c),
+      ...webrtcPath(c),
       direction: c.direction,
       openedAt: c.timeline.open
     }))
+  }
+}
+
+function transportOf (c: Connection): ConnectionInfo['transport'] {
+  const a = c.remoteAddr.toString()
+  if (c.limits !== undefined) return 'relay'
+  if (a.includes('/webrtc')) return 'webrtc'
+  if (/\/wss?(\/|$)/.test(a)) return 'websockets'
+  return a.includes('/tcp/') ? 'tcp' : 'other'
+}
+
+interface IceCandidate { address?: string, port?: number, type?: string }
+
+/** The ICE pair a WebRTC connection uses (libp2p keeps the RTCPeerConnection on its multiaddr connection, node-datachannel's polyfill exposes the pair) */
+function webrtcPath (c: Connection): Pick<ConnectionInfo, 'path' | 'candidate'> {
+  if (c.limits !== undefined || !c.remoteAddr.toString().includes('/webrtc')) return {}
+  try {
+    const pc = (c as unknown as { maConn?: { peerConnection?: { selectedCandidatePair?: () => { remote?: IceCandidate } | null } } }).maConn?.peerConnection
+    const remote = pc?.selectedCandidatePair?.()?.remote
+    if (remote?.address === undefined || remote.port === undefined) return {}
+    const family = remote.address.includes(':') ? 'ip6' : 'ip4'
+    return { path: `/${family}/${remote.address}/udp/${remote.port}`, candidate: remote.type }
+  } catch {
+    return {}
   }
 }

@@ -48,6 +48,7 @@ export function reachServices (init: ReachInit, listen: string[]): Services {
   }
   if (init.autonat !== false) services.autonat = autoNAT()
   if (init.dcutr !== false) services.dcutr = dcutr()
-  if (init.upnp === true) services.upnp = uPnPNAT()
+  // the router reports the mapping it made: trusted at once (AutoNAT checks an address only on a new connection, and none may come)
+  if (init.upnp === true) services.upnp = uPnPNAT({ autoConfirmAddress: true })
   return services
 }

@@ -10,8 +10,13 @@
  *   reaches the other's own replica over it.
  * - Once UDP passes, the relayed connection is upgraded to a direct WebRTC
  *   one (ICE candidates from a STUN responder on the public peer's
- *   namespace): not limited, not through the relay. With the public peer
- *   then killed, the pair still writes and reads with R=W=2.
+ *   namespace): not limited, not through the relay, its ICE path the other
+ *   router's public address (the hole punched in its NAT). With the public
+ *   peer then killed, the pair still writes and reads with R=W=2.
+ * The direct connection is WebRTC, not TCP: DCUtR (on) exchanges only the
+ * peers' relay addresses here, a NATed peer having no public TCP address
+ * to offer (docs/architecture.md, Reach, says why; reach-upnp.test.ts has
+ * a direct TCP connection between two NATed peers, through a UPnP mapping).
  * Anti-entropy is off, so a record on the other NATed peer came there
  * through the kv protocol between the two. Every packet stays inside the
  * lab's namespaces. Needs root, `ip netns` and iptables; skipped without
@@ -23,59 +28,17 @@ import { spawn } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { tempDir, waitFor } from '../../fixtures/cluster.js'
-import { startDaemon, stopAll, TEST_AUTH } from '../../fixtures/daemon.js'
+import { startDaemon, stopAll } from '../../fixtures/daemon.js'
 import { waitUp } from '../../fixtures/faults.js'
 import { createNatLab, natLabAvailable } from '../../fixtures/nat-lab.js'
+import { API_PORT, BASE, TCP_PORT, connectionsTo, get, holds, put, reach } from '../../fixtures/reach-api.js'
 import type { ChildProcess } from 'node:child_process'
 import type { Daemon } from '../../fixtures/daemon.js'
 import type { NatLab, NatLabHost } from '../../fixtures/nat-lab.js'
 import type { ReachStatus } from '../../../src/reach/reach-status.js'
 
-// KNOWN FAILING since reach was merged with admission, protection and the membership changes
-// (issue 10, left open): over relayed connections the kv syncs between the NATed peers time
-// out, and the circuit breaker then opens for them. It runs with MESHKV_NAT_TEST=1 until fixed.
-const skip = process.env.MESHKV_SKIP_SLOW === '1'
-  ? 'MESHKV_SKIP_SLOW=1'
-  : process.env.MESHKV_NAT_TEST !== '1'
-    ? 'known failing (issue 10): relayed kv syncs time out since the merge; MESHKV_NAT_TEST=1 runs it'
-    : natLabAvailable() ? false : 'needs root, ip netns and iptables'
+const skip = process.env.MESHKV_SKIP_SLOW === '1' ? 'MESHKV_SKIP_SLOW=1' : natLabAvailable() ? false : 'needs root, ip netns and iptables'
 const STUN_PORT = 3478
-const TCP_PORT = 7000
-const API_PORT = 8080
-// a slower heartbeat than the fixture's: pings through a relay on two shared cores must not flap members
-const BASE = { n: 3, r: 2, w: 2, antiEntropyIntervalMs: 0, announceMs: 1000, heartbeatMs: 500, memberTimeoutMs: 5000, joinWaitMs: 1000, logLevel: 'debug' }
-
-async function reach (d: Daemon): Promise<ReachStatus> {
-  const res = await fetch(`${d.api}/status`, { headers: TEST_AUTH, signal: AbortSignal.timeout(2000) })
-  const status = await res.json() as { reach?: ReachStatus }
-  assert.ok(status.reach !== undefined, 'status has reach')
-  return status.reach
-}
-
-/** the connections from `a` to `b`, as `a` lists them */
-async function connectionsTo (a: Daemon, b: Daemon): Promise<ReachStatus['connections']> {
-  return (await reach(a).catch(() => undefined))?.connections.filter(c => c.peer === b.peerId) ?? []
-}
-
-async function put (d: Daemon, key: string, value: string): Promise<void> {
-  const res = await fetch(`${d.api}/kv/${key}`, { method: 'PUT', body: value, headers: TEST_AUTH, signal: AbortSignal.timeout(10_000) })
-  assert.equal(res.status, 200, `PUT ${key} through ${d.api}: ${res.status} ${await res.text()}`)
-}
-
-async function get (d: Daemon, key: string): Promise<string> {
-  const res = await fetch(`${d.api}/kv/${key}`, { headers: TEST_AUTH, signal: AbortSignal.timeout(10_000) })
-  const body = await res.text()
-  assert.equal(res.status, 200, `GET ${key} through ${d.api}: ${res.status} ${body}`)
-  return body
-}
-
-/** whether `d`'s own replica holds `value` for `key` */
-async function holds (d: Daemon, key: string, value: string): Promise<boolean> {
-  const res = await fetch(`${d.api}/local/${key}`, { headers: TEST_AUTH, signal: AbortSignal.timeout(2000) })
-  const reply = await res.json() as { record: { entries: Array<{ values: Array<{ value: string | null }> }> } | null }
-  const b64 = Buffer.from(value).toString('base64')
-  return reply.record?.entries.some(e => e.values.some(v => v.value === b64)) === true
-}
 
 describe('reach: two peers behind separate NATs, relayed then direct', { skip }, () => {
   let lab: NatLab | undefined
@@ -155,14 +118,20 @@ describe('reach: two peers behind separate NATs, relayed then direct', { skip },
     await waitFor('a direct connection between the NATed peers', async () => (await connectionsTo(nat1, nat2)).some(working), 45_000, 100)
     const direct = (await connectionsTo(nat1, nat2)).filter(working)
     // a WebRTC connection: its dialer's address names the relay it was signalled through (/p2p-circuit/webrtc), its listener's is /webrtc/p2p/<peer>; neither is a circuit
-    const isWebrtc = (c: ReachStatus['connections'][number]): boolean => working(c) && c.addr.includes('/webrtc') && !/\/p2p-circuit\/p2p\/[^/]+$/.test(c.addr)
+    const isWebrtc = (c: ReachStatus['connections'][number]): boolean => working(c) && c.transport === 'webrtc' && c.addr.includes('/webrtc') && !/\/p2p-circuit\/p2p\/[^/]+$/.test(c.addr)
     assert.ok(direct.every(isWebrtc), `the direct connection is WebRTC: ${JSON.stringify(direct)}`)
+    // its path: straight to the other router's public address, a UDP hole in its NAT, not a relay candidate
+    for (const [from, to, wan] of [[nat1, nat2, lab.wan2], [nat2, nat1, lab.wan1]] as const) {
+      const paths = (await connectionsTo(from, to)).filter(working).map(c => ({ path: c.path, candidate: c.candidate }))
+      assert.ok(paths.length > 0 && paths.every(p => p.path?.startsWith(`/ip4/${wan}/udp/`) === true && p.candidate !== 'relay'), `the WebRTC path goes to ${wan} over UDP: ${JSON.stringify(paths)}`)
+    }
     await waitFor('the relayed connections closed', async () => {
       const both = [...await connectionsTo(nat1, nat2), ...await connectionsTo(nat2, nat1)]
       return both.length > 0 && both.every(isWebrtc)
     }, 20_000, 100)
     const directAt = Math.min(...direct.map(c => c.openedAt))
-    console.log(`relayed -> direct: the direct connection opened ${directAt - unblocked} ms after UDP was let through (WebRTC retry period 2000 ms); the pair was relayed for ${directAt - relayedSince} ms in all`)
+    const [path] = (await connectionsTo(nat1, nat2)).filter(working)
+    console.log(`relayed -> direct: WebRTC over ${path?.path ?? '?'} (${path?.candidate ?? '?'} candidate), opened ${directAt - unblocked} ms after UDP was let through (WebRTC retry period 2000 ms); the pair was relayed for ${directAt - relayedSince} ms in all`)
 
     // without the relay (and the STUN responder), only the direct connection joins the pair
     pub.proc.kill('SIGKILL')
