@@ -11,14 +11,13 @@ import * as C from './constants.js'
 import { InvalidArgumentError, NotStartedError } from './errors.js'
 import { Coordinator } from './coordinator/coordinator.js'
 import { healthFromState, RingPlacement } from './coordinator/placement.js'
-import { HintStore } from './handoff/hint-store.js'
-import { HintDelivery, hintOwnerHealth } from './handoff/hint-delivery.js'
 import { Replica } from './coordinator/replica.js'
 import { actorId } from './version/index.js'
 import { Membership } from './membership/membership.js'
 import { nextIncarnation } from './membership/incarnation.js'
 import { saveTokens, tokensFor } from './membership/token-store.js'
-import { Handoff, joinMode } from './handoff/handoff.js'
+import { joinMode } from './handoff/handoff.js'
+import { Healing } from './healing/healing.js'
 import { Ring } from './ring/index.js'
 import { allocateTokens } from './ring/allocator.js'
 import { holdsPositions } from './membership/view.js'
@@ -38,10 +37,7 @@ import { reachStatus } from './reach/reach-status.js'
 import { Discovery } from './discovery/discovery.js'
 import { mdnsServiceTag } from './discovery/cluster-key.js'
 import { loadKnownPeers } from './discovery/known-peers.js'
-import { nodeCollector } from './tombstones/for-node.js'
 import { expiredTombstone } from './tombstones/decision.js'
-import type { PassResult, TombstoneCollector } from './tombstones/collector.js'
-import { AntiEntropy } from './antientropy/anti-entropy.js'
 import { holderScan } from './backup/holder-scan.js'
 import { mergedScan } from './backup/merged-scan.js'
 import { importRecord } from './coordinator/import-record.js'
@@ -49,6 +45,7 @@ import { nodeBuckets } from './buckets/for-node.js'
 import type { BucketRegistry } from './buckets/registry.js'
 import type { BucketInfo, BucketKv, BucketOption } from './buckets/bucket-kv.js'
 import type { ExchangeReport } from './antientropy/anti-entropy.js'
+import type { PassResult } from './tombstones/collector.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
 import type { MemberStatusInfo } from './membership/membership.js'
@@ -59,7 +56,7 @@ import type { HostInit, MeshHost } from './host.js'
 import type { HintStatus, NodeOptions, NodeStatus } from './node-types.js'
 import { createAdmission } from './admission/setup.js'
 import { AdmissionService } from './admission/service.js'
-import { refuseAe, refuseKv, refuseTransfer } from './admission/refusals.js'
+import { refuseKv } from './admission/refusals.js'
 import type { Admission, AdmissionStatus } from './admission/admission.js'
 
 export type { NodeOptions, NodeStatus, HintStatus } from './node-types.js'
@@ -74,17 +71,13 @@ export class MeshNode extends EventTarget {
   private placement?: RingPlacement
   private client?: KvClient
   private coordinator?: Coordinator
-  private tombstones?: TombstoneCollector
-  private antiEntropy?: AntiEntropy
-  private handoff?: Handoff
+  private healing?: Healing
   private leaving?: Promise<void>
   /**
    * Keys this peer must keep although it no longer owns them (hints held for
    * a down owner): the handover never drops them.
    */
-  protected keepKey: (key: string) => boolean | Promise<boolean> = key => this.hints?.heldForAny(key) === true
-  private hints?: HintStore
-  private hintDelivery?: HintDelivery
+  protected keepKey: (key: string) => boolean | Promise<boolean> = key => this.healing?.holdsHint(key) === true
   private admission?: Admission
   private admissionService?: AdmissionService
   private replica?: Replica
@@ -213,29 +206,36 @@ export class MeshNode extends EventTarget {
         health: (id) => this.placement?.health(id) ?? 'down',
         sloppyTargets: (key, n) => this.placement?.sloppyTargets(key, n) ?? { owners: [], targets: [], spares: [] }
       }
-      // --- hinted handoff ---
-      const hints = new HintStore({ db: store.raw.db, maxHints: o.maxHints ?? C.DEFAULT_MAX_HINTS, maxAgeMs: o.hintMaxAgeMs ?? C.DEFAULT_HINT_MAX_AGE_MS, fsync: o.fsync, metrics: this.metrics })
-      await hints.open()
-      this.hints = hints
+      // --- healing (src/healing/): hints, anti-entropy, range transfer, tombstones ---
+      const healing = new Healing({
+        libp2p,
+        cluster: this.cluster,
+        self: { id: selfId, capacity, zone: o.zone },
+        store,
+        client: this.client,
+        membership,
+        placement,
+        ring: () => this.placement?.ring ?? new Ring([]),
+        n: () => this.quorums.n,
+        replicasOf: key => this.replicasOf(key),
+        tokensPerUnit: () => tokensPerUnit,
+        keep: key => this.keepKey(key),
+        saveTokens: async chosen => { await saveTokens(store.raw, chosen) },
+        setTokens: chosen => { tokensChosen = true; membership.setTokens(chosen) },
+        options: o,
+        maxValueBytes,
+        logger,
+        metrics: this.metrics,
+        report: (message, fields) => { this.dispatchEvent(new CustomEvent('transfer', { detail: { message, ...fields } })) },
+        guard
+      })
+      this.healing = healing
+      const hints = await healing.open()
       // a new actor at every start: a replica whose data dir lost its tail
       // (fsync off, a restored or copied dir) must never mint a dot twice
       const actor = actorId(selfId, Date.now(), globalThis.crypto.getRandomValues(new Uint8Array(4)))
       const replica = new Replica({ selfId, actor, store, client: this.client, placement, maxValueBytes, hints, inRing: id => this.placement?.ring.has(id) ?? false })
       this.replica = replica
-      const kvClient = this.client
-      this.hintDelivery = new HintDelivery({
-        hints,
-        store,
-        sync: async (peer, key, record, timeoutMs) => { await kvClient.sync(peer, key, record, timeoutMs) },
-        health: id => hintOwnerHealth(membership.member(id)),
-        owns: key => placement.preferenceList(key, this.replicasOf(key)).includes(selfId),
-        owners: key => placement.preferenceList(key, this.replicasOf(key)),
-        graceMs: o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS,
-        log: logger.forComponent('meshkv:handoff'),
-        metrics: this.metrics,
-        periodMs: C.HINT_DELIVERY_PERIOD_MS,
-        timeoutMs: C.DEFAULT_REPLICA_TIMEOUT_MS
-      })
       this.coordinator = new Coordinator({
         placement,
         replica,
@@ -261,58 +261,19 @@ export class MeshNode extends EventTarget {
         // a peer behind a NAT is reached through a relay until its connection is made direct
         runOnLimitedConnection: true
       })
-      // Records copied by anti-entropy and range transfer. A delete past its
-      // grace and no record mean the same: copying it to a replica that has
-      // none (or collected it) would keep it bouncing between replicas
-      // (docs/architecture.md, tombstone collection).
-      const repairMerge = async (key: string, record: KvRecord): Promise<KvRecord> =>
-        expiredTombstone(record, Date.now(), o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS) && (await store.get(key)) === undefined
-          ? record
-          : replica.localSync(key, record)
-      this.antiEntropy = new AntiEntropy({
-        libp2p,
-        protocol: C.aeProtocol(this.cluster),
-        selfId,
-        store,
-        merge: repairMerge,
-        ranges: () => this.placement?.ring.ranges(this.quorums.n) ?? [],
-        owns: key => this.placement?.preferenceList(key, this.replicasOf(key)).includes(selfId) === true,
-        ownedBy: (peer, key) => this.placement?.preferenceList(key, this.replicasOf(key)).includes(peer) === true,
-        isUp: peer => membership.members().some(m => m.id === peer && m.state === 'up'),
-        intervalMs: o.antiEntropyIntervalMs ?? C.DEFAULT_ANTI_ENTROPY_INTERVAL_MS,
-        bytesPerSec: o.antiEntropyBytesPerSec ?? C.DEFAULT_ANTI_ENTROPY_BYTES_PER_SEC,
-        requestTimeoutMs: o.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
-        maxValueBytes,
-        log: logger.forComponent('meshkv:antientropy'),
-        metrics: this.metrics,
-        guard: handler => guard(handler, refuseAe)
-      })
-      await this.antiEntropy.start()
       const client = this.client
       const log = logger.forComponent('meshkv:node')
       // an error in a listener would take the process down: a view change never may
       const guarded = (what: string, fn: (evt: Event) => void) => (evt: Event): void => {
         try { fn(evt) } catch (err) { log.error('%s failed: %s', what, (err as Error).message) }
       }
-      // a member back from down or suspect gets an anti-entropy exchange soon
-      const lastStates = new Map<string, string>()
-      membership.addEventListener('change', guarded('anti-entropy with returning members', () => {
-        const seen = new Set<string>()
-        for (const m of membership.members()) {
-          seen.add(m.id)
-          const before = lastStates.get(m.id)
-          if (m.state === 'up' && (before === 'down' || before === 'suspect')) this.antiEntropy?.returned(m.id)
-          lastStates.set(m.id, m.state)
-        }
-        for (const id of lastStates.keys()) if (!seen.has(id)) lastStates.delete(id)
-      }))
       membership.addEventListener('change', guarded('ring rebuild', () => {
         // streams to peers that went down are dropped; a returning peer gets a fresh one
         for (const m of membership.members()) if (m.state === 'down') void client.forget(m.id)
         // a change is one of the ring or of a member's health (down, or back): both are news
         this.placement?.update(ringMembers(membership.members()))
         this.dispatchEvent(new CustomEvent('members', { detail: membership.members() }))
-        this.hintDelivery?.membershipChanged()
+        healing.membershipChanged()
       }))
       membership.addEventListener('params', guarded('adopting cluster settings', (evt) => {
         const adopted = (evt as CustomEvent<Partial<Record<AdoptableSetting, number>>>).detail
@@ -339,34 +300,8 @@ export class MeshNode extends EventTarget {
         this.dispatchEvent(new CustomEvent('refused', { detail: (evt as CustomEvent).detail }))
       }))
       // --- end membership wiring ---
-      // --- range transfer (src/handoff/) ---
-      const handoff = new Handoff({
-        libp2p,
-        cluster: this.cluster,
-        self: { id: selfId, capacity, zone: o.zone },
-        store,
-        client,
-        merge: repairMerge,
-        members: () => membership.members(),
-        inRing: m => holdsPositions(m),
-        ring: () => this.placement?.ring ?? new Ring([]),
-        n: () => this.quorums.n,
-        tokensPerUnit: () => tokensPerUnit,
-        keep: key => this.keepKey(key),
-        saveTokens: async chosen => { await saveTokens(store.raw, chosen) },
-        setTokens: chosen => { tokensChosen = true; membership.setTokens(chosen) },
-        announceUp: async () => { await membership.announceUp() },
-        announceLeaving: async () => { await membership.announceLeaving() },
-        options: { ...o, maxValueBytes },
-        logger,
-        metrics: this.metrics,
-        report: (message, fields) => { this.dispatchEvent(new CustomEvent('transfer', { detail: { message, ...fields } })) },
-        guard: handler => guard(handler, refuseTransfer)
-      })
-      this.handoff = handoff
-      membership.addEventListener('change', guarded('handover', () => { handoff.viewChanged() }))
       // pulls are served before this peer is known; a joiner starts hearing the ring at once
-      await handoff.start(mode)
+      await healing.start(replica, mode)
       membership.start()
       this.discovery = new Discovery({
         libp2p, cluster: this.cluster, protocol, members: () => membership.members(), datastore: store.raw,
@@ -374,18 +309,13 @@ export class MeshNode extends EventTarget {
         log: logger.forComponent('meshkv:discovery'), metrics: this.metrics
       })
       this.discovery.start()
-      this.tombstones = nodeCollector({
-        selfId, store, client, membership, n: () => this.quorums.n, graceMs: o.tombstoneGraceMs, scanMs: o.tombstoneScanMs,
-        requestTimeoutMs: o.requestTimeoutMs, metrics: this.metrics, logger
-      })
-      this.tombstones.start()
-      this.hintDelivery.start()
+      healing.startBackground()
       this.unregisterGauges = registerNodeGauges(this.metrics, {
         members: () => this.membership?.membersWithPhi() ?? [],
         ringSize: () => this.placement?.ring.size ?? 0,
-        hintsPending: () => this.hints?.pending ?? 0,
-        keysIndexed: () => this.antiEntropy?.status().indexedKeys,
-        tombstonesPending: () => this.tombstones?.status().pending ?? 0,
+        hintsPending: () => this.healing?.hintsPending ?? 0,
+        keysIndexed: () => this.healing?.keysIndexed,
+        tombstonesPending: () => this.healing?.tombstonesPending ?? 0,
         servedInflight: () => served.value,
         sentInflight: () => this.client?.inflight ?? 0,
         queuedWrites: () => this.store?.queuedWrites ?? 0,
@@ -404,19 +334,16 @@ export class MeshNode extends EventTarget {
    * `{ announce: false }` stops as a crash would look to them (tests).
    */
   async stop (options: { announce?: boolean } = {}): Promise<void> {
-    this.handoff?.stop()
+    this.healing?.stopTransfers()
     this.unregisterGauges?.()
     await this.bucketRegistry?.stop()
     await this.discovery?.stop().catch(() => {})
     this.discovery = undefined
     if (options.announce !== false) await this.membership?.announceLeaving().catch(() => {})
-    await this.tombstones?.stop()
-    this.tombstones = undefined
     await this.membership?.stop().catch(() => {})
     await this.admissionService?.stop().catch(() => {})
     this.admissionService = undefined
-    await this.antiEntropy?.stop().catch(() => {})
-    await this.hintDelivery?.stop().catch(() => {})
+    await this.healing?.stop()
     await this.client?.close().catch(() => {})
     this.directUpgrade?.stop()
     await this.libp2pNode?.stop()
@@ -425,9 +352,6 @@ export class MeshNode extends EventTarget {
     await this.store?.close()
     this.membership = undefined
     this.coordinator = undefined
-    this.antiEntropy = undefined
-    this.hintDelivery = undefined
-    this.hints = undefined
     this.replica = undefined
     this.bucketKv = undefined
     this.bucketRegistry = undefined
@@ -441,13 +365,13 @@ export class MeshNode extends EventTarget {
    */
   async leave (options: { timeoutMs?: number } = {}): Promise<void> {
     this.leaving ??= (async () => {
-      const handoff = this.handoff
-      if (handoff === undefined) throw new NotStartedError()
+      const healing = this.healing
+      if (healing === undefined) throw new NotStartedError()
       try {
-        await handoff.leave(AbortSignal.timeout(options.timeoutMs ?? C.DEFAULT_LEAVE_TIMEOUT_MS))
+        await healing.leave(AbortSignal.timeout(options.timeoutMs ?? C.DEFAULT_LEAVE_TIMEOUT_MS))
       } finally {
         await this.stop()
-        handoff.status.state = 'left'
+        healing.left()
       }
     })()
     await this.leaving
@@ -455,7 +379,7 @@ export class MeshNode extends EventTarget {
 
   /** Settles when this peer is up: at once for a member, once its ranges are pulled for a joiner. */
   async ready (): Promise<void> {
-    await this.handoff?.ready()
+    await this.healing?.ready()
   }
 
   /** Write `key` in `options.bucket` (default: the default bucket); a named bucket must exist and its quotas hold. */
@@ -547,8 +471,8 @@ export class MeshNode extends EventTarget {
 
   /** One tombstone collection pass now (tests, operators); what it found and collected. */
   async collectTombstonesNow (): Promise<PassResult> {
-    if (this.tombstones === undefined) throw new NotStartedError()
-    return this.tombstones.collectNow()
+    if (this.healing === undefined) throw new NotStartedError()
+    return this.healing.collectTombstonesNow()
   }
 
   /** The replicas of a key in this peer's current view, primary first. */
@@ -569,8 +493,8 @@ export class MeshNode extends EventTarget {
    * from them, bytes both ways, round trips.
    */
   async antiEntropyNow (peerId?: string): Promise<ExchangeReport> {
-    if (this.antiEntropy === undefined) throw new NotStartedError()
-    return this.antiEntropy.runNow(peerId)
+    if (this.healing === undefined) throw new NotStartedError()
+    return this.healing.antiEntropyNow(peerId)
   }
 
   multiaddrs (): string[] {
@@ -587,6 +511,7 @@ export class MeshNode extends EventTarget {
   }
 
   status (): NodeStatus {
+    const healing = this.healing?.status() ?? { tombstones: { pending: 0, collected: 0 } }
     return {
       peerId: this.peerId,
       cluster: this.cluster,
@@ -596,10 +521,7 @@ export class MeshNode extends EventTarget {
       probes: this.membership?.probeStats() ?? { sent: 0, answered: 0, watched: 0, localHealth: 0 },
       ringSize: this.placement?.ring.size ?? 0,
       tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT,
-      tombstones: this.tombstones?.status() ?? { pending: 0, collected: 0 },
-      antiEntropy: this.antiEntropy?.status(),
-      transfer: this.handoff === undefined ? undefined : { ...this.handoff.status, leave: this.handoff.status.leave === undefined ? undefined : { ...this.handoff.status.leave } },
-      hints: this.hintStatus(),
+      ...healing,
       admission: this.admission?.status(),
       ...breakerStatus(this.breakers),
       reach: this.libp2pNode === undefined ? undefined : reachStatus(this.libp2pNode, this.directUpgrade?.stats, this.directUpgrade === undefined ? undefined : id => this.directUpgrade?.isVerified(id) === true),
@@ -623,24 +545,9 @@ export class MeshNode extends EventTarget {
     return this.admission?.status()
   }
 
-  private hintStatus (): HintStatus | undefined {
-    const hints = this.hints
-    if (hints === undefined) return undefined
-    const stats = this.hintDelivery?.stats
-    return {
-      pending: hints.pending,
-      byOwner: hints.byOwner(),
-      delivered: stats?.delivered ?? 0,
-      failed: stats?.failed ?? 0,
-      expired: stats?.expired ?? 0,
-      droppedKeys: stats?.droppedKeys ?? 0,
-      maxHints: this.options.maxHints ?? C.DEFAULT_MAX_HINTS
-    }
-  }
-
   /** Hand hinted keys to owners that are back now, instead of at the next tick (tests, diagnostics). */
   async deliverHints (): Promise<void> {
-    await this.hintDelivery?.wake()
+    await this.healing?.deliverHints()
   }
 
   private memberStatus (): Array<MemberStatusInfo & { share?: number }> {
