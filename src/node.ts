@@ -38,8 +38,8 @@ import { Discovery } from './discovery/discovery.js'
 import { mdnsServiceTag } from './discovery/cluster-key.js'
 import { loadKnownPeers } from './discovery/known-peers.js'
 import { expiredTombstone } from './tombstones/decision.js'
-import { holderScan } from './backup/holder-scan.js'
-import { mergedScan } from './backup/merged-scan.js'
+import { clusterScan } from './backup/cluster-scan.js'
+import type { ClusterScan } from './backup/cluster-scan.js'
 import { importRecord } from './coordinator/import-record.js'
 import { nodeBuckets } from './buckets/for-node.js'
 import type { BucketRegistry } from './buckets/registry.js'
@@ -428,25 +428,19 @@ export class MeshNode extends EventTarget {
    * not up, whose copies are not read (keys only they hold are missing).
    * Pulled lazily: one batch per holder is held at a time.
    */
-  exportScan (options: { signal?: AbortSignal, batchBytes?: number } = {}): { peers: string[], skipped: string[], records: AsyncGenerator<[string, KvRecord]> } {
+  exportScan (options: { signal?: AbortSignal, batchBytes?: number } = {}): ClusterScan {
     const store = this.store
     if (store === undefined || this.libp2pNode === undefined) throw new NotStartedError()
-    const libp2p = this.libp2pNode
-    const self = this.peerId
-    const others = this.members().filter(m => m.id !== self)
-    // a leaving member is alive and still holds what it has not handed over
-    // (with n=1, the only copy): it is read like one that is up
-    const readable = (m: { state: string }): boolean => m.state === 'up' || m.state === 'leaving'
-    const up = others.filter(readable).map(m => m.id)
-    const skipped = others.filter(m => !readable(m) && holdsPositions(m)).map(m => m.id)
-    const protocol = C.transferProtocol(this.cluster)
-    const maxValueBytes = this.options.maxValueBytes ?? C.DEFAULT_MAX_VALUE_BYTES
-    const batchBytes = options.batchBytes ?? this.options.transferBatchBytes ?? C.DEFAULT_TRANSFER_BATCH_BYTES
-    const scans = [
-      store.encodedEntries(),
-      ...up.map(holder => holderScan({ libp2p, protocol, holder, batchBytes, timeoutMs: C.DEFAULT_TRANSFER_TIMEOUT_MS, signal: options.signal }))
-    ]
-    return { peers: [self, ...up], skipped, records: mergedScan(scans, { maxValueBytes }) }
+    return clusterScan({
+      libp2p: this.libp2pNode,
+      store,
+      selfId: this.peerId,
+      members: this.members(),
+      cluster: this.cluster,
+      maxValueBytes: this.options.maxValueBytes ?? C.DEFAULT_MAX_VALUE_BYTES,
+      batchBytes: options.batchBytes ?? this.options.transferBatchBytes ?? C.DEFAULT_TRANSFER_BATCH_BYTES,
+      signal: options.signal
+    })
   }
 
   /**
@@ -458,9 +452,8 @@ export class MeshNode extends EventTarget {
   async importRecord (key: string, record: KvRecord, options: { timeoutMs?: number } = {}): Promise<string[]> {
     const { placement, replica, client } = this
     if (placement === undefined || replica === undefined || client === undefined) throw new NotStartedError()
-    const p = placement
     return importRecord({
-      placement: { selfId: p.selfId, preferenceList: (k, n) => p.preferenceList(k, n), health: id => p.health(id), sloppyTargets: (k, n) => p.sloppyTargets(k, n) },
+      placement,
       replica,
       client,
       n: this.quorums.n,
