@@ -8,7 +8,7 @@ import './shim.js'
 import { defaultLogger } from '@libp2p/logger'
 import { multiaddr } from '@multiformats/multiaddr'
 import * as C from './constants.js'
-import { InvalidArgumentError, NotStartedError } from './errors.js'
+import { NotStartedError } from './errors.js'
 import { Coordinator } from './coordinator/coordinator.js'
 import { healthFromState, RingPlacement } from './coordinator/placement.js'
 import { Replica } from './coordinator/replica.js'
@@ -18,6 +18,7 @@ import { nextIncarnation } from './membership/incarnation.js'
 import { saveTokens, tokensFor } from './membership/token-store.js'
 import { joinMode } from './handoff/handoff.js'
 import { Healing } from './healing/healing.js'
+import { adoptN, cannotAdopt, checkedQuorums, discoveryHost } from './node/options.js'
 import { Ring } from './ring/index.js'
 import { allocateTokens } from './ring/allocator.js'
 import { holdsPositions } from './membership/view.js'
@@ -35,7 +36,6 @@ import { DirectUpgrade } from './reach/direct-upgrade.js'
 import { AutonatServer } from './reach/autonat-server.js'
 import { reachStatus } from './reach/reach-status.js'
 import { Discovery } from './discovery/discovery.js'
-import { mdnsServiceTag } from './discovery/cluster-key.js'
 import { loadKnownPeers } from './discovery/known-peers.js'
 import { expiredTombstone } from './tombstones/decision.js'
 import { clusterScan } from './backup/cluster-scan.js'
@@ -52,7 +52,7 @@ import type { MemberStatusInfo } from './membership/membership.js'
 import type { AdoptableSetting } from './membership/params.js'
 import type { Placement } from './coordinator/placement.js'
 import type { KvRecord } from './store/record.js'
-import type { HostInit, MeshHost } from './host.js'
+import type { MeshHost } from './host.js'
 import type { HintStatus, NodeOptions, NodeStatus } from './node-types.js'
 import { createAdmission } from './admission/setup.js'
 import { AdmissionService } from './admission/service.js'
@@ -92,20 +92,7 @@ export class MeshNode extends EventTarget {
   constructor (readonly options: NodeOptions) {
     super()
     this.cluster = options.cluster ?? C.DEFAULT_CLUSTER
-    const n = options.n ?? C.DEFAULT_N
-    this.quorums = { n, r: options.r ?? majority(n), w: options.w ?? majority(n) }
-    const { r, w } = this.quorums
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`n must be a whole number of at least 1, got ${n}`)
-    if (!Number.isInteger(r) || r < 1 || r > n) throw new InvalidArgumentError(`r must be a whole number from 1 to n=${n}, got ${r}`)
-    if (!Number.isInteger(w) || w < 1 || w > n) throw new InvalidArgumentError(`w must be a whole number from 1 to n=${n}, got ${w}`)
-    const capacity = options.capacity
-    if (capacity !== undefined && !(Number.isFinite(capacity) && capacity >= 0)) throw new InvalidArgumentError(`capacity must be a number of 0 or more, got ${capacity}`)
-    for (const k of ['tombstoneGraceMs', 'tombstoneScanMs'] as const) {
-      const v = options[k]
-      if (v !== undefined && (!Number.isFinite(v) || v < (k === 'tombstoneScanMs' ? 1 : 0))) throw new InvalidArgumentError(`${k} must be a number of ms${k === 'tombstoneScanMs' ? ' above 0' : ', 0 or more'}, got ${v}`)
-    }
-    const refresh = options.bucketRefreshMs
-    if (refresh !== undefined && !(Number.isFinite(refresh) && refresh >= 10)) throw new InvalidArgumentError(`bucketRefreshMs must be a number of ms, at least 10, got ${refresh}`)
+    this.quorums = checkedQuorums(options)
   }
 
   get peerId (): string {
@@ -124,7 +111,7 @@ export class MeshNode extends EventTarget {
     await store.open()
     this.store = store
     try {
-      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false, metrics: o.libp2pMetrics, reach: o.reach, ...this.discoveryHost() })
+      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false, metrics: o.libp2pMetrics, reach: o.reach, ...discoveryHost(o, this.cluster) })
       this.libp2pNode = libp2p
       const kvMetrics = new KvMetrics(this.metrics)
       const protocol = C.kvProtocol(this.cluster)
@@ -179,7 +166,7 @@ export class MeshNode extends EventTarget {
         metrics: this.metrics,
         incarnation,
         params: { n: this.quorums.n, tokensPerUnit, set: { n: o.n !== undefined, tokensPerUnit: o.tokensPerUnit !== undefined } },
-        cannotAdopt: (values) => this.cannotAdopt(values),
+        cannotAdopt: (values) => cannotAdopt(o, values),
         certificate: admission.certificate,
         admitted: id => admission.isMember(id)
       })
@@ -277,11 +264,7 @@ export class MeshNode extends EventTarget {
       }))
       membership.addEventListener('params', guarded('adopting cluster settings', (evt) => {
         const adopted = (evt as CustomEvent<Partial<Record<AdoptableSetting, number>>>).detail
-        if (adopted.n !== undefined) {
-          this.quorums.n = adopted.n
-          if (o.r === undefined) this.quorums.r = majority(adopted.n)
-          if (o.w === undefined) this.quorums.w = majority(adopted.n)
-        }
+        if (adopted.n !== undefined) adoptN(this.quorums, o, adopted.n)
         if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit && !tokensChosen) {
           // a joiner that has not chosen its tokens yet chooses them for the cluster's value
           tokensPerUnit = adopted.tokensPerUnit
@@ -552,26 +535,6 @@ export class MeshNode extends EventTarget {
     })
   }
 
-  /** The cluster's n would leave a quorum this peer set above it. */
-  private cannotAdopt (values: Partial<Record<AdoptableSetting, number>>): string | undefined {
-    const n = values.n
-    if (n === undefined) return undefined
-    for (const q of ['r', 'w'] as const) {
-      const set = this.options[q]
-      if (set !== undefined && set > n) return `cluster setting n=${n} cannot be adopted: this peer sets ${q}=${set}, above it`
-    }
-    return undefined
-  }
-
-  /** the host's discovery services for these options: the DHT unless turned off, mDNS when asked */
-  private discoveryHost (): Pick<HostInit, 'dht' | 'mdns'> {
-    const o = this.options
-    return {
-      dht: o.dht === false ? undefined : { protocol: o.dhtProtocol ?? C.DEFAULT_DHT_PROTOCOL, clientMode: o.dhtClientMode },
-      mdns: o.mdns === true ? { serviceTag: mdnsServiceTag(this.cluster), intervalMs: o.mdnsIntervalMs } : undefined
-    }
-  }
-
   private host (): MeshHost {
     if (this.libp2pNode === undefined) throw new NotStartedError()
     return this.libp2pNode
@@ -586,11 +549,6 @@ export class MeshNode extends EventTarget {
 function breakerStatus (breakers: Breakers | undefined): { breakers?: NodeStatus['breakers'] } {
   const notClosed = breakers?.notClosed() ?? {}
   return Object.keys(notClosed).length === 0 ? {} : { breakers: notClosed }
-}
-
-/** Unset quorums: a majority of n, so r + w > n (3/2/2, 1/1/1). */
-function majority (n: number): number {
-  return Math.floor(n / 2) + 1
 }
 
 /** Members that hold ring positions: up, suspect and down ones (not joining, leaving, or down after leaving). */
