@@ -6,22 +6,17 @@
  */
 import './shim.js'
 import { defaultLogger } from '@libp2p/logger'
-import { multiaddr } from '@multiformats/multiaddr'
 import * as C from './constants.js'
 import { NotStartedError } from './errors.js'
 import { Coordinator } from './coordinator/coordinator.js'
-import { healthFromState, RingPlacement } from './coordinator/placement.js'
 import { Replica } from './coordinator/replica.js'
 import { actorId } from './version/index.js'
-import { Membership } from './membership/membership.js'
-import { nextIncarnation } from './membership/incarnation.js'
-import { saveTokens, tokensFor } from './membership/token-store.js'
-import { joinMode } from './handoff/handoff.js'
+import { saveTokens } from './membership/token-store.js'
 import { Healing } from './healing/healing.js'
-import { adoptN, cannotAdopt, checkedQuorums, discoveryHost } from './node/options.js'
+import { adoptN, checkedQuorums, discoveryHost } from './node/options.js'
+import { nodeMembership } from './node/membership.js'
+import { RingView } from './node/ring-view.js'
 import { Ring } from './ring/index.js'
-import { allocateTokens } from './ring/allocator.js'
-import { holdsPositions } from './membership/view.js'
 import { MetricsRegistry } from './metrics.js'
 import { KvClient } from './protocol/kv-client.js'
 import { Breakers } from './protocol/circuit-breaker.js'
@@ -48,12 +43,12 @@ import type { ExchangeReport } from './antientropy/anti-entropy.js'
 import type { PassResult } from './tombstones/collector.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
-import type { MemberStatusInfo } from './membership/membership.js'
+import type { Membership, MemberStatusInfo } from './membership/membership.js'
+import type { RingPlacement } from './coordinator/placement.js'
 import type { AdoptableSetting } from './membership/params.js'
-import type { Placement } from './coordinator/placement.js'
 import type { KvRecord } from './store/record.js'
 import type { MeshHost } from './host.js'
-import type { HintStatus, NodeOptions, NodeStatus } from './node-types.js'
+import type { NodeOptions, NodeStatus } from './node-types.js'
 import { createAdmission } from './admission/setup.js'
 import { AdmissionService } from './admission/service.js'
 import { refuseKv } from './admission/refusals.js'
@@ -68,7 +63,7 @@ export class MeshNode extends EventTarget {
   private libp2pNode?: MeshHost
   private store?: RecordStore
   private membership?: Membership
-  private placement?: RingPlacement
+  private view?: RingView
   private client?: KvClient
   private coordinator?: Coordinator
   private healing?: Healing
@@ -138,38 +133,8 @@ export class MeshNode extends EventTarget {
         this.directUpgrade = new DirectUpgrade(libp2p, logger.forComponent('meshkv:reach'), o.reach.webrtcRetryMs)
         this.directUpgrade.start()
       }
-      // --- membership wiring (cluster parameters, incarnation, refusals) ---
-      const incarnation = await nextIncarnation(store.raw, async (k, v) => store.putDurable(k, v))
-      let tokensPerUnit = o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
-      const capacity = o.capacity ?? C.DEFAULT_CAPACITY
-      // capacity 0: an observer that coordinates with the cluster's view, holds no ring positions and never joins
-      const observer = capacity === 0
-      // a fresh peer with somewhere to join, or one whose join was cut short, joins: it hears the ring first
-      const mode = observer ? { joining: false } : await joinMode(store, o.bootstrap ?? [])
-      const { joining, resumeTokens } = mode as { joining: boolean, resumeTokens?: bigint[] }
-      let tokensChosen = !joining || resumeTokens !== undefined
-      const tokens = observer ? [] : joining ? (resumeTokens ?? []) : await tokensFor(store.raw, [], { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
-      const membership = new Membership({
-        libp2p,
-        topic: C.membershipTopic(this.cluster),
-        capacity,
-        zone: o.zone,
-        tokens,
-        joining: joining || observer,
-        observer,
-        bootstrap: (o.bootstrap ?? []).map(a => multiaddr(a)),
-        heartbeatMs: o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS,
-        memberTimeoutMs: o.memberTimeoutMs ?? C.DEFAULT_MEMBER_TIMEOUT_MS,
-        announceMs: o.announceMs ?? C.DEFAULT_ANNOUNCE_MS,
-        phiThreshold: o.phiThreshold ?? C.DEFAULT_PHI_THRESHOLD,
-        log: logger.forComponent('meshkv:membership'),
-        metrics: this.metrics,
-        incarnation,
-        params: { n: this.quorums.n, tokensPerUnit, set: { n: o.n !== undefined, tokensPerUnit: o.tokensPerUnit !== undefined } },
-        cannotAdopt: (values) => cannotAdopt(o, values),
-        certificate: admission.certificate,
-        admitted: id => admission.isMember(id)
-      })
+      // --- membership and the ring (src/node/membership.ts, src/node/ring-view.ts) ---
+      const { membership, mode, tokensChosen, tokensPerUnit, capacity } = await nodeMembership({ libp2p, store, selfId, cluster: this.cluster, options: o, quorums: this.quorums, admission, metrics: this.metrics, logger })
       this.membership = membership
       const admissionService = new AdmissionService({
         libp2p,
@@ -184,15 +149,11 @@ export class MeshNode extends EventTarget {
       this.admissionService = admissionService
       await admissionService.start()
       const guard = admissionService.guard
-      const health = (id: string): ReturnType<typeof healthFromState> => healthFromState(membership.member(id)?.state)
-      this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit, health)
+      const log = logger.forComponent('meshkv:node')
+      const view = new RingView({ self: { id: selfId, capacity, zone: o.zone }, membership, tokensPerUnit, tokensChosen, saveTokens: async chosen => { await saveTokens(store.raw, chosen) }, log })
+      this.view = view
       // the coordinator keeps this object; the ring behind it is replaced when tokensPerUnit is adopted
-      const placement: Placement = {
-        selfId,
-        preferenceList: (key, n) => this.placement?.preferenceList(key, n) ?? [],
-        health: (id) => this.placement?.health(id) ?? 'down',
-        sloppyTargets: (key, n) => this.placement?.sloppyTargets(key, n) ?? { owners: [], targets: [], spares: [] }
-      }
+      const placement = view.placement
       // --- healing (src/healing/): hints, anti-entropy, range transfer, tombstones ---
       const healing = new Healing({
         libp2p,
@@ -202,13 +163,13 @@ export class MeshNode extends EventTarget {
         client: this.client,
         membership,
         placement,
-        ring: () => this.placement?.ring ?? new Ring([]),
+        ring: () => view.ring,
         n: () => this.quorums.n,
         replicasOf: key => this.replicasOf(key),
-        tokensPerUnit: () => tokensPerUnit,
+        tokensPerUnit: () => view.tokensPerUnit,
         keep: key => this.keepKey(key),
         saveTokens: async chosen => { await saveTokens(store.raw, chosen) },
-        setTokens: chosen => { tokensChosen = true; membership.setTokens(chosen) },
+        setTokens: chosen => { view.setTokens(chosen) },
         options: o,
         maxValueBytes,
         logger,
@@ -221,7 +182,7 @@ export class MeshNode extends EventTarget {
       // a new actor at every start: a replica whose data dir lost its tail
       // (fsync off, a restored or copied dir) must never mint a dot twice
       const actor = actorId(selfId, Date.now(), globalThis.crypto.getRandomValues(new Uint8Array(4)))
-      const replica = new Replica({ selfId, actor, store, client: this.client, placement, maxValueBytes, hints, inRing: id => this.placement?.ring.has(id) ?? false })
+      const replica = new Replica({ selfId, actor, store, client: this.client, placement, maxValueBytes, hints, inRing: id => view.ring.has(id) })
       this.replica = replica
       this.coordinator = new Coordinator({
         placement,
@@ -249,7 +210,6 @@ export class MeshNode extends EventTarget {
         runOnLimitedConnection: true
       })
       const client = this.client
-      const log = logger.forComponent('meshkv:node')
       // an error in a listener would take the process down: a view change never may
       const guarded = (what: string, fn: (evt: Event) => void) => (evt: Event): void => {
         try { fn(evt) } catch (err) { log.error('%s failed: %s', what, (err as Error).message) }
@@ -258,31 +218,19 @@ export class MeshNode extends EventTarget {
         // streams to peers that went down are dropped; a returning peer gets a fresh one
         for (const m of membership.members()) if (m.state === 'down') void client.forget(m.id)
         // a change is one of the ring or of a member's health (down, or back): both are news
-        this.placement?.update(ringMembers(membership.members()))
+        view.update()
         this.dispatchEvent(new CustomEvent('members', { detail: membership.members() }))
         healing.membershipChanged()
       }))
       membership.addEventListener('params', guarded('adopting cluster settings', (evt) => {
         const adopted = (evt as CustomEvent<Partial<Record<AdoptableSetting, number>>>).detail
         if (adopted.n !== undefined) adoptN(this.quorums, o, adopted.n)
-        if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit && !tokensChosen) {
-          // a joiner that has not chosen its tokens yet chooses them for the cluster's value
-          tokensPerUnit = adopted.tokensPerUnit
-          this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit, health)
-        } else if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit) {
-          tokensPerUnit = adopted.tokensPerUnit
-          // this peer's tokens are chosen again for the cluster's tokensPerUnit, stored, then announced
-          const chosen = allocateTokens(ringMembers(membership.members()).filter(m => m.id !== selfId), { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
-          saveTokens(store.raw, chosen).catch(err => { log.error('ring tokens not stored: %s', (err as Error).message) })
-          membership.setTokens(chosen)
-          this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit, health)
-        }
+        if (adopted.tokensPerUnit !== undefined) view.adoptTokensPerUnit(adopted.tokensPerUnit)
         this.dispatchEvent(new CustomEvent('params', { detail: evt instanceof CustomEvent ? evt.detail : adopted }))
       }))
       membership.addEventListener('refused', guarded('reporting a refused peer', (evt) => {
         this.dispatchEvent(new CustomEvent('refused', { detail: (evt as CustomEvent).detail }))
       }))
-      // --- end membership wiring ---
       // pulls are served before this peer is known; a joiner starts hearing the ring at once
       await healing.start(replica, mode)
       membership.start()
@@ -295,7 +243,7 @@ export class MeshNode extends EventTarget {
       healing.startBackground()
       this.unregisterGauges = registerNodeGauges(this.metrics, {
         members: () => this.membership?.membersWithPhi() ?? [],
-        ringSize: () => this.placement?.ring.size ?? 0,
+        ringSize: () => this.view?.ring.size ?? 0,
         hintsPending: () => this.healing?.hintsPending ?? 0,
         keysIndexed: () => this.healing?.keysIndexed,
         tombstonesPending: () => this.healing?.tombstonesPending ?? 0,
@@ -483,7 +431,12 @@ export class MeshNode extends EventTarget {
 
   /** The ring of this peer's current view (empty before start): an immutable snapshot. */
   ring (): Ring {
-    return this.placement?.ring ?? new Ring([])
+    return this.view?.ring ?? new Ring([])
+  }
+
+  /** the placement of the current ring (undefined before start) */
+  private get placement (): RingPlacement | undefined {
+    return this.view?.ringPlacement
   }
 
   status (): NodeStatus {
@@ -549,11 +502,6 @@ export class MeshNode extends EventTarget {
 function breakerStatus (breakers: Breakers | undefined): { breakers?: NodeStatus['breakers'] } {
   const notClosed = breakers?.notClosed() ?? {}
   return Object.keys(notClosed).length === 0 ? {} : { breakers: notClosed }
-}
-
-/** Members that hold ring positions: up, suspect and down ones (not joining, leaving, or down after leaving). */
-function ringMembers (members: Member[]): Member[] {
-  return members.filter(m => holdsPositions(m))
 }
 
 export async function createNode (options: NodeOptions): Promise<MeshNode> {
