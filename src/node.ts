@@ -16,6 +16,7 @@ import { Healing } from './healing/healing.js'
 import { adoptN, checkedQuorums, discoveryHost } from './node/options.js'
 import { nodeMembership } from './node/membership.js'
 import { RingView } from './node/ring-view.js'
+import { nodeStatus } from './node/status.js'
 import { Ring } from './ring/index.js'
 import { MetricsRegistry } from './metrics.js'
 import { KvClient } from './protocol/kv-client.js'
@@ -29,7 +30,6 @@ import { RecordStore } from './store/record-store.js'
 import { createHost } from './host.js'
 import { DirectUpgrade } from './reach/direct-upgrade.js'
 import { AutonatServer } from './reach/autonat-server.js'
-import { reachStatus } from './reach/reach-status.js'
 import { Discovery } from './discovery/discovery.js'
 import { loadKnownPeers } from './discovery/known-peers.js'
 import { expiredTombstone } from './tombstones/decision.js'
@@ -43,7 +43,7 @@ import type { ExchangeReport } from './antientropy/anti-entropy.js'
 import type { PassResult } from './tombstones/collector.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
-import type { Membership, MemberStatusInfo } from './membership/membership.js'
+import type { Membership } from './membership/membership.js'
 import type { RingPlacement } from './coordinator/placement.js'
 import type { AdoptableSetting } from './membership/params.js'
 import type { KvRecord } from './store/record.js'
@@ -440,22 +440,21 @@ export class MeshNode extends EventTarget {
   }
 
   status (): NodeStatus {
-    const healing = this.healing?.status() ?? { tombstones: { pending: 0, collected: 0 } }
-    return {
+    return nodeStatus({
       peerId: this.peerId,
       cluster: this.cluster,
       multiaddrs: this.multiaddrs(),
       quorums: this.quorums,
-      members: this.memberStatus(),
-      probes: this.membership?.probeStats() ?? { sent: 0, answered: 0, watched: 0, localHealth: 0 },
-      ringSize: this.placement?.ring.size ?? 0,
-      tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT,
-      ...healing,
-      admission: this.admission?.status(),
-      ...breakerStatus(this.breakers),
-      reach: this.libp2pNode === undefined ? undefined : reachStatus(this.libp2pNode, this.directUpgrade?.stats, this.directUpgrade === undefined ? undefined : id => this.directUpgrade?.isVerified(id) === true),
-      discovery: this.discovery?.status()
-    }
+      options: this.options,
+      libp2p: this.libp2pNode,
+      membership: this.membership,
+      ring: this.view?.ring,
+      healing: this.healing?.status(),
+      admission: this.admission,
+      breakers: this.breakers,
+      directUpgrade: this.directUpgrade,
+      discovery: this.discovery
+    })
   }
 
   /** Take a signed revocation (`meshkv cluster revoke`): kept, spread to every member, the peer dropped and refused. */
@@ -479,15 +478,6 @@ export class MeshNode extends EventTarget {
     await this.healing?.deliverHints()
   }
 
-  private memberStatus (): Array<MemberStatusInfo & { share?: number }> {
-    const shares = this.placement?.ring.ownership() ?? new Map<string, number>()
-    return (this.membership?.membersWithPhi() ?? []).map(m => {
-      const share = shares.get(m.id)
-      const { tokens: _, ...rest } = m
-      return share === undefined ? rest : { ...rest, share: Math.round(share * 10_000) / 10_000 }
-    })
-  }
-
   private host (): MeshHost {
     if (this.libp2pNode === undefined) throw new NotStartedError()
     return this.libp2pNode
@@ -497,11 +487,6 @@ export class MeshNode extends EventTarget {
     if (this.bucketKv === undefined || this.coordinator === undefined) throw new NotStartedError()
     return this.bucketKv
   }
-}
-
-function breakerStatus (breakers: Breakers | undefined): { breakers?: NodeStatus['breakers'] } {
-  const notClosed = breakers?.notClosed() ?? {}
-  return Object.keys(notClosed).length === 0 ? {} : { breakers: notClosed }
 }
 
 export async function createNode (options: NodeOptions): Promise<MeshNode> {
