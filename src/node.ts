@@ -13,15 +13,16 @@ import { Replica } from './coordinator/replica.js'
 import { actorId } from './version/index.js'
 import { saveTokens } from './membership/token-store.js'
 import { Healing } from './healing/healing.js'
-import { adoptN, checkedQuorums, discoveryHost } from './node/options.js'
+import { checkedQuorums, discoveryHost } from './node/options.js'
 import { nodeMembership } from './node/membership.js'
 import { RingView } from './node/ring-view.js'
 import { nodeStatus } from './node/status.js'
+import { nodeKvClient, serveKv } from './node/kv.js'
+import { wireViewEvents } from './node/view-events.js'
 import { Ring } from './ring/index.js'
 import { MetricsRegistry } from './metrics.js'
-import { KvClient } from './protocol/kv-client.js'
-import { Breakers } from './protocol/circuit-breaker.js'
-import { serveStream } from './protocol/kv-server.js'
+import type { KvClient } from './protocol/kv-client.js'
+import type { Breakers } from './protocol/circuit-breaker.js'
 import { KvMetrics } from './protocol/metrics.js'
 import { createTracing, NO_TRACING } from './observability/tracing.js'
 import { registerNodeGauges } from './observability/node-gauges.js'
@@ -45,13 +46,11 @@ import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from '.
 import type { Member } from './membership/view.js'
 import type { Membership } from './membership/membership.js'
 import type { RingPlacement } from './coordinator/placement.js'
-import type { AdoptableSetting } from './membership/params.js'
 import type { KvRecord } from './store/record.js'
 import type { MeshHost } from './host.js'
 import type { NodeOptions, NodeStatus } from './node-types.js'
 import { createAdmission } from './admission/setup.js'
 import { AdmissionService } from './admission/service.js'
-import { refuseKv } from './admission/refusals.js'
 import type { Admission, AdmissionStatus } from './admission/admission.js'
 
 export type { NodeOptions, NodeStatus, HintStatus } from './node-types.js'
@@ -111,18 +110,9 @@ export class MeshNode extends EventTarget {
       const kvMetrics = new KvMetrics(this.metrics)
       const protocol = C.kvProtocol(this.cluster)
       const selfId = libp2p.peerId.toString()
-      const breakerFailures = o.breakerFailures ?? C.DEFAULT_BREAKER_FAILURES
-      this.breakers = breakerFailures > 0 ? new Breakers({ failures: breakerFailures, openMs: o.breakerOpenMs ?? C.DEFAULT_BREAKER_OPEN_MS, maxOpenMs: Math.max(C.BREAKER_MAX_OPEN_MS, o.breakerOpenMs ?? 0) }) : undefined
-      this.metrics.describe('meshkv_breaker_transitions_total', 'circuit breakers of peers opened (kept timing out) and closed again (a probe answered)')
-      const breakerLog = logger.forComponent('meshkv:breaker')
-      this.client = new KvClient({
-        libp2p, protocol, log: logger.forComponent('meshkv:kv-client'), metrics: kvMetrics, maxValueBytes,
-        breakers: this.breakers,
-        onBreaker: (peer, state) => {
-          this.metrics.inc('meshkv_breaker_transitions_total', { to: state })
-          breakerLog('circuit to %s %s', peer, state === 'open' ? 'opened: requests to it fail at once until a probe answers' : 'closed: it answered a probe')
-        }
-      })
+      const { client, breakers } = nodeKvClient({ libp2p, protocol, options: o, maxValueBytes, metrics: this.metrics, kvMetrics, logger })
+      this.client = client
+      this.breakers = breakers
       this.tracing = await createTracing(o.otlpEndpoint, { 'service.instance.id': selfId, 'meshkv.cluster': this.cluster })
       await libp2p.start()
       // --- admission (src/admission/): who may be a member; off in an open cluster ---
@@ -142,7 +132,7 @@ export class MeshNode extends EventTarget {
         cluster: this.cluster,
         membershipTopic: C.membershipTopic(this.cluster),
         members: () => membership.members().map(m => m.id),
-        drop: peer => { membership.forget(peer); void this.client?.forget(peer) },
+        drop: peer => { membership.forget(peer); void client.forget(peer) },
         periodMs: o.announceMs ?? C.DEFAULT_ANNOUNCE_MS,
         logger
       })
@@ -160,7 +150,7 @@ export class MeshNode extends EventTarget {
         cluster: this.cluster,
         self: { id: selfId, capacity, zone: o.zone },
         store,
-        client: this.client,
+        client,
         membership,
         placement,
         ring: () => view.ring,
@@ -182,12 +172,12 @@ export class MeshNode extends EventTarget {
       // a new actor at every start: a replica whose data dir lost its tail
       // (fsync off, a restored or copied dir) must never mint a dot twice
       const actor = actorId(selfId, Date.now(), globalThis.crypto.getRandomValues(new Uint8Array(4)))
-      const replica = new Replica({ selfId, actor, store, client: this.client, placement, maxValueBytes, hints, inRing: id => view.ring.has(id) })
+      const replica = new Replica({ selfId, actor, store, client, placement, maxValueBytes, hints, inRing: id => view.ring.has(id) })
       this.replica = replica
       this.coordinator = new Coordinator({
         placement,
         replica,
-        client: this.client,
+        client,
         quorums: this.quorums,
         requestTimeoutMs: o.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
         maxValueBytes,
@@ -201,36 +191,8 @@ export class MeshNode extends EventTarget {
       const buckets = nodeBuckets({ selfId, coordinator: this.coordinator, store, placement, members: () => membership.members(), quorums: () => this.quorums, replicasOf: key => this.replicasOf(key), refreshMs: o.bucketRefreshMs, metrics: this.metrics, logger })
       this.bucketRegistry = buckets.registry
       this.bucketKv = buckets.kv
-      const serverLog = logger.forComponent('meshkv:kv-server')
-      const served = { value: 0 }
-      await libp2p.handle(protocol, guard((stream) => { serveStream(stream, { service: replica, log: serverLog, metrics: kvMetrics, requestLog: o.requestLog, tracing: this.tracing, inflight: served }) }, refuseKv), {
-        maxInboundStreams: 64,
-        maxOutboundStreams: 64,
-        // a peer behind a NAT is reached through a relay until its connection is made direct
-        runOnLimitedConnection: true
-      })
-      const client = this.client
-      // an error in a listener would take the process down: a view change never may
-      const guarded = (what: string, fn: (evt: Event) => void) => (evt: Event): void => {
-        try { fn(evt) } catch (err) { log.error('%s failed: %s', what, (err as Error).message) }
-      }
-      membership.addEventListener('change', guarded('ring rebuild', () => {
-        // streams to peers that went down are dropped; a returning peer gets a fresh one
-        for (const m of membership.members()) if (m.state === 'down') void client.forget(m.id)
-        // a change is one of the ring or of a member's health (down, or back): both are news
-        view.update()
-        this.dispatchEvent(new CustomEvent('members', { detail: membership.members() }))
-        healing.membershipChanged()
-      }))
-      membership.addEventListener('params', guarded('adopting cluster settings', (evt) => {
-        const adopted = (evt as CustomEvent<Partial<Record<AdoptableSetting, number>>>).detail
-        if (adopted.n !== undefined) adoptN(this.quorums, o, adopted.n)
-        if (adopted.tokensPerUnit !== undefined) view.adoptTokensPerUnit(adopted.tokensPerUnit)
-        this.dispatchEvent(new CustomEvent('params', { detail: evt instanceof CustomEvent ? evt.detail : adopted }))
-      }))
-      membership.addEventListener('refused', guarded('reporting a refused peer', (evt) => {
-        this.dispatchEvent(new CustomEvent('refused', { detail: (evt as CustomEvent).detail }))
-      }))
+      const served = await serveKv({ libp2p, protocol, replica, guard, options: o, kvMetrics, tracing: () => this.tracing, logger })
+      wireViewEvents({ membership, client, view, healing, quorums: this.quorums, options: o, node: this, log })
       // pulls are served before this peer is known; a joiner starts hearing the ring at once
       await healing.start(replica, mode)
       membership.start()
