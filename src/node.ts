@@ -1,8 +1,10 @@
 /**
  * createNode(): the composition root. Builds the libp2p host, the record
- * store, membership, the kv protocol and the coordinator, and wires them.
- * Isomorphic: everything Node-only comes in through transports.ts and the
- * store's path.
+ * store, membership, the kv protocol and the coordinator, and wires them;
+ * each part's own wiring is next to it (src/node/, src/healing/healing.ts,
+ * the for-node.ts files), so this reads as the order things start in and
+ * MeshNode's public API. Isomorphic: everything Node-only comes in through
+ * transports.ts and the store's path.
  */
 import './shim.js'
 import { defaultLogger } from '@libp2p/logger'
@@ -21,8 +23,6 @@ import { nodeKvClient, serveKv } from './node/kv.js'
 import { wireViewEvents } from './node/view-events.js'
 import { Ring } from './ring/index.js'
 import { MetricsRegistry } from './metrics.js'
-import type { KvClient } from './protocol/kv-client.js'
-import type { Breakers } from './protocol/circuit-breaker.js'
 import { KvMetrics } from './protocol/metrics.js'
 import { createTracing, NO_TRACING } from './observability/tracing.js'
 import { registerNodeGauges } from './observability/node-gauges.js'
@@ -35,9 +35,13 @@ import { Discovery } from './discovery/discovery.js'
 import { loadKnownPeers } from './discovery/known-peers.js'
 import { expiredTombstone } from './tombstones/decision.js'
 import { clusterScan } from './backup/cluster-scan.js'
-import type { ClusterScan } from './backup/cluster-scan.js'
 import { importRecord } from './coordinator/import-record.js'
 import { nodeBuckets } from './buckets/for-node.js'
+import { createAdmission } from './admission/setup.js'
+import { AdmissionService } from './admission/service.js'
+import type { KvClient } from './protocol/kv-client.js'
+import type { Breakers } from './protocol/circuit-breaker.js'
+import type { ClusterScan } from './backup/cluster-scan.js'
 import type { BucketRegistry } from './buckets/registry.js'
 import type { BucketInfo, BucketKv, BucketOption } from './buckets/bucket-kv.js'
 import type { ExchangeReport } from './antientropy/anti-entropy.js'
@@ -49,8 +53,6 @@ import type { RingPlacement } from './coordinator/placement.js'
 import type { KvRecord } from './store/record.js'
 import type { MeshHost } from './host.js'
 import type { NodeOptions, NodeStatus } from './node-types.js'
-import { createAdmission } from './admission/setup.js'
-import { AdmissionService } from './admission/service.js'
 import type { Admission, AdmissionStatus } from './admission/admission.js'
 
 export type { NodeOptions, NodeStatus, HintStatus } from './node-types.js'
