@@ -1,31 +1,28 @@
 /**
  * createNode(): the composition root. Builds the libp2p host, the record
- * store, membership, the kv protocol and the coordinator, and wires them.
- * Isomorphic: everything Node-only comes in through transports.ts and the
- * store's path.
+ * store, membership, the kv protocol and the coordinator, and wires them;
+ * each part's own wiring is next to it (src/node/, src/healing/healing.ts,
+ * the for-node.ts files), so this reads as the order things start in and
+ * MeshNode's public API. Isomorphic: everything Node-only comes in through
+ * transports.ts and the store's path.
  */
 import './shim.js'
 import { defaultLogger } from '@libp2p/logger'
-import { multiaddr } from '@multiformats/multiaddr'
 import * as C from './constants.js'
-import { InvalidArgumentError, NotStartedError } from './errors.js'
+import { NotStartedError } from './errors.js'
 import { Coordinator } from './coordinator/coordinator.js'
-import { healthFromState, RingPlacement } from './coordinator/placement.js'
-import { HintStore } from './handoff/hint-store.js'
-import { HintDelivery, hintOwnerHealth } from './handoff/hint-delivery.js'
 import { Replica } from './coordinator/replica.js'
 import { actorId } from './version/index.js'
-import { Membership } from './membership/membership.js'
-import { nextIncarnation } from './membership/incarnation.js'
-import { saveTokens, tokensFor } from './membership/token-store.js'
-import { Handoff, joinMode } from './handoff/handoff.js'
+import { saveTokens } from './membership/token-store.js'
+import { Healing } from './healing/healing.js'
+import { checkedQuorums, discoveryHost } from './node/options.js'
+import { nodeMembership } from './node/membership.js'
+import { RingView } from './node/ring-view.js'
+import { nodeStatus } from './node/status.js'
+import { nodeKvClient, serveKv } from './node/kv.js'
+import { wireViewEvents } from './node/view-events.js'
 import { Ring } from './ring/index.js'
-import { allocateTokens } from './ring/allocator.js'
-import { holdsPositions } from './membership/view.js'
 import { MetricsRegistry } from './metrics.js'
-import { KvClient } from './protocol/kv-client.js'
-import { Breakers } from './protocol/circuit-breaker.js'
-import { serveStream } from './protocol/kv-server.js'
 import { KvMetrics } from './protocol/metrics.js'
 import { createTracing, NO_TRACING } from './observability/tracing.js'
 import { registerNodeGauges } from './observability/node-gauges.js'
@@ -34,32 +31,28 @@ import { RecordStore } from './store/record-store.js'
 import { createHost } from './host.js'
 import { DirectUpgrade } from './reach/direct-upgrade.js'
 import { AutonatServer } from './reach/autonat-server.js'
-import { reachStatus } from './reach/reach-status.js'
 import { Discovery } from './discovery/discovery.js'
-import { mdnsServiceTag } from './discovery/cluster-key.js'
 import { loadKnownPeers } from './discovery/known-peers.js'
-import { nodeCollector } from './tombstones/for-node.js'
 import { expiredTombstone } from './tombstones/decision.js'
-import type { PassResult, TombstoneCollector } from './tombstones/collector.js'
-import { AntiEntropy } from './antientropy/anti-entropy.js'
-import { holderScan } from './backup/holder-scan.js'
-import { mergedScan } from './backup/merged-scan.js'
+import { clusterScan } from './backup/cluster-scan.js'
 import { importRecord } from './coordinator/import-record.js'
 import { nodeBuckets } from './buckets/for-node.js'
+import { createAdmission } from './admission/setup.js'
+import { AdmissionService } from './admission/service.js'
+import type { KvClient } from './protocol/kv-client.js'
+import type { Breakers } from './protocol/circuit-breaker.js'
+import type { ClusterScan } from './backup/cluster-scan.js'
 import type { BucketRegistry } from './buckets/registry.js'
 import type { BucketInfo, BucketKv, BucketOption } from './buckets/bucket-kv.js'
 import type { ExchangeReport } from './antientropy/anti-entropy.js'
+import type { PassResult } from './tombstones/collector.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
-import type { MemberStatusInfo } from './membership/membership.js'
-import type { AdoptableSetting } from './membership/params.js'
-import type { Placement } from './coordinator/placement.js'
+import type { Membership } from './membership/membership.js'
+import type { RingPlacement } from './coordinator/placement.js'
 import type { KvRecord } from './store/record.js'
-import type { HostInit, MeshHost } from './host.js'
-import type { HintStatus, NodeOptions, NodeStatus } from './node-types.js'
-import { createAdmission } from './admission/setup.js'
-import { AdmissionService } from './admission/service.js'
-import { refuseAe, refuseKv, refuseTransfer } from './admission/refusals.js'
+import type { MeshHost } from './host.js'
+import type { NodeOptions, NodeStatus } from './node-types.js'
 import type { Admission, AdmissionStatus } from './admission/admission.js'
 
 export type { NodeOptions, NodeStatus, HintStatus } from './node-types.js'
@@ -71,20 +64,16 @@ export class MeshNode extends EventTarget {
   private libp2pNode?: MeshHost
   private store?: RecordStore
   private membership?: Membership
-  private placement?: RingPlacement
+  private view?: RingView
   private client?: KvClient
   private coordinator?: Coordinator
-  private tombstones?: TombstoneCollector
-  private antiEntropy?: AntiEntropy
-  private handoff?: Handoff
+  private healing?: Healing
   private leaving?: Promise<void>
   /**
    * Keys this peer must keep although it no longer owns them (hints held for
    * a down owner): the handover never drops them.
    */
-  protected keepKey: (key: string) => boolean | Promise<boolean> = key => this.hints?.heldForAny(key) === true
-  private hints?: HintStore
-  private hintDelivery?: HintDelivery
+  protected keepKey: (key: string) => boolean | Promise<boolean> = key => this.healing?.holdsHint(key) === true
   private admission?: Admission
   private admissionService?: AdmissionService
   private replica?: Replica
@@ -99,20 +88,7 @@ export class MeshNode extends EventTarget {
   constructor (readonly options: NodeOptions) {
     super()
     this.cluster = options.cluster ?? C.DEFAULT_CLUSTER
-    const n = options.n ?? C.DEFAULT_N
-    this.quorums = { n, r: options.r ?? majority(n), w: options.w ?? majority(n) }
-    const { r, w } = this.quorums
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`n must be a whole number of at least 1, got ${n}`)
-    if (!Number.isInteger(r) || r < 1 || r > n) throw new InvalidArgumentError(`r must be a whole number from 1 to n=${n}, got ${r}`)
-    if (!Number.isInteger(w) || w < 1 || w > n) throw new InvalidArgumentError(`w must be a whole number from 1 to n=${n}, got ${w}`)
-    const capacity = options.capacity
-    if (capacity !== undefined && !(Number.isFinite(capacity) && capacity >= 0)) throw new InvalidArgumentError(`capacity must be a number of 0 or more, got ${capacity}`)
-    for (const k of ['tombstoneGraceMs', 'tombstoneScanMs'] as const) {
-      const v = options[k]
-      if (v !== undefined && (!Number.isFinite(v) || v < (k === 'tombstoneScanMs' ? 1 : 0))) throw new InvalidArgumentError(`${k} must be a number of ms${k === 'tombstoneScanMs' ? ' above 0' : ', 0 or more'}, got ${v}`)
-    }
-    const refresh = options.bucketRefreshMs
-    if (refresh !== undefined && !(Number.isFinite(refresh) && refresh >= 10)) throw new InvalidArgumentError(`bucketRefreshMs must be a number of ms, at least 10, got ${refresh}`)
+    this.quorums = checkedQuorums(options)
   }
 
   get peerId (): string {
@@ -131,23 +107,14 @@ export class MeshNode extends EventTarget {
     await store.open()
     this.store = store
     try {
-      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false, metrics: o.libp2pMetrics, reach: o.reach, ...this.discoveryHost() })
+      const libp2p = await createHost({ privateKey: await loadOrCreateIdentity(store.raw), listen: o.listen, logger, start: false, metrics: o.libp2pMetrics, reach: o.reach, ...discoveryHost(o, this.cluster) })
       this.libp2pNode = libp2p
       const kvMetrics = new KvMetrics(this.metrics)
       const protocol = C.kvProtocol(this.cluster)
       const selfId = libp2p.peerId.toString()
-      const breakerFailures = o.breakerFailures ?? C.DEFAULT_BREAKER_FAILURES
-      this.breakers = breakerFailures > 0 ? new Breakers({ failures: breakerFailures, openMs: o.breakerOpenMs ?? C.DEFAULT_BREAKER_OPEN_MS, maxOpenMs: Math.max(C.BREAKER_MAX_OPEN_MS, o.breakerOpenMs ?? 0) }) : undefined
-      this.metrics.describe('meshkv_breaker_transitions_total', 'circuit breakers of peers opened (kept timing out) and closed again (a probe answered)')
-      const breakerLog = logger.forComponent('meshkv:breaker')
-      this.client = new KvClient({
-        libp2p, protocol, log: logger.forComponent('meshkv:kv-client'), metrics: kvMetrics, maxValueBytes,
-        breakers: this.breakers,
-        onBreaker: (peer, state) => {
-          this.metrics.inc('meshkv_breaker_transitions_total', { to: state })
-          breakerLog('circuit to %s %s', peer, state === 'open' ? 'opened: requests to it fail at once until a probe answers' : 'closed: it answered a probe')
-        }
-      })
+      const { client, breakers } = nodeKvClient({ libp2p, protocol, options: o, maxValueBytes, metrics: this.metrics, kvMetrics, logger })
+      this.client = client
+      this.breakers = breakers
       this.tracing = await createTracing(o.otlpEndpoint, { 'service.instance.id': selfId, 'meshkv.cluster': this.cluster })
       await libp2p.start()
       // --- admission (src/admission/): who may be a member; off in an open cluster ---
@@ -158,38 +125,8 @@ export class MeshNode extends EventTarget {
         this.directUpgrade = new DirectUpgrade(libp2p, logger.forComponent('meshkv:reach'), o.reach.webrtcRetryMs)
         this.directUpgrade.start()
       }
-      // --- membership wiring (cluster parameters, incarnation, refusals) ---
-      const incarnation = await nextIncarnation(store.raw, async (k, v) => store.putDurable(k, v))
-      let tokensPerUnit = o.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT
-      const capacity = o.capacity ?? C.DEFAULT_CAPACITY
-      // capacity 0: an observer that coordinates with the cluster's view, holds no ring positions and never joins
-      const observer = capacity === 0
-      // a fresh peer with somewhere to join, or one whose join was cut short, joins: it hears the ring first
-      const mode = observer ? { joining: false } : await joinMode(store, o.bootstrap ?? [])
-      const { joining, resumeTokens } = mode as { joining: boolean, resumeTokens?: bigint[] }
-      let tokensChosen = !joining || resumeTokens !== undefined
-      const tokens = observer ? [] : joining ? (resumeTokens ?? []) : await tokensFor(store.raw, [], { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
-      const membership = new Membership({
-        libp2p,
-        topic: C.membershipTopic(this.cluster),
-        capacity,
-        zone: o.zone,
-        tokens,
-        joining: joining || observer,
-        observer,
-        bootstrap: (o.bootstrap ?? []).map(a => multiaddr(a)),
-        heartbeatMs: o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS,
-        memberTimeoutMs: o.memberTimeoutMs ?? C.DEFAULT_MEMBER_TIMEOUT_MS,
-        announceMs: o.announceMs ?? C.DEFAULT_ANNOUNCE_MS,
-        phiThreshold: o.phiThreshold ?? C.DEFAULT_PHI_THRESHOLD,
-        log: logger.forComponent('meshkv:membership'),
-        metrics: this.metrics,
-        incarnation,
-        params: { n: this.quorums.n, tokensPerUnit, set: { n: o.n !== undefined, tokensPerUnit: o.tokensPerUnit !== undefined } },
-        cannotAdopt: (values) => this.cannotAdopt(values),
-        certificate: admission.certificate,
-        admitted: id => admission.isMember(id)
-      })
+      // --- membership and the ring (src/node/membership.ts, src/node/ring-view.ts) ---
+      const { membership, mode, tokensChosen, tokensPerUnit, capacity } = await nodeMembership({ libp2p, store, selfId, cluster: this.cluster, options: o, quorums: this.quorums, admission, metrics: this.metrics, logger })
       this.membership = membership
       const admissionService = new AdmissionService({
         libp2p,
@@ -197,49 +134,52 @@ export class MeshNode extends EventTarget {
         cluster: this.cluster,
         membershipTopic: C.membershipTopic(this.cluster),
         members: () => membership.members().map(m => m.id),
-        drop: peer => { membership.forget(peer); void this.client?.forget(peer) },
+        drop: peer => { membership.forget(peer); void client.forget(peer) },
         periodMs: o.announceMs ?? C.DEFAULT_ANNOUNCE_MS,
         logger
       })
       this.admissionService = admissionService
       await admissionService.start()
       const guard = admissionService.guard
-      const health = (id: string): ReturnType<typeof healthFromState> => healthFromState(membership.member(id)?.state)
-      this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit, health)
+      const log = logger.forComponent('meshkv:node')
+      const view = new RingView({ self: { id: selfId, capacity, zone: o.zone }, membership, tokensPerUnit, tokensChosen, saveTokens: async chosen => { await saveTokens(store.raw, chosen) }, log })
+      this.view = view
       // the coordinator keeps this object; the ring behind it is replaced when tokensPerUnit is adopted
-      const placement: Placement = {
-        selfId,
-        preferenceList: (key, n) => this.placement?.preferenceList(key, n) ?? [],
-        health: (id) => this.placement?.health(id) ?? 'down',
-        sloppyTargets: (key, n) => this.placement?.sloppyTargets(key, n) ?? { owners: [], targets: [], spares: [] }
-      }
-      // --- hinted handoff ---
-      const hints = new HintStore({ db: store.raw.db, maxHints: o.maxHints ?? C.DEFAULT_MAX_HINTS, maxAgeMs: o.hintMaxAgeMs ?? C.DEFAULT_HINT_MAX_AGE_MS, fsync: o.fsync, metrics: this.metrics })
-      await hints.open()
-      this.hints = hints
+      const placement = view.placement
+      // --- healing (src/healing/): hints, anti-entropy, range transfer, tombstones ---
+      const healing = new Healing({
+        libp2p,
+        cluster: this.cluster,
+        self: { id: selfId, capacity, zone: o.zone },
+        store,
+        client,
+        membership,
+        placement,
+        ring: () => view.ring,
+        n: () => this.quorums.n,
+        replicasOf: key => this.replicasOf(key),
+        tokensPerUnit: () => view.tokensPerUnit,
+        keep: key => this.keepKey(key),
+        saveTokens: async chosen => { await saveTokens(store.raw, chosen) },
+        setTokens: chosen => { view.setTokens(chosen) },
+        options: o,
+        maxValueBytes,
+        logger,
+        metrics: this.metrics,
+        report: (message, fields) => { this.dispatchEvent(new CustomEvent('transfer', { detail: { message, ...fields } })) },
+        guard
+      })
+      this.healing = healing
+      const hints = await healing.open()
       // a new actor at every start: a replica whose data dir lost its tail
       // (fsync off, a restored or copied dir) must never mint a dot twice
       const actor = actorId(selfId, Date.now(), globalThis.crypto.getRandomValues(new Uint8Array(4)))
-      const replica = new Replica({ selfId, actor, store, client: this.client, placement, maxValueBytes, hints, inRing: id => this.placement?.ring.has(id) ?? false })
+      const replica = new Replica({ selfId, actor, store, client, placement, maxValueBytes, hints, inRing: id => view.ring.has(id) })
       this.replica = replica
-      const kvClient = this.client
-      this.hintDelivery = new HintDelivery({
-        hints,
-        store,
-        sync: async (peer, key, record, timeoutMs) => { await kvClient.sync(peer, key, record, timeoutMs) },
-        health: id => hintOwnerHealth(membership.member(id)),
-        owns: key => placement.preferenceList(key, this.replicasOf(key)).includes(selfId),
-        owners: key => placement.preferenceList(key, this.replicasOf(key)),
-        graceMs: o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS,
-        log: logger.forComponent('meshkv:handoff'),
-        metrics: this.metrics,
-        periodMs: C.HINT_DELIVERY_PERIOD_MS,
-        timeoutMs: C.DEFAULT_REPLICA_TIMEOUT_MS
-      })
       this.coordinator = new Coordinator({
         placement,
         replica,
-        client: this.client,
+        client,
         quorums: this.quorums,
         requestTimeoutMs: o.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
         maxValueBytes,
@@ -253,120 +193,10 @@ export class MeshNode extends EventTarget {
       const buckets = nodeBuckets({ selfId, coordinator: this.coordinator, store, placement, members: () => membership.members(), quorums: () => this.quorums, replicasOf: key => this.replicasOf(key), refreshMs: o.bucketRefreshMs, metrics: this.metrics, logger })
       this.bucketRegistry = buckets.registry
       this.bucketKv = buckets.kv
-      const serverLog = logger.forComponent('meshkv:kv-server')
-      const served = { value: 0 }
-      await libp2p.handle(protocol, guard((stream) => { serveStream(stream, { service: replica, log: serverLog, metrics: kvMetrics, requestLog: o.requestLog, tracing: this.tracing, inflight: served }) }, refuseKv), {
-        maxInboundStreams: 64,
-        maxOutboundStreams: 64,
-        // a peer behind a NAT is reached through a relay until its connection is made direct
-        runOnLimitedConnection: true
-      })
-      // Records copied by anti-entropy and range transfer. A delete past its
-      // grace and no record mean the same: copying it to a replica that has
-      // none (or collected it) would keep it bouncing between replicas
-      // (docs/architecture.md, tombstone collection).
-      const repairMerge = async (key: string, record: KvRecord): Promise<KvRecord> =>
-        expiredTombstone(record, Date.now(), o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS) && (await store.get(key)) === undefined
-          ? record
-          : replica.localSync(key, record)
-      this.antiEntropy = new AntiEntropy({
-        libp2p,
-        protocol: C.aeProtocol(this.cluster),
-        selfId,
-        store,
-        merge: repairMerge,
-        ranges: () => this.placement?.ring.ranges(this.quorums.n) ?? [],
-        owns: key => this.placement?.preferenceList(key, this.replicasOf(key)).includes(selfId) === true,
-        ownedBy: (peer, key) => this.placement?.preferenceList(key, this.replicasOf(key)).includes(peer) === true,
-        isUp: peer => membership.members().some(m => m.id === peer && m.state === 'up'),
-        intervalMs: o.antiEntropyIntervalMs ?? C.DEFAULT_ANTI_ENTROPY_INTERVAL_MS,
-        bytesPerSec: o.antiEntropyBytesPerSec ?? C.DEFAULT_ANTI_ENTROPY_BYTES_PER_SEC,
-        requestTimeoutMs: o.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS,
-        maxValueBytes,
-        log: logger.forComponent('meshkv:antientropy'),
-        metrics: this.metrics,
-        guard: handler => guard(handler, refuseAe)
-      })
-      await this.antiEntropy.start()
-      const client = this.client
-      const log = logger.forComponent('meshkv:node')
-      // an error in a listener would take the process down: a view change never may
-      const guarded = (what: string, fn: (evt: Event) => void) => (evt: Event): void => {
-        try { fn(evt) } catch (err) { log.error('%s failed: %s', what, (err as Error).message) }
-      }
-      // a member back from down or suspect gets an anti-entropy exchange soon
-      const lastStates = new Map<string, string>()
-      membership.addEventListener('change', guarded('anti-entropy with returning members', () => {
-        const seen = new Set<string>()
-        for (const m of membership.members()) {
-          seen.add(m.id)
-          const before = lastStates.get(m.id)
-          if (m.state === 'up' && (before === 'down' || before === 'suspect')) this.antiEntropy?.returned(m.id)
-          lastStates.set(m.id, m.state)
-        }
-        for (const id of lastStates.keys()) if (!seen.has(id)) lastStates.delete(id)
-      }))
-      membership.addEventListener('change', guarded('ring rebuild', () => {
-        // streams to peers that went down are dropped; a returning peer gets a fresh one
-        for (const m of membership.members()) if (m.state === 'down') void client.forget(m.id)
-        // a change is one of the ring or of a member's health (down, or back): both are news
-        this.placement?.update(ringMembers(membership.members()))
-        this.dispatchEvent(new CustomEvent('members', { detail: membership.members() }))
-        this.hintDelivery?.membershipChanged()
-      }))
-      membership.addEventListener('params', guarded('adopting cluster settings', (evt) => {
-        const adopted = (evt as CustomEvent<Partial<Record<AdoptableSetting, number>>>).detail
-        if (adopted.n !== undefined) {
-          this.quorums.n = adopted.n
-          if (o.r === undefined) this.quorums.r = majority(adopted.n)
-          if (o.w === undefined) this.quorums.w = majority(adopted.n)
-        }
-        if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit && !tokensChosen) {
-          // a joiner that has not chosen its tokens yet chooses them for the cluster's value
-          tokensPerUnit = adopted.tokensPerUnit
-          this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit, health)
-        } else if (adopted.tokensPerUnit !== undefined && adopted.tokensPerUnit !== tokensPerUnit) {
-          tokensPerUnit = adopted.tokensPerUnit
-          // this peer's tokens are chosen again for the cluster's tokensPerUnit, stored, then announced
-          const chosen = allocateTokens(ringMembers(membership.members()).filter(m => m.id !== selfId), { id: selfId, capacity, zone: o.zone }, tokensPerUnit)
-          saveTokens(store.raw, chosen).catch(err => { log.error('ring tokens not stored: %s', (err as Error).message) })
-          membership.setTokens(chosen)
-          this.placement = new RingPlacement(selfId, ringMembers(membership.members()), tokensPerUnit, health)
-        }
-        this.dispatchEvent(new CustomEvent('params', { detail: evt instanceof CustomEvent ? evt.detail : adopted }))
-      }))
-      membership.addEventListener('refused', guarded('reporting a refused peer', (evt) => {
-        this.dispatchEvent(new CustomEvent('refused', { detail: (evt as CustomEvent).detail }))
-      }))
-      // --- end membership wiring ---
-      // --- range transfer (src/handoff/) ---
-      const handoff = new Handoff({
-        libp2p,
-        cluster: this.cluster,
-        self: { id: selfId, capacity, zone: o.zone },
-        store,
-        client,
-        merge: repairMerge,
-        members: () => membership.members(),
-        inRing: m => holdsPositions(m),
-        ring: () => this.placement?.ring ?? new Ring([]),
-        n: () => this.quorums.n,
-        tokensPerUnit: () => tokensPerUnit,
-        keep: key => this.keepKey(key),
-        saveTokens: async chosen => { await saveTokens(store.raw, chosen) },
-        setTokens: chosen => { tokensChosen = true; membership.setTokens(chosen) },
-        announceUp: async () => { await membership.announceUp() },
-        announceLeaving: async () => { await membership.announceLeaving() },
-        options: { ...o, maxValueBytes },
-        logger,
-        metrics: this.metrics,
-        report: (message, fields) => { this.dispatchEvent(new CustomEvent('transfer', { detail: { message, ...fields } })) },
-        guard: handler => guard(handler, refuseTransfer)
-      })
-      this.handoff = handoff
-      membership.addEventListener('change', guarded('handover', () => { handoff.viewChanged() }))
+      const served = await serveKv({ libp2p, protocol, replica, guard, options: o, kvMetrics, tracing: () => this.tracing, logger })
+      wireViewEvents({ membership, client, view, healing, quorums: this.quorums, options: o, node: this, log })
       // pulls are served before this peer is known; a joiner starts hearing the ring at once
-      await handoff.start(mode)
+      await healing.start(replica, mode)
       membership.start()
       this.discovery = new Discovery({
         libp2p, cluster: this.cluster, protocol, members: () => membership.members(), datastore: store.raw,
@@ -374,18 +204,13 @@ export class MeshNode extends EventTarget {
         log: logger.forComponent('meshkv:discovery'), metrics: this.metrics
       })
       this.discovery.start()
-      this.tombstones = nodeCollector({
-        selfId, store, client, membership, n: () => this.quorums.n, graceMs: o.tombstoneGraceMs, scanMs: o.tombstoneScanMs,
-        requestTimeoutMs: o.requestTimeoutMs, metrics: this.metrics, logger
-      })
-      this.tombstones.start()
-      this.hintDelivery.start()
+      healing.startBackground()
       this.unregisterGauges = registerNodeGauges(this.metrics, {
         members: () => this.membership?.membersWithPhi() ?? [],
-        ringSize: () => this.placement?.ring.size ?? 0,
-        hintsPending: () => this.hints?.pending ?? 0,
-        keysIndexed: () => this.antiEntropy?.status().indexedKeys,
-        tombstonesPending: () => this.tombstones?.status().pending ?? 0,
+        ringSize: () => this.view?.ring.size ?? 0,
+        hintsPending: () => this.healing?.hintsPending ?? 0,
+        keysIndexed: () => this.healing?.keysIndexed,
+        tombstonesPending: () => this.healing?.tombstonesPending ?? 0,
         servedInflight: () => served.value,
         sentInflight: () => this.client?.inflight ?? 0,
         queuedWrites: () => this.store?.queuedWrites ?? 0,
@@ -404,19 +229,16 @@ export class MeshNode extends EventTarget {
    * `{ announce: false }` stops as a crash would look to them (tests).
    */
   async stop (options: { announce?: boolean } = {}): Promise<void> {
-    this.handoff?.stop()
+    this.healing?.stopTransfers()
     this.unregisterGauges?.()
     await this.bucketRegistry?.stop()
     await this.discovery?.stop().catch(() => {})
     this.discovery = undefined
     if (options.announce !== false) await this.membership?.announceLeaving().catch(() => {})
-    await this.tombstones?.stop()
-    this.tombstones = undefined
     await this.membership?.stop().catch(() => {})
     await this.admissionService?.stop().catch(() => {})
     this.admissionService = undefined
-    await this.antiEntropy?.stop().catch(() => {})
-    await this.hintDelivery?.stop().catch(() => {})
+    await this.healing?.stop()
     await this.client?.close().catch(() => {})
     this.directUpgrade?.stop()
     await this.libp2pNode?.stop()
@@ -425,9 +247,6 @@ export class MeshNode extends EventTarget {
     await this.store?.close()
     this.membership = undefined
     this.coordinator = undefined
-    this.antiEntropy = undefined
-    this.hintDelivery = undefined
-    this.hints = undefined
     this.replica = undefined
     this.bucketKv = undefined
     this.bucketRegistry = undefined
@@ -441,13 +260,13 @@ export class MeshNode extends EventTarget {
    */
   async leave (options: { timeoutMs?: number } = {}): Promise<void> {
     this.leaving ??= (async () => {
-      const handoff = this.handoff
-      if (handoff === undefined) throw new NotStartedError()
+      const healing = this.healing
+      if (healing === undefined) throw new NotStartedError()
       try {
-        await handoff.leave(AbortSignal.timeout(options.timeoutMs ?? C.DEFAULT_LEAVE_TIMEOUT_MS))
+        await healing.leave(AbortSignal.timeout(options.timeoutMs ?? C.DEFAULT_LEAVE_TIMEOUT_MS))
       } finally {
         await this.stop()
-        handoff.status.state = 'left'
+        healing.left()
       }
     })()
     await this.leaving
@@ -455,7 +274,7 @@ export class MeshNode extends EventTarget {
 
   /** Settles when this peer is up: at once for a member, once its ranges are pulled for a joiner. */
   async ready (): Promise<void> {
-    await this.handoff?.ready()
+    await this.healing?.ready()
   }
 
   /** Write `key` in `options.bucket` (default: the default bucket); a named bucket must exist and its quotas hold. */
@@ -504,25 +323,19 @@ export class MeshNode extends EventTarget {
    * not up, whose copies are not read (keys only they hold are missing).
    * Pulled lazily: one batch per holder is held at a time.
    */
-  exportScan (options: { signal?: AbortSignal, batchBytes?: number } = {}): { peers: string[], skipped: string[], records: AsyncGenerator<[string, KvRecord]> } {
+  exportScan (options: { signal?: AbortSignal, batchBytes?: number } = {}): ClusterScan {
     const store = this.store
     if (store === undefined || this.libp2pNode === undefined) throw new NotStartedError()
-    const libp2p = this.libp2pNode
-    const self = this.peerId
-    const others = this.members().filter(m => m.id !== self)
-    // a leaving member is alive and still holds what it has not handed over
-    // (with n=1, the only copy): it is read like one that is up
-    const readable = (m: { state: string }): boolean => m.state === 'up' || m.state === 'leaving'
-    const up = others.filter(readable).map(m => m.id)
-    const skipped = others.filter(m => !readable(m) && holdsPositions(m)).map(m => m.id)
-    const protocol = C.transferProtocol(this.cluster)
-    const maxValueBytes = this.options.maxValueBytes ?? C.DEFAULT_MAX_VALUE_BYTES
-    const batchBytes = options.batchBytes ?? this.options.transferBatchBytes ?? C.DEFAULT_TRANSFER_BATCH_BYTES
-    const scans = [
-      store.encodedEntries(),
-      ...up.map(holder => holderScan({ libp2p, protocol, holder, batchBytes, timeoutMs: C.DEFAULT_TRANSFER_TIMEOUT_MS, signal: options.signal }))
-    ]
-    return { peers: [self, ...up], skipped, records: mergedScan(scans, { maxValueBytes }) }
+    return clusterScan({
+      libp2p: this.libp2pNode,
+      store,
+      selfId: this.peerId,
+      members: this.members(),
+      cluster: this.cluster,
+      maxValueBytes: this.options.maxValueBytes ?? C.DEFAULT_MAX_VALUE_BYTES,
+      batchBytes: options.batchBytes ?? this.options.transferBatchBytes ?? C.DEFAULT_TRANSFER_BATCH_BYTES,
+      signal: options.signal
+    })
   }
 
   /**
@@ -534,9 +347,8 @@ export class MeshNode extends EventTarget {
   async importRecord (key: string, record: KvRecord, options: { timeoutMs?: number } = {}): Promise<string[]> {
     const { placement, replica, client } = this
     if (placement === undefined || replica === undefined || client === undefined) throw new NotStartedError()
-    const p = placement
     return importRecord({
-      placement: { selfId: p.selfId, preferenceList: (k, n) => p.preferenceList(k, n), health: id => p.health(id), sloppyTargets: (k, n) => p.sloppyTargets(k, n) },
+      placement,
       replica,
       client,
       n: this.quorums.n,
@@ -547,8 +359,8 @@ export class MeshNode extends EventTarget {
 
   /** One tombstone collection pass now (tests, operators); what it found and collected. */
   async collectTombstonesNow (): Promise<PassResult> {
-    if (this.tombstones === undefined) throw new NotStartedError()
-    return this.tombstones.collectNow()
+    if (this.healing === undefined) throw new NotStartedError()
+    return this.healing.collectTombstonesNow()
   }
 
   /** The replicas of a key in this peer's current view, primary first. */
@@ -569,8 +381,8 @@ export class MeshNode extends EventTarget {
    * from them, bytes both ways, round trips.
    */
   async antiEntropyNow (peerId?: string): Promise<ExchangeReport> {
-    if (this.antiEntropy === undefined) throw new NotStartedError()
-    return this.antiEntropy.runNow(peerId)
+    if (this.healing === undefined) throw new NotStartedError()
+    return this.healing.antiEntropyNow(peerId)
   }
 
   multiaddrs (): string[] {
@@ -583,28 +395,30 @@ export class MeshNode extends EventTarget {
 
   /** The ring of this peer's current view (empty before start): an immutable snapshot. */
   ring (): Ring {
-    return this.placement?.ring ?? new Ring([])
+    return this.view?.ring ?? new Ring([])
+  }
+
+  /** the placement of the current ring (undefined before start) */
+  private get placement (): RingPlacement | undefined {
+    return this.view?.ringPlacement
   }
 
   status (): NodeStatus {
-    return {
+    return nodeStatus({
       peerId: this.peerId,
       cluster: this.cluster,
       multiaddrs: this.multiaddrs(),
       quorums: this.quorums,
-      members: this.memberStatus(),
-      probes: this.membership?.probeStats() ?? { sent: 0, answered: 0, watched: 0, localHealth: 0 },
-      ringSize: this.placement?.ring.size ?? 0,
-      tokensPerUnit: this.membership?.clusterParams().tokensPerUnit ?? this.options.tokensPerUnit ?? C.DEFAULT_TOKENS_PER_UNIT,
-      tombstones: this.tombstones?.status() ?? { pending: 0, collected: 0 },
-      antiEntropy: this.antiEntropy?.status(),
-      transfer: this.handoff === undefined ? undefined : { ...this.handoff.status, leave: this.handoff.status.leave === undefined ? undefined : { ...this.handoff.status.leave } },
-      hints: this.hintStatus(),
-      admission: this.admission?.status(),
-      ...breakerStatus(this.breakers),
-      reach: this.libp2pNode === undefined ? undefined : reachStatus(this.libp2pNode, this.directUpgrade?.stats, this.directUpgrade === undefined ? undefined : id => this.directUpgrade?.isVerified(id) === true),
-      discovery: this.discovery?.status()
-    }
+      options: this.options,
+      libp2p: this.libp2pNode,
+      membership: this.membership,
+      ring: this.view?.ring,
+      healing: this.healing?.status(),
+      admission: this.admission,
+      breakers: this.breakers,
+      directUpgrade: this.directUpgrade,
+      discovery: this.discovery
+    })
   }
 
   /** Take a signed revocation (`meshkv cluster revoke`): kept, spread to every member, the peer dropped and refused. */
@@ -623,53 +437,9 @@ export class MeshNode extends EventTarget {
     return this.admission?.status()
   }
 
-  private hintStatus (): HintStatus | undefined {
-    const hints = this.hints
-    if (hints === undefined) return undefined
-    const stats = this.hintDelivery?.stats
-    return {
-      pending: hints.pending,
-      byOwner: hints.byOwner(),
-      delivered: stats?.delivered ?? 0,
-      failed: stats?.failed ?? 0,
-      expired: stats?.expired ?? 0,
-      droppedKeys: stats?.droppedKeys ?? 0,
-      maxHints: this.options.maxHints ?? C.DEFAULT_MAX_HINTS
-    }
-  }
-
   /** Hand hinted keys to owners that are back now, instead of at the next tick (tests, diagnostics). */
   async deliverHints (): Promise<void> {
-    await this.hintDelivery?.wake()
-  }
-
-  private memberStatus (): Array<MemberStatusInfo & { share?: number }> {
-    const shares = this.placement?.ring.ownership() ?? new Map<string, number>()
-    return (this.membership?.membersWithPhi() ?? []).map(m => {
-      const share = shares.get(m.id)
-      const { tokens: _, ...rest } = m
-      return share === undefined ? rest : { ...rest, share: Math.round(share * 10_000) / 10_000 }
-    })
-  }
-
-  /** The cluster's n would leave a quorum this peer set above it. */
-  private cannotAdopt (values: Partial<Record<AdoptableSetting, number>>): string | undefined {
-    const n = values.n
-    if (n === undefined) return undefined
-    for (const q of ['r', 'w'] as const) {
-      const set = this.options[q]
-      if (set !== undefined && set > n) return `cluster setting n=${n} cannot be adopted: this peer sets ${q}=${set}, above it`
-    }
-    return undefined
-  }
-
-  /** the host's discovery services for these options: the DHT unless turned off, mDNS when asked */
-  private discoveryHost (): Pick<HostInit, 'dht' | 'mdns'> {
-    const o = this.options
-    return {
-      dht: o.dht === false ? undefined : { protocol: o.dhtProtocol ?? C.DEFAULT_DHT_PROTOCOL, clientMode: o.dhtClientMode },
-      mdns: o.mdns === true ? { serviceTag: mdnsServiceTag(this.cluster), intervalMs: o.mdnsIntervalMs } : undefined
-    }
+    await this.healing?.deliverHints()
   }
 
   private host (): MeshHost {
@@ -681,21 +451,6 @@ export class MeshNode extends EventTarget {
     if (this.bucketKv === undefined || this.coordinator === undefined) throw new NotStartedError()
     return this.bucketKv
   }
-}
-
-function breakerStatus (breakers: Breakers | undefined): { breakers?: NodeStatus['breakers'] } {
-  const notClosed = breakers?.notClosed() ?? {}
-  return Object.keys(notClosed).length === 0 ? {} : { breakers: notClosed }
-}
-
-/** Unset quorums: a majority of n, so r + w > n (3/2/2, 1/1/1). */
-function majority (n: number): number {
-  return Math.floor(n / 2) + 1
-}
-
-/** Members that hold ring positions: up, suspect and down ones (not joining, leaving, or down after leaving). */
-function ringMembers (members: Member[]): Member[] {
-  return members.filter(m => holdsPositions(m))
 }
 
 export async function createNode (options: NodeOptions): Promise<MeshNode> {

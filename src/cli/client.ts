@@ -36,13 +36,19 @@ export async function call (api: string, path: string, options: CallOptions = {}
     })
     return { status: res.status, headers: res.headers, body: new Uint8Array(await res.arrayBuffer()) }
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string, message?: string } }
+    const e = err as Error
     if (e.name === 'TimeoutError' || e.name === 'AbortError') {
       throw new CliError(EXIT.REFUSED, `no answer from the daemon at ${api} within ${timeoutMs / 1000} s`)
     }
-    const why = e.cause?.code ?? e.cause?.message ?? e.message
-    throw new CliError(EXIT.UNREACHABLE, `cannot reach the meshkv daemon at ${api} (${why}); is \`meshkv daemon\` running there? (set --api or MESHKV_API)`)
+    throw unreachable(api, err)
   }
+}
+
+/** The CliError (exit 3) for a request that found no daemon at `api`. */
+export function unreachable (api: string, err: unknown): CliError {
+  const e = err as Error & { cause?: { code?: string, message?: string } }
+  const why = e.cause?.code ?? e.cause?.message ?? e.message
+  return new CliError(EXIT.UNREACHABLE, `cannot reach the meshkv daemon at ${api} (${why}); is \`meshkv daemon\` running there? (set --api or MESHKV_API)`)
 }
 
 export function json<T> (reply: Reply): T | undefined {

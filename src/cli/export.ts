@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import { once } from 'node:events'
 import { apiUrl, CLIENT_OPTIONS, parse, positionals } from './args.js'
-import { failure } from './client.js'
+import { openStream } from './stream.js'
 import { CliError, EXIT } from './io.js'
 import { progress } from './progress.js'
 import { drainOrClose } from '../backup/drain.js'
@@ -22,21 +22,8 @@ export async function exportVerb (argv: string[], io: CliIo): Promise<number> {
   positionals(parsed, [])
   const api = apiUrl(parsed.values.api, io)
   const out = typeof parsed.values.out === 'string' && parsed.values.out !== '-' ? parsed.values.out : undefined
-  const silence = new AbortController()
-  let timer = setTimeout(() => { silence.abort() }, SILENCE_MS)
-  let res: Response
-  try {
-    res = await fetch(`${api}/export`, { signal: silence.signal })
-  } catch (err) {
-    clearTimeout(timer)
-    const why = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message
-    throw new CliError(EXIT.UNREACHABLE, `cannot reach the meshkv daemon at ${api} (${why}); is \`meshkv daemon\` running there? (set --api or MESHKV_API)`)
-  }
-  if (res.status !== 200 || res.body === null) {
-    clearTimeout(timer)
-    throw failure(api, { status: res.status, headers: res.headers, body: new Uint8Array(await res.arrayBuffer()) })
-  }
-  const skipped = (res.headers.get('x-meshkv-export-skipped') ?? '').split(',').filter(s => s !== '')
+  const { headers, chunks } = await openStream(api, '/export', { silenceMs: SILENCE_MS })
+  const skipped = (headers.get('x-meshkv-export-skipped') ?? '').split(',').filter(s => s !== '')
   if (skipped.length > 0) io.stderr.write(`meshkv export: warning: ${skipped.length} member(s) not up, their copies not read: ${skipped.map(p => p.slice(-8)).join(', ')}\n`)
   const file = out === undefined ? undefined : createWriteStream(`${out}.partial`)
   // kept, not thrown from an event: a full disk fails the export like a cut stream
@@ -51,14 +38,12 @@ export async function exportVerb (argv: string[], io: CliIo): Promise<number> {
       if (stdout.write(chunk) === false && stdout.once !== undefined) await new Promise<void>(resolve => { stdout.once!('drain', resolve) })
     }
   }
-  const estimate = Number(res.headers.get('x-meshkv-export-estimate') ?? 0)
+  const estimate = Number(headers.get('x-meshkv-export-estimate') ?? 0)
   const bar = progress(io, { label: 'export', unit: 'keys', total: estimate > 0 ? estimate : undefined })
   let keys = 0
   let bytes = 0
   try {
-    for await (const chunk of res.body) {
-      clearTimeout(timer)
-      timer = setTimeout(() => { silence.abort() }, SILENCE_MS)
+    for await (const chunk of chunks) {
       for (let i = 0; i < chunk.byteLength; i++) if (chunk[i] === 10) keys++
       bytes += chunk.byteLength
       await write(chunk)
@@ -72,8 +57,6 @@ export async function exportVerb (argv: string[], io: CliIo): Promise<number> {
       await rm(`${out!}.partial`, { force: true })
     }
     throw new CliError(EXIT.FAILED, `the export from ${api} was cut after ${keys} keys (${(err as Error).message}); nothing was written${out === undefined ? ' past that point' : ` to ${out}`}`)
-  } finally {
-    clearTimeout(timer)
   }
   bar.stop()
   if (file !== undefined) {
@@ -84,7 +67,7 @@ export async function exportVerb (argv: string[], io: CliIo): Promise<number> {
       throw new CliError(EXIT.FAILED, `cannot write ${out!}: ${fileError.message}`)
     }
     await rename(`${out!}.partial`, out!)
-    const peers = Number(res.headers.get('x-meshkv-export-peers') ?? 0)
+    const peers = Number(headers.get('x-meshkv-export-peers') ?? 0)
     io.stdout.write(parsed.values.json === true
       ? JSON.stringify({ keys, bytes, peers, skipped, file: out }) + '\n'
       : `exported ${keys} keys (${bytes} bytes) from ${peers} peers to ${out!}\n`)

@@ -4,8 +4,7 @@
  * and stops. Waits for it, printing progress (JSON lines with --json).
  */
 import { apiUrl, CLIENT_OPTIONS, parse, positionals } from './args.js'
-import { failure } from './client.js'
-import { authHeaders } from './api-token.js'
+import { openStream } from './stream.js'
 import { CliError, EXIT } from './io.js'
 import { progress } from './progress.js'
 import type { CliIo } from './io.js'
@@ -30,29 +29,14 @@ export async function leave (argv: string[], io: CliIo): Promise<number> {
   positionals(parsed, [])
   const api = apiUrl(parsed.values.api, io)
   const asJson = parsed.values.json === true
-  const silence = new AbortController()
-  let timer = setTimeout(() => { silence.abort() }, SILENCE_MS)
-  let res: Response
-  try {
-    res = await fetch(`${api}/leave`, { method: 'POST', headers: authHeaders(), signal: silence.signal })
-  } catch (err) {
-    clearTimeout(timer)
-    const why = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message
-    throw new CliError(EXIT.UNREACHABLE, `cannot reach the meshkv daemon at ${api} (${why}); is \`meshkv daemon\` running there? (set --api or MESHKV_API)`)
-  }
-  if (res.status !== 200 || res.body === null) {
-    clearTimeout(timer)
-    throw failure(api, { status: res.status, headers: res.headers, body: new Uint8Array(await res.arrayBuffer()) })
-  }
+  const { chunks } = await openStream(api, '/leave', { method: 'POST', silenceMs: SILENCE_MS })
   let last: Progress | undefined
   let buffered = ''
   // on a terminal, a bar instead of a progress line every half second
   const bar = asJson ? undefined : io.stderr.isTTY === true ? progress(io, { label: 'leave', unit: 'keys' }) : undefined
   const decoder = new TextDecoder()
   try {
-    for await (const chunk of res.body) {
-      clearTimeout(timer)
-      timer = setTimeout(() => { silence.abort() }, SILENCE_MS)
+    for await (const chunk of chunks) {
       buffered += decoder.decode(chunk, { stream: true })
       for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
         const text = buffered.slice(0, nl)
@@ -72,7 +56,6 @@ export async function leave (argv: string[], io: CliIo): Promise<number> {
   } catch {
     throw new CliError(EXIT.REFUSED, `the daemon at ${api} stopped answering while leaving${last === undefined ? '' : ` (${describe(last)})`}`)
   } finally {
-    clearTimeout(timer)
     bar?.stop()
   }
   if (last?.error !== undefined) throw new CliError(EXIT.FAILED, `leave failed: ${last.error.message ?? ''} (${last.error.code ?? ''})`)

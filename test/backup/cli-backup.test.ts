@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { main } from '../../src/cli/main.js'
@@ -36,6 +36,13 @@ describe('export and import in the CLI', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'meshkv-cli-backup-'))
     server = createServer((req, res) => {
+      if (req.url === '/export' && req.headers.authorization !== undefined) {
+        // a daemon with an apiToken: the export is whole for the token's bearer
+        const ok = req.headers.authorization === 'Bearer s3cret'
+        res.writeHead(ok ? 200 : 401, { 'content-type': ok ? 'application/x-ndjson' : 'application/json' })
+        res.end(ok ? '{"key":"a","record":{"entries":[],"anonymous":[]}}\n' : JSON.stringify({ error: { code: 'ERR_UNAUTHORIZED', message: 'wrong token' } }))
+        return
+      }
       if (req.url === '/export') {
         res.writeHead(200, { 'content-type': 'application/x-ndjson' })
         res.write('{"key":"a","record":{"entries":[],"anonymous":[]}}\n')
@@ -67,6 +74,13 @@ describe('export and import in the CLI', () => {
     assert.equal(res.code, 5)
     assert.match(res.stderr, /was cut after 1 keys/)
     assert.deepEqual((await readdir(dir)).filter(f => f.startsWith('cut')), [])
+  })
+
+  test('an export sends the API token (a daemon with apiToken answers 401 to a request without it)', async () => {
+    const out = join(dir, 'token.jsonl')
+    const res = await run(['export', '--out', out, '--api', api, '--api-token', 's3cret'])
+    assert.equal(res.code, 0, res.stderr)
+    assert.equal(await readFile(out, 'utf8'), '{"key":"a","record":{"entries":[],"anonymous":[]}}\n')
   })
 
   test('a batch answered 429 is sent again after Retry-After', async () => {

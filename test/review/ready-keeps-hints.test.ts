@@ -17,7 +17,7 @@ test('after ready() a peer still keeps hints: status shows them and the handover
   const [a] = cluster.nodes
   await a.ready()
   assert.ok(a.status().hints !== undefined, 'hint status after ready()')
-  const hints = (a as unknown as { hints?: { add: (owner: string, key: string) => Promise<void> } }).hints
+  const hints = (a as unknown as { healing?: { hints?: { add: (owner: string, key: string) => Promise<void> } } }).healing?.hints
   assert.ok(hints !== undefined, 'the hint store is still there after ready()')
   await hints.add('some-owner', 'k')
   const keep = (a as unknown as { keepKey: (key: string) => boolean | Promise<boolean> }).keepKey
