@@ -22,6 +22,8 @@ const NODE_ARGS = (process.env.MESHKV_BENCH_NODE_ARGS ?? '').split(' ').filter(a
 export interface MeshkvDaemonOptions extends SystemOptions {
   peers?: number
   fsync?: boolean
+  /** write a V8 CPU profile of each daemon into this directory (node --cpu-prof) */
+  cpuProfDir?: string
 }
 
 interface Status { peerId: string, members: Array<{ state: string }> }
@@ -38,7 +40,8 @@ export async function startMeshkvDaemons (o: MeshkvDaemonOptions): Promise<KvSys
   const launch = async (i: number): Promise<Child> => {
     const config = join(dirs[i], 'config.json')
     await writeFile(config, JSON.stringify({ cluster: 'bench', n: 3, r: 2, w: 2, fsync: o.fsync === true, logLevel: 'warn', mdns: false }))
-    const args = [...NODE_ARGS, BIN, 'daemon', '--config', config, '--data', join(dirs[i], 'data'), '--listen', `/ip4/127.0.0.1/tcp/${tcp[i]}`, '--api', `127.0.0.1:${api[i]}`]
+    const prof = o.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`, `--cpu-prof-name=meshkv-${i}-${process.pid}-${Date.now()}.cpuprofile`]
+    const args = [...NODE_ARGS, ...prof, BIN, 'daemon', '--config', config, '--data', join(dirs[i], 'data'), '--listen', `/ip4/127.0.0.1/tcp/${tcp[i]}`, '--api', `127.0.0.1:${api[i]}`]
     for (let j = 0; j < peers; j++) if (j !== i) args.push('--bootstrap', `/ip4/127.0.0.1/tcp/${tcp[j]}`)
     return startChild(`meshkv daemon ${i}`, process.execPath, args)
   }
@@ -61,7 +64,20 @@ export async function startMeshkvDaemons (o: MeshkvDaemonOptions): Promise<KvSys
     return all.every(s => s !== undefined && s.members.filter(m => m.state === 'up').length === peers)
   }, 30_000, 200)
   return meshkvHttp(urls, o, `${peers} meshkv daemons (N=3 R=2 W=2, fsync ${o.fsync === true ? 'on' : 'off'}, data dirs in ${dataRoot()}), HTTP API with keep-alive, clients spread over the peers`,
-    async () => { await Promise.all(children.map(async c => { await c.stop() })) })
+    async () => { await Promise.all(children.map(async c => { await stopAtOnce(c) })) })
+}
+
+/**
+ * SIGINT: a daemon stops at once, without first handing its keys over (what
+ * SIGTERM does), so it exits cleanly within the grace period and a CPU
+ * profile it records gets written.
+ */
+async function stopAtOnce (c: Child): Promise<void> {
+  if (c.proc.exitCode === null && c.proc.signalCode === null) {
+    c.proc.kill('SIGINT')
+    await Promise.race([c.exited, new Promise(resolve => setTimeout(resolve, 10_000).unref())])
+  }
+  await c.stop()
 }
 
 /** A KvSystem over meshkv HTTP APIs (any number of peers), with the context cache. */
