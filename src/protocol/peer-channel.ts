@@ -9,7 +9,8 @@
  */
 import { DEFAULT_DIAL_TIMEOUT_MS, MAX_FRAME_BYTES, MAX_INFLIGHT_PER_PEER } from '../constants.js'
 import { ProtocolError, RecordTooLargeError, TimeoutError } from '../errors.js'
-import { encodeFrame, frameDecoder } from './frames.js'
+import { frameDecoder } from './frames.js'
+import { FrameWriter } from './frame-writer.js'
 import { Request, Response } from './pb/kv.js'
 import type { Logger, Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 
@@ -25,6 +26,8 @@ const MAX_QUEUED_BYTES = 4 * 1024 * 1024
 
 export class PeerChannel {
   private stream?: Stream
+  /** each stream's writer: the frames made ready in one turn go out as one write */
+  private readonly writers = new WeakMap<Stream, FrameWriter>()
   private opening?: Promise<Stream>
   private readonly pending = new Map<number, Pending>()
   private readonly slotWaiters: Array<() => void> = []
@@ -72,8 +75,12 @@ export class PeerChannel {
     const abort = (): void => { this.settle(id)?.reject(onAbort()) }
     signal.addEventListener('abort', abort, { once: true })
     try {
-      if (stream.writeBufferLength > MAX_QUEUED_BYTES) await stream.onDrain({ signal })
-      stream.send(encodeFrame(message))
+      const writer = this.writers.get(stream) as FrameWriter
+      if (stream.writeBufferLength + writer.pendingBytes > MAX_QUEUED_BYTES) {
+        writer.flush()
+        await stream.onDrain({ signal })
+      }
+      writer.write(message)
       return await result
     } catch (err) {
       this.settle(id)
@@ -147,6 +154,7 @@ export class PeerChannel {
 
   private attach (stream: Stream): void {
     this.stream = stream
+    this.writers.set(stream, new FrameWriter(stream))
     const decoder = frameDecoder(this.maxFrameBytes)
     stream.addEventListener('message', (evt: StreamMessageEvent) => {
       try {
