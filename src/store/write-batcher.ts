@@ -15,9 +15,20 @@ interface Pending {
   reject: (err: Error) => void
 }
 
-/** What the batcher writes to: a Level database, or anything with its batch() */
+/** One batch being filled: Level's chained batch. */
+export interface ChainedWrite {
+  put: (key: string, value: Uint8Array) => unknown
+  write: (options: { sync: boolean }) => Promise<void>
+}
+
+/**
+ * What the batcher writes to: a Level database, or anything with its
+ * chained batch(). Chained, not an array of operations: abstract-level
+ * checks, copies and converts an array batch on the main thread (about
+ * 45 µs for one 1 KB put, 115 µs for eight, against 25 and 43 chained).
+ */
 export interface BatchTarget {
-  batch: (ops: Array<{ type: 'put', key: string, value: Uint8Array }>, options: { sync: boolean }) => Promise<void>
+  batch: () => ChainedWrite
 }
 
 export interface WriteBatcherInit {
@@ -65,7 +76,9 @@ export class WriteBatcher {
         const started = performance.now()
         const { metrics } = this.init
         try {
-          await this.init.db.batch(batch.map(p => ({ type: 'put' as const, key: p.key, value: p.value })), { sync: this.init.sync })
+          const chained = this.init.db.batch()
+          for (const p of batch) chained.put(p.key, p.value)
+          await chained.write({ sync: this.init.sync })
           metrics.observe('meshkv_store_batch_ms', { outcome: 'ok' }, performance.now() - started)
           metrics.inc('meshkv_store_batches_total')
           metrics.inc('meshkv_store_writes_total', {}, batch.length)

@@ -3,17 +3,23 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { MetricsRegistry } from '../../src/metrics.js'
 import { WriteBatcher } from '../../src/store/write-batcher.js'
-import type { BatchTarget } from '../../src/store/write-batcher.js'
+import type { BatchTarget, ChainedWrite } from '../../src/store/write-batcher.js'
 
 /** A batch target whose writes finish when the test says so. */
 class Gate implements BatchTarget {
   readonly batches: Array<{ keys: string[], sync: boolean }> = []
   private readonly waiting: Array<{ resolve: () => void, reject: (err: Error) => void }> = []
-  async batch (ops: Array<{ key: string }>, options: { sync: boolean }): Promise<void> {
-    this.batches.push({ keys: ops.map(o => o.key), sync: options.sync })
-    const { promise, resolve, reject } = Promise.withResolvers<void>()
-    this.waiting.push({ resolve, reject })
-    return promise
+  batch (): ChainedWrite {
+    const keys: string[] = []
+    return {
+      put: (key: string) => { keys.push(key) },
+      write: async (options: { sync: boolean }) => {
+        this.batches.push({ keys, sync: options.sync })
+        const { promise, resolve, reject } = Promise.withResolvers<void>()
+        this.waiting.push({ resolve, reject })
+        return promise
+      }
+    }
   }
 
   finish (err?: Error): void {
