@@ -50,12 +50,22 @@ export class PeerChannel {
 
   async request (req: Omit<Partial<Request>, 'id'>, timeoutMs: number): Promise<Response> {
     if (this.closed) throw new ProtocolError('channel closed')
-    const signal = AbortSignal.timeout(timeoutMs)
+    // not AbortSignal.timeout(): its timer is never cleared, and firing after
+    // the reply it builds an exception and dispatches an event per request
+    const deadline = new AbortController()
+    const timer = setTimeout(() => { deadline.abort() }, timeoutMs)
+    const signal = deadline.signal
     const onAbort = (): TimeoutError => new TimeoutError(`no reply within ${timeoutMs} ms`)
-    await this.takeSlot(signal, onAbort)
+    try {
+      await this.takeSlot(signal, onAbort)
+    } catch (err) {
+      clearTimeout(timer)
+      throw err
+    }
     try {
       return await this.requestWithSlot(req, signal, onAbort)
     } finally {
+      clearTimeout(timer)
       this.slots--
       this.slotWaiters.shift()?.()
     }
