@@ -9,7 +9,7 @@
 import { MAX_CONCURRENT_HANDLING, MAX_FRAME_BYTES } from '../constants.js'
 import { errorCode, ProtocolError, QuorumNotMetError, RecordTooLargeError } from '../errors.js'
 import { quorumDetailToWire } from './remote-error.js'
-import { frameDecoder } from './frames.js'
+import { FrameDecoder } from './frames.js'
 import { FrameWriter } from './frame-writer.js'
 import { Request, Response, Status } from './pb/kv.js'
 import { RequestType, requestTypeName } from './request-type.js'
@@ -56,7 +56,7 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
   const { service, log, metrics } = init
   const maxConcurrent = init.maxConcurrent ?? MAX_CONCURRENT_HANDLING
   const maxFrameBytes = init.maxFrameBytes ?? MAX_FRAME_BYTES
-  const decoder = frameDecoder(maxFrameBytes)
+  const decoder = new FrameDecoder(maxFrameBytes)
   // replies finished in one turn (a LevelDB batch releases many) go out as one write
   const writer = new FrameWriter(stream)
   const tracing = init.tracing ?? NO_TRACING

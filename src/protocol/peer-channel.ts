@@ -9,7 +9,7 @@
  */
 import { DEFAULT_DIAL_TIMEOUT_MS, MAX_FRAME_BYTES, MAX_INFLIGHT_PER_PEER } from '../constants.js'
 import { ProtocolError, RecordTooLargeError, TimeoutError } from '../errors.js'
-import { frameDecoder } from './frames.js'
+import { FrameDecoder } from './frames.js'
 import { FrameWriter } from './frame-writer.js'
 import { Request, Response } from './pb/kv.js'
 import type { Logger, Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
@@ -165,7 +165,7 @@ export class PeerChannel {
   private attach (stream: Stream): void {
     this.stream = stream
     this.writers.set(stream, new FrameWriter(stream))
-    const decoder = frameDecoder(this.maxFrameBytes)
+    const decoder = new FrameDecoder(this.maxFrameBytes)
     stream.addEventListener('message', (evt: StreamMessageEvent) => {
       try {
         for (const frame of decoder.decode(evt.data)) {
