@@ -101,8 +101,11 @@ export function meshkvHttp (urls: string[], o: SystemOptions, notes: string, sto
     },
     async put (key, value, client) {
       const ctx = contexts.get(key)
-      const res = await http.send('PUT', url(key, client), value, ctx === undefined ? { 'content-type': 'application/octet-stream' } : { 'content-type': 'application/octet-stream', [CONTEXT]: ctx })
-      if (res.status !== 200) throw new Error(`PUT ${res.status}: ${res.body.toString().slice(0, 200)}`)
+      // the context header is all the driver keeps: no echo of the stored values (etcd's put answers with a revision only)
+      const headers: Record<string, string> = { 'content-type': 'application/octet-stream', prefer: 'return=minimal' }
+      if (ctx !== undefined) headers[CONTEXT] = ctx
+      const res = await http.send('PUT', url(key, client), value, headers)
+      if (res.status !== 204 && res.status !== 200) throw new Error(`PUT ${res.status}: ${res.body.toString().slice(0, 200)}`)
       contexts.set(key, header(res))
     },
     async stop () {
