@@ -145,11 +145,42 @@ function fromPbSibling (s: PbSibling, limits: RecordLimits): Sibling {
   return sibling
 }
 
+/**
+ * The bytes of records this peer encoded or read back from its own store.
+ * Records are never changed once built (every DVV operation makes a new
+ * one), so a record's encoding is made at most once: the store writes it,
+ * and the same bytes answer a GET, go out in each SYNC of a write and in a
+ * PUT's reply, instead of one protobuf encoding each.
+ */
+const ENCODED = new WeakMap<KvRecord, Uint8Array>()
+
 export function encodeRecord (r: KvRecord): Uint8Array {
-  return PbRecord.encode({
-    entries: r.entries.map(e => ({ actor: e.actor, counter: BigInt(e.counter), values: e.values.map(toPbSibling) })),
-    anonymous: r.anonymous.map(toPbSibling)
-  })
+  let bytes = ENCODED.get(r)
+  if (bytes === undefined) {
+    bytes = PbRecord.encode({
+      entries: r.entries.map(e => ({ actor: e.actor, counter: BigInt(e.counter), values: e.values.map(toPbSibling) })),
+      anonymous: r.anonymous.map(toPbSibling)
+    })
+    ENCODED.set(r, bytes)
+  }
+  return bytes
+}
+
+/**
+ * decodeRecord for bytes this peer's own encoder wrote (its store): they
+ * are kept as the record's encoding. Never for bytes from a peer, which may
+ * carry fields this version skips: stored or sent on as they are, a hostile
+ * peer's padding would travel.
+ */
+export function decodeOwnRecord (bytes: Uint8Array, limits: RecordLimits): KvRecord {
+  const record = decodeRecord(bytes, limits)
+  ENCODED.set(record, bytes)
+  return record
+}
+
+/** Whether `bytes` are the encoding of `record` (a replica's reply that is the record in hand). */
+export function isEncodingOf (bytes: Uint8Array, record: KvRecord): boolean {
+  return bytesEqual(bytes, encodeRecord(record))
 }
 
 /**
