@@ -6,11 +6,12 @@
  * the requests that HTTP requests read in the same poll start) went out as
  * dozens of tiny writes. Frames leave in the order they were queued, in one
  * contiguous buffer (length prefixes and messages copied once), on the
- * event loop's check phase (setImmediate), so a frame waits at most for the
+ * event loop's check phase (setImmediate; src/next-turn.ts), so a frame waits at most for the
  * I/O callbacks of the current turn; past `maxPendingBytes` queued it goes
  * out at once.
  */
 import * as varint from 'uint8-varint'
+import { nextTurn } from '../next-turn.js'
 import type { Stream } from '@libp2p/interface'
 
 /** Frames queued past this many bytes are sent at once rather than at the end of the turn. */
@@ -41,7 +42,7 @@ export class FrameWriter {
     }
     if (!this.scheduled) {
       this.scheduled = true
-      setImmediate(this.flushScheduled)
+      nextTurn(this.flushScheduled)
     }
   }
 
