@@ -1,11 +1,13 @@
 /**
- * Group commit: writes that arrive while a LevelDB write is in flight go
+ * Group commit: writes made in one turn of the event loop go out as one
+ * batch, and writes that arrive while a LevelDB write is in flight go
  * out together as the next batch. Every asynchronous LevelDB write costs a
  * thread-pool round trip, which under load took a sixth of a replica's main
  * thread on a 2-core machine; one batch pays it once for all the writes
  * waiting. Each caller still resolves only once its own write is stored
  * (and fsync'd, when asked).
  */
+import { nextTurn } from '../next-turn.js'
 import type { MetricsRegistry } from '../metrics.js'
 
 interface Pending {
@@ -53,7 +55,12 @@ export class WriteBatcher {
   async put (key: string, value: Uint8Array): Promise<void> {
     const { promise, resolve, reject } = Promise.withResolvers<void>()
     this.queue.push({ key, value, resolve, reject })
-    if (!this.flushing) void this.flush()
+    if (!this.flushing) {
+      // the writes made in this turn of the event loop (a frame of SYNCs, a
+      // LevelDB batch's worth of replies) go out together, not the first alone
+      this.flushing = true
+      nextTurn(() => { void this.flush() })
+    }
     return promise
   }
 

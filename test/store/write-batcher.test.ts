@@ -40,6 +40,7 @@ describe('WriteBatcher', () => {
     const done: string[] = []
     const put = (k: string): Promise<void> => w.put(k, v).then(() => { done.push(k) })
     const first = put('a')
+    await tick()
     const rest = ['b', 'c', 'd'].map(put)
     await tick()
     assert.deepEqual(db.batches, [{ keys: ['a'], sync: true }])
@@ -54,10 +55,27 @@ describe('WriteBatcher', () => {
     assert.deepEqual(w.stats, { batches: 2, writes: 4 })
   })
 
+  test('writes made in one turn go out as one batch, acknowledged only once that batch is synced', async () => {
+    const db = new Gate()
+    const w = new WriteBatcher({ db, sync: true, maxBatch: 100, metrics: new MetricsRegistry() })
+    const done: string[] = []
+    const all = ['a', 'b', 'c'].map(async k => { await w.put(k, v); done.push(k) })
+    assert.deepEqual(db.batches, [], 'nothing written before the turn ends')
+    await tick()
+    assert.deepEqual(db.batches, [{ keys: ['a', 'b', 'c'], sync: true }])
+    await tick()
+    assert.deepEqual(done, [], 'not acknowledged before the synced write finished')
+    db.finish()
+    await Promise.all(all)
+    assert.deepEqual(done, ['a', 'b', 'c'])
+    assert.deepEqual(w.stats, { batches: 1, writes: 3 })
+  })
+
   test('a batch holds at most maxBatch writes; the rest follow', async () => {
     const db = new Gate()
     const w = new WriteBatcher({ db, sync: false, maxBatch: 2, metrics: new MetricsRegistry() })
     const first = w.put('x', v)
+    await tick()
     const rest = ['a', 'b', 'c', 'd', 'e'].map(async k => w.put(k, v))
     for (const expected of [['x'], ['a', 'b'], ['c', 'd'], ['e']]) {
       await tick()
