@@ -41,7 +41,16 @@ export interface SystemRun {
   failed?: string
   startMs?: number
   load?: PhaseResult
-  phases: Array<PhaseResult & { workload: string, distribution: Distribution }>
+  phases: Array<PhaseResult & { workload: string, distribution: Distribution, cpuUsPerOp?: number }>
+}
+
+/** A phase, with the CPU its system's server processes spent per operation in it (µs). */
+async function measured (system: KvSystem, run: () => Promise<PhaseResult>): Promise<PhaseResult & { cpuUsPerOp?: number }> {
+  const before = system.cpuMs?.()
+  const r = await run()
+  const after = system.cpuMs?.()
+  if (before === undefined || after === undefined || r.ops === 0) return r
+  return { ...r, cpuUsPerOp: Math.round((after - before) * 1000 / r.ops) }
 }
 
 export const ycsb: Benchmark = {
@@ -104,7 +113,7 @@ export const ycsb: Benchmark = {
         for (const distribution of dists) {
           const choose = keyChooser(distribution, records)
           for (const w of workloads) {
-            const r = await runPhase(system, { ...base, choose, rate, label: `${w} ${distribution}`, readFraction: WORKLOADS[w].readFraction, durationMs: seconds * 1000 })
+            const r = await measured(system, async () => runPhase(system, { ...base, choose, rate, label: `${w} ${distribution}`, readFraction: WORKLOADS[w].readFraction, durationMs: seconds * 1000 }))
             run.phases.push({ ...r, workload: w, distribution })
           }
         }

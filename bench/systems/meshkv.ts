@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs'
 import { HttpClient, getJson } from '../lib/http.js'
 import { dataRoot, freePort, startChild, tempDir, waitFor } from '../lib/procs.js'
 import { ContextCache } from './contexts.js'
+import { cpuMsOf } from '../lib/proc-cpu.js'
 import { Skipped } from './system.js'
 import type { Child } from '../lib/procs.js'
 import type { KvSystem, SystemOptions } from './system.js'
@@ -63,8 +64,9 @@ export async function startMeshkvDaemons (o: MeshkvDaemonOptions): Promise<KvSys
     const all = await Promise.all(urls.map(async u => getJson<Status>(`${u}/status`)))
     return all.every(s => s !== undefined && s.members.filter(m => m.state === 'up').length === peers)
   }, 30_000, 200)
-  return meshkvHttp(urls, o, `${peers} meshkv daemons (N=3 R=2 W=2, fsync ${o.fsync === true ? 'on' : 'off'}, data dirs in ${dataRoot()}), HTTP API with keep-alive, clients spread over the peers`,
+  const system = meshkvHttp(urls, o, `${peers} meshkv daemons (N=3 R=2 W=2, fsync ${o.fsync === true ? 'on' : 'off'}, data dirs in ${dataRoot()}), HTTP API with keep-alive, clients spread over the peers`,
     async () => { await Promise.all(children.map(async c => { await stopAtOnce(c) })) })
+  return { ...system, cpuMs: () => cpuMsOf(children) }
 }
 
 /**
