@@ -1,8 +1,9 @@
 /**
  * CPU time (user + system) used so far by server processes, from
  * /proc/<pid>/stat: what a system spent per operation, which on a shared
- * machine says more than its throughput (another tenant's load takes
- * throughput away, not CPU time per operation). Undefined off Linux.
+ * machine says more than its throughput (another tenant's load takes much
+ * throughput away, and moves CPU time per operation far less: some, through
+ * context switches and cold caches). Undefined off Linux.
  */
 import { readFileSync } from 'node:fs'
 import type { Child } from './procs.js'
