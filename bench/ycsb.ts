@@ -3,6 +3,7 @@
  * system at a time (so they never compete for the 2 cores): meshkv (3
  * daemons), etcd (3 members), Redis (1) and the libp2p floor.
  */
+import { resolve } from 'node:path'
 import { runPhase } from './lib/driver.js'
 import { keyChooser } from './lib/keys.js'
 import { note } from './lib/progress.js'
@@ -26,7 +27,7 @@ export const WORKLOADS: Record<string, { readFraction: number, label: string }> 
   W: { readFraction: 0, label: 'W update only' }
 }
 
-const SYSTEMS: Record<string, (o: SystemOptions & { fsync?: boolean }) => Promise<KvSystem>> = {
+const SYSTEMS: Record<string, (o: SystemOptions & { fsync?: boolean, cpuProfDir?: string }) => Promise<KvSystem>> = {
   meshkv: startMeshkvDaemons,
   etcd: startEtcd,
   redis: startRedis,
@@ -40,7 +41,16 @@ export interface SystemRun {
   failed?: string
   startMs?: number
   load?: PhaseResult
-  phases: Array<PhaseResult & { workload: string, distribution: Distribution }>
+  phases: Array<PhaseResult & { workload: string, distribution: Distribution, cpuUsPerOp?: number }>
+}
+
+/** A phase, with the CPU its system's server processes spent per operation in it (µs). */
+async function measured (system: KvSystem, run: () => Promise<PhaseResult>): Promise<PhaseResult & { cpuUsPerOp?: number }> {
+  const before = system.cpuMs?.()
+  const r = await run()
+  const after = system.cpuMs?.()
+  if (before === undefined || after === undefined || r.ops === 0) return r
+  return { ...r, cpuUsPerOp: Math.round((after - before) * 1000 / r.ops) }
 }
 
 export const ycsb: Benchmark = {
@@ -57,6 +67,7 @@ export const ycsb: Benchmark = {
     distribution: { type: 'string', default: 'zipfian', help: 'zipfian (YCSB scrambled, 0.99) and/or uniform, comma separated' },
     systems: { type: 'string', default: 'meshkv,etcd,redis,floor', help: 'systems to run, in this order' },
     fsync: { type: 'boolean', help: 'meshkv daemons fsync every write (etcd always does; data dirs are on tmpfs when present)' },
+    'cpu-prof': { type: 'string', help: 'write a V8 CPU profile of each meshkv daemon into this directory (node --cpu-prof)' },
     'no-install': { type: 'boolean', help: 'never apt-get install a missing etcd-server/redis-server' },
     quick: { type: 'boolean', help: 'small and short: 1000 records, 4 s per workload, 8 clients (under 3 minutes in all)' }
   },
@@ -77,7 +88,7 @@ export const ycsb: Benchmark = {
     for (const d of dists) if (d !== 'zipfian' && d !== 'uniform') throw new UsageError(`unknown distribution ${d}: use zipfian,uniform`)
     for (const s of systems) if (SYSTEMS[s] === undefined) throw new UsageError(`unknown system ${s}: use ${Object.keys(SYSTEMS).join(',')}`)
     const value = new Uint8Array(valueSize).fill(0x78)
-    const opts = { clients, valueSize, install: !args.bool('no-install'), opTimeoutMs: 5_000, fsync: args.bool('fsync') }
+    const opts = { clients, valueSize, install: !args.bool('no-install'), opTimeoutMs: 5_000, fsync: args.bool('fsync'), cpuProfDir: args.has('cpu-prof') ? resolve(args.str('cpu-prof')) : undefined }
     const runs: SystemRun[] = []
     for (const name of systems) {
       const run: SystemRun = { system: name, phases: [] }
@@ -102,7 +113,7 @@ export const ycsb: Benchmark = {
         for (const distribution of dists) {
           const choose = keyChooser(distribution, records)
           for (const w of workloads) {
-            const r = await runPhase(system, { ...base, choose, rate, label: `${w} ${distribution}`, readFraction: WORKLOADS[w].readFraction, durationMs: seconds * 1000 })
+            const r = await measured(system, async () => runPhase(system, { ...base, choose, rate, label: `${w} ${distribution}`, readFraction: WORKLOADS[w].readFraction, durationMs: seconds * 1000 }))
             run.phases.push({ ...r, workload: w, distribution })
           }
         }

@@ -52,6 +52,20 @@ export async function report (runs: SystemRun[], setup: Setup, ctx: Context): Pr
       }))
     })
   }
+  if (runs.some(r => r.phases.some(p => p.cpuUsPerOp !== undefined))) {
+    tables.push({
+      title: 'server CPU per operation (µs of user + system time, all of a system\'s server processes; the driver not counted): on a shared machine, moved far less by others\' load than throughput is',
+      columns: ['workload', ...runs.map(r => r.system), ...others.map(o => `meshkv / ${o.system}`)],
+      rows: keys.map(({ w, d }) => {
+        const cpu = (run: SystemRun): number | undefined => find(run, w, d)?.cpuUsPerOp
+        const m = mesh === undefined ? undefined : cpu(mesh)
+        return [`${w} ${d}`, ...runs.map(r => cpu(r)), ...others.map(o => {
+          const x = cpu(o)
+          return m === undefined || x === undefined || x === 0 ? undefined : times(m / x)
+        })]
+      })
+    })
+  }
   tables.push({
     title: 'systems',
     columns: ['system', 'start s', 'load ops/s', 'setup'],

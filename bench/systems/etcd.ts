@@ -9,6 +9,7 @@ import { ensureBinary } from '../lib/install.js'
 import { HttpClient, getJson } from '../lib/http.js'
 import { dataRoot, freePort, startChild, tempDir, waitFor } from '../lib/procs.js'
 import { Skipped } from './system.js'
+import { cpuMsOf } from '../lib/proc-cpu.js'
 import type { Child } from '../lib/procs.js'
 import type { KvSystem, SystemOptions } from './system.js'
 
@@ -59,7 +60,8 @@ export async function startEtcd (o: SystemOptions): Promise<KvSystem> {
     async stop () {
       http.close()
       await Promise.all(children.map(async c => { await c.stop() }))
-    }
+    },
+    cpuMs: () => cpuMsOf(children)
   }
 }
 

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs'
 import { HttpClient, getJson } from '../lib/http.js'
 import { dataRoot, freePort, startChild, tempDir, waitFor } from '../lib/procs.js'
 import { ContextCache } from './contexts.js'
+import { cpuMsOf } from '../lib/proc-cpu.js'
 import { Skipped } from './system.js'
 import type { Child } from '../lib/procs.js'
 import type { KvSystem, SystemOptions } from './system.js'
@@ -22,6 +23,8 @@ const NODE_ARGS = (process.env.MESHKV_BENCH_NODE_ARGS ?? '').split(' ').filter(a
 export interface MeshkvDaemonOptions extends SystemOptions {
   peers?: number
   fsync?: boolean
+  /** write a V8 CPU profile of each daemon into this directory (node --cpu-prof) */
+  cpuProfDir?: string
 }
 
 interface Status { peerId: string, members: Array<{ state: string }> }
@@ -38,7 +41,8 @@ export async function startMeshkvDaemons (o: MeshkvDaemonOptions): Promise<KvSys
   const launch = async (i: number): Promise<Child> => {
     const config = join(dirs[i], 'config.json')
     await writeFile(config, JSON.stringify({ cluster: 'bench', n: 3, r: 2, w: 2, fsync: o.fsync === true, logLevel: 'warn', mdns: false }))
-    const args = [...NODE_ARGS, BIN, 'daemon', '--config', config, '--data', join(dirs[i], 'data'), '--listen', `/ip4/127.0.0.1/tcp/${tcp[i]}`, '--api', `127.0.0.1:${api[i]}`]
+    const prof = o.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`, `--cpu-prof-name=meshkv-${i}-${process.pid}-${Date.now()}.cpuprofile`]
+    const args = [...NODE_ARGS, ...prof, BIN, 'daemon', '--config', config, '--data', join(dirs[i], 'data'), '--listen', `/ip4/127.0.0.1/tcp/${tcp[i]}`, '--api', `127.0.0.1:${api[i]}`]
     for (let j = 0; j < peers; j++) if (j !== i) args.push('--bootstrap', `/ip4/127.0.0.1/tcp/${tcp[j]}`)
     return startChild(`meshkv daemon ${i}`, process.execPath, args)
   }
@@ -60,8 +64,22 @@ export async function startMeshkvDaemons (o: MeshkvDaemonOptions): Promise<KvSys
     const all = await Promise.all(urls.map(async u => getJson<Status>(`${u}/status`)))
     return all.every(s => s !== undefined && s.members.filter(m => m.state === 'up').length === peers)
   }, 30_000, 200)
-  return meshkvHttp(urls, o, `${peers} meshkv daemons (N=3 R=2 W=2, fsync ${o.fsync === true ? 'on' : 'off'}, data dirs in ${dataRoot()}), HTTP API with keep-alive, clients spread over the peers`,
-    async () => { await Promise.all(children.map(async c => { await c.stop() })) })
+  const system = meshkvHttp(urls, o, `${peers} meshkv daemons (N=3 R=2 W=2, fsync ${o.fsync === true ? 'on' : 'off'}, data dirs in ${dataRoot()}), HTTP API with keep-alive, clients spread over the peers`,
+    async () => { await Promise.all(children.map(async c => { await stopAtOnce(c) })) })
+  return { ...system, cpuMs: () => cpuMsOf(children) }
+}
+
+/**
+ * SIGINT: a daemon stops at once, without first handing its keys over (what
+ * SIGTERM does), so it exits cleanly within the grace period and a CPU
+ * profile it records gets written.
+ */
+async function stopAtOnce (c: Child): Promise<void> {
+  if (c.proc.exitCode === null && c.proc.signalCode === null) {
+    c.proc.kill('SIGINT')
+    await Promise.race([c.exited, new Promise(resolve => setTimeout(resolve, 10_000).unref())])
+  }
+  await c.stop()
 }
 
 /** A KvSystem over meshkv HTTP APIs (any number of peers), with the context cache. */
@@ -85,8 +103,11 @@ export function meshkvHttp (urls: string[], o: SystemOptions, notes: string, sto
     },
     async put (key, value, client) {
       const ctx = contexts.get(key)
-      const res = await http.send('PUT', url(key, client), value, ctx === undefined ? { 'content-type': 'application/octet-stream' } : { 'content-type': 'application/octet-stream', [CONTEXT]: ctx })
-      if (res.status !== 200) throw new Error(`PUT ${res.status}: ${res.body.toString().slice(0, 200)}`)
+      // the context header is all the driver keeps: no echo of the stored values (etcd's put answers with a revision only)
+      const headers: Record<string, string> = { 'content-type': 'application/octet-stream', prefer: 'return=minimal' }
+      if (ctx !== undefined) headers[CONTEXT] = ctx
+      const res = await http.send('PUT', url(key, client), value, headers)
+      if (res.status !== 204 && res.status !== 200) throw new Error(`PUT ${res.status}: ${res.body.toString().slice(0, 200)}`)
       contexts.set(key, header(res))
     },
     async stop () {

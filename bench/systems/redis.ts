@@ -9,6 +9,7 @@ import { ensureBinary } from '../lib/install.js'
 import { freePort, startChild, tempDir, waitFor } from '../lib/procs.js'
 import { RespConnection } from './resp.js'
 import { Skipped } from './system.js'
+import { cpuMsOf } from '../lib/proc-cpu.js'
 import type { KvSystem, SystemOptions } from './system.js'
 
 const REDIS = '/usr/bin/redis-server'
@@ -45,7 +46,8 @@ export async function startRedis (o: SystemOptions): Promise<KvSystem> {
     async stop () {
       for (const c of pool) c.close()
       await child.stop()
-    }
+    },
+    cpuMs: () => cpuMsOf([child])
   }
 }
 

@@ -7,6 +7,8 @@ export interface KvSystem {
   get: (key: string, client: number) => Promise<boolean>
   put: (key: string, value: Uint8Array, client: number) => Promise<void>
   stop: () => Promise<void>
+  /** CPU ms its server processes have used so far (bench/lib/proc-cpu.ts); absent when they are not separate processes */
+  cpuMs?: () => number | undefined
 }
 
 export interface SystemOptions {

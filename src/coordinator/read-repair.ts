@@ -28,7 +28,7 @@ export async function repairReplicas (key: string, merged: KvRecord | undefined,
   if (merged === undefined) return 0
   // a replica that collected an expired delete is not given it back (it would only collect it again)
   const none = deps.asGoodAsNone?.(merged) === true
-  const stale = replies.filter(r => r.value === undefined ? !none : !equal(r.value, merged, siblingEquals))
+  const stale = replies.filter(r => r.value === undefined ? !none : r.value !== merged && !equal(r.value, merged, siblingEquals))
   await Promise.allSettled(stale.map(async r => {
     if (r.peer === deps.selfId) await deps.replica.localSync(key, merged)
     else await deps.client.sync(r.peer, key, merged, deps.timeoutMs, undefined, deps.trace)

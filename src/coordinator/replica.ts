@@ -88,7 +88,6 @@ export class Replica implements KvService {
     validateKey(put.key)
     const { selfId, actor, store, client, placement } = this.init
     const deadline = Date.now() + put.timeoutMs
-    const signal = AbortSignal.timeout(Math.max(1, put.timeoutMs))
     const incoming = newWithContext(put.context, put.sibling)
     const { writeId } = put.sibling
     const fingerprint = writeId === undefined ? undefined : valueFingerprint(put.sibling)
@@ -99,6 +98,10 @@ export class Replica implements KvService {
     const standIn = owners.includes(selfId) ? undefined : targets.find(t => t.peer === selfId)?.hintFor
     const selfHints = owners.includes(selfId) ? [] : standIn !== undefined ? [standIn] : owners.filter(o => o !== selfId)
     for (const owner of selfHints) await this.hint(owner, put.key)
+    // a timer cleared once the lock is had (AbortSignal.timeout's never is, and fires an event per write)
+    const lockWait = new AbortController()
+    const lockTimer = setTimeout(() => { lockWait.abort() }, Math.max(1, deadline - Date.now()))
+    const signal = lockWait.signal
     const stored = await store.update(put.key, current => {
       if (writeId !== undefined) {
         const earlier = current === undefined ? undefined : values(current).find(s => sameWrite(s, put.sibling))
@@ -132,7 +135,7 @@ export class Replica implements KvService {
       return next
     }, signal).catch(err => {
       throw signal.aborted ? new TimeoutError(`put ${put.key}: waited ${put.timeoutMs} ms for the key's lock`) : err
-    })
+    }).finally(() => { clearTimeout(lockTimer) })
     if (writeId !== undefined) this.applied.add(put.key, writeId, fingerprint)
     for (const owner of selfHints) this.init.hints?.touch(owner, put.key)
     // a retry of a write superseded since finds no record of its own only if the key was never stored

@@ -62,6 +62,25 @@ function writeReply (out: PutResult): Record<string, unknown> {
   return { context: out.context, acked: out.acked, values: out.values.map(b64), deletes: out.deletes }
 }
 
+/**
+ * `Prefer: return=minimal` (RFC 7240): the client wants no body, only the
+ * context header. A write otherwise echoes every stored value, base64 in
+ * JSON: for a 1 KB value, more bytes back than were sent.
+ */
+function wantsMinimal (req: IncomingMessage): boolean {
+  const prefer = req.headers.prefer
+  return typeof prefer === 'string' && /(^|[,;\s])return=minimal\b/i.test(prefer)
+}
+
+function sendWrite (req: IncomingMessage, res: ServerResponse, out: PutResult): void {
+  if (wantsMinimal(req)) {
+    res.writeHead(204, { ...contextHeader(out.context), 'preference-applied': 'return=minimal', 'x-meshkv-acked': String(out.acked.length), 'x-meshkv-siblings': String(out.values.length + out.deletes) })
+    res.end()
+    return
+  }
+  sendJson(res, 200, writeReply(out), contextHeader(out.context))
+}
+
 export async function getKv ({ node, key, query, req, res, bucket }: KvRequest): Promise<void> {
   const { r, timeout } = numberParams(query, { r: { min: 1, max: node.quorums.n }, timeout: { min: 1, max: MAX_TIMEOUT_PARAM_MS } })
   const got = await node.get(key, { r, timeoutMs: timeout, bucket, ...traceOf(req) })
@@ -86,7 +105,7 @@ export async function putKv ({ node, key, query, req, res, maxValueBytes, bucket
   const writeId = requestWriteId(req)
   const value = await readBody(req, maxValueBytes)
   const out = await node.put(key, value, { w, context, timeoutMs: timeout, writeId, bucket, ...traceOf(req) })
-  sendJson(res, 200, writeReply(out), contextHeader(out.context))
+  sendWrite(req, res, out)
 }
 
 export async function deleteKv ({ node, key, query, req, res, bucket }: KvRequest): Promise<void> {
@@ -94,5 +113,5 @@ export async function deleteKv ({ node, key, query, req, res, bucket }: KvReques
   const context = requestContext(req)
   const writeId = requestWriteId(req)
   const out = await node.delete(key, { w, context, timeoutMs: timeout, writeId, bucket, ...traceOf(req) })
-  sendJson(res, 200, writeReply(out), contextHeader(out.context))
+  sendWrite(req, res, out)
 }

@@ -2,7 +2,7 @@
  * Typed requests to other peers' replicas over one pipelined channel per peer.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
-import { encodeRecord, decodeRecord } from '../store/record.js'
+import { encodeRecord, decodeRecord, isEncodingOf } from '../store/record.js'
 import { CircuitOpenError, MeshError, ProtocolError } from '../errors.js'
 import { PeerChannel } from './peer-channel.js'
 import { Status } from './pb/kv.js'
@@ -40,10 +40,16 @@ export class KvClient {
 
   constructor (private readonly init: KvClientInit) {}
 
-  async get (peer: string, key: string, timeoutMs: number, trace?: RequestTrace): Promise<KvRecord | undefined> {
+  /**
+   * A peer's record for key. `likely`: a record the caller holds (its own
+   * replica's); a reply that is byte for byte its encoding is answered with
+   * that very record, not decoded again (replicas in sync, the usual case).
+   */
+  async get (peer: string, key: string, timeoutMs: number, trace?: RequestTrace, likely?: KvRecord): Promise<KvRecord | undefined> {
     const res = await this.call(peer, { type: RequestType.GET, key }, timeoutMs, trace)
     if (res.status === Status.NOT_FOUND) return undefined
     if (res.record == null) throw new ProtocolError('GET reply without a record')
+    if (likely !== undefined && isEncodingOf(res.record, likely)) return likely
     return decodeRecord(res.record, { maxValueBytes: this.init.maxValueBytes })
   }
 

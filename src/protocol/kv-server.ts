@@ -9,7 +9,8 @@
 import { MAX_CONCURRENT_HANDLING, MAX_FRAME_BYTES } from '../constants.js'
 import { errorCode, ProtocolError, QuorumNotMetError, RecordTooLargeError } from '../errors.js'
 import { quorumDetailToWire } from './remote-error.js'
-import { encodeFrame, frameDecoder } from './frames.js'
+import { FrameDecoder } from './frames.js'
+import { FrameWriter } from './frame-writer.js'
 import { Request, Response, Status } from './pb/kv.js'
 import { RequestType, requestTypeName } from './request-type.js'
 import { handleGet } from './handlers/get.js'
@@ -55,7 +56,9 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
   const { service, log, metrics } = init
   const maxConcurrent = init.maxConcurrent ?? MAX_CONCURRENT_HANDLING
   const maxFrameBytes = init.maxFrameBytes ?? MAX_FRAME_BYTES
-  const decoder = frameDecoder(maxFrameBytes)
+  const decoder = new FrameDecoder(maxFrameBytes)
+  // replies finished in one turn (a LevelDB batch releases many) go out as one write
+  const writer = new FrameWriter(stream)
   const tracing = init.tracing ?? NO_TRACING
   const requestLog = debugLog(init.requestLog)
   const total = init.inflight
@@ -64,6 +67,7 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
 
   const closeIfDone = (): void => {
     if (remoteDone && inflight === 0 && stream.status === 'open') {
+      writer.flush()
       stream.close().catch(err => { stream.abort(err) })
     }
   }
@@ -82,7 +86,7 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
       log('request %d: %s', res.id, err.message)
       message = Response.encode({ id: res.id, status: Status.ERROR, code: err.code, message: err.message })
     }
-    stream.send(encodeFrame(message))
+    writer.write(message)
     return fits
   }
 

@@ -9,7 +9,9 @@
  */
 import { DEFAULT_DIAL_TIMEOUT_MS, MAX_FRAME_BYTES, MAX_INFLIGHT_PER_PEER } from '../constants.js'
 import { ProtocolError, RecordTooLargeError, TimeoutError } from '../errors.js'
-import { encodeFrame, frameDecoder } from './frames.js'
+import { FrameDecoder } from './frames.js'
+import { FrameWriter } from './frame-writer.js'
+import { RequestDeadline } from './request-deadline.js'
 import { Request, Response } from './pb/kv.js'
 import type { Logger, Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 
@@ -25,6 +27,8 @@ const MAX_QUEUED_BYTES = 4 * 1024 * 1024
 
 export class PeerChannel {
   private stream?: Stream
+  /** each stream's writer: the frames made ready in one turn go out as one write */
+  private readonly writers = new WeakMap<Stream, FrameWriter>()
   private opening?: Promise<Stream>
   private readonly pending = new Map<number, Pending>()
   private readonly slotWaiters: Array<() => void> = []
@@ -47,39 +51,49 @@ export class PeerChannel {
 
   async request (req: Omit<Partial<Request>, 'id'>, timeoutMs: number): Promise<Response> {
     if (this.closed) throw new ProtocolError('channel closed')
-    const signal = AbortSignal.timeout(timeoutMs)
+    const deadline = new RequestDeadline(timeoutMs)
     const onAbort = (): TimeoutError => new TimeoutError(`no reply within ${timeoutMs} ms`)
-    await this.takeSlot(signal, onAbort)
     try {
-      return await this.requestWithSlot(req, signal, onAbort)
+      await this.takeSlot(deadline, onAbort)
+    } catch (err) {
+      deadline.clear()
+      throw err
+    }
+    try {
+      return await this.requestWithSlot(req, deadline, onAbort)
     } finally {
+      deadline.clear()
       this.slots--
       this.slotWaiters.shift()?.()
     }
   }
 
-  private async requestWithSlot (req: Omit<Partial<Request>, 'id'>, signal: AbortSignal, onAbort: () => TimeoutError): Promise<Response> {
-    const stream = await this.getStream(signal).catch(err => {
-      throw signal.aborted ? onAbort() : err
+  private async requestWithSlot (req: Omit<Partial<Request>, 'id'>, deadline: RequestDeadline, onAbort: () => TimeoutError): Promise<Response> {
+    const stream = this.openStream() ?? await this.getStream(deadline.signal).catch(err => {
+      throw deadline.expired ? onAbort() : err
     })
     if (this.closed) throw new ProtocolError('channel closed')
+    if (deadline.expired) throw onAbort()
     const id = this.allocateId()
     const message = Request.encode({ ...req, id })
     if (message.byteLength > this.maxFrameBytes) throw RecordTooLargeError.frame('request', message.byteLength, this.maxFrameBytes)
     const result = new Promise<Response>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
     })
-    const abort = (): void => { this.settle(id)?.reject(onAbort()) }
-    signal.addEventListener('abort', abort, { once: true })
+    deadline.whenExpired(() => { this.settle(id)?.reject(onAbort()) })
     try {
-      if (stream.writeBufferLength > MAX_QUEUED_BYTES) await stream.onDrain({ signal })
-      stream.send(encodeFrame(message))
+      const writer = this.writers.get(stream) as FrameWriter
+      if (stream.writeBufferLength + writer.pendingBytes > MAX_QUEUED_BYTES) {
+        writer.flush()
+        await stream.onDrain({ signal: deadline.signal })
+      }
+      writer.write(message)
       return await result
     } catch (err) {
       this.settle(id)
-      throw signal.aborted ? onAbort() : err
+      throw deadline.expired ? onAbort() : err
     } finally {
-      signal.removeEventListener('abort', abort)
+      deadline.whenExpired(undefined)
     }
   }
 
@@ -106,9 +120,11 @@ export class PeerChannel {
     return p
   }
 
-  private async takeSlot (signal: AbortSignal, onAbort: () => Error): Promise<void> {
+  private async takeSlot (deadline: RequestDeadline, onAbort: () => Error): Promise<void> {
     while (this.slots >= MAX_INFLIGHT_PER_PEER) {
       if (this.slotWaiters.length >= MAX_INFLIGHT_PER_PEER) throw new ProtocolError('too many requests waiting for this peer')
+      const signal = deadline.signal
+      if (signal.aborted) throw onAbort()
       await new Promise<void>((resolve, reject) => {
         const waiter = (): void => { signal.removeEventListener('abort', aborted); resolve() }
         const aborted = (): void => {
@@ -123,8 +139,15 @@ export class PeerChannel {
     this.slots++
   }
 
+  /** the stream when it is open and writable (no wait, no signal) */
+  private openStream (): Stream | undefined {
+    const stream = this.stream
+    return stream !== undefined && stream.status === 'open' && stream.writeStatus === 'writable' ? stream : undefined
+  }
+
   private async getStream (signal: AbortSignal): Promise<Stream> {
-    if (this.stream !== undefined && this.stream.status === 'open' && this.stream.writeStatus === 'writable') return this.stream
+    const open = this.openStream()
+    if (open !== undefined) return open
     // the open is shared, so it runs on the channel's deadline, not the first caller's
     this.opening ??= this.open(AbortSignal.any([this.lifetime.signal, AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT_MS)])).then(stream => {
       if (this.closed) {
@@ -147,7 +170,8 @@ export class PeerChannel {
 
   private attach (stream: Stream): void {
     this.stream = stream
-    const decoder = frameDecoder(this.maxFrameBytes)
+    this.writers.set(stream, new FrameWriter(stream))
+    const decoder = new FrameDecoder(this.maxFrameBytes)
     stream.addEventListener('message', (evt: StreamMessageEvent) => {
       try {
         for (const frame of decoder.decode(evt.data)) {

@@ -10,7 +10,7 @@ import { MAX_RECORD_BYTES, MAX_WRITE_BATCH } from '../constants.js'
 import { RecordTooLargeError } from '../errors.js'
 import { MetricsRegistry } from '../metrics.js'
 import { KeyLock } from './key-lock.js'
-import { decodeRecord, encodeRecord } from './record.js'
+import { decodeOwnRecord, decodeRecord, encodeRecord } from './record.js'
 import { WriteBatcher } from './write-batcher.js'
 import type { KvRecord, RecordLimits } from './record.js'
 
@@ -98,7 +98,7 @@ export class RecordStore {
   private async read (key: string): Promise<KvRecord | undefined> {
     if ((this.datastore.db.supports as { getSync?: boolean }).getSync === true) return this.getNow(key)
     const bytes = await this.datastore.db.get(recordKey(key))
-    return bytes === undefined ? undefined : decodeRecord(bytes, this.limits)
+    return bytes === undefined ? undefined : decodeOwnRecord(bytes, this.limits)
   }
 
   /**
@@ -110,7 +110,7 @@ export class RecordStore {
    */
   private getNow (key: string): KvRecord | undefined {
     const bytes = this.datastore.db.getSync(recordKey(key))
-    return bytes === undefined ? undefined : decodeRecord(bytes, this.limits)
+    return bytes === undefined ? undefined : decodeOwnRecord(bytes, this.limits)
   }
 
   /**

@@ -32,15 +32,29 @@ const ID_BYTES = 16
  * keeping the value: its length and 32-bit FNV-1a; all 0xff for a delete.
  */
 function fingerprint (s: Sibling): Uint8Array {
+  if (s.value === null) return new Uint8Array(8).fill(0xff)
+  // one write's value is fingerprinted several times over a put or a read
+  // (replaced writes, applied writes, hidden mints): once per value object
+  let out = FINGERPRINTS.get(s.value)
+  if (out === undefined) {
+    out = fnv(s.value)
+    FINGERPRINTS.set(s.value, out)
+  }
+  return out
+}
+
+/** Values are never changed once made, so their fingerprint is kept with them. */
+const FINGERPRINTS = new WeakMap<Uint8Array, Uint8Array>()
+
+function fnv (value: Uint8Array): Uint8Array {
   const out = new Uint8Array(8)
-  if (s.value === null) return out.fill(0xff)
   let h = 0x811c9dc5
-  for (let i = 0; i < s.value.byteLength; i++) {
-    h ^= s.value[i]
+  for (let i = 0; i < value.byteLength; i++) {
+    h ^= value[i]
     h = Math.imul(h, 0x01000193)
   }
   const view = new DataView(out.buffer)
-  view.setUint32(0, s.value.byteLength)
+  view.setUint32(0, value.byteLength)
   view.setUint32(4, h >>> 0)
   return out
 }

@@ -1,11 +1,13 @@
 /**
- * Group commit: writes that arrive while a LevelDB write is in flight go
+ * Group commit: writes made in one turn of the event loop go out as one
+ * batch, and writes that arrive while a LevelDB write is in flight go
  * out together as the next batch. Every asynchronous LevelDB write costs a
  * thread-pool round trip, which under load took a sixth of a replica's main
  * thread on a 2-core machine; one batch pays it once for all the writes
  * waiting. Each caller still resolves only once its own write is stored
  * (and fsync'd, when asked).
  */
+import { nextTurn } from '../next-turn.js'
 import type { MetricsRegistry } from '../metrics.js'
 
 interface Pending {
@@ -15,9 +17,20 @@ interface Pending {
   reject: (err: Error) => void
 }
 
-/** What the batcher writes to: a Level database, or anything with its batch() */
+/** One batch being filled: Level's chained batch. */
+export interface ChainedWrite {
+  put: (key: string, value: Uint8Array) => unknown
+  write: (options: { sync: boolean }) => Promise<void>
+}
+
+/**
+ * What the batcher writes to: a Level database, or anything with its
+ * chained batch(). Chained, not an array of operations: abstract-level
+ * checks, copies and converts an array batch on the main thread (about
+ * 45 µs for one 1 KB put, 115 µs for eight, against 25 and 43 chained).
+ */
 export interface BatchTarget {
-  batch: (ops: Array<{ type: 'put', key: string, value: Uint8Array }>, options: { sync: boolean }) => Promise<void>
+  batch: () => ChainedWrite
 }
 
 export interface WriteBatcherInit {
@@ -42,7 +55,12 @@ export class WriteBatcher {
   async put (key: string, value: Uint8Array): Promise<void> {
     const { promise, resolve, reject } = Promise.withResolvers<void>()
     this.queue.push({ key, value, resolve, reject })
-    if (!this.flushing) void this.flush()
+    if (!this.flushing) {
+      // the writes made in this turn of the event loop (a frame of SYNCs, a
+      // LevelDB batch's worth of replies) go out together, not the first alone
+      this.flushing = true
+      nextTurn(() => { void this.flush() })
+    }
     return promise
   }
 
@@ -65,7 +83,9 @@ export class WriteBatcher {
         const started = performance.now()
         const { metrics } = this.init
         try {
-          await this.init.db.batch(batch.map(p => ({ type: 'put' as const, key: p.key, value: p.value })), { sync: this.init.sync })
+          const chained = this.init.db.batch()
+          for (const p of batch) chained.put(p.key, p.value)
+          await chained.write({ sync: this.init.sync })
           metrics.observe('meshkv_store_batch_ms', { outcome: 'ok' }, performance.now() - started)
           metrics.inc('meshkv_store_batches_total')
           metrics.inc('meshkv_store_writes_total', {}, batch.length)

@@ -74,6 +74,27 @@ describe('HTTP API on a single node (n=r=w=1)', () => {
     assert.equal((await errorOf(gone)).code, 'ERR_NOT_FOUND')
   })
 
+  test('Prefer: return=minimal: a write answers 204 with the context header and no body; the context works as the JSON one does', async () => {
+    const minimal = { prefer: 'return=minimal' }
+    const first = await fetch(kv('minimal'), { method: 'PUT', body: 'one', headers: minimal })
+    assert.equal(first.status, 204)
+    assert.equal(await first.text(), '')
+    assert.equal(first.headers.get('preference-applied'), 'return=minimal')
+    assert.equal(first.headers.get('x-meshkv-acked'), '1')
+    assert.equal(first.headers.get('x-meshkv-siblings'), '1')
+    const context = first.headers.get('x-meshkv-context') ?? ''
+    assert.notEqual(context, '')
+    const second = await fetch(kv('minimal'), { method: 'PUT', body: 'two', headers: { ...minimal, 'x-meshkv-context': context } })
+    assert.equal(second.status, 204)
+    assert.equal(second.headers.get('x-meshkv-siblings'), '1', 'the context replaced the first value')
+    const got = await fetch(kv('minimal'))
+    assert.equal(got.status, 200)
+    assert.equal(await got.text(), 'two')
+    const del = await fetch(kv('minimal'), { method: 'DELETE', headers: { ...minimal, 'x-meshkv-context': got.headers.get('x-meshkv-context') ?? '' } })
+    assert.equal(del.status, 204)
+    assert.equal((await fetch(kv('minimal'))).status, 404)
+  })
+
   test('binary values come back byte for byte', async () => {
     const bytes = Uint8Array.from({ length: 256 }, (_, i) => i)
     assert.equal((await fetch(kv('bin'), { method: 'PUT', body: bytes })).status, 200)

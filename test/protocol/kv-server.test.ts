@@ -12,7 +12,10 @@ import { MetricsRegistry } from '../../src/metrics.js'
 import { KvMetrics } from '../../src/protocol/metrics.js'
 import { PeerChannel } from '../../src/protocol/peer-channel.js'
 import { serveStream } from '../../src/protocol/kv-server.js'
-import { Status } from '../../src/protocol/pb/kv.js'
+import { Request, Status } from '../../src/protocol/pb/kv.js'
+import { encodeFrame } from '../../src/protocol/frames.js'
+import { openRaw } from '../fixtures/raw-stream.js'
+import { Uint8ArrayList } from 'uint8arraylist'
 import { RequestType } from '../../src/protocol/request-type.js'
 import { startCluster } from '../fixtures/cluster.js'
 import type { KvService } from '../../src/protocol/service.js'
@@ -65,5 +68,18 @@ describe('kv server reply size', () => {
     assert.ok(small.every(r => r.status === Status.OK && r.record !== undefined))
     assert.equal(streams.length, 1)
     assert.equal(streams[0].status, 'open')
+  })
+
+  test('replies finished in one turn go out as one write, each under its own id', async () => {
+    const raw = await openRaw(cluster.nodes[0].libp2p, multiaddr(cluster.nodes[1].multiaddrs()[0]), PROTOCOL)
+    let writes = 0
+    raw.stream.addEventListener('message', () => { writes++ })
+    const ids = Array.from({ length: 30 }, (_, i) => i + 1)
+    await raw.sendRaw(new Uint8ArrayList(...ids.map(id => encodeFrame(Request.encode({ id, type: RequestType.GET, key: 'small' })))))
+    const replies = await raw.collect(ids.length)
+    assert.deepEqual(replies.map(r => r.id).sort((x, y) => x - y), ids)
+    assert.ok(replies.every(r => r.status === Status.OK))
+    assert.ok(writes <= 2, `30 replies ready in one turn came in ${writes} writes`)
+    await raw.close()
   })
 })

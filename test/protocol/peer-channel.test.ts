@@ -12,20 +12,22 @@ import { defaultLogger } from '@libp2p/logger'
 import { multiaddr } from '@multiformats/multiaddr'
 import { MAX_FRAME_BYTES, MAX_INFLIGHT_PER_PEER } from '../../src/constants.js'
 import { PeerChannel } from '../../src/protocol/peer-channel.js'
-import { Status } from '../../src/protocol/pb/kv.js'
+import { Request, Status } from '../../src/protocol/pb/kv.js'
 import { RequestType } from '../../src/protocol/request-type.js'
+import { frameDecoder } from '../../src/protocol/frames.js'
 import { startCluster, waitFor } from '../fixtures/cluster.js'
 import { reply, serveFrames } from '../fixtures/raw-stream.js'
 import type { StreamOpener } from '../../src/protocol/peer-channel.js'
 import type { TestCluster } from '../fixtures/cluster.js'
 import type { MeshNode } from '../../src/node.js'
-import type { Stream } from '@libp2p/interface'
+import type { Stream, StreamMessageEvent } from '@libp2p/interface'
 
 const SILENT = '/meshkv-test/silent/1.0.0'
 const ECHO = '/meshkv-test/echo/1.0.0'
 const ANSWER_ONCE_THEN_CLOSE = '/meshkv-test/answer-once-then-close/1.0.0'
 const RESET_FIRST_STREAM = '/meshkv-test/reset-first-stream/1.0.0'
 const BAD_REPLY = '/meshkv-test/bad-reply/1.0.0'
+const COUNT_WRITES = '/meshkv-test/count-writes/1.0.0'
 
 const log = defaultLogger().forComponent('meshkv:test:peer-channel')
 const GET = { type: RequestType.GET, key: 'k' }
@@ -36,6 +38,8 @@ describe('PeerChannel', () => {
   let b: MeshNode
   const channels: PeerChannel[] = []
   const served: Record<string, Stream[]> = {}
+  let writesSeen = 0
+  const keysSeen: string[] = []
 
   /** A channel from a to one of b's test protocols; `opened` lists the streams it opened. */
   function channel (protocol: string, delayMs = 0): { ch: PeerChannel, opened: Stream[], onOpened: () => number } {
@@ -72,6 +76,19 @@ describe('PeerChannel', () => {
         return
       }
       reply(stream, { id: req.id, status: Status.OK })
+    })
+    // echoes each request, and counts the stream messages (one per write the sender made) its requests came in
+    await b.libp2p.handle(COUNT_WRITES, stream => {
+      const decoder = frameDecoder(MAX_FRAME_BYTES)
+      stream.addEventListener('message', (evt: StreamMessageEvent) => {
+        writesSeen++
+        for (const frame of decoder.decode(evt.data)) {
+          const req = Request.decode(frame)
+          keysSeen.push(req.key)
+          if (req.key.startsWith('silent')) continue
+          reply(stream, { id: req.id, status: Status.OK, message: req.key })
+        }
+      })
     })
     served[BAD_REPLY] = await serveFrames(b.libp2p, BAD_REPLY, (req, stream) => {
       // a response for an id nobody asked for (ignored), then garbage
@@ -115,6 +132,28 @@ describe('PeerChannel', () => {
     const many = await Promise.all(Array.from({ length: 50 }, async (_, i) => ch.request({ type: RequestType.GET, key: `k${i}` }, 2_000)))
     assert.deepEqual(many.map(r => r.message), Array.from({ length: 50 }, (_, i) => `k${i}`))
     assert.equal(opened.length, 1, 'one stream for every request')
+    assert.equal(ch.inflight, 0)
+  })
+
+  test('requests made ready in one turn go out as one write, in the order they were made, and each keeps its own deadline', async () => {
+    const { ch } = channel(COUNT_WRITES)
+    await ch.request({ type: RequestType.GET, key: 'warm-up' }, 2_000)
+    writesSeen = 0
+    keysSeen.length = 0
+    const keys = Array.from({ length: 40 }, (_, i) => i % 10 === 9 ? `silent${i}` : `k${i}`)
+    const started = Date.now()
+    const outcomes = await Promise.all(keys.map(async key => {
+      const timeout = key.startsWith('silent') ? 300 : 5_000
+      return ch.request({ type: RequestType.GET, key }, timeout).then(r => r.message, (err: any) => ({ code: err.code as string, after: Date.now() - started }))
+    }))
+    assert.deepEqual(keysSeen, keys, 'every request arrived, in order')
+    assert.ok(writesSeen <= 2, `40 requests made in one turn came in ${writesSeen} writes`)
+    for (const [i, key] of keys.entries()) {
+      if (!key.startsWith('silent')) { assert.equal(outcomes[i], key); continue }
+      const out = outcomes[i] as { code: string, after: number }
+      assert.equal(out.code, 'ERR_TIMEOUT')
+      assert.ok(out.after >= 280 && out.after < 1_500, `an unanswered request gave up after ${out.after} ms, its deadline was 300 ms`)
+    }
     assert.equal(ch.inflight, 0)
   })
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { MeshError, ProtocolError } from '../../src/errors.js'
 import { MAX_SIBLINGS } from '../../src/constants.js'
-import { decodeRecord, distinctWrites, encodeRecord, siblingCount, supersedeOtherMints, WRITE_ID_BYTES } from '../../src/store/record.js'
+import { decodeOwnRecord, decodeRecord, distinctWrites, encodeRecord, isEncodingOf, siblingCount, supersedeOtherMints, WRITE_ID_BYTES } from '../../src/store/record.js'
 import { Record as PbRecord } from '../../src/store/pb/record.js'
 import { newSet, newWithContext, updateWith, sync, empty, values, encodeContext, join } from '../../src/version/index.js'
 import { siblingEquals } from '../../src/store/record.js'
@@ -324,5 +324,29 @@ describe('what a record from a peer yields to a client', () => {
       }
       encodeContext(join(record), 'k')
     }), { numRuns: 300, examples: [[['中'.repeat(100)]]] })
+  })
+})
+
+describe('record encodings kept with the record', () => {
+  const limits: RecordLimits = { maxValueBytes: 1024 }
+  const record = (): KvRecord => newSet<Sibling>({ value: new Uint8Array([1, 2, 3]), timestamp: 5 })
+
+  test('a record is encoded once: the same bytes every time', () => {
+    const r = record()
+    const first = encodeRecord(r)
+    assert.equal(encodeRecord(r), first)
+    assert.ok(isEncodingOf(first, r))
+    assert.ok(isEncodingOf(first.slice(), r), 'equal bytes elsewhere are its encoding too')
+    assert.ok(!isEncodingOf(encodeRecord(record()).slice(0, -1), r))
+  })
+
+  test('decodeOwnRecord keeps the stored bytes as the encoding; decodeRecord (a peer\'s bytes) re-encodes, dropping fields this version skips', () => {
+    const canonical = encodeRecord(record())
+    // an unknown field (number 15, bytes) after the record: valid protobuf, skipped by the decoder
+    const padded = new Uint8Array([...canonical, (15 << 3) | 2, 3, 9, 9, 9])
+    const own = decodeOwnRecord(padded, limits)
+    assert.equal(encodeRecord(own), padded, 'bytes from this peer\'s store are sent as they are')
+    const fromPeer = decodeRecord(padded, limits)
+    assert.deepEqual(encodeRecord(fromPeer), canonical, 'a peer\'s padding is not kept')
   })
 })
