@@ -65,15 +65,34 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
   let inflight = 0
   let remoteDone = false
 
+  /**
+   * Frames read but not started: a delivery can hold thousands of requests,
+   * and a peer that stops reading its replies must not make this side
+   * queue them without bound. The stream is paused while any wait.
+   */
+  let waiting: Uint8Array[] = []
+  let next = 0
+
   const closeIfDone = (): void => {
-    if (remoteDone && inflight === 0 && stream.status === 'open') {
+    if (remoteDone && inflight === 0 && next === waiting.length && stream.readBufferLength === 0 && stream.status === 'open') {
       writer.flush()
       stream.close().catch(err => { stream.abort(err) })
     }
   }
 
-  const maybeResume = (): void => {
-    if (stream.readStatus === 'paused' && inflight < maxConcurrent && !stream.writableNeedsDrain) stream.resume()
+  /** another request may start: under the concurrency bound, and the replies already queued went out */
+  const canStart = (): boolean => inflight < maxConcurrent && !stream.writableNeedsDrain
+
+  /** start what waits while it may, then read on only if nothing waits */
+  const pump = (): void => {
+    while (next < waiting.length && canStart()) {
+      const frame = waiting[next++]
+      if (!start(frame)) return
+    }
+    if (next === waiting.length) { waiting = []; next = 0 }
+    if (next < waiting.length || !canStart()) {
+      if (stream.readStatus === 'readable') stream.pause()
+    } else if (stream.readStatus === 'paused') stream.resume()
   }
 
   /** false when the reply was over the frame bound and an error went instead */
@@ -123,6 +142,30 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
     })
   }
 
+  /** false when the frame was bad and the stream is aborted */
+  const start = (frame: Uint8Array): boolean => {
+    let req: Request
+    try {
+      req = Request.decode(frame, { limits: { context: 4096 } })
+    } catch (err) {
+      metrics.badFrame()
+      log.error('undecodable request, aborting stream: %s', (err as Error).message)
+      waiting = []
+      next = 0
+      stream.abort(new ProtocolError(`undecodable request: ${(err as Error).message}`))
+      return false
+    }
+    inflight++
+    if (total !== undefined) total.value++
+    void run(req).finally(() => {
+      inflight--
+      if (total !== undefined) total.value--
+      pump()
+      closeIfDone()
+    })
+    return true
+  }
+
   stream.addEventListener('message', (evt: StreamMessageEvent) => {
     let frames
     try {
@@ -133,27 +176,10 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
       stream.abort(new ProtocolError(`bad frame: ${(err as Error).message}`))
       return
     }
-    for (const frame of frames) {
-      let req: Request
-      try {
-        req = Request.decode(frame, { limits: { context: 4096 } })
-      } catch (err) {
-        metrics.badFrame()
-        log.error('undecodable request, aborting stream: %s', (err as Error).message)
-        stream.abort(new ProtocolError(`undecodable request: ${(err as Error).message}`))
-        return
-      }
-      inflight++
-      if (total !== undefined) total.value++
-      void run(req).finally(() => {
-        inflight--
-        if (total !== undefined) total.value--
-        maybeResume()
-        closeIfDone()
-      })
-    }
-    if (inflight >= maxConcurrent && stream.readStatus === 'readable') stream.pause()
+    if (frames.length === 0) return
+    if (next === waiting.length) { waiting = frames; next = 0 } else waiting.push(...frames)
+    pump()
   })
-  stream.addEventListener('drain', maybeResume)
+  stream.addEventListener('drain', pump)
   stream.addEventListener('remoteCloseWrite', () => { remoteDone = true; closeIfDone() })
 }

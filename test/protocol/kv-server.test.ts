@@ -12,8 +12,8 @@ import { MetricsRegistry } from '../../src/metrics.js'
 import { KvMetrics } from '../../src/protocol/metrics.js'
 import { PeerChannel } from '../../src/protocol/peer-channel.js'
 import { serveStream } from '../../src/protocol/kv-server.js'
-import { Request, Status } from '../../src/protocol/pb/kv.js'
-import { encodeFrame } from '../../src/protocol/frames.js'
+import { Request, Response, Status } from '../../src/protocol/pb/kv.js'
+import { encodeFrame, FrameDecoder } from '../../src/protocol/frames.js'
 import { openRaw } from '../fixtures/raw-stream.js'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { RequestType } from '../../src/protocol/request-type.js'
@@ -80,6 +80,52 @@ describe('kv server reply size', () => {
     assert.deepEqual(replies.map(r => r.id).sort((x, y) => x - y), ids)
     assert.ok(replies.every(r => r.status === Status.OK))
     assert.ok(writes <= 2, `30 replies ready in one turn came in ${writes} writes`)
+    await raw.close()
+  })
+})
+
+describe('kv server and a peer that stops reading', () => {
+  let cluster: TestCluster
+  const streams: Stream[] = []
+  const VALUE_BYTES = 1024 * 1024
+  const value: KvRecord = { entries: [{ actor: 'peer-x', counter: 1, values: [{ value: new Uint8Array(VALUE_BYTES).fill(7), timestamp: 1 }] }], anonymous: [] }
+  before(async () => {
+    cluster = await startCluster(2, { n: 1, r: 1, w: 1 })
+    await cluster.nodes[1].libp2p.handle(PROTOCOL, stream => {
+      streams.push(stream)
+      serveStream(stream, {
+        service: { maxValueBytes: VALUE_BYTES, localGet: async () => value, localSync: async (_key, record) => record, coordinatePut: async () => ({ acked: [], record: value }) },
+        log,
+        metrics: new KvMetrics(new MetricsRegistry())
+      })
+    })
+  })
+  after(async () => {
+    await cluster?.stop()
+  })
+
+  test('replies wait for the peer to read: what the server queues stays bounded, and every request is answered once it reads again', async () => {
+    const raw = await openRaw(cluster.nodes[0].libp2p, multiaddr(cluster.nodes[1].multiaddrs()[0]), PROTOCOL)
+    // replies decoded as they come, however many arrive at once
+    const replies: Response[] = []
+    const decoder = new FrameDecoder(MAX_FRAME_BYTES)
+    raw.stream.addEventListener('message', evt => { for (const frame of decoder.decode(evt.data)) replies.push(Response.decode(frame)) })
+    // this end reads nothing: yamux stops granting the server window
+    raw.stream.pause()
+    const ids = Array.from({ length: 40 }, (_, i) => i + 1)
+    // one request per delivery, each asking for a 1 MB reply
+    for (const id of ids) {
+      raw.stream.send(encodeFrame(Request.encode({ id, type: RequestType.GET, key: 'k' })))
+      await new Promise(resolve => setTimeout(resolve, 5))
+    }
+    await new Promise(resolve => setTimeout(resolve, 500))
+    const queued = streams[0].writeBufferLength
+    assert.ok(queued <= 4 * VALUE_BYTES, `the server queued ${queued} bytes of replies for a peer that reads nothing`)
+    raw.stream.resume()
+    const deadline = Date.now() + 30_000
+    while (replies.length < ids.length && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50))
+    assert.deepEqual(replies.map(r => r.id).sort((x, y) => x - y), ids)
+    assert.ok(replies.every(r => r.status === Status.OK && r.record?.byteLength !== undefined && r.record.byteLength > VALUE_BYTES))
     await raw.close()
   })
 })
