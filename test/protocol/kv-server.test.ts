@@ -128,4 +128,17 @@ describe('kv server and a peer that stops reading', () => {
     assert.ok(replies.every(r => r.status === Status.OK && r.record?.byteLength !== undefined && r.record.byteLength > VALUE_BYTES))
     await raw.close()
   })
+
+  test('a peer that sends its requests and closes its write side at once gets every one answered before the stream closes', async () => {
+    const raw = await openRaw(cluster.nodes[0].libp2p, multiaddr(cluster.nodes[1].multiaddrs()[0]), PROTOCOL)
+    const replies: Response[] = []
+    const decoder = new FrameDecoder(MAX_FRAME_BYTES)
+    raw.stream.addEventListener('message', evt => { for (const frame of decoder.decode(evt.data)) replies.push(Response.decode(frame)) })
+    const ids = Array.from({ length: 20 }, (_, i) => i + 1)
+    raw.stream.send(new Uint8ArrayList(...ids.map(id => encodeFrame(Request.encode({ id, type: RequestType.GET, key: 'k' })))))
+    const closing = raw.stream.close({ signal: AbortSignal.timeout(20_000) }).catch(() => {})
+    await raw.ended(20_000)
+    await closing
+    assert.deepEqual(replies.map(r => r.id).sort((x, y) => x - y), ids)
+  })
 })
