@@ -10,7 +10,7 @@ import { MAX_RECORD_BYTES, MAX_WRITE_BATCH } from '../constants.js'
 import { RecordTooLargeError } from '../errors.js'
 import { MetricsRegistry } from '../metrics.js'
 import { KeyLock } from './key-lock.js'
-import { decodeOwnRecord, decodeRecord, encodeRecord } from './record.js'
+import { decodeOwnRecord, encodeRecord } from './record.js'
 import { WriteBatcher } from './write-batcher.js'
 import type { KvRecord, RecordLimits } from './record.js'
 
@@ -180,9 +180,14 @@ export class RecordStore {
     await this.datastore.db.put(key, value, { sync: true })
   }
 
-  /** Every stored key with its record, in storage order. */
+  /**
+   * Every stored key with its record, in storage order. Each keeps its stored
+   * bytes as its encoding, as a get's does: a handover that sends one and
+   * then drops the key only if get() still finds the same bytes must not see
+   * a change where a re-encoding differs from what is stored.
+   */
   async * entries (): AsyncGenerator<[string, KvRecord]> {
-    for await (const [key, bytes] of this.encodedEntries()) yield [key, decodeRecord(bytes, this.limits)]
+    for await (const [key, bytes] of this.encodedEntries()) yield [key, decodeOwnRecord(bytes, this.limits)]
   }
 
   /**
