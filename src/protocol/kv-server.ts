@@ -177,7 +177,13 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
       return
     }
     if (frames.length === 0) return
-    if (next === waiting.length) { waiting = frames; next = 0 } else waiting.push(...frames)
+    if (next === waiting.length) {
+      waiting = frames
+      next = 0
+    } else {
+      // a loop, not push(...frames): a delivery of many tiny frames would pass the argument limit
+      for (const frame of frames) waiting.push(frame)
+    }
     pump()
   })
   stream.addEventListener('drain', pump)
