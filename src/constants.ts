@@ -136,8 +136,14 @@ export const MAX_RATE_LIMITED_CLIENTS = 10_000
 export const DEFAULT_RELAY_MAX_RESERVATIONS = 32
 /** how long one relayed connection may last before the relay closes it (ms); DCUtR or WebRTC should have made it direct by then */
 export const DEFAULT_RELAY_DURATION_MS = 2 * 60_000
-/** bytes one relayed connection may carry (each way) before the relay closes it */
-export const DEFAULT_RELAY_DATA_BYTES = 1024 * 1024
+/**
+ * bytes one relayed connection may carry (each way) before the relay closes
+ * it. Every stream to a NATed member shares its one relayed connection (kv,
+ * anti-entropy, transfer batches of up to 1 MiB), so the limit holds many of
+ * the largest values (DEFAULT_MAX_VALUE_BYTES): at 1 MiB a value near that
+ * size could never cross a relay, and each reset fails what is in flight.
+ */
+export const DEFAULT_RELAY_DATA_BYTES = 16 * 1024 * 1024
 /** deadline of one WebRTC upgrade of a relayed connection (ms) */
 export const DIRECT_UPGRADE_TIMEOUT_MS = 15_000
 /** a peer whose WebRTC upgrade failed is tried again after this long (ms) */
