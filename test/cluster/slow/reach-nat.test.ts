@@ -105,6 +105,12 @@ describe('reach: two peers behind separate NATs, relayed then direct', { skip },
     await put(nat2, 'from-nat2', 'relayed-2')
     await waitFor('nat1 holds the write made through nat2', async () => holds(nat1, 'from-nat2', 'relayed-2'), 10_000, 100)
     assert.equal(await get(nat2, 'from-nat1'), 'relayed-1')
+    // large values share the one relayed connection too: three near the
+    // largest a peer takes (1 MiB) cross it together, which a relay limit of
+    // a few values' bytes would cut, failing them all, again and again
+    const big = ['a', 'b', 'c'].map(c => c.repeat(900_000))
+    await Promise.all(big.map(async (v, i) => { await put(nat1, `big-${i}`, v) }))
+    await waitFor('nat2 holds the large writes made through nat1', async () => (await Promise.all(big.map(async (v, i) => holds(nat2, `big-${i}`, v)))).every(Boolean), 20_000, 250)
     const still = await connectionsTo(nat1, nat2)
     assert.ok(still.length > 0 && !still.some(working), `still relayed: ${JSON.stringify(still)}`)
   })
