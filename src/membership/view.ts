@@ -102,6 +102,11 @@ export class MembershipView {
     this.members.set(self.id, { ...info, state: leaving ? 'leaving' : 'up', since: now, lastSeen: now, self: true })
   }
 
+  /** The silence after which a member is down whatever the reports: it follows the announcement period, which grows with the cluster. */
+  setStaleAfter (ms: number): void {
+    this.options.staleAfterMs = ms
+  }
+
   /** Apply an announcement; true when the ring-relevant part of the view changed. */
   heard (hb: HeartbeatInfo, now: number): boolean {
     const prev = this.members.get(hb.id)
