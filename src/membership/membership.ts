@@ -43,7 +43,7 @@ import { RING_HASH } from './params.js'
 import { MembershipMessage, ReportedState } from './pb/heartbeat.js'
 import { Prober } from './prober.js'
 import { MembershipView } from './view.js'
-import { watchSet } from './watch-set.js'
+import { DEFAULT_WATCH, watchSet } from './watch-set.js'
 import type { AdoptableSetting, AnnouncedParams } from './params.js'
 import type { Report as WireReport } from './pb/heartbeat.js'
 import type { Member, Report } from './view.js'
@@ -71,7 +71,7 @@ export interface MembershipInit {
   phiThreshold: number
   log: Logger
   metrics: MetricsRegistry
-  /** most connections this peer dials on its own to members (others may still dial it) */
+  /** most members this peer picks to dial on its own besides its ring neighbours (others may still dial it) */
   maxDialedMembers?: number
   /** this start's incarnation (incarnation.ts: persisted, only grows) */
   incarnation: number
@@ -325,7 +325,10 @@ export class Membership extends EventTarget {
       }
     }
     const live = this.view.live().map(m => m.id)
-    this.prober.round(watchSet(this.selfId, live, Math.floor(this.round++ / EPOCH_ROUNDS)), now)
+    const epoch = Math.floor(this.round++ / EPOCH_ROUNDS)
+    // the random part of the watch set from the members kept connected: probes then open no new connections
+    const picks = this.connector.picks(live)
+    this.prober.round(watchSet(this.selfId, live, epoch, DEFAULT_WATCH, picks), now)
     const threshold = this.init.phiThreshold * this.health.multiplier()
     for (const id of now < this.overloadedUntil ? [] : this.prober.watched()) {
       const m = this.view.get(id)
@@ -344,7 +347,7 @@ export class Membership extends EventTarget {
     this.view.setStaleAfter(this.staleAfterMs())
     const why = this.schedule.due(now, this.view.size <= 1)
     if (why !== undefined) void this.announcer.announce(why)
-    this.connector.keep(this.view.live().map(m => m.id))
+    this.connector.keep(this.view.live().map(m => m.id), watchSet(this.selfId, live, epoch, { ...DEFAULT_WATCH, random: 0 }))
   }
 
   /** Announce within `withinMs` (jittered, so a cluster that heard the same news does not answer at once). */
