@@ -2,14 +2,14 @@
  * What this peer says on the membership topic: its own announcement and its
  * failure reports. An announcement is full (addresses, capacity, zone,
  * state, cluster settings, tokens, the filter of the members it knows)
- * except at the slow period and when it only asks for tokens ('periodic',
- * 'want'): then its tokens are left out and their digest
- * (token-digest.ts) goes instead. Tokens change only with the peer's own
+ * except at the slow period (3 in 4 of those) and when it only asks for
+ * tokens ('periodic', 'want'): then its tokens are left out and their
+ * digest (token-digest.ts) goes instead. Tokens change only with the peer's own
  * state, and every such change is a full announcement ('change'); a peer
  * that missed one finds the digest differs from its copy, leaves this peer
  * out of its filter, and this peer answers it in full ('heal'). So every
- * peer still derives the same ring from the same view, at about a third
- * of the bytes a period.
+ * peer still derives the same ring from the same view, at about half the
+ * bytes a period.
  */
 import { knownFilter } from './known-filter.js'
 import { MAX_ADDRS } from './announcement.js'
@@ -25,6 +25,12 @@ import type { MetricsRegistry } from '../metrics.js'
 
 /** reasons whose announcement leaves the tokens out (their digest goes instead) */
 const DIGEST_ONLY = new Set(['periodic', 'want'])
+/**
+ * one periodic announcement in this many goes out in full all the same: a
+ * peer that cannot ask (an observer, a browser tab, publishes nothing, so no
+ * member reads its filter) still learns every member's tokens
+ */
+const FULL_EVERY_PERIODIC = 4
 
 export interface AnnouncerInit {
   libp2p: Libp2p<{ pubsub: GossipSub }>
@@ -46,6 +52,7 @@ export interface AnnouncerInit {
 
 export class Announcer {
   private seq = 0
+  private periodic = 0
   private tokens: readonly bigint[]
 
   constructor (private readonly init: AnnouncerInit, tokens: readonly bigint[]) {
@@ -86,7 +93,7 @@ export class Announcer {
     const joining = self?.state === 'joining'
     const info = this.selfInfo(leaving)
     view.updateSelf({ addrs: info.addrs, seq: info.seq })
-    const full = !DIGEST_ONLY.has(why)
+    const full = why === 'periodic' ? ++this.periodic % FULL_EVERY_PERIODIC === 0 : !DIGEST_ONLY.has(why)
     const announce: Heartbeat = {
       peer: info.id,
       addrs: this.init.libp2p.getMultiaddrs().slice(0, MAX_ADDRS).map(a => a.bytes as Uint8Array<ArrayBuffer>),
