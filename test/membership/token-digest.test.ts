@@ -11,6 +11,8 @@ import assert from 'node:assert/strict'
 import { membershipTopic } from '../../src/constants.js'
 import { createHost } from '../../src/host.js'
 import { Membership } from '../../src/membership/membership.js'
+import { RING_HASH } from '../../src/membership/params.js'
+import { MembershipMessage, MemberStatus } from '../../src/membership/pb/heartbeat.js'
 import { knownKey, sameDigest, tokenDigest } from '../../src/membership/token-digest.js'
 import { MetricsRegistry } from '../../src/metrics.js'
 import { Ring } from '../../src/ring/ring.js'
@@ -113,4 +115,51 @@ test('a digest that matches the copy is the announcement of those tokens: no ask
     assert.equal(by.want, undefined, JSON.stringify(by))
   }
   assert.equal(peers[1].membership.member(peers[0].host.peerId.toString())?.tokens?.length, 16)
+})
+
+test('a digest of the wrong size, or sent with the tokens, is rejected whole and crashes nothing', async (t) => {
+  const metrics = new MetricsRegistry()
+  const host = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'] })
+  const rogue = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'] })
+  const membership = new Membership({
+    libp2p: host,
+    topic: membershipTopic('digest'),
+    capacity: 1,
+    bootstrap: [],
+    heartbeatMs: 200,
+    memberTimeoutMs: 1500,
+    announceMs: 5000,
+    phiThreshold: 8,
+    log: defaultLogger().forComponent('test:digest'),
+    metrics,
+    incarnation: 1,
+    params: { n: 3, tokensPerUnit: 16, set: { n: true, tokensPerUnit: true } }
+  })
+  membership.start()
+  t.after(async () => {
+    await membership.stop()
+    await host.stop()
+    await rogue.stop()
+  })
+  const topic = membershipTopic('digest')
+  rogue.services.pubsub.subscribe(topic)
+  await rogue.dial(host.getMultiaddrs()[0])
+  const id = rogue.peerId.toString()
+  const tokens = tokensFor({ id, capacity: 1 }, 16)
+  const claim = (seq: number, extra: { tokens: bigint[], tokensDigest?: Uint8Array<ArrayBuffer> }): Uint8Array => MembershipMessage.encode({
+    announce: { peer: id, addrs: [], capacity: 1, incarnation: 1, seq, status: MemberStatus.UP, zone: '', n: 3, tokensPerUnit: 16, hash: RING_HASH, nSet: true, tokensPerUnitSet: true, known: new Uint8Array(0), ...extra }
+  })
+  const rejected = (): number => metrics.counter('meshkv_membership_heartbeats_total', { dir: 'rejected' })
+  let seq = 0
+  await waitFor('both hostile claims rejected', async () => {
+    await rogue.services.pubsub.publish(topic, claim(++seq, { tokens: [], tokensDigest: new Uint8Array(3) })).catch(() => {})
+    await rogue.services.pubsub.publish(topic, claim(++seq, { tokens, tokensDigest: tokenDigest(tokens) })).catch(() => {})
+    return rejected() >= 2
+  }, 10_000, 300)
+  assert.equal(membership.member(id), undefined, 'the rogue is in no view')
+  // the same peer, well-formed, is heard: the rejections were for the digest, not for the peer
+  await waitFor('a well-formed announcement is applied', async () => {
+    await rogue.services.pubsub.publish(topic, claim(++seq, { tokens })).catch(() => {})
+    return membership.member(id)?.tokens?.length === 16
+  }, 10_000, 300)
 })
