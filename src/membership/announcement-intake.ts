@@ -123,12 +123,14 @@ export class AnnouncementIntake {
         .catch(err => { init.log('peer store merge failed: %s', (err as Error).message) })
       if (prev !== undefined && prev.incarnation !== hb.incarnation) init.restarted(hb.id)
     }
+    // an old announcement (a late delivery, a replay) carries an old filter: only the newest says what its sender knows now
+    const newest = prev === undefined || hb.incarnation > prev.incarnation || (hb.incarnation === prev.incarnation && hb.seq > prev.seq)
     if (init.view.heard(hb, performance.now())) init.changed()
     // a member this peer did not know may not know it either: tell it soon
     const state = init.view.get(hb.id)?.state
     if (news && (state === 'up' || state === 'joining')) init.soon(init.heartbeatMs, 'news')
     // it has not heard this peer, or not its current tokens (it missed announcements while its mesh formed): tell it
-    else if (!mayKnow(wire.known, init.selfKey()) && this.healAnswers.due(hb.id, performance.now())) {
+    else if (newest && !mayKnow(wire.known, init.selfKey()) && this.healAnswers.due(hb.id, performance.now())) {
       init.soon(init.heartbeatMs, 'heal')
     }
   }

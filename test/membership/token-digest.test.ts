@@ -14,6 +14,7 @@ import { Membership } from '../../src/membership/membership.js'
 import { RING_HASH } from '../../src/membership/params.js'
 import { MembershipMessage, MemberStatus } from '../../src/membership/pb/heartbeat.js'
 import { knownKey, sameDigest, tokenDigest } from '../../src/membership/token-digest.js'
+import { knownFilter } from '../../src/membership/known-filter.js'
 import { MetricsRegistry } from '../../src/metrics.js'
 import { Ring } from '../../src/ring/ring.js'
 import { tokensFor } from '../../src/ring/tokens.js'
@@ -162,4 +163,50 @@ test('a digest of the wrong size, or sent with the tokens, is rejected whole and
     await rogue.services.pubsub.publish(topic, claim(++seq, { tokens })).catch(() => {})
     return membership.member(id)?.tokens?.length === 16
   }, 10_000, 300)
+})
+
+test('an old announcement (a late delivery, a replay) prompts no heal answer: its filter is old', async (t) => {
+  const host = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'] })
+  const rogue = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'] })
+  const membership = new Membership({
+    libp2p: host,
+    topic: membershipTopic('digest'),
+    capacity: 1,
+    bootstrap: [],
+    heartbeatMs: 200,
+    memberTimeoutMs: 1500,
+    announceMs: 60_000,
+    phiThreshold: 8,
+    log: defaultLogger().forComponent('test:digest'),
+    metrics: new MetricsRegistry(),
+    incarnation: 1,
+    params: { n: 3, tokensPerUnit: 16, set: { n: true, tokensPerUnit: true } }
+  })
+  membership.start()
+  t.after(async () => {
+    await membership.stop()
+    await host.stop()
+    await rogue.stop()
+  })
+  const topic = membershipTopic('digest')
+  rogue.services.pubsub.subscribe(topic)
+  await rogue.dial(host.getMultiaddrs()[0])
+  const id = rogue.peerId.toString()
+  const tokens = tokensFor({ id, capacity: 1 }, 16)
+  const hostKey = knownKey(host.peerId.toString(), undefined)
+  const claim = (seq: number, known: Uint8Array<ArrayBuffer>): Uint8Array => MembershipMessage.encode({
+    announce: { peer: id, addrs: [], capacity: 1, incarnation: 1, seq, status: MemberStatus.UP, zone: '', n: 3, tokensPerUnit: 16, hash: RING_HASH, nSet: true, tokensPerUnitSet: true, tokens, known }
+  })
+  await waitFor('the peer is a member, knowing the host', async () => {
+    await rogue.services.pubsub.publish(topic, claim(100, knownFilter([hostKey, knownKey(id, tokens)]))).catch(() => {})
+    return membership.member(id)?.seq === 100
+  }, 10_000, 300)
+  await new Promise(resolve => setTimeout(resolve, 1000))
+  const heals = membership.publishedByWhy().heal ?? 0
+  for (let seq = 1; seq <= 5; seq++) await rogue.services.pubsub.publish(topic, claim(seq, knownFilter([]))).catch(() => {})
+  await new Promise(resolve => setTimeout(resolve, 1000))
+  assert.equal(membership.publishedByWhy().heal ?? 0, heals, 'no answer to old filters')
+  // a newer one with a filter that lacks the host is answered
+  await rogue.services.pubsub.publish(topic, claim(101, knownFilter([]))).catch(() => {})
+  await waitFor('the newest filter is answered', () => (membership.publishedByWhy().heal ?? 0) > heals, 5000)
 })
