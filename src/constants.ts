@@ -57,8 +57,12 @@ export const DEFAULT_REPLICA_TIMEOUT_MS = 3_000
 export const DEFAULT_DIAL_TIMEOUT_MS = 3_000
 /** Discovery: the DHT meshkv peers share (of every cluster: any one of them leads to the members of any cluster). */
 export const DEFAULT_DHT_PROTOCOL = '/meshkv/kad/1.0.0'
-/** members a peer dials on its own; others may still dial it */
-export const DEFAULT_MAX_DIALED_MEMBERS = 64
+/**
+ * members a peer picks to dial on its own besides its 4 ring neighbours
+ * (others may still dial it): about 2 x (4 + 6) connections a peer whatever
+ * the cluster's size, not a full mesh (src/membership/connector.ts)
+ */
+export const DEFAULT_MAX_DIALED_MEMBERS = 6
 
 /** Membership: the probe period (each watched member is pinged this often). */
 export const DEFAULT_HEARTBEAT_MS = 1_000

@@ -15,6 +15,7 @@ import { membershipTopic } from '../../src/constants.js'
 import { createHost } from '../../src/host.js'
 import { Membership } from '../../src/membership/membership.js'
 import { MetricsRegistry } from '../../src/metrics.js'
+import { tokensFor } from '../../src/ring/tokens.js'
 
 export interface SimPeerConfig {
   bootstrap: string[]
@@ -70,7 +71,9 @@ async function main (): Promise<void> {
     maxDialedMembers: config.maxDialedMembers,
     incarnation: 1,
     phiThreshold: 8,
-    params: { n: 3, tokensPerUnit: 128, set: { n: true, tokensPerUnit: true } }
+    params: { n: 3, tokensPerUnit: 128, set: { n: true, tokensPerUnit: true } },
+    // announced as a daemon announces its allocated tokens (128 a unit): their bytes are most of an announcement
+    tokens: tokensFor({ id: libp2p.peerId.toString(), capacity: 1 }, 128)
   })
   membership.start()
   const lag = monitorEventLoopDelay({ resolution: 10 })

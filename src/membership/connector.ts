@@ -4,8 +4,11 @@
  * restarted on a new address is only reached again by dialling it, so each
  * probe period this dials what is due: bootstrap addresses not connected,
  * and the members this peer dials itself (dial-targets.ts: of each pair one
- * side dials, up to a bound). One dial per target at a time, each with a
- * deadline.
+ * side dials): its ring neighbours and a few others picked by rendezvous
+ * hashing, not every member. Each connection costs every period (libp2p's
+ * connection monitor pings it, gossipsub publishes and gossips over it), so
+ * a full mesh made each peer's cost grow with the cluster. One dial per
+ * target at a time, each with a deadline.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { DEFAULT_DIAL_TIMEOUT_MS } from '../constants.js'
@@ -18,7 +21,7 @@ export interface ConnectorInit {
   selfId: string
   bootstrap: Multiaddr[]
   log: Logger
-  /** most connections this peer dials on its own to members */
+  /** most members this peer picks to dial on its own, besides its ring neighbours */
   maxDialedMembers: number
 }
 
@@ -32,8 +35,13 @@ export class Connector {
     this.dialTargets = new DialTargets(init.selfId)
   }
 
-  /** Dial what is due now, given the members that are not down. */
-  keep (live: string[]): void {
+  /** The members picked (by rendezvous hashing) to keep connected to, of the live ones. */
+  picks (live: string[]): string[] {
+    return this.dialTargets.pick(live, this.init.maxDialedMembers)
+  }
+
+  /** Dial what is due now, given the members that are not down and the neighbours kept besides the picks. */
+  keep (live: string[], neighbours: readonly string[] = []): void {
     const { libp2p, selfId } = this.init
     const connected = new Set(libp2p.getConnections().map(c => c.remotePeer.toString()))
     const targets: Array<{ key: string, dial: () => Promise<unknown> }> = []
@@ -49,7 +57,7 @@ export class Connector {
         }
       })
     }
-    for (const id of this.dialTargets.due(live, connected, this.init.maxDialedMembers)) {
+    for (const id of this.dialTargets.due(live, connected, this.init.maxDialedMembers, neighbours)) {
       targets.push({ key: id, dial: async () => libp2p.dial(peerIdFromString(id), { signal: AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT_MS) }) })
     }
     for (const t of targets) {

@@ -32,11 +32,13 @@ export class DialTargets {
       .map(x => x.id)
   }
 
-  /** one round: the picked members not connected that this side should dial now */
-  due (members: string[], connected: ReadonlySet<string>, limit: number): string[] {
+  /** one round: the picked members (and `also`, members kept besides: the ring neighbours) not connected that this side should dial now */
+  due (members: string[], connected: ReadonlySet<string>, limit: number, also: readonly string[] = []): string[] {
     this.retain(members)
     const out: string[] = []
-    for (const id of this.pick(members, limit)) {
+    const inView = new Set(members)
+    const targets = new Set([...this.pick(members, limit), ...also.filter(id => id !== this.self && inView.has(id))])
+    for (const id of targets) {
       if (connected.has(id)) {
         this.waited.delete(id)
         continue

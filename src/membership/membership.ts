@@ -1,61 +1,60 @@
 /**
  * Membership over gossipsub, with failure detection decided locally.
  *
- * - Each peer publishes its full announcement (signed; addresses, capacity,
- *   zone, tokens, incarnation and sequence, state, the cluster's settings,
- *   a filter of the live members it knows) at a slow period
- *   (`announceMs`), on every change of its own state, soon after it hears a
- *   member it did not know, and soon after it hears a member whose filter
- *   says it has not heard this one (so a joiner learns the cluster in a
- *   round, not in a period, even when announcements were lost while its
- *   gossipsub mesh formed; only the missing members answer). A new
- *   topic subscriber prompts an announcement only when it is not a live
- *   member settled in its state: connections come and go all the time
- *   (probes, the connection manager), and an announcement broadcast for
- *   each would make every peer's cost grow with the cluster. In a closed
- *   cluster, a subscriber admission does not admit (yet) prompts one at
- *   most every 10 probe periods, so an outsider toggling its subscription
- *   cannot make members broadcast.
+ * - Each peer publishes its announcement (announcer.ts) at a slow period
+ *   that grows with the cluster (announce-schedule.ts; its tokens as a
+ *   digest then, token-digest.ts), on every change of its own state, soon
+ *   after it hears a member it did not know, and soon after it hears a
+ *   member whose filter says it has not heard this one, or not its
+ *   current tokens (so a joiner learns the cluster in a round, not in a
+ *   period, even when announcements were lost while its gossipsub mesh
+ *   formed; only the missing members answer). A new topic subscriber
+ *   prompts an announcement only when it is not a live member settled in
+ *   its state: connections come and go all the time (probes, the
+ *   connection manager), and an announcement broadcast for each would make
+ *   every peer's cost grow with the cluster. In a closed cluster, a
+ *   subscriber admission does not admit (yet) prompts one at most every 10
+ *   probe periods, so an outsider toggling its subscription cannot make
+ *   members broadcast.
  * - Liveness comes from direct pings to a bounded set of members
  *   (watch-set.ts, prober.ts), each judged by a phi-accrual detector: above
  *   `phiThreshold` this peer reports the member suspect on the topic; a
  *   suspect that does not refute within `memberTimeoutMs` is down, and its
  *   reporter says so too. A peer that hears itself reported refutes with a
  *   newer announcement (SWIM).
- * - Nothing an announcement claims is trusted: it is parsed within bounds,
- *   its cluster settings must agree with ours (params.ts) and its ring
- *   tokens fit the budgets (token-budget.ts) before it reaches the view. A
- *   refused peer is logged (rate-limited) and reported as a 'refused' event.
+ * - Announcements heard go through announcement-intake.ts (parsed within
+ *   bounds, settings judged, budgets checked, tokens resolved) before they
+ *   reach the view.
  *
- * It also keeps this peer connected to the bootstrap list and to members
- * (connector.ts); announcements are parsed in announcement.ts. All timing
- * is monotonic (performance.now()): a wall-clock step changes nothing.
+ * It also keeps this peer connected to the bootstrap list and to some
+ * members (connector.ts). All timing is monotonic (performance.now()): a
+ * wall-clock step changes nothing.
  */
-import { multiaddr } from '@multiformats/multiaddr'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { DEFAULT_MAX_DIALED_MEMBERS } from '../constants.js'
 import { MAX_TOKENS_PER_MEMBER } from '../ring/tokens.js'
 import { pingPeer } from '../reach/open-stream.js'
-import { MAX_ADDRS, parseAnnouncement } from './announcement.js'
+import { MAX_ADDRS } from './announcement.js'
+import { AnnouncementIntake } from './announcement-intake.js'
 import { AnnounceSchedule } from './announce-schedule.js'
-import { knownFilter, mayKnow } from './known-filter.js'
+import { Announcer } from './announcer.js'
 import { LocalHealth } from './local-health.js'
 import { Connector } from './connector.js'
 import { RateLimitedLog } from './rate-limited-log.js'
-import { describeRefusal, judgeParams, RING_HASH } from './params.js'
-import { MembershipMessage, MemberStatus, ReportedState } from './pb/heartbeat.js'
+import { RING_HASH } from './params.js'
+import { MembershipMessage, ReportedState } from './pb/heartbeat.js'
 import { Prober } from './prober.js'
-import { claimedTokens, overBudget } from './token-budget.js'
 import { MembershipView } from './view.js'
-import { watchSet } from './watch-set.js'
+import { DEFAULT_WATCH, watchSet } from './watch-set.js'
 import type { AdoptableSetting, AnnouncedParams } from './params.js'
-import type { Heartbeat, Report as WireReport } from './pb/heartbeat.js'
-import type { HeartbeatInfo, Member, Report } from './view.js'
+import type { Report as WireReport } from './pb/heartbeat.js'
+import type { Member, Report } from './view.js'
 import type { GossipSub, Message } from '@libp2p/gossipsub'
 import type { Libp2p, Logger } from '@libp2p/interface'
 import type { Ping } from '@libp2p/ping'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { MetricsRegistry } from '../metrics.js'
+
+export type { RefusedPeer } from './announcement-intake.js'
 
 export interface MembershipInit {
   libp2p: Libp2p<{ pubsub: GossipSub, ping: Ping }>
@@ -73,7 +72,7 @@ export interface MembershipInit {
   phiThreshold: number
   log: Logger
   metrics: MetricsRegistry
-  /** most connections this peer dials on its own to members (others may still dial it) */
+  /** most members this peer picks to dial on its own besides its ring neighbours (others may still dial it) */
   maxDialedMembers?: number
   /** this start's incarnation (incarnation.ts: persisted, only grows) */
   incarnation: number
@@ -97,27 +96,16 @@ export interface MembershipInit {
   admitted?: (peer: string) => boolean
 }
 
-/** A refused announcement, as the 'refused' event carries it. */
-export interface RefusedPeer {
-  peer: string
-  reason: string
-}
-
 /** A member as status shows it: the view's record plus this peer's phi for it, when it watches it. */
 export type MemberStatusInfo = Member & { phi?: number }
 
 /** addresses, zone and the rest, plus 9 bytes (tag and value) for each token a member may announce */
 const MAX_MESSAGE_BYTES = 16 * 1024 + MAX_TOKENS_PER_MEMBER * 9
 const MAX_MEMBERS = 4096
-/** a refusal is logged at most once per peer and reason in this period */
-const REFUSAL_LOG_MS = 60_000
-const MAX_REFUSALS_TRACKED = 1024
 /** probe rounds between changes of the random part of the watch set */
 const EPOCH_ROUNDS = 30
 /** a member in one state for this many probe periods has heard this peer: its new connection prompts no announcement */
 const SETTLED_PERIODS = 30
-/** a member that has not heard this peer is answered at most once in this many probe periods */
-const HEAL_ANSWER_PERIODS = 5
 /** a subscriber admission does not admit prompts an announcement at most once in this many probe periods */
 const STRANGER_PROMPT_PERIODS = 10
 
@@ -128,15 +116,13 @@ export class Membership extends EventTarget {
   private readonly prober: Prober
   private readonly selfId: string
   private readonly incarnation: number
-  private seq = 0
-  private tokens: readonly bigint[]
   private readonly params: AnnouncedParams
-  private readonly refusals = new RateLimitedLog(REFUSAL_LOG_MS, MAX_REFUSALS_TRACKED)
   /** members this peer reported suspect, with the stamp it reported */
   private readonly suspected = new Map<string, Report>()
   private round = 0
   private readonly schedule: AnnounceSchedule
-  private readonly healAnswers: RateLimitedLog
+  private readonly announcer: Announcer
+  private readonly intake: AnnouncementIntake
   private readonly strangerPrompts: RateLimitedLog
   private lastRefute = -Infinity
   private lastTick = -Infinity
@@ -182,16 +168,47 @@ export class Membership extends EventTarget {
     super()
     this.selfId = init.libp2p.peerId.toString()
     this.incarnation = init.incarnation
-    this.tokens = init.tokens ?? []
     this.params = { n: init.params.n, tokensPerUnit: init.params.tokensPerUnit, hash: RING_HASH, set: { ...init.params.set } }
-    this.view = new MembershipView(this.selfInfo(false), performance.now(), {
+    this.schedule = new AnnounceSchedule(init.announceMs)
+    this.announcer = new Announcer({
+      libp2p: init.libp2p,
+      topic: init.topic,
+      selfId: this.selfId,
+      capacity: init.capacity,
+      zone: init.zone,
+      incarnation: init.incarnation,
+      view: () => this.view,
+      schedule: this.schedule,
+      params: this.params,
+      certificate: init.certificate,
+      observer: init.observer === true,
+      metrics: init.metrics,
+      log: init.log
+    }, init.tokens ?? [])
+    this.view = new MembershipView(this.announcer.selfInfo(false), performance.now(), {
       suspectTimeoutMs: init.memberTimeoutMs,
-      staleAfterMs: 3 * init.announceMs + init.memberTimeoutMs,
+      staleAfterMs: this.staleAfterMs(),
       forgetAfterMs: Math.max(init.memberTimeoutMs * 60, 600_000),
       maxMembers: MAX_MEMBERS
     })
-    this.schedule = new AnnounceSchedule(init.announceMs)
-    this.healAnswers = new RateLimitedLog(HEAL_ANSWER_PERIODS * init.heartbeatMs, MAX_MEMBERS)
+    this.intake = new AnnouncementIntake({
+      libp2p: init.libp2p,
+      view: this.view,
+      params: this.params,
+      capacity: init.capacity,
+      heartbeatMs: init.heartbeatMs,
+      maxMembers: MAX_MEMBERS,
+      selfKey: () => this.announcer.selfKey(),
+      admitted: init.admitted,
+      cannotAdopt: init.cannotAdopt,
+      soon: (withinMs, why) => { this.announceSoon(withinMs, why) },
+      restarted: id => { this.prober.reset(id, performance.now()) },
+      changed: () => { this.changed() },
+      dispatch: e => this.dispatchEvent(e),
+      rejected: () => { this.rejected() },
+      metrics: init.metrics,
+      log: init.log
+    })
     this.strangerPrompts = new RateLimitedLog(STRANGER_PROMPT_PERIODS * init.heartbeatMs, MAX_MEMBERS)
     this.connector = new Connector({ libp2p: init.libp2p, selfId: this.selfId, bootstrap: init.bootstrap, log: init.log, maxDialedMembers: init.maxDialedMembers ?? DEFAULT_MAX_DIALED_MEMBERS })
     if (init.joining === true) this.view.updateSelf({ joining: true })
@@ -231,13 +248,13 @@ export class Membership extends EventTarget {
   /** Announce that this peer is leaving, so others take it out of their rings at once. */
   async announceLeaving (): Promise<void> {
     this.view.updateSelf({ leaving: true })
-    await this.announce('change')
+    await this.announcer.announce('change')
   }
 
   /** A joining peer has its ranges: it takes its ring positions now. */
   async announceUp (): Promise<void> {
     if (this.view.updateSelf({ joining: false })) this.changed()
-    await this.announce('change')
+    await this.announcer.announce('change')
   }
 
   /** The cluster parameters this peer runs with now (after any adoption). */
@@ -247,7 +264,7 @@ export class Membership extends EventTarget {
 
   /** Replace this peer's ring tokens (after tokensPerUnit was adopted) and announce them. */
   setTokens (tokens: readonly bigint[]): void {
-    this.tokens = tokens
+    this.announcer.setTokens(tokens)
     if (this.view.updateSelf({ tokens })) this.changed()
     this.announceSoon(0, 'change')
   }
@@ -306,11 +323,14 @@ export class Membership extends EventTarget {
       if (m === undefined || m.incarnation !== r.incarnation || m.seq !== r.seq || m.state === 'up') this.suspected.delete(id)
       else if (m.state === 'down') {
         this.suspected.delete(id)
-        this.publishReport({ ...r, state: 'down' })
+        this.announcer.report({ ...r, state: 'down' })
       }
     }
     const live = this.view.live().map(m => m.id)
-    this.prober.round(watchSet(this.selfId, live, Math.floor(this.round++ / EPOCH_ROUNDS)), now)
+    const epoch = Math.floor(this.round++ / EPOCH_ROUNDS)
+    // the random part of the watch set from the members kept connected: probes then open no new connections
+    const picks = this.connector.picks(live)
+    this.prober.round(watchSet(this.selfId, live, epoch, DEFAULT_WATCH, picks), now)
     const threshold = this.init.phiThreshold * this.health.multiplier()
     for (const id of now < this.overloadedUntil ? [] : this.prober.watched()) {
       const m = this.view.get(id)
@@ -320,13 +340,16 @@ export class Membership extends EventTarget {
         this.init.log('%s suspect: phi %d over %d (local health %d)', id, this.prober.phi(id, now), threshold, this.health.value)
         changed = this.view.report(r, now) || changed
         this.suspected.set(id, r)
-        this.publishReport(r)
+        this.announcer.report(r)
       }
     }
     if (changed) this.changed()
+    // the slow period (and the silence that makes a member down, three of them) follows the cluster's size
+    this.schedule.resize(this.view.size)
+    this.view.setStaleAfter(this.staleAfterMs())
     const why = this.schedule.due(now, this.view.size <= 1)
-    if (why !== undefined) void this.announce(why)
-    this.connector.keep(this.view.live().map(m => m.id))
+    if (why !== undefined) void this.announcer.announce(why)
+    this.connector.keep(this.view.live().map(m => m.id), watchSet(this.selfId, live, epoch, { ...DEFAULT_WATCH, random: 0 }))
   }
 
   /** Announce within `withinMs` (jittered, so a cluster that heard the same news does not answer at once). */
@@ -334,63 +357,9 @@ export class Membership extends EventTarget {
     this.schedule.soon(performance.now(), withinMs, why)
   }
 
-  private selfInfo (leaving: boolean): HeartbeatInfo {
-    const { libp2p, capacity, zone } = this.init
-    return {
-      id: this.selfId,
-      addrs: libp2p.getMultiaddrs().map(a => a.toString()).slice(0, MAX_ADDRS),
-      capacity,
-      zone,
-      incarnation: this.incarnation,
-      seq: this.seq,
-      tokens: this.tokens.length > 0 ? this.tokens : undefined,
-      leaving
-    }
-  }
-
-  private async announce (why: string): Promise<void> {
-    this.schedule.announced(performance.now())
-    this.seq++
-    const self = this.view.get(this.selfId)
-    const leaving = self?.state === 'leaving'
-    const joining = self?.state === 'joining'
-    const info = this.selfInfo(leaving)
-    this.view.updateSelf({ addrs: info.addrs, seq: info.seq })
-    const p = this.params
-    const announce: Heartbeat = {
-      peer: info.id,
-      addrs: this.init.libp2p.getMultiaddrs().slice(0, MAX_ADDRS).map(a => a.bytes as Uint8Array<ArrayBuffer>),
-      capacity: info.capacity,
-      incarnation: info.incarnation,
-      seq: info.seq,
-      status: leaving ? MemberStatus.LEAVING : joining ? MemberStatus.JOINING : MemberStatus.UP,
-      zone: info.zone ?? '',
-      n: p.n,
-      tokensPerUnit: p.tokensPerUnit,
-      hash: p.hash,
-      nSet: p.set.n,
-      tokensPerUnitSet: p.set.tokensPerUnit,
-      tokens: [...this.tokens],
-      known: knownFilter(this.view.live().map(m => m.id)),
-      cert: this.init.certificate
-    }
-    await this.publish({ announce }, 'announce', why)
-  }
-
-  private publishReport (r: Report): void {
-    const report: WireReport = { subject: r.subject, incarnation: r.incarnation, seq: r.seq, state: r.state === 'down' ? ReportedState.DOWN : ReportedState.SUSPECT }
-    void this.publish({ report }, 'report', `report-${r.state}`)
-  }
-
-  private async publish (msg: MembershipMessage, kind: string, why: string): Promise<void> {
-    if (this.init.observer === true) return
-    this.schedule.count(why)
-    try {
-      await this.init.libp2p.services.pubsub.publish(this.init.topic, MembershipMessage.encode(msg))
-      this.init.metrics.inc('meshkv_membership_heartbeats_total', { dir: 'out', kind })
-    } catch (err) {
-      this.init.log('%s not published: %s', kind, (err as Error).message)
-    }
+  /** silence after which a member is down whatever the reports: three slow periods and the time to refute */
+  private staleAfterMs (): number {
+    return 3 * this.schedule.period() + this.init.memberTimeoutMs
   }
 
   private receive (msg: Message): void {
@@ -404,7 +373,7 @@ export class Membership extends EventTarget {
     }
     const from = msg.from.toString()
     if (from === this.selfId) return
-    if (decoded.announce !== undefined) this.receiveAnnouncement(from, decoded.announce)
+    if (decoded.announce !== undefined) this.intake.receive(from, decoded.announce)
     else if (decoded.report !== undefined) this.receiveReport(from, decoded.report)
     else this.rejected()
   }
@@ -428,83 +397,11 @@ export class Membership extends EventTarget {
         // it was alive to hear itself accused: it answered too slowly, so it may be the slow one
         this.health.degraded()
         this.init.log('refuting %s report by %s', r.state, from)
-        void this.announce('refute')
+        void this.announcer.announce('refute')
       }
       return
     }
     if (this.view.report(r, performance.now())) this.changed()
-  }
-
-  private receiveAnnouncement (from: string, wire: Heartbeat): void {
-    if (this.init.admitted?.(from) === false) return this.rejected()
-    const parsed = parseAnnouncement(from, wire)
-    if (parsed === undefined) return this.rejected()
-    const { hb, params } = parsed
-    const verdict = judgeParams(this.params, params)
-    if (verdict.refuse !== undefined) return this.refuse(hb.id, describeRefusal(verdict.refuse))
-    if (verdict.adopt.n !== undefined || verdict.adopt.tokensPerUnit !== undefined) {
-      const why = this.cannotAdopt(verdict.adopt)
-      if (why !== undefined) return this.refuse(hb.id, why)
-      this.adopt(hb.id, verdict.adopt)
-    }
-    if (verdict.wait) {
-      // it runs on defaults that differ from ours: tell it ours, so it can adopt them
-      if (this.view.get(hb.id) === undefined) this.announceSoon(this.init.heartbeatMs, 'adopt')
-      return
-    }
-    const tpu = this.params.tokensPerUnit
-    const others = this.view.all().reduce((sum, m) => m.id === hb.id ? sum : sum + claimedTokens(m, tpu), 0)
-    const over = overBudget(hb, tpu, others)
-    if (over !== undefined) return this.refuse(hb.id, over)
-    this.init.metrics.inc('meshkv_membership_heartbeats_total', { dir: 'in', kind: 'announce' })
-    // once it has a member, this peer has a cluster: its settings are the cluster's, no longer up for adoption
-    this.params.set.n = true
-    this.params.set.tokensPerUnit = true
-    const prev = this.view.get(hb.id)
-    const news = prev === undefined || prev.state === 'down' || prev.incarnation !== hb.incarnation
-    // a member's new addresses (a relay reservation behind a NAT, a restart on a new port) are dialable at once
-    const moved = prev !== undefined && prev.addrs.join(' ') !== hb.addrs.join(' ')
-    if (news || moved) {
-      this.init.libp2p.peerStore.merge(peerIdFromString(hb.id), { multiaddrs: hb.addrs.map(a => multiaddr(a)) })
-        .catch(err => { this.init.log('peer store merge failed: %s', (err as Error).message) })
-      if (prev !== undefined && prev.incarnation !== hb.incarnation) this.prober.reset(hb.id, performance.now())
-    }
-    if (this.view.heard(hb, performance.now())) this.changed()
-    // a member this peer did not know may not know it either: tell it soon
-    const state = this.view.get(hb.id)?.state
-    if (news && (state === 'up' || state === 'joining')) this.announceSoon(this.init.heartbeatMs, 'news')
-    // it has not heard this peer (it missed announcements while its mesh formed): tell it
-    else if (!mayKnow(wire.known, this.selfId) && this.healAnswers.due(hb.id, performance.now())) {
-      this.announceSoon(this.init.heartbeatMs, 'heal')
-    }
-  }
-
-  private cannotAdopt (values: Partial<Record<AdoptableSetting, number>>): string | undefined {
-    const tpu = values.tokensPerUnit
-    if (tpu !== undefined && claimedTokens({ capacity: this.init.capacity }, tpu) > MAX_TOKENS_PER_MEMBER) {
-      return `cluster setting tokensPerUnit=${tpu} cannot be adopted: this peer's capacity ${this.init.capacity} would be over ${MAX_TOKENS_PER_MEMBER} ring tokens`
-    }
-    return this.init.cannotAdopt?.(values)
-  }
-
-  /** Take the cluster's value of a setting this peer left unset; from now on it is settled. */
-  private adopt (from: string, values: Partial<Record<AdoptableSetting, number>>): void {
-    for (const [k, v] of Object.entries(values) as Array<[AdoptableSetting, number]>) {
-      this.init.log('adopting the cluster\'s %s=%d (was %d, unset) from %s', k, v, this.params[k], from)
-      this.params[k] = v
-      this.params.set[k] = true
-    }
-    this.dispatchEvent(new CustomEvent('params', { detail: { ...values, from } }))
-  }
-
-  private refuse (peer: string, reason: string): void {
-    this.init.metrics.inc('meshkv_membership_heartbeats_total', { dir: 'refused' })
-    if (this.view.remove(peer)) this.changed()
-    if (!this.refusals.due(`${peer} ${reason}`, performance.now())) return
-    // announce soon, so the refused peer hears ours and says why on its side too
-    this.announceSoon(this.init.heartbeatMs, 'refused')
-    this.init.log.error('refused peer %s: %s', peer, reason)
-    this.dispatchEvent(new CustomEvent<RefusedPeer>('refused', { detail: { peer, reason } }))
   }
 
   private changed (): void {

@@ -102,6 +102,11 @@ export class MembershipView {
     this.members.set(self.id, { ...info, state: leaving ? 'leaving' : 'up', since: now, lastSeen: now, self: true })
   }
 
+  /** The silence after which a member is down whatever the reports: it follows the announcement period, which grows with the cluster. */
+  setStaleAfter (ms: number): void {
+    this.options.staleAfterMs = ms
+  }
+
   /** Apply an announcement; true when the ring-relevant part of the view changed. */
   heard (hb: HeartbeatInfo, now: number): boolean {
     const prev = this.members.get(hb.id)
@@ -169,11 +174,13 @@ export class MembershipView {
   updateSelf (patch: Partial<HeartbeatInfo>): boolean {
     for (const m of this.members.values()) {
       if (!m.self) continue
-      const before = `${m.capacity}|${m.zone}|${m.state}|${m.tokens?.length}`
+      const before = `${m.capacity}|${m.zone}|${m.state}`
+      const tokensBefore = m.tokens
       const { leaving, joining, ...info } = patch
       Object.assign(m, info)
       if (leaving !== undefined || joining !== undefined) m.state = leaving === true ? 'leaving' : joining === true ? 'joining' : 'up'
-      return before !== `${m.capacity}|${m.zone}|${m.state}|${m.tokens?.length}`
+      // new tokens of the same count move the ring as much as a new count does
+      return before !== `${m.capacity}|${m.zone}|${m.state}` || m.tokens !== tokensBefore
     }
     return false
   }

@@ -4,7 +4,11 @@
  * neighbours on the ring of member ids (the `neighbours` next ids either
  * side, wrapping), which makes watching symmetric (every member is watched
  * by at least its own neighbours), plus `random` others that change every
- * epoch, so a partition between neighbourhoods is still seen. Pure.
+ * epoch, so a partition between neighbourhoods is still seen. The random
+ * ones may be drawn from a pool (the members this peer keeps connections
+ * to, connector.ts): a probe dials the member it pings, and a new random
+ * member each epoch from the whole cluster left a connection behind each
+ * time, until every peer was connected to every other. Pure.
  */
 
 export interface WatchOptions {
@@ -26,8 +30,8 @@ function fnv (s: string): number {
   return h >>> 0
 }
 
-/** The members to probe, from the ids of the live members (any order; self may be among them). */
-export function watchSet (self: string, live: readonly string[], epoch: number, options: WatchOptions = DEFAULT_WATCH): string[] {
+/** The members to probe, from the ids of the live members (any order; self may be among them); the random ones from `pool` when given. */
+export function watchSet (self: string, live: readonly string[], epoch: number, options: WatchOptions = DEFAULT_WATCH, pool?: readonly string[]): string[] {
   const others = [...new Set(live)].filter(id => id !== self).sort()
   const picked = new Set<string>()
   if (others.length === 0) return []
@@ -39,7 +43,9 @@ export function watchSet (self: string, live: readonly string[], epoch: number, 
     picked.add(others[(at - 1 - k + others.length * (k + 1)) % others.length])
   }
   if (options.random > 0 && picked.size < others.length) {
-    const rest = others.filter(id => !picked.has(id))
+    const inPool = pool === undefined ? undefined : new Set(pool)
+    const from = inPool === undefined ? others : others.filter(id => inPool.has(id))
+    const rest = from.filter(id => !picked.has(id))
       .map(id => ({ id, score: fnv(`${self}|${epoch}|${id}`) }))
       .sort((a, b) => a.score - b.score || (a.id < b.id ? -1 : 1))
     for (const { id } of rest.slice(0, options.random)) picked.add(id)

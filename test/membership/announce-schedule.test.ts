@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { AnnounceSchedule } from '../../src/membership/announce-schedule.js'
+import { AnnounceSchedule, announcePeriodMs } from '../../src/membership/announce-schedule.js'
 
 const half = (): number => 0.5
 
@@ -45,4 +45,22 @@ test('soon brings the next announcement forward, with its reason; a later soon d
   s.count('news')
   s.count('report-suspect')
   assert.deepEqual(s.byWhy(), { news: 2, 'report-suspect': 1 })
+})
+
+test('the slow period grows with log n past 8 members, so a peer hears n / log n periodic announcements a period, not n', () => {
+  assert.equal(announcePeriodMs(30_000, 1), 30_000)
+  assert.equal(announcePeriodMs(30_000, 10), 30_000)
+  assert.equal(announcePeriodMs(30_000, 16), 30_000)
+  assert.equal(announcePeriodMs(30_000, 64), 90_000)
+  const heardPerPeriod = (n: number): number => n * 30_000 / announcePeriodMs(30_000, n)
+  assert.ok(heardPerPeriod(50) / heardPerPeriod(10) < 2, `x5 peers: ${heardPerPeriod(50) / heardPerPeriod(10)}`)
+  for (let n = 2; n < 4096; n *= 2) assert.ok(announcePeriodMs(30_000, 2 * n) >= announcePeriodMs(30_000, n), 'never shrinks as the cluster grows')
+  const s = new AnnounceSchedule(30_000, half)
+  s.resize(128)
+  assert.equal(s.period(), 120_000)
+  for (let t = 0; t < 3; t++) s.announced(t)
+  while (s.due(10, false) === 'eager') { /* drain the eager ones */ }
+  s.announced(10)
+  assert.equal(s.due(10 + 119_999, false), undefined)
+  assert.equal(s.due(10 + 120_000, false), 'periodic')
 })

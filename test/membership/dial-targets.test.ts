@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { DialTargets } from '../../src/membership/dial-targets.js'
+import { watchSet } from '../../src/membership/watch-set.js'
 
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `peer-${String(i).padStart(4, '0')}`)
 
@@ -84,5 +85,29 @@ describe('DialTargets.due', () => {
     assert.deepEqual(t.due([a, b], new Set([other]), 8), [])
     assert.deepEqual(t.due([a, b], new Set(), 8), [])
     assert.deepEqual(t.due([a, b], new Set(), 8), [other])
+  })
+})
+
+describe('connections a peer keeps', () => {
+  test('its ring neighbours and its picks: about 2 x (4 + limit) a peer at any size, not a full mesh', () => {
+    for (const n of [10, 50, 200]) {
+      const all = ids(n)
+      const pairs = new Set<string>()
+      for (const self of all) {
+        const t = new DialTargets(self)
+        const neighbours = watchSet(self, all, 0, { neighbours: 2, random: 0 })
+        // every target, as if none were connected and each side had waited its patience
+        for (let round = 0; round < 5; round++) for (const id of t.due(all, new Set(), 6, neighbours)) pairs.add([self, id].sort().join('|'))
+      }
+      const perPeer = 2 * pairs.size / n
+      assert.ok(perPeer <= Math.min(n - 1, 2 * (4 + 6)), `${n} peers: ${perPeer} connections a peer`)
+    }
+  })
+
+  test('neighbours outside the view are not dialed, nor self', () => {
+    const all = ids(20)
+    const t = new DialTargets(all[0])
+    const due = t.due(all.slice(0, 10), new Set(), 2, [all[0], all[15], all[3]])
+    assert.ok(!due.includes(all[0]) && !due.includes(all[15]))
   })
 })

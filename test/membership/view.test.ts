@@ -81,3 +81,12 @@ describe('MembershipView: a down member keeps its ring positions until it is for
     assert.deepEqual(ringOf(v), ['peer', 'self'])
   })
 })
+
+describe('MembershipView: this peer\'s own entry', () => {
+  test('new tokens of the same count change the ring: the view says so', () => {
+    const v = new MembershipView({ ...self, tokens: [1n, 2n, 3n] }, 0, OPTS)
+    assert.equal(v.updateSelf({ tokens: [4n, 5n, 6n] }), true)
+    assert.deepEqual(v.get('self')?.tokens, [4n, 5n, 6n])
+    assert.equal(v.updateSelf({ seq: 7 }), false, 'a new sequence number is no change of the ring')
+  })
+})

@@ -30,3 +30,18 @@ test('the random part changes with the epoch; the neighbours do not', () => {
   assert.deepEqual(a.slice(0, 4).sort(), b.slice(0, 4).sort())
   assert.notDeepEqual(a.slice(4).sort(), b.slice(4).sort())
 })
+
+test('with a pool, the random part comes only from it (the members kept connected), the neighbours from the whole ring', () => {
+  fc.assert(fc.property(fc.integer({ min: 12, max: 300 }), fc.integer({ min: 0, max: 1000 }), (n, epoch) => {
+    const all = ids(n)
+    const self = all[epoch % n]
+    const pool = all.filter((_, i) => i % 7 === 3)
+    const neighbours = watchSet(self, all, epoch, { neighbours: 2, random: 0 })
+    const w = watchSet(self, all, epoch, { neighbours: 2, random: 3 }, pool)
+    assert.deepEqual(w.slice(0, neighbours.length), neighbours)
+    for (const id of w.slice(neighbours.length)) assert.ok(pool.includes(id), `${id} is in the pool`)
+    assert.ok(!w.includes(self))
+  }))
+  const all = ids(100)
+  assert.deepEqual(watchSet(all[0], all, 5, { neighbours: 2, random: 3 }, []), watchSet(all[0], all, 5, { neighbours: 2, random: 0 }), 'an empty pool: neighbours only')
+})

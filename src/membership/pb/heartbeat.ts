@@ -188,6 +188,11 @@ export namespace MembershipMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface MembershipMessageAnnounceTokensDigestFieldEvent {
+    field: '$.announce.tokensDigest'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface MembershipMessageReportSubjectFieldEvent {
     field: '$.report.subject'
     value: string
@@ -216,7 +221,7 @@ export namespace MembershipMessage {
     return decodeMessage(buf, MembershipMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MembershipMessage>): Generator<MembershipMessageAnnouncePeerFieldEvent | MembershipMessageAnnounceAddrsFieldEvent | MembershipMessageAnnounceCapacityFieldEvent | MembershipMessageAnnounceIncarnationFieldEvent | MembershipMessageAnnounceStatusFieldEvent | MembershipMessageAnnounceZoneFieldEvent | MembershipMessageAnnounceNFieldEvent | MembershipMessageAnnounceTokensPerUnitFieldEvent | MembershipMessageAnnounceHashFieldEvent | MembershipMessageAnnounceNSetFieldEvent | MembershipMessageAnnounceSeqFieldEvent | MembershipMessageAnnounceTokensFieldEvent | MembershipMessageAnnounceTokensPerUnitSetFieldEvent | MembershipMessageAnnounceKnownFieldEvent | MembershipMessageAnnounceCertFieldEvent | MembershipMessageReportSubjectFieldEvent | MembershipMessageReportIncarnationFieldEvent | MembershipMessageReportSeqFieldEvent | MembershipMessageReportStateFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MembershipMessage>): Generator<MembershipMessageAnnouncePeerFieldEvent | MembershipMessageAnnounceAddrsFieldEvent | MembershipMessageAnnounceCapacityFieldEvent | MembershipMessageAnnounceIncarnationFieldEvent | MembershipMessageAnnounceStatusFieldEvent | MembershipMessageAnnounceZoneFieldEvent | MembershipMessageAnnounceNFieldEvent | MembershipMessageAnnounceTokensPerUnitFieldEvent | MembershipMessageAnnounceHashFieldEvent | MembershipMessageAnnounceNSetFieldEvent | MembershipMessageAnnounceSeqFieldEvent | MembershipMessageAnnounceTokensFieldEvent | MembershipMessageAnnounceTokensPerUnitSetFieldEvent | MembershipMessageAnnounceKnownFieldEvent | MembershipMessageAnnounceCertFieldEvent | MembershipMessageAnnounceTokensDigestFieldEvent | MembershipMessageReportSubjectFieldEvent | MembershipMessageReportIncarnationFieldEvent | MembershipMessageReportSeqFieldEvent | MembershipMessageReportStateFieldEvent> {
     return streamMessage(buf, MembershipMessage.codec(), opts)
   }
 }
@@ -411,6 +416,7 @@ export interface Heartbeat {
   tokensPerUnitSet: boolean
   known: Uint8Array<ArrayBuffer>
   cert?: Uint8Array<ArrayBuffer>
+  tokensDigest?: Uint8Array<ArrayBuffer>
 }
 
 export namespace Heartbeat {
@@ -500,6 +506,11 @@ export namespace Heartbeat {
         if (obj.cert != null) {
           w.uint32(114)
           w.bytes(obj.cert)
+        }
+
+        if (obj.tokensDigest != null) {
+          w.uint32(170)
+          w.bytes(obj.tokensDigest)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -595,6 +606,10 @@ export namespace Heartbeat {
             }
             case 14: {
               obj.cert = reader.bytes()
+              break
+            }
+            case 21: {
+              obj.tokensDigest = reader.bytes()
               break
             }
             default: {
@@ -738,6 +753,13 @@ export namespace Heartbeat {
               }
               break
             }
+            case 21: {
+              yield {
+                field: `${prefix}.tokensDigest`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -827,6 +849,11 @@ export namespace Heartbeat {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface HeartbeatTokensDigestFieldEvent {
+    field: '$.tokensDigest'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Heartbeat>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Heartbeat.codec())
   }
@@ -835,7 +862,7 @@ export namespace Heartbeat {
     return decodeMessage(buf, Heartbeat.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<HeartbeatPeerFieldEvent | HeartbeatAddrsFieldEvent | HeartbeatCapacityFieldEvent | HeartbeatIncarnationFieldEvent | HeartbeatStatusFieldEvent | HeartbeatZoneFieldEvent | HeartbeatNFieldEvent | HeartbeatTokensPerUnitFieldEvent | HeartbeatHashFieldEvent | HeartbeatNSetFieldEvent | HeartbeatSeqFieldEvent | HeartbeatTokensFieldEvent | HeartbeatTokensPerUnitSetFieldEvent | HeartbeatKnownFieldEvent | HeartbeatCertFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<HeartbeatPeerFieldEvent | HeartbeatAddrsFieldEvent | HeartbeatCapacityFieldEvent | HeartbeatIncarnationFieldEvent | HeartbeatStatusFieldEvent | HeartbeatZoneFieldEvent | HeartbeatNFieldEvent | HeartbeatTokensPerUnitFieldEvent | HeartbeatHashFieldEvent | HeartbeatNSetFieldEvent | HeartbeatSeqFieldEvent | HeartbeatTokensFieldEvent | HeartbeatTokensPerUnitSetFieldEvent | HeartbeatKnownFieldEvent | HeartbeatCertFieldEvent | HeartbeatTokensDigestFieldEvent> {
     return streamMessage(buf, Heartbeat.codec(), opts)
   }
 }
