@@ -6,6 +6,7 @@
  */
 import '../../src/shim.js'
 import { test } from 'node:test'
+import type { TestContext } from 'node:test'
 import { defaultLogger } from '@libp2p/logger'
 import assert from 'node:assert/strict'
 import { membershipTopic } from '../../src/constants.js'
@@ -118,7 +119,8 @@ test('a digest that matches the copy is the announcement of those tokens: no ask
   assert.equal(peers[1].membership.member(peers[0].host.peerId.toString())?.tokens?.length, 16)
 })
 
-test('a digest of the wrong size, or sent with the tokens, is rejected whole and crashes nothing', async (t) => {
+/** A host running Membership and a rogue host connected to it, subscribed to its topic, publishing by hand. */
+async function hostWithRogue (t: TestContext, announceMs: number): Promise<{ host: MeshHost, rogue: MeshHost, membership: Membership, metrics: MetricsRegistry, topic: string, id: string }> {
   const metrics = new MetricsRegistry()
   const host = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'] })
   const rogue = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'] })
@@ -129,7 +131,7 @@ test('a digest of the wrong size, or sent with the tokens, is rejected whole and
     bootstrap: [],
     heartbeatMs: 200,
     memberTimeoutMs: 1500,
-    announceMs: 5000,
+    announceMs,
     phiThreshold: 8,
     log: defaultLogger().forComponent('test:digest'),
     metrics,
@@ -145,7 +147,11 @@ test('a digest of the wrong size, or sent with the tokens, is rejected whole and
   const topic = membershipTopic('digest')
   rogue.services.pubsub.subscribe(topic)
   await rogue.dial(host.getMultiaddrs()[0])
-  const id = rogue.peerId.toString()
+  return { host, rogue, membership, metrics, topic, id: rogue.peerId.toString() }
+}
+
+test('a digest of the wrong size, or sent with the tokens, is rejected whole and crashes nothing', async (t) => {
+  const { host, rogue, membership, metrics, topic, id } = await hostWithRogue(t, 5000)
   const tokens = tokensFor({ id, capacity: 1 }, 16)
   const claim = (seq: number, extra: { tokens: bigint[], tokensDigest?: Uint8Array<ArrayBuffer> }): Uint8Array => MembershipMessage.encode({
     announce: { peer: id, addrs: [], capacity: 1, incarnation: 1, seq, status: MemberStatus.UP, zone: '', n: 3, tokensPerUnit: 16, hash: RING_HASH, nSet: true, tokensPerUnitSet: true, known: new Uint8Array(0), ...extra }
@@ -166,32 +172,7 @@ test('a digest of the wrong size, or sent with the tokens, is rejected whole and
 })
 
 test('an old announcement (a late delivery, a replay) prompts no heal answer: its filter is old', async (t) => {
-  const host = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'] })
-  const rogue = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'] })
-  const membership = new Membership({
-    libp2p: host,
-    topic: membershipTopic('digest'),
-    capacity: 1,
-    bootstrap: [],
-    heartbeatMs: 200,
-    memberTimeoutMs: 1500,
-    announceMs: 60_000,
-    phiThreshold: 8,
-    log: defaultLogger().forComponent('test:digest'),
-    metrics: new MetricsRegistry(),
-    incarnation: 1,
-    params: { n: 3, tokensPerUnit: 16, set: { n: true, tokensPerUnit: true } }
-  })
-  membership.start()
-  t.after(async () => {
-    await membership.stop()
-    await host.stop()
-    await rogue.stop()
-  })
-  const topic = membershipTopic('digest')
-  rogue.services.pubsub.subscribe(topic)
-  await rogue.dial(host.getMultiaddrs()[0])
-  const id = rogue.peerId.toString()
+  const { host, rogue, membership, topic, id } = await hostWithRogue(t, 60_000)
   const tokens = tokensFor({ id, capacity: 1 }, 16)
   const hostKey = knownKey(host.peerId.toString(), undefined)
   const claim = (seq: number, known: Uint8Array<ArrayBuffer>): Uint8Array => MembershipMessage.encode({
