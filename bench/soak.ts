@@ -21,6 +21,7 @@ import { note } from './lib/progress.js'
 import { freePort, sleep, startChild, tempDir, waitFor } from './lib/procs.js'
 import { lineChart } from './lib/svg.js'
 import { printTable } from './lib/table.js'
+import { ContextCache } from './systems/contexts.js'
 import { BIN } from './systems/meshkv.js'
 import type { Benchmark } from './lib/bench.js'
 import type { Child } from './lib/procs.js'
@@ -40,6 +41,7 @@ interface Sample {
 }
 
 const PEERS = 3
+const CONTEXT = 'x-meshkv-context'
 
 export const soak: Benchmark = {
   name: 'soak',
@@ -77,6 +79,10 @@ export const soak: Benchmark = {
       for (let i = 0; i < PEERS; i++) children[i] = await start(i)
       await waitFor('the soak daemons to see each other up', async () => (await Promise.all(urls.map(async u => upCount(http, u)))).every(n => n === PEERS), 60_000, 250)
 
+      // a client updates a key with the context of what it last saw, as a real
+      // application does: blind puts would pile up siblings, and the data held
+      // (and its cost) would grow through the run
+      const contexts = new ContextCache(keys)
       // every key once, before the clock starts: the data held is then the same size throughout
       note(`soak: writing all ${keys} keys once ...`)
       const fill = new HttpClient(clients, 10_000)
@@ -84,7 +90,9 @@ export const soak: Benchmark = {
       await Promise.all(Array.from({ length: clients }, async (_, c) => {
         while (next < keys) {
           const k = next++
-          await fill.send('PUT', `${urls[c % PEERS]}/kv/soak-${k}`, 'x'.repeat(16 + (k * 7919) % (maxValue - 16)), { 'content-type': 'application/octet-stream' }).catch(() => {})
+          const res = await fill.send('PUT', `${urls[c % PEERS]}/kv/soak-${k}`, 'x'.repeat(16 + (k * 7919) % (maxValue - 16)), { 'content-type': 'application/octet-stream' }).catch(() => undefined)
+          const context = res?.headers[CONTEXT]
+          contexts.set(`soak-${k}`, Array.isArray(context) ? context[0] : context)
         }
       }))
       fill.close()
@@ -105,9 +113,14 @@ export const soak: Benchmark = {
           const started = performance.now()
           try {
             const put = rand() < 0.5
+            const headers: Record<string, string> = { 'content-type': 'application/octet-stream' }
+            const known = contexts.get(key)
+            if (known !== undefined) headers[CONTEXT] = known
             const res = put
-              ? await http.send('PUT', `${urls[peer]}/kv/${key}`, 'x'.repeat(16 + Math.floor(rand() * (maxValue - 16))), { 'content-type': 'application/octet-stream' })
+              ? await http.send('PUT', `${urls[peer]}/kv/${key}`, 'x'.repeat(16 + Math.floor(rand() * (maxValue - 16))), headers)
               : await http.send('GET', `${urls[peer]}/kv/${key}`)
+            const context = res.headers[CONTEXT]
+            contexts.set(key, Array.isArray(context) ? context[0] : context)
             interval.latency.record(performance.now() - started)
             interval.ops++
             if (res.status >= 400 && res.status !== 404) interval.errors++
