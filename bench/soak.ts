@@ -174,16 +174,19 @@ export const soak: Benchmark = {
       await load
 
       const half = minutes * 30
-      // the heap's floor: the least heap seen in each minute (after a collection), per peer
+      // the heap's floor: the least heap seen in each minute (after a collection), per peer;
+      // a minute with less than half its samples (the last one, a restart's) has no floor to speak of
+      const enough = Math.max(1, Math.floor(60_000 / sampleMs / 2))
       const floors = Array.from({ length: PEERS }, (_, i) => {
-        const byMinute = new Map<number, number>()
+        const byMinute = new Map<number, { least: number, count: number }>()
         for (const s of samples) {
           const h = s.heapMiB[i]
           if (h === undefined) continue
           const m = Math.floor(s.t / 60)
-          byMinute.set(m, Math.min(byMinute.get(m) ?? Infinity, h))
+          const seen = byMinute.get(m)
+          byMinute.set(m, { least: Math.min(seen?.least ?? Infinity, h), count: (seen?.count ?? 0) + 1 })
         }
-        return [...byMinute].map(([m, h]) => [m + 0.5, h] as [number, number])
+        return [...byMinute].filter(([, f]) => f.count >= enough).map(([m, f]) => [m + 0.5, f.least] as [number, number])
       })
       const slopes = floors.map((f, i) => {
         const from = (i === victim ? (restartAt - t0) / 1000 + 30 : half) / 60
