@@ -6,6 +6,8 @@
  * connections. `?capacity=N` makes the tab a storage member.
  */
 import { createBrowserNode } from '../browser.js'
+import { InvalidArgumentError } from '../errors.js'
+import { connectionKind } from './connection-kind.js'
 import type { BrowserNode } from '../browser.js'
 
 /** What the daemon puts in the page (http-app.ts). */
@@ -41,16 +43,8 @@ function pageConfig (): PageConfig {
 function capacityParam (): number {
   const raw = new URLSearchParams(location.search).get('capacity')
   const v = raw === null ? 0 : Number(raw)
-  if (!Number.isFinite(v) || v < 0) throw new Error(`?capacity must be a number of 0 or more, got ${raw}`)
+  if (!Number.isFinite(v) || v < 0 || v > 1_000_000) throw new InvalidArgumentError(`?capacity must be a number from 0 to 1000000, got ${String(raw).slice(0, 40)}`)
   return v
-}
-
-/** How a connection reaches its peer, from its remote address. */
-export function connectionKind (addr: string, limited: boolean): string {
-  if (addr.includes('/webrtc')) return 'direct WebRTC'
-  if (addr.includes('/p2p-circuit') || limited) return 'relayed'
-  if (addr.includes('/ws') || addr.includes('/wss')) return 'WebSockets'
-  return 'other'
 }
 
 let running: BrowserNode | undefined
@@ -66,6 +60,12 @@ async function start (): Promise<void> {
   const local = running.local
   local.addEventListener('pending', () => { render() })
   local.addEventListener('unreachable', evt => { console.warn('meshkv: cluster not reached:', (evt as CustomEvent<string>).detail) })
+  // a queued write the cluster refused for good (it is gone from the queue): the page says so, never silently
+  local.addEventListener('dropped', evt => {
+    const { write, error } = (evt as CustomEvent<{ write: { key: string }, error: string }>).detail
+    console.warn('meshkv: queued write dropped:', write.key, error)
+    show(`queued write of ${write.key} refused by the cluster and dropped: ${error}`)
+  })
   running.node.libp2p.addEventListener('connection:open', () => { render() })
   running.node.libp2p.addEventListener('connection:close', () => { render() })
   setInterval(render, 1000)
