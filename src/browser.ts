@@ -24,6 +24,8 @@ export interface BrowserNodeOptions extends Omit<NodeOptions, 'dataDir'> {
   name?: string
   /** most writes queued while no peer is reachable (default DEFAULT_MAX_PENDING_WRITES) */
   maxPending?: number
+  /** most bytes the queued writes take (default DEFAULT_MAX_PENDING_BYTES) */
+  maxPendingBytes?: number
   /** most keys whose last seen values are kept for reads while offline */
   maxCached?: number
   /** how often queued writes are retried (ms) */
@@ -50,11 +52,11 @@ export interface BrowserNode {
  * member like any daemon.
  */
 export async function createBrowserNode (options: BrowserNodeOptions): Promise<BrowserNode> {
-  const { name: base = 'meshkv', maxPending, maxCached, retryMs, expectMembers = 1, ...rest } = options
+  const { name: base = 'meshkv', maxPending, maxPendingBytes, maxCached, retryMs, expectMembers = 1, ...rest } = options
   const cluster = rest.cluster ?? C.DEFAULT_CLUSTER
   const capacity = rest.capacity ?? 0
   const { name, release } = await claimDatabases(`${base}-${cluster}`)
-  const store = new LocalStore({ location: `${name}-local`, maxPending: maxPending ?? C.DEFAULT_MAX_PENDING_WRITES, maxCached: maxCached ?? C.DEFAULT_MAX_CACHED_KEYS })
+  const store = new LocalStore({ location: `${name}-local`, maxPending: maxPending ?? C.DEFAULT_MAX_PENDING_WRITES, maxPendingBytes: maxPendingBytes ?? C.DEFAULT_MAX_PENDING_BYTES, maxCached: maxCached ?? C.DEFAULT_MAX_CACHED_KEYS })
   // a tab serves no relay and answers no AutoNAT: its reach is its transports (transports.browser.ts);
   // it finds the cluster through the page's bootstrap list, not the DHT or mDNS
   const node = new MeshNode({ dht: false, mdns: false, ...rest, capacity, dataDir: name, reach: { relayServer: false, relayReservation: false, autonat: false, dcutr: false, upnp: false, ...rest.reach } })
