@@ -7,6 +7,7 @@
  */
 import './shim.js'
 import * as C from './constants.js'
+import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidArgumentError } from './errors.js'
 import { MeshNode } from './node.js'
 import { LocalFirst } from './browser/local-first.js'
@@ -68,9 +69,12 @@ export async function createBrowserNode (options: BrowserNodeOptions): Promise<B
     release()
     throw err
   }
-  // a tab is ready once it has heard a member (or after a while, offline): its first request then has a ring to go by
-  await Promise.race([node.ready(), new Promise(resolve => setTimeout(resolve, C.DEFAULT_JOIN_WAIT_MS))])
-  await heardCluster(node, expectMembers, 2 * C.DEFAULT_JOIN_WAIT_MS)
+  // a tab is ready once it has heard a member, its first request then having a ring to go by; or at
+  // once when no bootstrap peer answers: offline, it serves its copy and queues writes from the start
+  if (await reachedAny(node, rest.bootstrap ?? [])) {
+    await Promise.race([node.ready(), new Promise(resolve => setTimeout(resolve, C.DEFAULT_JOIN_WAIT_MS))])
+    await heardCluster(node, expectMembers, 2 * C.DEFAULT_JOIN_WAIT_MS)
+  }
   const requestTimeoutMs = rest.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS
   const local = new LocalFirst({ node, local: store, retryMs: retryMs ?? C.DEFAULT_PENDING_RETRY_MS, requestTimeoutMs })
   local.start()
@@ -113,6 +117,13 @@ async function claimDatabases (base: string): Promise<{ name: string, release: (
     if (release !== undefined) return { name, release }
   }
   throw new InvalidArgumentError(`${MAX_TABS} tabs of this browser already run a peer of this cluster`)
+}
+
+/** Whether any bootstrap peer answers a dial (one try each, within the dial deadline), or a connection is open already. */
+async function reachedAny (node: MeshNode, bootstrap: string[]): Promise<boolean> {
+  if (node.libp2p.getConnections().length > 0) return true
+  const dials = bootstrap.map(async a => node.libp2p.dial(multiaddr(a), { signal: AbortSignal.timeout(C.DEFAULT_DIAL_TIMEOUT_MS) }))
+  return Promise.any(dials).then(() => true, () => node.libp2p.getConnections().length > 0)
 }
 
 /** Settles once the node's view holds `count` other members that are up, or after `ms`. */
