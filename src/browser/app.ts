@@ -53,9 +53,10 @@ async function start (): Promise<void> {
   const config = pageConfig()
   const capacity = capacityParam()
   $('role').textContent = capacity > 0 ? `storage member (capacity ${capacity})` : 'coordinator and cache (capacity 0: holds no share)'
-  // a member tab announces itself every 2 s: a tab that holds no share is heard by nobody, and
-  // learns of members it is not connected to (other tabs) only from their periodic announcements
-  running = await createBrowserNode({ cluster: config.cluster, bootstrap: config.bootstrap, capacity, n: config.n, heartbeatMs: 500, memberTimeoutMs: 3000, announceMs: 2000, joinWaitMs: 1000, expectMembers: config.members })
+  // a member tab announces itself every 2 s, each time with its ring tokens: a tab that holds no
+  // share is heard by nobody, so it cannot ask for tokens it lacks, and learns of members it is not
+  // connected to (other tabs) only from their periodic announcements (1 in 4 with the tokens: 8 s)
+  running = await createBrowserNode({ cluster: config.cluster, bootstrap: config.bootstrap, capacity, n: config.n, heartbeatMs: 500, memberTimeoutMs: 3000, announceMs: 2000, fullAnnounceEvery: 1, joinWaitMs: 1000, expectMembers: config.members })
   $('peer').textContent = running.node.peerId
   const local = running.local
   local.addEventListener('pending', () => { render() })
