@@ -13,6 +13,7 @@ import { MeshNode } from './node.js'
 import { LocalFirst } from './browser/local-first.js'
 import { LocalStore } from './browser/local-store.js'
 import { WebRtcMesh } from './browser/webrtc-mesh.js'
+import { heardAll, MAX_PAGE_MEMBERS } from './browser/awaited-members.js'
 import type { NodeOptions } from './node-types.js'
 
 export { LocalFirst } from './browser/local-first.js'
@@ -32,13 +33,11 @@ export interface BrowserNodeOptions extends Omit<NodeOptions, 'dataDir'> {
   /** how often queued writes are retried (ms) */
   retryMs?: number
   /**
-   * Members (up, in the ring) the cluster had when the page was served: the
-   * tab is ready once its view holds as many (or after DEFAULT_JOIN_WAIT_MS),
-   * since it hears of a member it is not connected to only from that
-   * member's next announcement, and a request made before would go by a
-   * ring without it
+   * Peer ids of the members (up, in the ring) the cluster had when the page
+   * was served: the tab is ready once it has heard each of them but itself
+   * (or after DEFAULT_JOIN_WAIT_MS): see browser/awaited-members.ts
    */
-  expectMembers?: number
+  members?: string[]
 }
 
 export interface BrowserNode {
@@ -53,7 +52,7 @@ export interface BrowserNode {
  * member like any daemon.
  */
 export async function createBrowserNode (options: BrowserNodeOptions): Promise<BrowserNode> {
-  const { name: base = 'meshkv', maxPending, maxPendingBytes, maxCached, retryMs, expectMembers = 1, ...rest } = options
+  const { name: base = 'meshkv', maxPending, maxPendingBytes, maxCached, retryMs, members = [], ...rest } = options
   const cluster = rest.cluster ?? C.DEFAULT_CLUSTER
   const capacity = rest.capacity ?? 0
   const { name, release } = await claimDatabases(`${base}-${cluster}`)
@@ -73,7 +72,7 @@ export async function createBrowserNode (options: BrowserNodeOptions): Promise<B
   // once when no bootstrap peer answers: offline, it serves its copy and queues writes from the start
   if (await reachedAny(node, rest.bootstrap ?? [])) {
     await Promise.race([node.ready(), new Promise(resolve => setTimeout(resolve, C.DEFAULT_JOIN_WAIT_MS))])
-    await heardCluster(node, expectMembers, 2 * C.DEFAULT_JOIN_WAIT_MS)
+    await heardCluster(node, members.slice(0, MAX_PAGE_MEMBERS), C.DEFAULT_JOIN_WAIT_MS)
   }
   const requestTimeoutMs = rest.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS
   const local = new LocalFirst({ node, local: store, retryMs: retryMs ?? C.DEFAULT_PENDING_RETRY_MS, requestTimeoutMs })
@@ -126,9 +125,9 @@ async function reachedAny (node: MeshNode, bootstrap: string[]): Promise<boolean
   return Promise.any(dials).then(() => true, () => node.libp2p.getConnections().length > 0)
 }
 
-/** Settles once the node's view holds `count` other members that are up, or after `ms`. */
-async function heardCluster (node: MeshNode, count: number, ms: number): Promise<void> {
-  const heard = (): boolean => node.members().filter(m => m.id !== node.peerId && m.state === 'up').length >= count
+/** Settles once the node's view holds each of `named` (itself aside) up, or after `ms`. */
+async function heardCluster (node: MeshNode, named: string[], ms: number): Promise<void> {
+  const heard = (): boolean => heardAll(node.members(), node.peerId, named)
   if (heard()) return
   await new Promise<void>(resolve => {
     const done = (): void => { clearTimeout(timer); node.removeEventListener('members', check); resolve() }

@@ -15,8 +15,8 @@ interface PageConfig {
   cluster: string
   /** the daemon's WebSocket multiaddrs, with /p2p/<id> */
   bootstrap: string[]
-  /** members up when the page was served */
-  members?: number
+  /** peer ids of the members up when the page was served (the tab waits to hear them) */
+  members?: string[]
   n?: number
 }
 
@@ -56,7 +56,7 @@ async function start (): Promise<void> {
   // a member tab announces itself every 2 s, each time with its ring tokens: a tab that holds no
   // share is heard by nobody, so it cannot ask for tokens it lacks, and learns of members it is not
   // connected to (other tabs) only from their periodic announcements (1 in 4 with the tokens: 8 s)
-  running = await createBrowserNode({ cluster: config.cluster, bootstrap: config.bootstrap, capacity, n: config.n, heartbeatMs: 500, memberTimeoutMs: 3000, announceMs: 2000, fullAnnounceEvery: 1, joinWaitMs: 1000, expectMembers: config.members })
+  running = await createBrowserNode({ cluster: config.cluster, bootstrap: config.bootstrap, capacity, n: config.n, heartbeatMs: 500, memberTimeoutMs: 3000, announceMs: 2000, fullAnnounceEvery: 1, joinWaitMs: 1000, members: Array.isArray(config.members) ? config.members.filter(m => typeof m === 'string') : [] })
   $('peer').textContent = running.node.peerId
   const local = running.local
   local.addEventListener('pending', () => { render() })

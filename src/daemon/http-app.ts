@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { numberParams, sendError, sendJson } from './http-io.js'
+import { MAX_PAGE_MEMBERS } from '../browser/awaited-members.js'
 import type { ServerResponse } from 'node:http'
 import type { MeshNode } from '../node.js'
 
@@ -13,10 +14,10 @@ import type { MeshNode } from '../node.js'
 const BUNDLE = new URL('../../web/app.js', import.meta.url)
 
 /** What a tab needs to join: the cluster, and this daemon's WebSocket multiaddrs. */
-export function appConfig (node: MeshNode): { cluster: string, bootstrap: string[], members: number } {
+export function appConfig (node: MeshNode): { cluster: string, bootstrap: string[], members: string[] } {
   const ws = node.multiaddrs().filter(a => /\/wss?(\/|$)/.test(a) && !a.includes('/p2p-circuit'))
-  // the members up now: a tab waits to hear as many before it is ready
-  const members = node.members().filter(m => m.state === 'up').length
+  // the members up now: a tab waits to hear them (itself aside) before it is ready
+  const members = node.members().filter(m => m.state === 'up').map(m => m.id).slice(0, MAX_PAGE_MEMBERS)
   return { cluster: node.cluster, bootstrap: ws.map(a => a.includes('/p2p/') ? a : `${a}/p2p/${node.peerId}`), members }
 }
 
