@@ -17,7 +17,9 @@ interface PageConfig {
   bootstrap: string[]
   /** peer ids of the members up when the page was served (the tab waits to hear them) */
   members?: string[]
+  /** the cluster's settings: a tab on other defaults is not heard until it adopts them */
   n?: number
+  tokensPerUnit?: number
 }
 
 interface MeshkvApi {
@@ -40,6 +42,10 @@ function pageConfig (): PageConfig {
   return JSON.parse(raw) as PageConfig
 }
 
+function wholeNumber (v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined
+}
+
 function capacityParam (): number {
   const raw = new URLSearchParams(location.search).get('capacity')
   const v = raw === null ? 0 : Number(raw)
@@ -56,7 +62,7 @@ async function start (): Promise<void> {
   // a member tab announces itself every 2 s, each time with its ring tokens: a tab that holds no
   // share is heard by nobody, so it cannot ask for tokens it lacks, and learns of members it is not
   // connected to (other tabs) only from their periodic announcements (1 in 4 with the tokens: 8 s)
-  running = await createBrowserNode({ cluster: config.cluster, bootstrap: config.bootstrap, capacity, n: config.n, heartbeatMs: 500, memberTimeoutMs: 3000, announceMs: 2000, fullAnnounceEvery: 1, joinWaitMs: 1000, members: Array.isArray(config.members) ? config.members.filter(m => typeof m === 'string') : [] })
+  running = await createBrowserNode({ cluster: config.cluster, bootstrap: config.bootstrap, capacity, n: wholeNumber(config.n), tokensPerUnit: wholeNumber(config.tokensPerUnit), heartbeatMs: 500, memberTimeoutMs: 3000, announceMs: 2000, fullAnnounceEvery: 1, joinWaitMs: 1000, members: Array.isArray(config.members) ? config.members.filter(m => typeof m === 'string') : [] })
   $('peer').textContent = running.node.peerId
   const local = running.local
   local.addEventListener('pending', () => { render() })
