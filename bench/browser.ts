@@ -4,7 +4,9 @@
  * context: empty IndexedDB, new identity) opens /app and the bench times,
  * from the start of the page load, its first successful get (a key written
  * through the daemon's HTTP API beforehand) and its first direct WebRTC
- * connection to the member tab. Also the bundle's size, raw and gzipped.
+ * connection to the member tab. Also the bundle's size, raw and gzipped,
+ * how soon a reloaded member tab is ready, and, with every peer gone, how
+ * soon a reloaded tab is ready and answers a get from its copy.
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -70,21 +72,49 @@ export const browser: Benchmark = {
       rows.push({ round, readyMs: Math.round(readyMs), firstGetMs: Math.round(firstGetMs), webrtcMs: Math.round(webrtcMs) })
       await context.close()
     }
-    await chromium.close()
+    // offline: a tab that has read the key, all its peers gone, reloaded (its page and bundle served from
+    // copies, as a service worker would): how soon it is ready and answers from its copy
+    const offline = await (await chromium.newContext()).newPage()
+    await offline.goto(`${base}/app`)
+    await offline.evaluate(async () => { await window.meshkv.ready })
+    await waitFor('the tab reads the key', async () => (await offline.evaluate(async () => window.meshkv.get('bench-key'))).includes('bench-value'), 30_000)
+    const html = await offline.content()
+    // (the key read first: it lives on the member tab, whose keys are away while it rejoins)
+    // a reload of the member tab (same identity: the page it is served names it among the members up)
+    const t2 = performance.now()
+    await member.reload()
+    await member.evaluate(async () => { await window.meshkv.ready })
+    const memberReloadMs = Math.round(performance.now() - t2)
+    await member.context().close()
     await daemon.stop()
+    await offline.route(`${base}/app`, async r => r.fulfill({ body: html, contentType: 'text/html' }))
+    await offline.route(`${base}/app/app.js`, async r => r.fulfill({ body: js, contentType: 'text/javascript' }))
+    const t1 = performance.now()
+    await offline.reload()
+    await offline.evaluate(async () => { await window.meshkv.ready })
+    const offlineReadyMs = Math.round(performance.now() - t1)
+    const stale = await offline.evaluate(async () => window.meshkv.get('bench-key'))
+    const offlineGetMs = Math.round(performance.now() - t1)
+    if (!stale.includes('bench-value')) throw new Error(`offline, the tab answered ${JSON.stringify(stale)} for bench-key`)
+    await chromium.close()
     const summary = {
       bundleBytes: js.byteLength,
       bundleGzipBytes: gzipSync(js).byteLength,
       capacity,
       medianReadyMs: median(rows.map(r => r.readyMs)),
       medianFirstGetMs: median(rows.map(r => r.firstGetMs)),
-      medianWebrtcMs: median(rows.map(r => r.webrtcMs))
+      medianWebrtcMs: median(rows.map(r => r.webrtcMs)),
+      memberReloadMs,
+      offlineReadyMs,
+      offlineGetMs
     }
     printTable({
       title: `browser tab (capacity ${capacity}): bundle ${(summary.bundleBytes / 1024).toFixed(0)} KiB, ${(summary.bundleGzipBytes / 1024).toFixed(0)} KiB gzipped`,
       columns: ['round', 'load to ready ms', 'load to first get ms', 'load to direct WebRTC ms'],
       rows: rows.map(r => [r.round, r.readyMs, r.firstGetMs, r.webrtcMs])
     })
+    console.log(`a reload of the member tab: ready ${memberReloadMs} ms after the reload began`)
+    console.log(`offline (no peer left), a reload of a tab: ready ${offlineReadyMs} ms, first get (from its copy) ${offlineGetMs} ms after the reload began`)
     return { summary, rounds: rows }
   }
 }

@@ -7,11 +7,13 @@
  */
 import './shim.js'
 import * as C from './constants.js'
+import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidArgumentError } from './errors.js'
 import { MeshNode } from './node.js'
 import { LocalFirst } from './browser/local-first.js'
 import { LocalStore } from './browser/local-store.js'
 import { WebRtcMesh } from './browser/webrtc-mesh.js'
+import { heardAll, MAX_PAGE_MEMBERS } from './browser/awaited-members.js'
 import type { NodeOptions } from './node-types.js'
 
 export { LocalFirst } from './browser/local-first.js'
@@ -24,18 +26,18 @@ export interface BrowserNodeOptions extends Omit<NodeOptions, 'dataDir'> {
   name?: string
   /** most writes queued while no peer is reachable (default DEFAULT_MAX_PENDING_WRITES) */
   maxPending?: number
+  /** most bytes the queued writes take (default DEFAULT_MAX_PENDING_BYTES) */
+  maxPendingBytes?: number
   /** most keys whose last seen values are kept for reads while offline */
   maxCached?: number
   /** how often queued writes are retried (ms) */
   retryMs?: number
   /**
-   * Members (up, in the ring) the cluster had when the page was served: the
-   * tab is ready once its view holds as many (or after DEFAULT_JOIN_WAIT_MS),
-   * since it hears of a member it is not connected to only from that
-   * member's next announcement, and a request made before would go by a
-   * ring without it
+   * Peer ids of the members (up, in the ring) the cluster had when the page
+   * was served: the tab is ready once it has heard each of them but itself
+   * (or after DEFAULT_JOIN_WAIT_MS): see browser/awaited-members.ts
    */
-  expectMembers?: number
+  members?: string[]
 }
 
 export interface BrowserNode {
@@ -50,11 +52,11 @@ export interface BrowserNode {
  * member like any daemon.
  */
 export async function createBrowserNode (options: BrowserNodeOptions): Promise<BrowserNode> {
-  const { name: base = 'meshkv', maxPending, maxCached, retryMs, expectMembers = 1, ...rest } = options
+  const { name: base = 'meshkv', maxPending, maxPendingBytes, maxCached, retryMs, members = [], ...rest } = options
   const cluster = rest.cluster ?? C.DEFAULT_CLUSTER
   const capacity = rest.capacity ?? 0
   const { name, release } = await claimDatabases(`${base}-${cluster}`)
-  const store = new LocalStore({ location: `${name}-local`, maxPending: maxPending ?? C.DEFAULT_MAX_PENDING_WRITES, maxCached: maxCached ?? C.DEFAULT_MAX_CACHED_KEYS })
+  const store = new LocalStore({ location: `${name}-local`, maxPending: maxPending ?? C.DEFAULT_MAX_PENDING_WRITES, maxPendingBytes: maxPendingBytes ?? C.DEFAULT_MAX_PENDING_BYTES, maxCached: maxCached ?? C.DEFAULT_MAX_CACHED_KEYS })
   // a tab serves no relay and answers no AutoNAT: its reach is its transports (transports.browser.ts);
   // it finds the cluster through the page's bootstrap list, not the DHT or mDNS
   const node = new MeshNode({ dht: false, mdns: false, ...rest, capacity, dataDir: name, reach: { relayServer: false, relayReservation: false, autonat: false, dcutr: false, upnp: false, ...rest.reach } })
@@ -66,9 +68,12 @@ export async function createBrowserNode (options: BrowserNodeOptions): Promise<B
     release()
     throw err
   }
-  // a tab is ready once it has heard a member (or after a while, offline): its first request then has a ring to go by
-  await Promise.race([node.ready(), new Promise(resolve => setTimeout(resolve, C.DEFAULT_JOIN_WAIT_MS))])
-  await heardCluster(node, expectMembers, 2 * C.DEFAULT_JOIN_WAIT_MS)
+  // a tab is ready once it has heard a member, its first request then having a ring to go by; or at
+  // once when no bootstrap peer answers: offline, it serves its copy and queues writes from the start
+  if (await reachedAny(node, rest.bootstrap ?? [])) {
+    await Promise.race([node.ready(), new Promise(resolve => setTimeout(resolve, C.DEFAULT_JOIN_WAIT_MS))])
+    await heardCluster(node, members.slice(0, MAX_PAGE_MEMBERS), C.DEFAULT_JOIN_WAIT_MS)
+  }
   const requestTimeoutMs = rest.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS
   const local = new LocalFirst({ node, local: store, retryMs: retryMs ?? C.DEFAULT_PENDING_RETRY_MS, requestTimeoutMs })
   local.start()
@@ -113,9 +118,16 @@ async function claimDatabases (base: string): Promise<{ name: string, release: (
   throw new InvalidArgumentError(`${MAX_TABS} tabs of this browser already run a peer of this cluster`)
 }
 
-/** Settles once the node's view holds `count` other members that are up, or after `ms`. */
-async function heardCluster (node: MeshNode, count: number, ms: number): Promise<void> {
-  const heard = (): boolean => node.members().filter(m => m.id !== node.peerId && m.state === 'up').length >= count
+/** Whether any bootstrap peer answers a dial (one try each, within the dial deadline), or a connection is open already. */
+async function reachedAny (node: MeshNode, bootstrap: string[]): Promise<boolean> {
+  if (node.libp2p.getConnections().length > 0) return true
+  const dials = bootstrap.map(async a => node.libp2p.dial(multiaddr(a), { signal: AbortSignal.timeout(C.DEFAULT_DIAL_TIMEOUT_MS) }))
+  return Promise.any(dials).then(() => true, () => node.libp2p.getConnections().length > 0)
+}
+
+/** Settles once the node's view holds each of `named` (itself aside) up, or after `ms`. */
+async function heardCluster (node: MeshNode, named: string[], ms: number): Promise<void> {
+  const heard = (): boolean => heardAll(node.members(), node.peerId, named)
   if (heard()) return
   await new Promise<void>(resolve => {
     const done = (): void => { clearTimeout(timer); node.removeEventListener('members', check); resolve() }

@@ -158,6 +158,8 @@ export const DEFAULT_BUCKET_REFRESH_MS = 5_000
 
 /** browser: most writes a tab queues while no peer is reachable */
 export const DEFAULT_MAX_PENDING_WRITES = 1000
+/** browser: most bytes a tab's queued writes take (values and contexts, as stored): they are held in memory too */
+export const DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024
 /** browser: most keys whose last seen values a tab keeps for reads while offline */
 export const DEFAULT_MAX_CACHED_KEYS = 10_000
 /** browser: how often a tab retries its queued writes (ms) */

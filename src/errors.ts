@@ -226,8 +226,10 @@ export class QuotaExceededError extends MeshError {
 export class QueueFullError extends MeshError {
   static readonly code = 'ERR_QUEUE_FULL'
   override name = 'QueueFullError'
-  constructor (pending: number) {
-    super('ERR_QUEUE_FULL', `${pending} writes are already waiting for a peer to be reachable, the most this tab queues: write again once they are sent`)
+  constructor (pending: number, size?: { bytes: number, limit: number }) {
+    super('ERR_QUEUE_FULL', size === undefined
+      ? `${pending} writes are already waiting for a peer to be reachable, the most this tab queues: write again once they are sent`
+      : `${pending} writes are already waiting for a peer to be reachable, and this one (${size.bytes} bytes) would take them past the ${size.limit} bytes this tab queues: write again once they are sent`)
   }
 }
 

@@ -6,7 +6,6 @@
 import './shim.js'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { yamux } from '@libp2p/yamux'
@@ -16,6 +15,7 @@ import { toString } from 'uint8arrays/to-string'
 import { reachListen, reachServices, reachTransports } from './reach/services.js'
 import type { ReachInit } from './reach/reach-init.js'
 import { DEFAULT_LISTEN, platformHost, transports } from './transports.js'
+import { dhtService } from './discovery/dht-service.js'
 import { mdnsService } from './discovery/mdns-service.js'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Ping } from '@libp2p/ping'
@@ -109,16 +109,4 @@ export async function createHost (init: HostInit = {}): Promise<MeshHost> {
  */
 function fastMsgIdFn (msg: { from?: Uint8Array, seqno?: Uint8Array }): string {
   return msg.from === undefined || msg.seqno === undefined ? '' : `${toString(msg.from, 'base64')}:${toString(msg.seqno, 'base64')}`
-}
-
-/**
- * The cluster's DHT. A server by default, and explicitly so: kad-dht's
- * automatic mode waits for a public address, and peers on a LAN or on one
- * host never get one. Addresses pass unfiltered: private and loopback ones
- * are how peers of a LAN (or a test) reach each other, and a dialler tries
- * the others too.
- */
-function dhtService (init: DhtInit | undefined): { dht?: ReturnType<typeof kadDHT> } {
-  if (init === undefined) return {}
-  return { dht: kadDHT({ protocol: init.protocol, clientMode: init.clientMode ?? false, peerInfoMapper: passthroughMapper }) }
 }

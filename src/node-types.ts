@@ -50,6 +50,12 @@ export interface NodeOptions {
   memberTimeoutMs?: number
   /** period of the full membership announcement (ms) */
   announceMs?: number
+  /**
+   * one periodic announcement in this many carries this peer's ring tokens
+   * (default 4; the others, their digest). A member tab sets 1: an observer
+   * tab, which cannot ask for tokens, then has them within one period
+   */
+  fullAnnounceEvery?: number
   /** phi above which a watched member is suspect */
   phiThreshold?: number
   requestTimeoutMs?: number

@@ -6,6 +6,8 @@
  * connections. `?capacity=N` makes the tab a storage member.
  */
 import { createBrowserNode } from '../browser.js'
+import { InvalidArgumentError } from '../errors.js'
+import { connectionKind } from './connection-kind.js'
 import type { BrowserNode } from '../browser.js'
 
 /** What the daemon puts in the page (http-app.ts). */
@@ -13,9 +15,11 @@ interface PageConfig {
   cluster: string
   /** the daemon's WebSocket multiaddrs, with /p2p/<id> */
   bootstrap: string[]
-  /** members up when the page was served */
-  members?: number
+  /** peer ids of the members up when the page was served (the tab waits to hear them) */
+  members?: string[]
+  /** the cluster's settings: a tab on other defaults is not heard until it adopts them */
   n?: number
+  tokensPerUnit?: number
 }
 
 interface MeshkvApi {
@@ -38,19 +42,15 @@ function pageConfig (): PageConfig {
   return JSON.parse(raw) as PageConfig
 }
 
+function wholeNumber (v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined
+}
+
 function capacityParam (): number {
   const raw = new URLSearchParams(location.search).get('capacity')
   const v = raw === null ? 0 : Number(raw)
-  if (!Number.isFinite(v) || v < 0) throw new Error(`?capacity must be a number of 0 or more, got ${raw}`)
+  if (!Number.isFinite(v) || v < 0 || v > 1_000_000) throw new InvalidArgumentError(`?capacity must be a number from 0 to 1000000, got ${String(raw).slice(0, 40)}`)
   return v
-}
-
-/** How a connection reaches its peer, from its remote address. */
-export function connectionKind (addr: string, limited: boolean): string {
-  if (addr.includes('/webrtc')) return 'direct WebRTC'
-  if (addr.includes('/p2p-circuit') || limited) return 'relayed'
-  if (addr.includes('/ws') || addr.includes('/wss')) return 'WebSockets'
-  return 'other'
 }
 
 let running: BrowserNode | undefined
@@ -59,13 +59,20 @@ async function start (): Promise<void> {
   const config = pageConfig()
   const capacity = capacityParam()
   $('role').textContent = capacity > 0 ? `storage member (capacity ${capacity})` : 'coordinator and cache (capacity 0: holds no share)'
-  // a member tab announces itself every 2 s: a tab that holds no share is heard by nobody, and
-  // learns of members it is not connected to (other tabs) only from their periodic announcements
-  running = await createBrowserNode({ cluster: config.cluster, bootstrap: config.bootstrap, capacity, n: config.n, heartbeatMs: 500, memberTimeoutMs: 3000, announceMs: 2000, joinWaitMs: 1000, expectMembers: config.members })
+  // a member tab announces itself every 2 s, each time with its ring tokens: a tab that holds no
+  // share is heard by nobody, so it cannot ask for tokens it lacks, and learns of members it is not
+  // connected to (other tabs) only from their periodic announcements (1 in 4 with the tokens: 8 s)
+  running = await createBrowserNode({ cluster: config.cluster, bootstrap: config.bootstrap, capacity, n: wholeNumber(config.n), tokensPerUnit: wholeNumber(config.tokensPerUnit), heartbeatMs: 500, memberTimeoutMs: 3000, announceMs: 2000, fullAnnounceEvery: 1, joinWaitMs: 1000, members: Array.isArray(config.members) ? config.members.filter(m => typeof m === 'string') : [] })
   $('peer').textContent = running.node.peerId
   const local = running.local
   local.addEventListener('pending', () => { render() })
   local.addEventListener('unreachable', evt => { console.warn('meshkv: cluster not reached:', (evt as CustomEvent<string>).detail) })
+  // a queued write the cluster refused for good (it is gone from the queue): the page says so, never silently
+  local.addEventListener('dropped', evt => {
+    const { write, error } = (evt as CustomEvent<{ write: { key: string }, error: string }>).detail
+    console.warn('meshkv: queued write dropped:', write.key, error)
+    show(`queued write of ${write.key} refused by the cluster and dropped: ${error}`)
+  })
   running.node.libp2p.addEventListener('connection:open', () => { render() })
   running.node.libp2p.addEventListener('connection:close', () => { render() })
   setInterval(render, 1000)

@@ -35,6 +35,8 @@ export interface LocalStoreInit {
   location: string
   /** most queued writes (one per key: a later write to a queued key replaces it) */
   maxPending: number
+  /** most bytes the queued writes take, as stored (values and contexts): the outbox is held in memory too */
+  maxPendingBytes: number
   /** most cached keys; past it the oldest entries are dropped */
   maxCached: number
 }
@@ -47,6 +49,9 @@ const EVICT_BATCH = 64
 export class LocalStore {
   private readonly db: Level<string, string>
   private readonly outbox = new Map<string, PendingWrite>()
+  /** the stored size of each queued write, and their sum */
+  private readonly sizes = new Map<string, number>()
+  private pendingBytes = 0
   private cachedCount = 0
 
   constructor (private readonly init: LocalStoreInit) {
@@ -57,7 +62,7 @@ export class LocalStore {
     await this.db.open()
     for await (const [k, v] of this.db.iterator({ gte: PENDING, lt: 'p0' })) {
       const w = parsePending(v)
-      if (w !== undefined && w.key === k.slice(PENDING.length)) this.outbox.set(w.key, w)
+      if (w !== undefined && w.key === k.slice(PENDING.length)) this.hold(w, v.length)
     }
     for await (const _ of this.db.keys({ gte: CACHED, lt: 'c0' })) this.cachedCount++
   }
@@ -75,18 +80,54 @@ export class LocalStore {
     return this.outbox.get(key)
   }
 
-  /** Queue a write (replacing this key's queued one); QueueFullError when the outbox is full. */
+  /** bytes the queued writes take */
+  pendingSize (): number {
+    return this.pendingBytes
+  }
+
+  /**
+   * Queue a write (replacing this key's queued one); QueueFullError when the
+   * outbox is full. Its place is taken before the write to disk, so writes
+   * queued at once cannot all pass the bound.
+   */
   async queue (write: PendingWrite): Promise<void> {
-    if (!this.outbox.has(write.key) && this.outbox.size >= this.init.maxPending) throw new QueueFullError(this.outbox.size)
-    await this.db.put(PENDING + write.key, JSON.stringify(write))
-    this.outbox.set(write.key, write)
+    const raw = JSON.stringify(write)
+    const before = this.outbox.get(write.key)
+    if (before === undefined && this.outbox.size >= this.init.maxPending) throw new QueueFullError(this.outbox.size)
+    const bytes = this.pendingBytes - (this.sizes.get(write.key) ?? 0) + raw.length
+    if (bytes > this.init.maxPendingBytes) throw new QueueFullError(this.outbox.size, { bytes: raw.length, limit: this.init.maxPendingBytes })
+    const beforeSize = this.sizes.get(write.key)
+    this.hold(write, raw.length)
+    try {
+      await this.db.put(PENDING + write.key, raw)
+    } catch (err) {
+      // not on disk: not queued (unless a later write replaced it meanwhile)
+      if (this.outbox.get(write.key) === write) {
+        this.drop(write.key)
+        if (before !== undefined && beforeSize !== undefined) this.hold(before, beforeSize)
+      }
+      throw err
+    }
   }
 
   /** The write `writeId` of `key` was sent: it leaves the outbox, unless a newer write replaced it meanwhile. */
   async sent (key: string, writeId: string): Promise<void> {
     if (this.outbox.get(key)?.writeId !== writeId) return
-    this.outbox.delete(key)
+    this.drop(key)
     await this.db.del(PENDING + key)
+  }
+
+  private hold (write: PendingWrite, size: number): void {
+    this.drop(write.key)
+    this.outbox.set(write.key, write)
+    this.sizes.set(write.key, size)
+    this.pendingBytes += size
+  }
+
+  private drop (key: string): void {
+    this.pendingBytes -= this.sizes.get(key) ?? 0
+    this.sizes.delete(key)
+    this.outbox.delete(key)
   }
 
   async cached (key: string): Promise<CachedKey | undefined> {

@@ -6,18 +6,20 @@
  */
 import { readFile } from 'node:fs/promises'
 import { numberParams, sendError, sendJson } from './http-io.js'
+import { MAX_PAGE_MEMBERS } from '../browser/awaited-members.js'
 import type { ServerResponse } from 'node:http'
 import type { MeshNode } from '../node.js'
 
 /** dist/src/daemon/http-app.js -> dist/web/app.js */
 const BUNDLE = new URL('../../web/app.js', import.meta.url)
 
-/** What a tab needs to join: the cluster, and this daemon's WebSocket multiaddrs. */
-export function appConfig (node: MeshNode): { cluster: string, bootstrap: string[], members: number } {
+/** What a tab needs to join: the cluster and its settings, this daemon's WebSocket multiaddrs, the members up. */
+export function appConfig (node: MeshNode): { cluster: string, bootstrap: string[], members: string[], n: number, tokensPerUnit: number } {
   const ws = node.multiaddrs().filter(a => /\/wss?(\/|$)/.test(a) && !a.includes('/p2p-circuit'))
-  // the members up now: a tab waits to hear as many before it is ready
-  const members = node.members().filter(m => m.state === 'up').length
-  return { cluster: node.cluster, bootstrap: ws.map(a => a.includes('/p2p/') ? a : `${a}/p2p/${node.peerId}`), members }
+  // the members up now: a tab waits to hear them (itself aside) before it is ready
+  const members = node.members().filter(m => m.state === 'up').map(m => m.id).slice(0, MAX_PAGE_MEMBERS)
+  // the cluster's n and tokensPerUnit: a tab that started on other defaults would not be heard until it adopted these
+  return { cluster: node.cluster, bootstrap: ws.map(a => a.includes('/p2p/') ? a : `${a}/p2p/${node.peerId}`), members, n: node.quorums.n, tokensPerUnit: node.status().tokensPerUnit }
 }
 
 export async function serveApp (node: MeshNode, path: string, query: URLSearchParams, res: ServerResponse): Promise<void> {

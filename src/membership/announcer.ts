@@ -46,6 +46,8 @@ export interface AnnouncerInit {
   certificate?: Uint8Array<ArrayBuffer>
   /** publish nothing (a peer of capacity 0) */
   observer: boolean
+  /** one periodic announcement in this many goes out in full (default FULL_EVERY_PERIODIC) */
+  fullEvery?: number
   metrics: MetricsRegistry
   log: Logger
 }
@@ -93,7 +95,7 @@ export class Announcer {
     const joining = self?.state === 'joining'
     const info = this.selfInfo(leaving)
     view.updateSelf({ addrs: info.addrs, seq: info.seq })
-    const full = why === 'periodic' ? ++this.periodic % FULL_EVERY_PERIODIC === 0 : !DIGEST_ONLY.has(why)
+    const full = why === 'periodic' ? ++this.periodic % (this.init.fullEvery ?? FULL_EVERY_PERIODIC) === 0 : !DIGEST_ONLY.has(why)
     const announce: Heartbeat = {
       peer: info.id,
       addrs: this.init.libp2p.getMultiaddrs().slice(0, MAX_ADDRS).map(a => a.bytes as Uint8Array<ArrayBuffer>),

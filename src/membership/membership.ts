@@ -68,6 +68,8 @@ export interface MembershipInit {
   memberTimeoutMs: number
   /** period of the full announcement that heals missed messages (ms) */
   announceMs: number
+  /** one periodic announcement in this many carries the tokens (Announcer's default when unset) */
+  fullAnnounceEvery?: number
   /** phi above which a watched member is reported suspect */
   phiThreshold: number
   log: Logger
@@ -182,6 +184,7 @@ export class Membership extends EventTarget {
       params: this.params,
       certificate: init.certificate,
       observer: init.observer === true,
+      fullEvery: init.fullAnnounceEvery,
       metrics: init.metrics,
       log: init.log
     }, init.tokens ?? [])

@@ -65,6 +65,7 @@ export async function nodeMembership (init: NodeMembershipInit): Promise<NodeMem
     heartbeatMs: o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS,
     memberTimeoutMs: o.memberTimeoutMs ?? C.DEFAULT_MEMBER_TIMEOUT_MS,
     announceMs: o.announceMs ?? C.DEFAULT_ANNOUNCE_MS,
+    fullAnnounceEvery: o.fullAnnounceEvery,
     phiThreshold: o.phiThreshold ?? C.DEFAULT_PHI_THRESHOLD,
     log: init.logger.forComponent('meshkv:membership'),
     metrics: init.metrics,

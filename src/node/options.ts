@@ -32,6 +32,8 @@ export function checkedQuorums (options: NodeOptions): Quorums {
     const v = options[k]
     if (v !== undefined && (!Number.isFinite(v) || v < (k === 'tombstoneScanMs' ? 1 : 0))) throw new InvalidArgumentError(`${k} must be a number of ms${k === 'tombstoneScanMs' ? ' above 0' : ', 0 or more'}, got ${v}`)
   }
+  const every = options.fullAnnounceEvery
+  if (every !== undefined && !(Number.isInteger(every) && every >= 1 && every <= 1000)) throw new InvalidArgumentError(`fullAnnounceEvery must be a whole number from 1 to 1000, got ${every}`)
   const refresh = options.bucketRefreshMs
   if (refresh !== undefined && !(Number.isFinite(refresh) && refresh >= 10)) throw new InvalidArgumentError(`bucketRefreshMs must be a number of ms, at least 10, got ${refresh}`)
   return quorums

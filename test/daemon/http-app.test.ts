@@ -40,7 +40,12 @@ test('/app/config.json names the cluster and only this daemon\'s WebSocket addre
   assert.equal(res.status, 200)
   const config = await res.json() as { cluster: string, bootstrap: string[] }
   assert.equal(config.cluster, 'app-test')
-  assert.equal((config as { members?: number }).members, 1, 'the members up, which a tab waits to hear')
+  assert.deepEqual((config as { members?: string[] }).members, [node.peerId], 'the members up, which a tab waits to hear (itself aside)')
+  // the cluster's settings, which a tab starts with: one that started on its defaults (n=3) is not
+  // heard by a daemon of another n until it adopts the cluster's, and a daemon that knows it (a
+  // reloaded member tab) never prompts it to: it waited for the daemon's next periodic announcement
+  const { n, tokensPerUnit } = config as { n?: number, tokensPerUnit?: number }
+  assert.deepEqual({ n, tokensPerUnit }, { n: 1, tokensPerUnit: node.status().tokensPerUnit })
   assert.equal(config.bootstrap.length, 1)
   assert.match(config.bootstrap[0], new RegExp(`^/ip4/127\\.0\\.0\\.1/tcp/\\d+/ws/p2p/${node.peerId}$`))
 })
@@ -50,7 +55,7 @@ test('/app is the page, with the config inline and the bundle it loads; the bund
   assert.equal(res.status, 200)
   assert.match(res.headers.get('content-type') ?? '', /text\/html/)
   const html = await res.text()
-  assert.match(html, /<script id="meshkv-config" type="application\/json">\{"cluster":"app-test","bootstrap":\["\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\/[^"]+"\],"members":1\}/)
+  assert.match(html, /<script id="meshkv-config" type="application\/json">\{"cluster":"app-test","bootstrap":\["\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\/[^"]+"\],"members":\["[^"]+"\],"n":1,"tokensPerUnit":\d+\}/)
   assert.match(html, /<script type="module" src="\/app\/app\.js"><\/script>/)
   const js = await fetch(`${web.url}/app/app.js`)
   assert.equal(js.status, 200, 'npm run build writes dist/web/app.js')
