@@ -155,7 +155,7 @@ describe('web view routes on 3 peers', () => {
     assert.equal(typeof sample.rate, 'number')
   })
 
-  test(`GET /events: at most ${MAX_WATCHERS} watchers, then 503; a closed one frees its place`, async () => {
+  test(`GET /events: at most ${MAX_WATCHERS} watchers, then 429 with Retry-After (load is never a 5xx); a closed one frees its place`, async () => {
     const controllers: AbortController[] = []
     const held: Response[] = []
     try {
@@ -168,8 +168,12 @@ describe('web view routes on 3 peers', () => {
         assert.equal(res.status, 200)
       }
       const refused = await fetch(`${api.url}/events`)
-      assert.equal(refused.status, 503)
-      assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'ERR_TOO_MANY_WATCHERS')
+      assert.equal(refused.status, 429)
+      assert.equal(refused.headers.get('retry-after'), '10')
+      const { error } = await refused.json() as { error: { code: string, message: string, retryAfterSec: number } }
+      assert.equal(error.code, 'ERR_OVERLOADED')
+      assert.equal(error.retryAfterSec, 10)
+      assert.match(error.message, new RegExp(`at most ${MAX_WATCHERS} event streams at once`))
       controllers.pop()!.abort()
       let status = 0
       for (let i = 0; i < 50 && status !== 200; i++) {
