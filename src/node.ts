@@ -126,7 +126,7 @@ export class MeshNode extends EventTarget {
         this.directUpgrade.start()
       }
       // --- membership and the ring (src/node/membership.ts, src/node/ring-view.ts) ---
-      const { membership, mode, tokensChosen, tokensPerUnit, capacity } = await nodeMembership({ libp2p, store, selfId, cluster: this.cluster, options: o, quorums: this.quorums, admission, metrics: this.metrics, logger })
+      const { membership, mode, tokensChosen, tokensPerUnit, capacity } = await nodeMembership({ libp2p, store, selfId, cluster: this.cluster, options: o, quorums: this.quorums, admission, metrics: this.metrics, logger, keysHeld: () => this.keysHeld() })
       this.membership = membership
       const admissionService = new AdmissionService({
         libp2p,
@@ -401,6 +401,12 @@ export class MeshNode extends EventTarget {
   /** the placement of the current ring (undefined before start) */
   private get placement (): RingPlacement | undefined {
     return this.view?.ringPlacement
+  }
+
+  /** keys in this peer's store (its anti-entropy index, once built), said in its announcements */
+  private keysHeld (): number | undefined {
+    const ae = this.healing?.status().antiEntropy
+    return ae?.ready === true ? ae.indexedKeys : undefined
   }
 
   status (): NodeStatus {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { startHttpApi } from '../../src/daemon/http-api.js'
 import { createLog } from '../../src/daemon/log.js'
 import { MAX_WATCHERS } from '../../src/daemon/http-events.js'
-import { startCluster } from '../fixtures/cluster.js'
+import { startCluster, waitFor } from '../fixtures/cluster.js'
 import type { HttpApi } from '../../src/daemon/http-api.js'
 import type { MembersReply } from '../../src/daemon/http-members.js'
 import type { RingReply } from '../../src/daemon/http-ring.js'
@@ -54,7 +54,7 @@ describe('web view routes on 3 peers', () => {
   let cluster: TestCluster
   let api: HttpApi
   before(async () => {
-    cluster = await startCluster(3, { n: 3, r: 2, w: 2 })
+    cluster = await startCluster(3, { n: 3, r: 2, w: 2, announceMs: 1000 })
     await cluster.converged(3)
     api = await startHttpApi({ node: cluster.nodes[0], host: '127.0.0.1', port: 0, log: quiet })
     for (let i = 0; i < 10; i++) assert.equal((await fetch(`${api.url}/kv/k${i}`, { method: 'PUT', body: `v${i}` })).status, 200)
@@ -92,8 +92,12 @@ describe('web view routes on 3 peers', () => {
     assert.ok(Math.abs(shares - 1) < 0.001, `shares sum to ${shares}`)
     const self = body.members.find(m => m.self)!
     assert.equal(self.keys, 10, 'this peer holds every key (n = 3)')
-    assert.ok(body.members.filter(m => !m.self).every(m => m.keys === null), 'keys of other peers are not known here')
     assert.ok(body.members.filter(m => !m.self).some(m => m.phi !== null), 'a watched peer has a phi')
+    // another member's keys are its own count, as of its last announcement (announceMs 1 s here)
+    await waitFor('every member\'s keys through this peer', async () => {
+      const now = await (await fetch(`${api.url}/members`)).json() as MembersReply
+      return now.members.every(m => m.keys === 10)
+    }, 10_000, 200)
   })
 
   test('GET /ring: arcs that tile the ring, with preference lists of n, and per-peer shares', async () => {
