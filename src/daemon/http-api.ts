@@ -154,6 +154,8 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
     requestTimeout: 60_000
   }, (req, res) => {
     const started = performance.now()
+    // every reply carries the request's id, a refusal's too
+    const { requestId } = assignTrace(req, res)
     if (!authorized(req)) {
       sendFailure(res, new UnauthorizedError('this API requires a bearer token: send Authorization: Bearer TOKEN (the CLI takes --api-token, --api-token-file or MESHKV_API_TOKEN)'))
       return
@@ -169,7 +171,6 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
       return
     }
     res.once('close', admitted.release)
-    const { requestId } = assignTrace(req, res)
     route(init, web, url, req, res).catch(err => {
       const status = statusOf(err)
       if (status >= 500 && errorCode(err) === 'ERR_INTERNAL') log.error('request failed', { req: requestId, method: req.method, url: req.url?.slice(0, 200), err })

@@ -31,8 +31,8 @@ describe('a saturated daemon', () => {
   test('answers a burst with 200s and 429s carrying Retry-After, never a 5xx', async () => {
     const value = 'x'.repeat(16 * 1024)
     const replies = await Promise.all(Array.from({ length: 200 }, async (_, i) => {
-      const res = await fetch(`${daemon.api}/kv/burst-${i}`, { method: 'PUT', body: value })
-      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.text() }
+      const res = await fetch(`${daemon.api}/kv/burst-${i}`, { method: 'PUT', body: value, headers: { 'x-request-id': `burst-${i}` } })
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), requestId: res.headers.get('x-request-id'), i, body: await res.text() }
     }))
     const statuses = new Map<number, number>()
     for (const r of replies) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1)
@@ -42,6 +42,8 @@ describe('a saturated daemon', () => {
     assert.ok(replies.some(r => r.status === 200))
     for (const r of refused) {
       assert.equal(r.retryAfter, '1')
+      // a refused request is still a request with its id, given back like any reply's
+      assert.equal(r.requestId, `burst-${r.i}`)
       const { error } = JSON.parse(r.body) as { error: { code: string, message: string, retryAfterSec: number } }
       assert.equal(error.code, 'ERR_OVERLOADED')
       assert.equal(error.retryAfterSec, 1)
