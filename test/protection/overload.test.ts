@@ -83,3 +83,28 @@ describe('per-client rate limit', () => {
     }
   })
 })
+
+describe('per-client rate limit from the config file', () => {
+  test('a daemon with clientRatePerSec 0.5 and clientBurst 2 refuses the third request at once, Retry-After 2', async () => {
+    const dir = await tempDir('meshkv-rate-config-')
+    const daemon = await startDaemon({ dir, cluster: 'rate-config', config: { n: 1, r: 1, w: 1, clientRatePerSec: 0.5, clientBurst: 2 } })
+    try {
+      // the fixture's readiness probes went to /status, which is never limited
+      const statuses: number[] = []
+      let last: Response | undefined
+      for (let i = 0; i < 3; i++) {
+        last = await fetch(`${daemon.api}/kv/r${i}`, { method: 'PUT', body: 'v' })
+        statuses.push(last.status)
+        if (i < 2) await last.arrayBuffer()
+      }
+      assert.deepEqual(statuses, [200, 200, 429])
+      assert.equal(last!.headers.get('retry-after'), '2')
+      const { error } = await last!.json() as { error: { code: string, message: string } }
+      assert.equal(error.code, 'ERR_OVERLOADED')
+      assert.match(error.message, /over its rate of 0.5 requests a second \(burst 2\)/)
+    } finally {
+      await stopAll([daemon])
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
