@@ -123,17 +123,19 @@ describe('the otlpEndpoint config key', () => {
 describe('spans from daemons: exported when otlpEndpoint is set, off otherwise', () => {
   const daemons: Daemon[] = []
   let collector: Server
-  const spans: Array<{ name: string, peer: string }> = []
+  const spans: Array<{ name: string, peer: string, traceId: string, parentSpanId: string }> = []
+  // OTLP JSON writes ids as hex (some exporters as base64)
+  const hex = (v: unknown): string => typeof v === 'string' && /^[0-9a-f]*$/.test(v) ? v : Buffer.from(String(v ?? ''), 'base64').toString('hex')
   before(async () => {
     collector = createServer((req, res) => {
       const chunks: Buffer[] = []
       req.on('data', (c: Buffer) => chunks.push(c))
       req.on('end', () => {
         try {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { resourceSpans?: Array<{ resource?: { attributes?: Array<{ key: string, value?: { stringValue?: string } }> }, scopeSpans?: Array<{ spans?: Array<{ name: string }> }> }> }
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { resourceSpans?: Array<{ resource?: { attributes?: Array<{ key: string, value?: { stringValue?: string } }> }, scopeSpans?: Array<{ spans?: Array<{ name: string, traceId?: string, parentSpanId?: string }> }> }> }
           for (const rs of body.resourceSpans ?? []) {
             const peer = rs.resource?.attributes?.find(a => a.key === 'service.instance.id')?.value?.stringValue ?? ''
-            for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ name: s.name, peer })
+            for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ name: s.name, peer, traceId: hex(s.traceId), parentSpanId: hex(s.parentSpanId) })
           }
         } catch {}
         res.writeHead(200, { 'content-type': 'application/json' })
@@ -159,12 +161,19 @@ describe('spans from daemons: exported when otlpEndpoint is set, off otherwise',
     collector?.close()
   })
 
-  test('a put through each: the configured daemon\'s spans reach the collector, the other sends none', async () => {
+  test('a put through each: the configured daemon\'s spans reach the collector (a client\'s traceparent their parent), the other sends none', async () => {
     const [on, off] = daemons
     for (const d of [off, on]) {
       for (let i = 0; i < 3; i++) assert.equal((await fetch(`${d.api}/kv/t${i}`, { method: 'PUT', body: 'v' })).status, 200)
     }
-    await waitFor('the configured daemon\'s put spans', () => spans.filter(s => s.peer === on.peerId && s.name === 'put').length === 3, 10_000)
+    // a client's W3C traceparent header: the coordinator's span is its child, in its trace
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736'
+    const res = await fetch(`${on.api}/kv/traced`, { method: 'PUT', body: 'v', headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } })
+    assert.equal(res.status, 200)
+    await waitFor('the configured daemon\'s put spans', () => spans.filter(s => s.peer === on.peerId && s.name === 'put').length === 4, 10_000)
+    const child = spans.find(s => s.traceId === traceId)
+    assert.equal(child?.name, 'put')
+    assert.equal(child.parentSpanId, '00f067aa0ba902b7')
     // spans are batched once a second: two more seconds for any from the other to arrive
     await new Promise(resolve => setTimeout(resolve, 2_000))
     assert.deepEqual(spans.filter(s => s.peer !== on.peerId), [])
