@@ -56,6 +56,13 @@ export interface HttpApi {
 const KV = '/kv/'
 const LOCAL = '/local/'
 
+const BUCKET_KEY = /^\/buckets\/[^/?]+\/kv\//
+
+/** A client's key request: /kv/KEY or /buckets/NAME/kv/KEY. */
+function isKeyRequest (url: string): boolean {
+  return url.startsWith(KV) || BUCKET_KEY.test(url)
+}
+
 function decodeKey (raw: string): string {
   try {
     return decodeURIComponent(raw)
@@ -177,8 +184,8 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
       if (res.headersSent) res.destroy()
       else sendFailure(res, err)
     }).finally(() => {
-      // client requests only: the web view's own polling is not load
-      if (req.url?.startsWith(KV) === true) web.series.record(performance.now() - started, res.statusCode)
+      // client requests only (keys of the default bucket and of named ones): the web view's own polling is not load
+      if (isKeyRequest(raw)) web.series.record(performance.now() - started, res.statusCode)
       log.debug('request', { req: requestId, method: req.method, url: req.url?.slice(0, 200), status: res.statusCode, ms: Math.round(performance.now() - started) })
     })
   })

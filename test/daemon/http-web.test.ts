@@ -194,13 +194,17 @@ describe('web view routes on 3 peers', () => {
     }
   })
 
-  test('the request series counts /kv requests, not the web view\'s own', async () => {
+  test('the request series counts /kv and /buckets/NAME/kv requests, not the web view\'s own', async () => {
     for (let i = 0; i < 5; i++) await (await fetch(`${api.url}/kv/k${i}`)).arrayBuffer()
+    // a named bucket's keys are client requests too; its properties are not counted
+    assert.equal((await fetch(`${api.url}/buckets/pics`, { method: 'PUT', body: '{}' })).status, 200)
+    for (let i = 0; i < 3; i++) await (await fetch(`${api.url}/buckets/pics/kv/p${i}`, { method: 'PUT', body: 'v' })).arrayBuffer()
+    await (await fetch(`${api.url}/buckets/pics`)).arrayBuffer()
     await (await fetch(`${api.url}/members`)).arrayBuffer()
     const events = await readEvents(`${api.url}/events`, evs => evs.some(e => e.event === 'sample'))
     const all = [...(events[0].data as Array<{ requests: number }>), ...events.filter(e => e.event === 'sample').map(e => e.data as { requests: number })]
     const total = all.reduce((s, x) => s + x.requests, 0)
-    // 10 puts in before, 5 gets here; none of the /members, /ring or /events requests
-    assert.equal(total, 15)
+    // 10 puts in before, 5 gets and 3 bucket puts here; none of the /members, /ring, /events or bucket property requests
+    assert.equal(total, 18)
   })
 })
