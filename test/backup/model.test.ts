@@ -9,6 +9,7 @@
  *
  * - a read through any peer of the new cluster equals the read before the
  *   export (found, every sibling value, delete siblings, the context);
+ * - a named bucket's key is on its n owners only, not the cluster's n;
  * - the new cluster's export holds the very same record (every sibling, its
  *   write id and timestamp, every dot of its causal history);
  * - importing the export back into the cluster it came from changes no read.
@@ -20,6 +21,7 @@ import fc from 'fast-check'
 import { startCluster, bytes, text } from '../fixtures/cluster.js'
 import { startHttpApi } from '../../src/daemon/http-api.js'
 import { createLog } from '../../src/daemon/log.js'
+import { bucketKey } from '../../src/buckets/encoding.js'
 import type { TestCluster } from '../fixtures/cluster.js'
 import type { HttpApi } from '../../src/daemon/http-api.js'
 import type { MeshNode } from '../../src/node.js'
@@ -106,6 +108,12 @@ describe('export and import over random histories', () => {
       await Promise.all(target.nodes.map(async n => { await n.refreshBuckets() }))
       for (const [i, o] of touched.entries()) {
         for (const node of target.nodes) assert.deepEqual(await read(node, name(o), o.bucket), before[i], `${name(o)}${o.bucket ? ` in ${BUCKET}` : ''} through ${node.peerId}`)
+      }
+      // a bucket's key is imported to its own n replicas, not the cluster's
+      for (const o of touched.filter(t => t.bucket)) {
+        const internal = bucketKey(BUCKET, name(o))
+        const owners = target.nodes[0].preferenceList(internal).slice(0, BUCKET_N)
+        for (const node of target.nodes.filter(n => !owners.includes(n.peerId))) assert.equal(await node.localRecord(internal), undefined, `${name(o)} in ${BUCKET} on a peer that is not one of its ${BUCKET_N} owners`)
       }
       const again = await exportLines(targetApi)
       for (const [key, line] of exported) {
