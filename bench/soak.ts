@@ -1,8 +1,7 @@
 /**
  * `soak`: three daemons (N=3 R=2 W=2) under mixed load for --minutes (10 by
  * default); halfway through one is SIGKILLed and, --down-seconds later,
- * restarted on the same ports and data dir (its clients use the next peer
- * meanwhile, so the load stays the same). Every --sample-seconds the
+ * restarted on the same ports and data dir. Every --sample-seconds the
  * heap and resident memory of each daemon are read from its /metrics
  * (prom-client's nodejs_heap_size_used_bytes, process_resident_memory_bytes)
  * with the operations, errors and latency of the interval. Every key is
@@ -115,10 +114,7 @@ export const soak: Benchmark = {
         let seed = c * 7919 + 1
         const rand = (): number => { seed = (seed * 48271) % 2147483647; return seed / 2147483647 }
         while (!stopping && performance.now() < until) {
-          // a client of the killed peer goes to the next one meanwhile: the load stays the same,
-          // and the writes its keys take meanwhile go through hinted handoff (hints held, then delivered)
-          const own = c % PEERS
-          const peer = down.has(own) ? (own + 1) % PEERS : own
+          const peer = c % PEERS
           if (down.has(peer)) { await sleep(50); continue }
           const key = `soak-${Math.floor(rand() * keys)}`
           const started = performance.now()
