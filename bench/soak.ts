@@ -5,11 +5,8 @@
  * heap and resident memory of each daemon are read from its /metrics
  * (prom-client's nodejs_heap_size_used_bytes, process_resident_memory_bytes)
  * with the operations, errors and latency of the interval. Every key is
- * written once before the clock starts, and every later put carries the
- * causal context of the key's last reply (as a client that read it would),
- * so a put replaces the value instead of adding a sibling: the data held
- * stays the same size and a heap that grows is a leak, not more keys or
- * siblings. The heap must stay
+ * written once before the clock starts, so the data held stays the same
+ * size and a heap that grows is a leak, not more keys. The heap must stay
  * flat: V8's heap is a sawtooth (it grows until a collection), so what is
  * compared is its floor, the least heap seen in each minute, whose slope
  * over the second half (after the restart for the peer that was killed) is
@@ -20,8 +17,6 @@ import { join } from 'node:path'
 import { onCleanup } from './lib/cleanup.js'
 import { Histogram } from './lib/histogram.js'
 import { HttpClient } from './lib/http.js'
-import type { HttpReply } from './lib/http.js'
-import { CONTEXT_HEADER } from '../src/daemon/http-io.js'
 import { note } from './lib/progress.js'
 import { freePort, sleep, startChild, tempDir, waitFor } from './lib/procs.js'
 import { lineChart } from './lib/svg.js'
@@ -40,8 +35,6 @@ interface Sample {
   errors: number
   /** 5xx answers among the errors (a quorum lost while a peer is down is one; load alone must not be) */
   serverErrors: number
-  /** reads answered 300 (siblings): concurrent puts to one key by two clients; rare, and resolved by the next put */
-  siblings: number
   p50Ms?: number
   p99Ms?: number
 }
@@ -87,25 +80,17 @@ export const soak: Benchmark = {
       // every key once, before the clock starts: the data held is then the same size throughout
       note(`soak: writing all ${keys} keys once ...`)
       const fill = new HttpClient(clients, 10_000)
-      // the causal context of each key's last reply: a put without one would be a sibling of what is stored,
-      // and blind puts would grow every key's sibling set for the whole run (to ERR_TOO_MANY_SIBLINGS)
-      const contexts = new Map<string, string>()
-      const remember = (key: string, res: HttpReply): void => {
-        const ctx = res.headers[CONTEXT_HEADER]
-        if (typeof ctx === 'string' && ctx !== '') contexts.set(key, ctx)
-      }
       let next = 0
       await Promise.all(Array.from({ length: clients }, async (_, c) => {
         while (next < keys) {
           const k = next++
-          const res = await fill.send('PUT', `${urls[c % PEERS]}/kv/soak-${k}`, 'x'.repeat(16 + (k * 7919) % (maxValue - 16)), { 'content-type': 'application/octet-stream', prefer: 'return=minimal' }).catch(() => undefined)
-          if (res !== undefined) remember(`soak-${k}`, res)
+          await fill.send('PUT', `${urls[c % PEERS]}/kv/soak-${k}`, 'x'.repeat(16 + (k * 7919) % (maxValue - 16)), { 'content-type': 'application/octet-stream' }).catch(() => {})
         }
       }))
       fill.close()
 
       const samples: Sample[] = []
-      let interval = { ops: 0, errors: 0, serverErrors: 0, siblings: 0, latency: new Histogram() }
+      let interval = { ops: 0, errors: 0, serverErrors: 0, latency: new Histogram() }
       const down = new Set<number>()
       const t0 = performance.now()
       const until = t0 + minutes * 60_000
@@ -120,15 +105,12 @@ export const soak: Benchmark = {
           const started = performance.now()
           try {
             const put = rand() < 0.5
-            const ctx = contexts.get(key)
             const res = put
-              ? await http.send('PUT', `${urls[peer]}/kv/${key}`, 'x'.repeat(16 + Math.floor(rand() * (maxValue - 16))), { 'content-type': 'application/octet-stream', prefer: 'return=minimal', ...(ctx === undefined ? {} : { [CONTEXT_HEADER]: ctx }) })
+              ? await http.send('PUT', `${urls[peer]}/kv/${key}`, 'x'.repeat(16 + Math.floor(rand() * (maxValue - 16))), { 'content-type': 'application/octet-stream' })
               : await http.send('GET', `${urls[peer]}/kv/${key}`)
-            remember(key, res)
             interval.latency.record(performance.now() - started)
             interval.ops++
             if (res.status >= 400 && res.status !== 404) interval.errors++
-            if (res.status === 300) interval.siblings++
             if (res.status >= 500) interval.serverErrors++
           } catch {
             interval.errors++
@@ -160,8 +142,8 @@ export const soak: Benchmark = {
           down.delete(victim)
         }
         const mem = await Promise.all(urls.map(async (u, i) => down.has(i) ? undefined : memory(http, u)))
-        const { ops, errors, serverErrors, siblings, latency } = interval
-        interval = { ops: 0, errors: 0, serverErrors: 0, siblings: 0, latency: new Histogram() }
+        const { ops, errors, serverErrors, latency } = interval
+        interval = { ops: 0, errors: 0, serverErrors: 0, latency: new Histogram() }
         samples.push({
           t: Math.round((now - t0) / 1000),
           heapMiB: mem.map(m => m?.heapMiB),
@@ -169,7 +151,6 @@ export const soak: Benchmark = {
           ops,
           errors,
           serverErrors,
-          siblings,
           p50Ms: latency.count === 0 ? undefined : round(latency.quantile(0.5)),
           p99Ms: latency.count === 0 ? undefined : round(latency.quantile(0.99))
         })
@@ -197,8 +178,8 @@ export const soak: Benchmark = {
       })
       printTable({
         title: `soak: ${PEERS} daemons, N=3 R=2 W=2, ${clients} clients, 50% get / 50% put over ${keys} keys, ${minutes} min; peer ${victim} killed at ${half} s and restarted ${downMs / 1000} s later`,
-        columns: ['t s', 'ops/s', 'errors', '5xx', '300s', 'p50 ms', 'p99 ms', ...Array.from({ length: PEERS }, (_, i) => `heap ${i} MiB`), ...Array.from({ length: PEERS }, (_, i) => `rss ${i} MiB`)],
-        rows: samples.map(s => [s.t, Math.round(s.ops / (sampleMs / 1000)), s.errors, s.serverErrors, s.siblings, s.p50Ms, s.p99Ms, ...s.heapMiB.map(h => h?.toFixed(1) ?? '-'), ...s.rssMiB.map(r => r?.toFixed(0) ?? '-')])
+        columns: ['t s', 'ops/s', 'errors', '5xx', 'p50 ms', 'p99 ms', ...Array.from({ length: PEERS }, (_, i) => `heap ${i} MiB`), ...Array.from({ length: PEERS }, (_, i) => `rss ${i} MiB`)],
+        rows: samples.map(s => [s.t, Math.round(s.ops / (sampleMs / 1000)), s.errors, s.serverErrors, s.p50Ms, s.p99Ms, ...s.heapMiB.map(h => h?.toFixed(1) ?? '-'), ...s.rssMiB.map(r => r?.toFixed(0) ?? '-')])
       })
       printTable({
         title: 'heap floor (least heap seen in each minute) per peer, and its slope over the second half (the killed peer: from 30 s after its restart), MiB per minute',
