@@ -38,6 +38,8 @@ export interface AnnouncerInit {
   selfId: string
   capacity: number
   zone?: string
+  /** keys in this peer's store now, said in each announcement for operators' views; undefined while unknown */
+  keysHeld?: () => number | undefined
   incarnation: number
   /** the view this peer's own entry is kept in (made after this announcer: its first entry is selfInfo()) */
   view: () => MembershipView
@@ -46,8 +48,6 @@ export interface AnnouncerInit {
   certificate?: Uint8Array<ArrayBuffer>
   /** publish nothing (a peer of capacity 0) */
   observer: boolean
-  /** keys in this peer's store now, said in each announcement for operators' views; undefined while unknown */
-  keysHeld?: () => number | undefined
   metrics: MetricsRegistry
   log: Logger
 }

@@ -178,13 +178,13 @@ export class Membership extends EventTarget {
       selfId: this.selfId,
       capacity: init.capacity,
       zone: init.zone,
+      keysHeld: init.keysHeld,
       incarnation: init.incarnation,
       view: () => this.view,
       schedule: this.schedule,
       params: this.params,
       certificate: init.certificate,
       observer: init.observer === true,
-      keysHeld: init.keysHeld,
       metrics: init.metrics,
       log: init.log
     }, init.tokens ?? [])
