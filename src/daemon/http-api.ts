@@ -65,6 +65,11 @@ function isKeyRequest (url: string): boolean {
   return url.startsWith(KV) || BUCKET_KEY.test(url)
 }
 
+function targetLatency (init: HttpApiInit): number | undefined {
+  const ms = init.protection?.targetLatencyMs ?? (init.node.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) / TARGET_LATENCY_DIVISOR
+  return ms > 0 ? ms : undefined
+}
+
 function decodeKey (raw: string): string {
   try {
     return decodeURIComponent(raw)
@@ -153,8 +158,8 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
     maxInflight: init.protection?.maxInflight ?? DEFAULT_MAX_INFLIGHT,
     clientRatePerSec: init.protection?.clientRatePerSec ?? 0,
     clientBurst: init.protection?.clientBurst ?? 0,
-    // latency kept well inside a client operation's deadline: past it, load would end in timeouts (5xx)
-    targetLatencyMs: init.protection?.targetLatencyMs ?? (init.node.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) / TARGET_LATENCY_DIVISOR,
+    // latency kept well inside a client operation's deadline: past it, load would end in timeouts (5xx); 0 turns it off
+    targetLatencyMs: targetLatency(init),
     now: init.protection?.now
   })
   const unobserve = init.node.metrics.onObserve('meshkv_client_ms', (_labels, ms) => { guard.observe(ms) })

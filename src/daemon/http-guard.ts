@@ -26,7 +26,7 @@ export interface GuardOptions {
   maxClients?: number
   /**
    * client operation latency the in-flight limit steers towards, below
-   * maxInflight (src/daemon/adaptive-limit.ts); absent: maxInflight alone
+   * maxInflight (src/daemon/adaptive-limit.ts); absent or 0: maxInflight alone
    */
   targetLatencyMs?: number
   now?: () => number
@@ -44,7 +44,7 @@ export class HttpGuard {
     if (options.clientRatePerSec > 0) {
       this.limiter = new RateLimiter({ ratePerSec: options.clientRatePerSec, burst: Math.max(1, options.clientBurst), maxClients: options.maxClients ?? MAX_RATE_LIMITED_CLIENTS, now: options.now })
     }
-    if (options.targetLatencyMs !== undefined) this.adaptive = new AdaptiveLimit({ max: options.maxInflight, targetMs: options.targetLatencyMs, now: options.now })
+    if (options.targetLatencyMs !== undefined && options.targetLatencyMs > 0) this.adaptive = new AdaptiveLimit({ max: options.maxInflight, targetMs: options.targetLatencyMs, now: options.now })
   }
 
   get inFlight (): number {
