@@ -1,12 +1,13 @@
 /**
  * How many client requests a peer works on at once, adapted to how long
  * its client operations take (AIMD on latency, as TCP on loss): below
- * `maxInflight` always, it grows by one for each operation that took less
- * than half of `targetMs` while at least half the limit was in use, and
- * shrinks by a quarter (at most once every DECREASE_EVERY_MS) when one took
- * longer than `targetMs`. It starts low and grows only while it is used
- * (slow start, and TCP's window validation), so a burst of clients on a
- * peer that was idle or lightly used is not all let in at once.
+ * `maxInflight` always, it grows for each operation that took less than
+ * half of `targetMs` while at least half the limit was in use (by one until
+ * it first shrank, slow start; then by one per limit's worth of operations)
+ * and halves (at most once every DECREASE_EVERY_MS) when one took longer
+ * than `targetMs`. It starts low and grows only while it is used (TCP's
+ * window validation), so a burst of clients on a peer that was idle or
+ * lightly used is not all let in at once.
  *
  * Why: a fixed bound on requests in flight sets latency by Little's law
  * (in flight / throughput), and throughput depends on the machine, its load
@@ -34,11 +35,13 @@ export const ADAPTIVE_MIN = 4
 export const ADAPTIVE_INITIAL = 32
 /** one decrease per this long: a burst of slow replies is one signal, not many */
 const DECREASE_EVERY_MS = 250
-const DECREASE = 0.75
+const DECREASE = 0.5
 
 export class AdaptiveLimit {
   private value: number
   private lastDecrease = -Infinity
+  /** until the first decrease, the limit grows by one per fast operation; then by one per limit's worth */
+  private slowStart = true
   private readonly min: number
   private readonly now: () => number
 
@@ -60,9 +63,10 @@ export class AdaptiveLimit {
       const now = this.now()
       if (now - this.lastDecrease < DECREASE_EVERY_MS) return
       this.lastDecrease = now
+      this.slowStart = false
       this.value = Math.max(this.min, this.value * DECREASE)
     } else if (ms < targetMs / 2 && this.value < max && inflight >= this.value / 2) {
-      this.value = Math.min(max, this.value + 1)
+      this.value = Math.min(max, this.value + (this.slowStart ? 1 : 1 / this.value))
     }
   }
 }

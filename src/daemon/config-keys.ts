@@ -84,7 +84,7 @@ export interface DaemonConfig {
   maxInflight: number
   /**
    * client operation latency (ms) the HTTP API's in-flight limit steers towards below maxInflight
-   * (src/daemon/adaptive-limit.ts); unset: requestTimeoutMs / 5; 0: no adaptive limit, maxInflight alone
+   * (src/daemon/adaptive-limit.ts); unset: requestTimeoutMs / 10; 0: no adaptive limit, maxInflight alone
    */
   inflightTargetMs?: number
   /** requests per second each client address may make to the HTTP API (token bucket); 0 is no limit */

@@ -55,7 +55,7 @@ export interface HttpApi {
 
 const KV = '/kv/'
 /** the adaptive in-flight limit steers client operations towards this fraction of their deadline */
-const TARGET_LATENCY_DIVISOR = 5
+const TARGET_LATENCY_DIVISOR = 10
 const LOCAL = '/local/'
 
 const BUCKET_KEY = /^\/buckets\/[^/?]+\/kv\//

@@ -205,16 +205,21 @@ describe('the adaptive in-flight limit', () => {
     assert.equal(l.current, 512, 'never above maxInflight')
   })
 
-  test('a slow operation takes a quarter off, once per 250 ms however many arrive; never below the floor', () => {
+  test('a slow operation halves it, once per 250 ms however many arrive; never below the floor; then it grows by one per limit\'s worth', () => {
     let t = 0
     const l = new AdaptiveLimit({ max: 512, targetMs: 1000, initial: 400, now: () => t })
     l.observe(5000, 400)
-    assert.equal(l.current, 300)
-    for (let i = 0; i < 50; i++) l.observe(5000, 300)
-    assert.equal(l.current, 300, 'one burst of slow replies is one signal')
+    assert.equal(l.current, 200)
+    for (let i = 0; i < 50; i++) l.observe(5000, 200)
+    assert.equal(l.current, 200, 'one burst of slow replies is one signal')
     t = 250
-    l.observe(1500, 300)
-    assert.equal(l.current, 225)
+    l.observe(1500, 200)
+    assert.equal(l.current, 100)
+    // past slow start: 100 fast operations at a limit of 100 add one
+    for (let i = 0; i < 100; i++) l.observe(10, 100)
+    assert.equal(l.current, 100)
+    l.observe(10, 100)
+    assert.equal(l.current, 101)
     for (let i = 0; i < 100; i++) { t += 250; l.observe(5000, 10) }
     assert.equal(l.current, ADAPTIVE_MIN)
   })
@@ -241,7 +246,7 @@ describe('the adaptive in-flight limit', () => {
     assert.ok('refused' in refused)
     assert.match(refused.refused.message, /saturated: 32 client requests in flight \(limit 32 now, as its latency allows; maxInflight 512\)/)
     g.observe(4000)
-    assert.equal(g.limit, 24)
+    assert.equal(g.limit, 16)
     t = 1000
     assert.equal(new HttpGuard({ maxInflight: 512, clientRatePerSec: 0, clientBurst: 1 }).limit, 512)
   })
