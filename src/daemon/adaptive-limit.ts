@@ -5,9 +5,11 @@
  * half of `targetMs` while at least half the limit was in use (by one until
  * it first shrank, slow start; then by one per limit's worth of operations)
  * and halves (at most once every DECREASE_EVERY_MS) when one took longer
- * than `targetMs`. It starts low and grows only while it is used (TCP's
- * window validation), so a burst of clients on a peer that was idle or
- * lightly used is not all let in at once.
+ * than `targetMs`. It starts at `initial` and grows past it only while it
+ * is used (TCP's window validation), so a burst of clients on a peer that
+ * was idle or lightly used is not all let in at once; below `initial`, any
+ * fast operation raises it by one, so a peer that shrank in a slow moment
+ * and then served a trickle is back at `initial` for the next burst.
  *
  * Why: a fixed bound on requests in flight sets latency by Little's law
  * (in flight / throughput), and throughput depends on the machine, its load
@@ -32,7 +34,7 @@ export interface AdaptiveLimitOptions {
 }
 
 export const ADAPTIVE_MIN = 4
-export const ADAPTIVE_INITIAL = 32
+export const ADAPTIVE_INITIAL = 64
 /** one decrease per this long: a burst of slow replies is one signal, not many */
 const DECREASE_EVERY_MS = 250
 const DECREASE = 0.5
@@ -43,11 +45,13 @@ export class AdaptiveLimit {
   /** until the first decrease, the limit grows by one per fast operation; then by one per limit's worth */
   private slowStart = true
   private readonly min: number
+  private readonly initial: number
   private readonly now: () => number
 
   constructor (private readonly options: AdaptiveLimitOptions) {
     this.min = Math.min(options.max, options.min ?? ADAPTIVE_MIN)
-    this.value = Math.max(this.min, Math.min(options.max, options.initial ?? ADAPTIVE_INITIAL))
+    this.initial = Math.max(this.min, Math.min(options.max, options.initial ?? ADAPTIVE_INITIAL))
+    this.value = this.initial
     this.now = options.now ?? (() => performance.now())
   }
 
@@ -65,8 +69,9 @@ export class AdaptiveLimit {
       this.lastDecrease = now
       this.slowStart = false
       this.value = Math.max(this.min, this.value * DECREASE)
-    } else if (ms < targetMs / 2 && this.value < max && inflight >= this.value / 2) {
-      this.value = Math.min(max, this.value + (this.slowStart ? 1 : 1 / this.value))
+    } else if (ms < targetMs / 2 && this.value < max) {
+      if (this.value < this.initial) this.value = Math.min(this.initial, this.value + 1)
+      else if (inflight >= this.value / 2) this.value = Math.min(max, this.value + (this.slowStart ? 1 : 1 / this.value))
     }
   }
 }

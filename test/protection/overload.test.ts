@@ -85,13 +85,13 @@ describe('per-client rate limit', () => {
 })
 
 describe('the adaptive in-flight limit from the config file', () => {
-  test('on by default (it starts at 32 under maxInflight); inflightTargetMs 0 leaves maxInflight alone', async () => {
+  test('on by default (it starts at 64 under maxInflight); inflightTargetMs 0 leaves maxInflight alone', async () => {
     const dirs = [await tempDir('meshkv-limit-on-'), await tempDir('meshkv-limit-off-')]
     const on = await startDaemon({ dir: dirs[0], cluster: 'limit-on', config: { n: 1, r: 1, w: 1, maxInflight: 100 } })
     const off = await startDaemon({ dir: dirs[1], cluster: 'limit-off', config: { n: 1, r: 1, w: 1, maxInflight: 100, inflightTargetMs: 0 } })
     try {
       const limit = async (d: Daemon): Promise<string | undefined> => /^meshkv_http_inflight\{what="limit"\} (\d+)$/m.exec(await (await fetch(`${d.api}/metrics`)).text())?.[1]
-      assert.equal(await limit(on), '32')
+      assert.equal(await limit(on), '64')
       assert.equal(await limit(off), '100')
     } finally {
       await stopAll([on, off])

@@ -189,7 +189,7 @@ describe('per-client rate limit and in-flight bound', () => {
 })
 
 describe('the adaptive in-flight limit', () => {
-  test('starts at 32 (never above maxInflight), grows by one per fast operation while in use, not while idle', () => {
+  test('starts at 64 (never above maxInflight), grows past it by one per fast operation while in use, not while idle', () => {
     assert.equal(new AdaptiveLimit({ max: 2, targetMs: 1000 }).current, 2)
     const l = new AdaptiveLimit({ max: 512, targetMs: 1000, now: () => 0 })
     assert.equal(l.current, ADAPTIVE_INITIAL)
@@ -205,7 +205,7 @@ describe('the adaptive in-flight limit', () => {
     assert.equal(l.current, 512, 'never above maxInflight')
   })
 
-  test('a slow operation halves it, once per 250 ms however many arrive; never below the floor; then it grows by one per limit\'s worth', () => {
+  test('a slow operation halves it, once per 250 ms however many arrive; fast ones bring it back to where it started, then past it by one per limit\'s worth; never below the floor', () => {
     let t = 0
     const l = new AdaptiveLimit({ max: 512, targetMs: 1000, initial: 400, now: () => t })
     l.observe(5000, 400)
@@ -215,11 +215,14 @@ describe('the adaptive in-flight limit', () => {
     t = 250
     l.observe(1500, 200)
     assert.equal(l.current, 100)
-    // past slow start: 100 fast operations at a limit of 100 add one
-    for (let i = 0; i < 100; i++) l.observe(10, 100)
-    assert.equal(l.current, 100)
-    l.observe(10, 100)
-    assert.equal(l.current, 101)
+    // back to where it started, even with one request in flight at a time (a trickle after a slow moment)
+    for (let i = 0; i < 300; i++) l.observe(10, 1)
+    assert.equal(l.current, 400)
+    // past it, slow start is over: 400 fast operations at a limit of 400 add one
+    for (let i = 0; i < 400; i++) l.observe(10, 400)
+    assert.equal(l.current, 400)
+    l.observe(10, 400)
+    assert.equal(l.current, 401)
     for (let i = 0; i < 100; i++) { t += 250; l.observe(5000, 10) }
     assert.equal(l.current, ADAPTIVE_MIN)
   })
@@ -244,9 +247,9 @@ describe('the adaptive in-flight limit', () => {
     assert.ok(held.every(h => 'release' in h))
     const refused = g.admit('/kv/more', 'c')
     assert.ok('refused' in refused)
-    assert.match(refused.refused.message, /saturated: 32 client requests in flight \(limit 32 now, as its latency allows; maxInflight 512\)/)
+    assert.match(refused.refused.message, /saturated: 64 client requests in flight \(limit 64 now, as its latency allows; maxInflight 512\)/)
     g.observe(4000)
-    assert.equal(g.limit, 16)
+    assert.equal(g.limit, 32)
     t = 1000
     assert.equal(new HttpGuard({ maxInflight: 512, clientRatePerSec: 0, clientBurst: 1 }).limit, 512)
   })
