@@ -49,6 +49,7 @@ export class MetricsRegistry {
   private readonly gauges = new Map<string, Gauge>()
   private readonly beforeScrape = new Set<() => Promise<void>>()
   private readonly help = new Map<string, string>()
+  private readonly listeners = new Map<string, Set<(labels: Labels, ms: number) => void>>()
 
   describe (name: string, help: string): void {
     this.help.set(name, help)
@@ -63,6 +64,8 @@ export class MetricsRegistry {
   }
 
   observe (name: string, labels: Labels, ms: number): void {
+    const listening = this.listeners.get(name)
+    if (listening !== undefined) for (const f of listening) f(labels, ms)
     const series = this.series(this.histograms, name)
     const key = seriesKey(labels)
     let h = series.get(key)
@@ -85,6 +88,14 @@ export class MetricsRegistry {
    */
   gauge (name: string, help: string, collect: () => Iterable<GaugeSample>): void {
     this.gauges.set(name, { help, collect })
+  }
+
+  /** Told of every observation of histogram `name` (load shedding follows meshkv_client_ms); returns its removal. */
+  onObserve (name: string, listener: (labels: Labels, ms: number) => void): () => void {
+    let set = this.listeners.get(name)
+    if (set === undefined) { set = new Set(); this.listeners.set(name, set) }
+    set.add(listener)
+    return () => { set.delete(listener) }
   }
 
   /** Work to do before each scrape (refreshing a value that is costly or asynchronous to read); returns its removal. */

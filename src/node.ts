@@ -37,6 +37,7 @@ import { expiredTombstone } from './tombstones/decision.js'
 import { clusterScan } from './backup/cluster-scan.js'
 import { importRecord } from './coordinator/import-record.js'
 import { nodeBuckets } from './buckets/for-node.js'
+import { bucketOf, DEFAULT_BUCKET, SYSTEM_BUCKET } from './buckets/encoding.js'
 import { createAdmission } from './admission/setup.js'
 import { AdmissionService } from './admission/service.js'
 import type { KvClient } from './protocol/kv-client.js'
@@ -126,7 +127,7 @@ export class MeshNode extends EventTarget {
         this.directUpgrade.start()
       }
       // --- membership and the ring (src/node/membership.ts, src/node/ring-view.ts) ---
-      const { membership, mode, tokensChosen, tokensPerUnit, capacity } = await nodeMembership({ libp2p, store, selfId, cluster: this.cluster, options: o, quorums: this.quorums, admission, metrics: this.metrics, logger })
+      const { membership, mode, tokensChosen, tokensPerUnit, capacity } = await nodeMembership({ libp2p, store, selfId, cluster: this.cluster, options: o, quorums: this.quorums, admission, metrics: this.metrics, logger, keysHeld: () => this.keysHeld() })
       this.membership = membership
       const admissionService = new AdmissionService({
         libp2p,
@@ -347,14 +348,32 @@ export class MeshNode extends EventTarget {
   async importRecord (key: string, record: KvRecord, options: { timeoutMs?: number } = {}): Promise<string[]> {
     const { placement, replica, client } = this
     if (placement === undefined || replica === undefined || client === undefined) throw new NotStartedError()
+    const { n, w } = await this.importQuorums(key)
     return importRecord({
       placement,
       replica,
       client,
-      n: this.quorums.n,
-      w: this.quorums.w,
+      n,
+      w,
       timeoutMs: options.timeoutMs ?? this.options.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS
     }, key, record)
+  }
+
+  /**
+   * The replicas and write quorum an imported key goes to: its bucket's
+   * (read through, so a catalog imported just before is known), else the
+   * cluster's (the default and system buckets, or a bucket no catalog names:
+   * more copies than it asks for, never fewer).
+   */
+  private async importQuorums (key: string): Promise<{ n: number, w: number }> {
+    const bucket = bucketOf(key)
+    const registry = this.bucketRegistry
+    if (registry === undefined || bucket === undefined || bucket === DEFAULT_BUCKET || bucket === SYSTEM_BUCKET) return this.quorums
+    try {
+      return registry.quorumsOf(await registry.props(bucket))
+    } catch {
+      return this.quorums
+    }
   }
 
   /** One tombstone collection pass now (tests, operators); what it found and collected. */
@@ -401,6 +420,12 @@ export class MeshNode extends EventTarget {
   /** the placement of the current ring (undefined before start) */
   private get placement (): RingPlacement | undefined {
     return this.view?.ringPlacement
+  }
+
+  /** keys in this peer's store (its anti-entropy index, once built), said in its announcements */
+  private keysHeld (): number | undefined {
+    const ae = this.healing?.status().antiEntropy
+    return ae?.ready === true ? ae.indexedKeys : undefined
   }
 
   status (): NodeStatus {

@@ -45,7 +45,7 @@ export class BucketKv {
     const { internal, props, quorums } = target
     try {
       await checkQuota(props, this.registry.usageOf(props.name), value.byteLength, async () =>
-        (await this.coordinator.get(internal, { n: quorums.n, r: quorums.r, timeoutMs: rest.timeoutMs })).found)
+        (await this.coordinator.get(internal, { n: quorums.n, r: quorums.r, timeoutMs: rest.timeoutMs, requestId: rest.requestId, traceparent: rest.traceparent, internal: true })).found)
     } catch (err) {
       if ((err as { code?: string }).code === 'ERR_QUOTA') this.metrics.inc('meshkv_quota_refusals_total', { bucket: props.name })
       throw err

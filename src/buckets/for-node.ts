@@ -35,8 +35,9 @@ export function nodeBuckets (init: NodeBucketsInit): { registry: BucketRegistry,
   const counter = new UsageCounter({ store, placement, replicasOf: init.replicasOf })
   const registry = new BucketRegistry({
     kv: {
-      get: async key => coordinator.get(key),
-      put: async (key, value, context) => coordinator.put(key, value, { context })
+      // meshkv's own records: not client requests in the metrics
+      get: async key => coordinator.get(key, { internal: true }),
+      put: async (key, value, context) => coordinator.put(key, value, { context, internal: true })
     },
     selfId: init.selfId,
     cluster: init.quorums,

@@ -41,6 +41,13 @@ export interface Quorums { n: number, r: number, w: number }
 export interface TraceOptions {
   requestId?: string
   traceparent?: string
+  /**
+   * A read or write meshkv makes for itself (the bucket catalog, usage
+   * records, a quota's check that a key exists), not a client's: timed in
+   * meshkv_internal_ms, so meshkv_client_ms and the quorum failures count
+   * client requests only.
+   */
+  internal?: boolean
 }
 
 /** `n`: replicas of this key when its bucket sets fewer than the cluster's (src/buckets/); 1..cluster n */
@@ -111,6 +118,7 @@ export class Coordinator {
     init.metrics.describe('meshkv_read_repairs_total', 'replicas sent a merged record after a read')
     init.metrics.describe('meshkv_replica_retries_total', 'replica requests tried again after a transient failure (backoff with jitter, within the deadline)')
     init.metrics.describe('meshkv_quorum_failures_total', 'client operations that failed for want of a quorum (ERR_QUORUM_NOT_MET), by operation')
+    init.metrics.describe('meshkv_internal_ms', 'reads and writes meshkv made for itself (bucket catalog, usage, quota checks), by operation and outcome (ms)')
   }
 
   async put (key: string, value: Uint8Array, options: WriteOptions = {}): Promise<PutResult> {
@@ -245,12 +253,12 @@ export class Coordinator {
       return out
     } catch (err) {
       outcome = (err as { code?: string }).code ?? 'error'
-      if (outcome === 'ERR_QUORUM_NOT_MET') this.init.metrics.inc('meshkv_quorum_failures_total', { op })
+      if (outcome === 'ERR_QUORUM_NOT_MET' && options.internal !== true) this.init.metrics.inc('meshkv_quorum_failures_total', { op })
       span?.end(err)
       throw err
     } finally {
       const ms = performance.now() - started
-      this.init.metrics.observe('meshkv_client_ms', { op, outcome }, ms)
+      this.init.metrics.observe(options.internal === true ? 'meshkv_internal_ms' : 'meshkv_client_ms', { op, outcome }, ms)
       debugLog(this.init.requestLog)?.debug('request coordinated', { req: requestId, op, key: String(key).slice(0, LOGGED_KEY_CHARS), outcome, ms: Math.round(ms * 100) / 100 })
     }
   }

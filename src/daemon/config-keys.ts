@@ -82,6 +82,11 @@ export interface DaemonConfig {
   apiTokenFile?: string
   /** client requests the HTTP API works on at once; past it, requests are answered 429 with Retry-After (ERR_OVERLOADED) */
   maxInflight: number
+  /**
+   * client operation latency (ms) the HTTP API's in-flight limit steers towards below maxInflight
+   * (src/daemon/adaptive-limit.ts); unset: requestTimeoutMs / 10; 0: no adaptive limit, maxInflight alone
+   */
+  inflightTargetMs?: number
   /** requests per second each client address may make to the HTTP API (token bucket); 0 is no limit */
   clientRatePerSec: number
   /** requests a client may make in a burst above its rate (the bucket's size) */
@@ -278,6 +283,7 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   apiToken: token,
   apiTokenFile: string(),
   maxInflight: wholeNumber(1, 1_000_000),
+  inflightTargetMs: wholeNumber(0, HOUR),
   clientRatePerSec: boundedNumber(0, 1_000_000),
   clientBurst: wholeNumber(1, 1_000_000),
   breakerFailures: wholeNumber(0, 1_000),

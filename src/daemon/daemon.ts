@@ -61,8 +61,8 @@ export async function startDaemon (config: DaemonConfig, log: Log): Promise<Runn
   }
   try {
     const { host, port } = parseHostPort(config.api) ?? { host: '127.0.0.1', port: 7070 }
-    const { maxInflight, clientRatePerSec, clientBurst } = config
-    api = await startHttpApi({ node, host, port, log, leave, token: secrets.apiToken, protection: { maxInflight, clientRatePerSec, clientBurst }, libp2pMetrics, web: config.web })
+    const { maxInflight, clientRatePerSec, clientBurst, inflightTargetMs } = config
+    api = await startHttpApi({ node, host, port, log, leave, token: secrets.apiToken, protection: { maxInflight, clientRatePerSec, clientBurst, targetLatencyMs: inflightTargetMs }, libp2pMetrics, web: config.web })
   } catch (err) {
     await node.stop().catch(() => {})
     throw err

@@ -4,7 +4,7 @@
  * that throws becomes an error reply, never a crashed daemon.
  */
 import { createServer } from 'node:http'
-import { DEFAULT_MAX_INFLIGHT, DEFAULT_MAX_VALUE_BYTES, MAX_CONTEXT_CHARS } from '../constants.js'
+import { DEFAULT_MAX_INFLIGHT, DEFAULT_MAX_VALUE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, MAX_CONTEXT_CHARS } from '../constants.js'
 import { InvalidConfigError, InvalidKeyError, UnauthorizedError, errorCode } from '../errors.js'
 import { leaveStreaming } from './http-leave.js'
 import { exportStreaming, importStreaming } from './http-backup.js'
@@ -54,7 +54,21 @@ export interface HttpApi {
 }
 
 const KV = '/kv/'
+/** the adaptive in-flight limit steers client operations towards this fraction of their deadline */
+const TARGET_LATENCY_DIVISOR = 10
 const LOCAL = '/local/'
+
+const BUCKET_KEY = /^\/buckets\/[^/?]+\/kv\//
+
+/** A client's key request: /kv/KEY or /buckets/NAME/kv/KEY. */
+function isKeyRequest (url: string): boolean {
+  return url.startsWith(KV) || BUCKET_KEY.test(url)
+}
+
+function targetLatency (init: HttpApiInit): number | undefined {
+  const ms = init.protection?.targetLatencyMs ?? (init.node.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) / TARGET_LATENCY_DIVISOR
+  return ms > 0 ? ms : undefined
+}
 
 function decodeKey (raw: string): string {
   try {
@@ -144,8 +158,15 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
     maxInflight: init.protection?.maxInflight ?? DEFAULT_MAX_INFLIGHT,
     clientRatePerSec: init.protection?.clientRatePerSec ?? 0,
     clientBurst: init.protection?.clientBurst ?? 0,
+    // latency kept well inside a client operation's deadline: past it, load would end in timeouts (5xx); 0 turns it off
+    targetLatencyMs: targetLatency(init),
     now: init.protection?.now
   })
+  const unobserve = init.node.metrics.onObserve('meshkv_client_ms', (_labels, ms) => { guard.observe(ms) })
+  init.node.metrics.gauge('meshkv_http_inflight', 'client requests the HTTP API works on now, and the most it lets in now (maxInflight, or less while client operations are slow)', () => [
+    [{ what: 'inflight' }, guard.inFlight],
+    [{ what: 'limit' }, guard.limit]
+  ])
   init.node.metrics.describe('meshkv_http_refused_total', 'client requests answered 429 (ERR_OVERLOADED): too many in flight, or a client over its rate')
   const server = createServer({
     // a causal context travels in a header and may be larger than node's default 16 KiB of headers
@@ -154,6 +175,8 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
     requestTimeout: 60_000
   }, (req, res) => {
     const started = performance.now()
+    // every reply carries the request's id, a refusal's too
+    const { requestId } = assignTrace(req, res)
     if (!authorized(req)) {
       sendFailure(res, new UnauthorizedError('this API requires a bearer token: send Authorization: Bearer TOKEN (the CLI takes --api-token, --api-token-file or MESHKV_API_TOKEN)'))
       return
@@ -169,15 +192,14 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
       return
     }
     res.once('close', admitted.release)
-    const { requestId } = assignTrace(req, res)
     route(init, web, url, req, res).catch(err => {
       const status = statusOf(err)
       if (status >= 500 && errorCode(err) === 'ERR_INTERNAL') log.error('request failed', { req: requestId, method: req.method, url: req.url?.slice(0, 200), err })
       if (res.headersSent) res.destroy()
       else sendFailure(res, err)
     }).finally(() => {
-      // client requests only: the web view's own polling is not load
-      if (req.url?.startsWith(KV) === true) web.series.record(performance.now() - started, res.statusCode)
+      // client requests only (keys of the default bucket and of named ones): the web view's own polling is not load
+      if (isKeyRequest(raw)) web.series.record(performance.now() - started, res.statusCode)
       log.debug('request', { req: requestId, method: req.method, url: req.url?.slice(0, 200), status: res.statusCode, ms: Math.round(performance.now() - started) })
     })
   })
@@ -196,7 +218,7 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(init.port, init.host, () => { server.off('error', reject); resolve() })
-  }).catch(err => { web.close(); throw err })
+  }).catch(err => { web.close(); unobserve(); throw err })
   const addr = server.address() as AddressInfo
   url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`
   server.on('error', err => { log.error('HTTP server error', { err }) })
@@ -207,6 +229,7 @@ export async function startHttpApi (init: HttpApiInit): Promise<HttpApi> {
       const closed = new Promise<void>(resolve => { server.close(() => { resolve() }) })
       // event streams never go idle: end them, or close would wait out the grace
       web.close()
+      unobserve()
       server.closeIdleConnections()
       const timer = setTimeout(() => { server.closeAllConnections() }, graceMs)
       await closed

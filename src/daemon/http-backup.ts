@@ -14,6 +14,7 @@ import { errorCode, InvalidArgumentError, OverloadedError } from '../errors.js'
 import { lines, MAX_EXPORT_LINE_CHARS } from '../backup/line-splitter.js'
 import { recordFromJson, recordToJson } from '../backup/record-json.js'
 import { drainOrClose } from '../backup/drain.js'
+import { CATALOG_KEY } from '../buckets/registry.js'
 import { sendError, sendJson, statusOf } from './http-io.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { MeshNode } from '../node.js'
@@ -112,7 +113,10 @@ export async function importStreaming (node: MeshNode, req: IncomingMessage, res
         const p = node.importRecord(parsed.key, parsed.record).then(() => { counts.imported++ }, err => { fail(number, err) })
         const tracked = p.finally(() => { inflight.delete(tracked) })
         inflight.add(tracked)
-        if (inflight.size >= IMPORT_CONCURRENCY) await Promise.race(inflight)
+        // the bucket catalog is merged before any line after it starts: a named bucket's keys
+        // (after it in storage order) then go to that bucket's n replicas, not the cluster's
+        if (parsed.key === CATALOG_KEY) await Promise.all(inflight)
+        else if (inflight.size >= IMPORT_CONCURRENCY) await Promise.race(inflight)
       }
     } catch (err) {
       fail(counts.lines + 1, err)

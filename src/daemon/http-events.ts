@@ -4,15 +4,19 @@
  * at every sample period and soon after each membership change, and each new
  * `sample`. The members message every period doubles as the heartbeat that
  * keeps the connection alive. Bounded: at most MAX_WATCHERS at once (more
- * get a 503), and a watcher that reads slower than it is sent to is dropped.
+ * get a 429 with Retry-After, ERR_OVERLOADED: load alone is never a 5xx),
+ * and a watcher that reads slower than it is sent to is dropped.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { MeshNode } from '../node.js'
 import type { RequestSeries } from './request-series.js'
 import { membersReply } from './http-members.js'
-import { sendError } from './http-io.js'
+import { sendFailure } from './http-io.js'
+import { OverloadedError } from '../errors.js'
 
 export const MAX_WATCHERS = 32
+/** what a watcher refused for want of a place is told to wait (s) */
+const WATCHERS_RETRY_AFTER_SEC = 10
 /** bytes queued for one watcher past which it is dropped */
 const MAX_BUFFERED = 1024 * 1024
 /** the soonest a membership change is pushed after the last push */
@@ -41,7 +45,7 @@ export class EventHub {
 
   watch (req: IncomingMessage, res: ServerResponse): void {
     if (this.watchers.size >= MAX_WATCHERS) {
-      sendError(res, 503, 'ERR_TOO_MANY_WATCHERS', `at most ${MAX_WATCHERS} event streams at once; close one or poll GET /members`, {}, { 'retry-after': '10' })
+      sendFailure(res, new OverloadedError(`at most ${MAX_WATCHERS} event streams at once; close one or poll GET /members`, WATCHERS_RETRY_AFTER_SEC))
       return
     }
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })

@@ -1,6 +1,7 @@
 /**
  * Load shedding in front of the HTTP API's routes: at most `maxInflight`
- * client requests are worked on at once, and each client address gets at
+ * client requests are worked on at once (fewer while client operations take
+ * longer than the target latency: src/daemon/adaptive-limit.ts), and each client address gets at
  * most its rate (a token bucket; off when clientRatePerSec is 0). A request
  * past either is answered at once with 429 and Retry-After
  * (OverloadedError, ERR_OVERLOADED) instead of waiting in a queue with no
@@ -12,6 +13,7 @@
  */
 import { MAX_RATE_LIMITED_CLIENTS } from '../constants.js'
 import { OverloadedError } from '../errors.js'
+import { AdaptiveLimit } from './adaptive-limit.js'
 import { RateLimiter } from './token-bucket.js'
 
 export interface GuardOptions {
@@ -22,6 +24,11 @@ export interface GuardOptions {
   /** requests a client may make at once above its rate */
   clientBurst: number
   maxClients?: number
+  /**
+   * client operation latency the in-flight limit steers towards, below
+   * maxInflight (src/daemon/adaptive-limit.ts); absent or 0: maxInflight alone
+   */
+  targetLatencyMs?: number
   now?: () => number
 }
 
@@ -31,15 +38,27 @@ const STREAMS = new Set(['/export', '/import', '/leave', '/events'])
 export class HttpGuard {
   private inflight = 0
   private readonly limiter?: RateLimiter
+  private readonly adaptive?: AdaptiveLimit
 
   constructor (private readonly options: GuardOptions) {
     if (options.clientRatePerSec > 0) {
       this.limiter = new RateLimiter({ ratePerSec: options.clientRatePerSec, burst: Math.max(1, options.clientBurst), maxClients: options.maxClients ?? MAX_RATE_LIMITED_CLIENTS, now: options.now })
     }
+    if (options.targetLatencyMs !== undefined && options.targetLatencyMs > 0) this.adaptive = new AdaptiveLimit({ max: options.maxInflight, targetMs: options.targetLatencyMs, now: options.now })
   }
 
   get inFlight (): number {
     return this.inflight
+  }
+
+  /** client requests let in at once now: maxInflight, or less while client operations are slow */
+  get limit (): number {
+    return this.adaptive?.current ?? this.options.maxInflight
+  }
+
+  /** A client operation this peer coordinated took `ms` (feeds the adaptive limit). */
+  observe (ms: number): void {
+    this.adaptive?.observe(ms, this.inflight)
   }
 
   /**
@@ -54,8 +73,10 @@ export class HttpGuard {
       return { refused: new OverloadedError(`client ${client} is over its rate of ${this.options.clientRatePerSec} requests a second (burst ${this.options.clientBurst}): try again in ${after} s`, after), reason: 'rate' }
     }
     if (STREAMS.has(path)) return { release: () => {} }
-    if (this.inflight >= this.options.maxInflight) {
-      return { refused: new OverloadedError(`this peer is saturated: ${this.inflight} client requests in flight (maxInflight ${this.options.maxInflight}); try again in 1 s`, 1), reason: 'inflight' }
+    const limit = this.limit
+    if (this.inflight >= limit) {
+      const why = limit < this.options.maxInflight ? `limit ${limit} now, as its latency allows; maxInflight ${this.options.maxInflight}` : `maxInflight ${limit}`
+      return { refused: new OverloadedError(`this peer is saturated: ${this.inflight} client requests in flight (${why}); try again in 1 s`, 1), reason: 'inflight' }
     }
     this.inflight++
     let released = false

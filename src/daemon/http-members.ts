@@ -1,8 +1,9 @@
 /**
  * GET /members: every member this peer knows, as this peer sees it: state,
  * this peer's phi for it (when it watches it), incarnation, zone, capacity,
- * addresses, share of the ring, keys held (known for this peer only), and
- * hints this peer holds for it. Read-only.
+ * addresses, share of the ring, keys held (this peer's own count; another
+ * member's as of its last announcement), and hints this peer holds for it.
+ * Read-only.
  */
 import type { ServerResponse } from 'node:http'
 import type { MeshNode } from '../node.js'
@@ -27,7 +28,7 @@ export interface MemberJson {
   share: number | null
   /** fraction of the hash space it holds a replica of; null when out of the ring */
   replicaShare: number | null
-  /** keys in its store, deletes not yet collected included; null when unknown (other peers) */
+  /** keys in its store, deletes not yet collected included (another member's as of its last announcement); null when unknown */
   keys: number | null
   /** hints this peer holds for it, to deliver when it is back */
   hintsPending: number
@@ -71,7 +72,7 @@ export function membersReply (node: MeshNode): MembersReply {
       tokens: inRing?.tokens ?? 0,
       share: inRing?.share ?? null,
       replicaShare: inRing?.replicaShare ?? null,
-      keys: m.self ? selfKeys : null,
+      keys: m.self ? selfKeys : m.keys ?? null,
       hintsPending: byOwner[m.id] ?? 0,
       sinceMs: Math.max(0, Math.round(now - m.since)),
       lastSeenMs: Math.max(0, Math.round(now - m.lastSeen))

@@ -3,7 +3,7 @@
  * self-contained file read from the source tree, so a fresh clone serves it
  * after `npm run build` with no asset step), GET /members, GET /ring and
  * GET /events. The request series behind the page's charts is fed by the
- * API for every /kv request.
+ * API for every key request (/kv/KEY, /buckets/NAME/kv/KEY).
  */
 import { readFile } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'

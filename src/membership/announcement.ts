@@ -24,6 +24,7 @@ export function parseAnnouncement (from: string, hb: Heartbeat): { hb: Heartbeat
   if (!Number.isSafeInteger(hb.seq) || hb.seq < 0 || hb.hash.length > 64) return undefined
   // parameters a peer could adopt must be ones its own config could have set
   if (hb.n > MAX_N || hb.tokensPerUnit > MAX_TOKENS_PER_MEMBER) return undefined
+  if (hb.keys !== undefined && (!Number.isSafeInteger(hb.keys) || hb.keys < 0)) return undefined
   let addrs: string[]
   try {
     addrs = hb.addrs.map(a => multiaddr(a).toString())
@@ -41,7 +42,8 @@ export function parseAnnouncement (from: string, hb: Heartbeat): { hb: Heartbeat
       // fixed64 decodes as a signed 64-bit integer: positions past 2^63 come back negative
       tokens: hb.tokens.length > 0 ? hb.tokens.map(t => BigInt.asUintN(64, t)) : undefined,
       leaving: hb.status === MemberStatus.LEAVING,
-      joining: hb.status === MemberStatus.JOINING
+      joining: hb.status === MemberStatus.JOINING,
+      ...(hb.keys === undefined ? {} : { keys: hb.keys })
     },
     params: { n: hb.n, tokensPerUnit: hb.tokensPerUnit, hash: hb.hash, set: { n: hb.nSet, tokensPerUnit: hb.tokensPerUnitSet } }
   }

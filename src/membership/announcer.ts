@@ -38,6 +38,8 @@ export interface AnnouncerInit {
   selfId: string
   capacity: number
   zone?: string
+  /** keys in this peer's store now, said in each announcement for operators' views; undefined while unknown */
+  keysHeld?: () => number | undefined
   incarnation: number
   /** the view this peer's own entry is kept in (made after this announcer: its first entry is selfInfo()) */
   view: () => MembershipView
@@ -113,9 +115,19 @@ export class Announcer {
       // a peer without tokens of its own (derived from its id) has nothing to leave out
       tokensDigest: full || this.tokens.length === 0 ? undefined : tokenDigest(this.tokens),
       known: knownFilter(view.live().map(m => knownKey(m.id, m.tokens))),
-      cert: this.init.certificate
+      cert: this.init.certificate,
+      keys: this.keysHeld()
     }
     await this.publish({ announce }, 'announce', why)
+  }
+
+  private keysHeld (): number | undefined {
+    try {
+      const n = this.init.keysHeld?.()
+      return n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : undefined
+    } catch {
+      return undefined
+    }
   }
 
   report (r: Report): void {

@@ -96,6 +96,8 @@ export interface MembershipInit {
   observer?: boolean
   /** whether admission still admits a peer: one revoked after its announcement was checked stays out of the view */
   admitted?: (peer: string) => boolean
+  /** keys in this peer's store now, said in its announcements (GET /members, the web view); undefined while unknown */
+  keysHeld?: () => number | undefined
 }
 
 /** A member as status shows it: the view's record plus this peer's phi for it, when it watches it. */
@@ -178,6 +180,7 @@ export class Membership extends EventTarget {
       selfId: this.selfId,
       capacity: init.capacity,
       zone: init.zone,
+      keysHeld: init.keysHeld,
       incarnation: init.incarnation,
       view: () => this.view,
       schedule: this.schedule,

@@ -37,6 +37,8 @@ export interface Member {
   self: boolean
   /** down after it announced leaving: it left, so it holds no ring positions while it is remembered */
   left?: boolean
+  /** keys in its store as of its last announcement (its own count; absent when it did not say) */
+  keys?: number
 }
 
 export interface HeartbeatInfo {
@@ -49,6 +51,8 @@ export interface HeartbeatInfo {
   tokens?: readonly bigint[]
   leaving: boolean
   joining?: boolean
+  /** keys in the member's store as it announced (for operators' views only) */
+  keys?: number
 }
 
 export interface Report {

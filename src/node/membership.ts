@@ -30,6 +30,8 @@ export interface NodeMembershipInit {
   admission: Admission
   metrics: MetricsRegistry
   logger: ComponentLogger
+  /** keys in this peer's store now (undefined while unknown), said in its announcements */
+  keysHeld?: () => number | undefined
 }
 
 export interface NodeMembership {
@@ -73,7 +75,8 @@ export async function nodeMembership (init: NodeMembershipInit): Promise<NodeMem
     params: { n: init.quorums.n, tokensPerUnit, set: { n: o.n !== undefined, tokensPerUnit: o.tokensPerUnit !== undefined } },
     cannotAdopt: (values) => cannotAdopt(o, values),
     certificate: admission.certificate,
-    admitted: id => admission.isMember(id)
+    admitted: id => admission.isMember(id),
+    keysHeld: init.keysHeld
   })
   return { membership, mode, tokensChosen: !joining || resumeTokens !== undefined, tokensPerUnit, capacity }
 }

@@ -83,7 +83,7 @@ describe('meshkv members and meshkv ring on 3 peers', () => {
     for (const n of cluster.nodes.slice(1)) {
       const row = table.find(l => l.includes(n.peerId))
       assert.ok(row !== undefined, `a row for ${n.peerId}`)
-      assert.match(row, /^ {2}\S+ +up +\d+\.\d\d +\d+ +zone-[bc] +1 +\d+ +\d+\.\d% +- +0 +(now|\d+s ago) /)
+      assert.match(row, /^ {2}\S+ +up +\d+\.\d\d +\d+ +zone-[bc] +1 +\d+ +\d+\.\d% +\d+ +0 +(now|\d+s ago) /)
     }
   })
 

@@ -126,6 +126,7 @@ const BAD: Array<[string, object, string, RegExp]> = [
   ['heartbeatMs zero', { heartbeatMs: 0 }, 'heartbeatMs', /whole number from 10/],
   ['memberTimeoutMs not above heartbeatMs', { heartbeatMs: 1000, memberTimeoutMs: 1000 }, 'memberTimeoutMs', /more than heartbeatMs=1000, got 1000/],
   ['requestTimeoutMs negative', { requestTimeoutMs: -5 }, 'requestTimeoutMs', /got -5/],
+  ['inflightTargetMs fractional', { inflightTargetMs: 2.5 }, 'inflightTargetMs', /whole number from 0 to 3600000, got 2\.5/],
   ['tokensPerUnit fractional', { tokensPerUnit: 1.5 }, 'tokensPerUnit', /whole number/],
   ['logLevel unknown', { logLevel: 'verbose' }, 'logLevel', /one of "debug", "info", "warn", "error", got "verbose"/],
   ['a typo of a key', { datadir: 'x' }, 'datadir', /unknown key \(did you mean "dataDir"\?\)/],

@@ -265,6 +265,12 @@ describe('HTTP API on a lone node that asks for 3/2/2', () => {
     assert.equal(err.code, 'ERR_QUORUM_NOT_MET')
     assert.equal(err.detail?.required, 2)
     assert.equal((await fetch(`${base}/kv/k`)).status, 503)
+    // the failures show in /metrics: latency by operation and outcome, and the quorum failures counter
+    const metrics = await (await fetch(`${base}/metrics`)).text()
+    assert.match(metrics, /^meshkv_client_ms_count\{op="put",outcome="ERR_QUORUM_NOT_MET"\} 1$/m)
+    assert.match(metrics, /^meshkv_client_ms_count\{op="get",outcome="ERR_QUORUM_NOT_MET"\} 1$/m)
+    assert.match(metrics, /^meshkv_quorum_failures_total\{op="put"\} 1$/m)
+    assert.match(metrics, /^meshkv_quorum_failures_total\{op="get"\} 1$/m)
     assert.equal((await fetch(`${base}/kv/k?w=1`, { method: 'PUT', body: 'v' })).status, 200)
     const one = await fetch(`${base}/kv/k?r=1`)
     assert.equal(one.status, 200)

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { startHttpApi } from '../../src/daemon/http-api.js'
 import { createLog } from '../../src/daemon/log.js'
 import { MAX_WATCHERS } from '../../src/daemon/http-events.js'
-import { startCluster } from '../fixtures/cluster.js'
+import { startCluster, waitFor } from '../fixtures/cluster.js'
 import type { HttpApi } from '../../src/daemon/http-api.js'
 import type { MembersReply } from '../../src/daemon/http-members.js'
 import type { RingReply } from '../../src/daemon/http-ring.js'
@@ -54,7 +54,7 @@ describe('web view routes on 3 peers', () => {
   let cluster: TestCluster
   let api: HttpApi
   before(async () => {
-    cluster = await startCluster(3, { n: 3, r: 2, w: 2 })
+    cluster = await startCluster(3, { n: 3, r: 2, w: 2, announceMs: 1000 })
     await cluster.converged(3)
     api = await startHttpApi({ node: cluster.nodes[0], host: '127.0.0.1', port: 0, log: quiet })
     for (let i = 0; i < 10; i++) assert.equal((await fetch(`${api.url}/kv/k${i}`, { method: 'PUT', body: `v${i}` })).status, 200)
@@ -92,8 +92,12 @@ describe('web view routes on 3 peers', () => {
     assert.ok(Math.abs(shares - 1) < 0.001, `shares sum to ${shares}`)
     const self = body.members.find(m => m.self)!
     assert.equal(self.keys, 10, 'this peer holds every key (n = 3)')
-    assert.ok(body.members.filter(m => !m.self).every(m => m.keys === null), 'keys of other peers are not known here')
     assert.ok(body.members.filter(m => !m.self).some(m => m.phi !== null), 'a watched peer has a phi')
+    // another member's keys are its own count, as of its last announcement (announceMs 1 s here)
+    await waitFor('every member\'s keys through this peer', async () => {
+      const now = await (await fetch(`${api.url}/members`)).json() as MembersReply
+      return now.members.every(m => m.keys === 10)
+    }, 10_000, 200)
   })
 
   test('GET /ring: arcs that tile the ring, with preference lists of n, and per-peer shares', async () => {
@@ -155,7 +159,7 @@ describe('web view routes on 3 peers', () => {
     assert.equal(typeof sample.rate, 'number')
   })
 
-  test(`GET /events: at most ${MAX_WATCHERS} watchers, then 503; a closed one frees its place`, async () => {
+  test(`GET /events: at most ${MAX_WATCHERS} watchers, then 429 with Retry-After (load is never a 5xx); a closed one frees its place`, async () => {
     const controllers: AbortController[] = []
     const held: Response[] = []
     try {
@@ -168,8 +172,12 @@ describe('web view routes on 3 peers', () => {
         assert.equal(res.status, 200)
       }
       const refused = await fetch(`${api.url}/events`)
-      assert.equal(refused.status, 503)
-      assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'ERR_TOO_MANY_WATCHERS')
+      assert.equal(refused.status, 429)
+      assert.equal(refused.headers.get('retry-after'), '10')
+      const { error } = await refused.json() as { error: { code: string, message: string, retryAfterSec: number } }
+      assert.equal(error.code, 'ERR_OVERLOADED')
+      assert.equal(error.retryAfterSec, 10)
+      assert.match(error.message, new RegExp(`at most ${MAX_WATCHERS} event streams at once`))
       controllers.pop()!.abort()
       let status = 0
       for (let i = 0; i < 50 && status !== 200; i++) {
@@ -186,13 +194,17 @@ describe('web view routes on 3 peers', () => {
     }
   })
 
-  test('the request series counts /kv requests, not the web view\'s own', async () => {
+  test('the request series counts /kv and /buckets/NAME/kv requests, not the web view\'s own', async () => {
     for (let i = 0; i < 5; i++) await (await fetch(`${api.url}/kv/k${i}`)).arrayBuffer()
+    // a named bucket's keys are client requests too; its properties are not counted
+    assert.equal((await fetch(`${api.url}/buckets/pics`, { method: 'PUT', body: '{}' })).status, 200)
+    for (let i = 0; i < 3; i++) await (await fetch(`${api.url}/buckets/pics/kv/p${i}`, { method: 'PUT', body: 'v' })).arrayBuffer()
+    await (await fetch(`${api.url}/buckets/pics`)).arrayBuffer()
     await (await fetch(`${api.url}/members`)).arrayBuffer()
     const events = await readEvents(`${api.url}/events`, evs => evs.some(e => e.event === 'sample'))
     const all = [...(events[0].data as Array<{ requests: number }>), ...events.filter(e => e.event === 'sample').map(e => e.data as { requests: number })]
     const total = all.reduce((s, x) => s + x.requests, 0)
-    // 10 puts in before, 5 gets here; none of the /members, /ring or /events requests
-    assert.equal(total, 15)
+    // 10 puts in before, 5 gets and 3 bucket puts here; none of the /members, /ring, /events or bucket property requests
+    assert.equal(total, 18)
   })
 })

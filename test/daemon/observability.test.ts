@@ -13,6 +13,9 @@ import { startDaemon, stopAll } from '../fixtures/daemon.js'
 import { parseExposition } from '../fixtures/prometheus-text.js'
 import type { Daemon } from '../fixtures/daemon.js'
 import { CHECKS } from '../../src/daemon/config-keys.js'
+import { createServer } from 'node:http'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 
 describe('daemon metrics and request ids', () => {
   const daemons: Daemon[] = []
@@ -81,6 +84,29 @@ describe('daemon metrics and request ids', () => {
     assert.ok((value('meshkv_keys_stored') ?? 0) >= 6)
     assert.equal(families.get('meshkv_bytes_stored')?.type, 'gauge')
     assert.equal(families.get('meshkv_rpc_sent_ms')?.type, 'histogram')
+    // every family issue 12 names, by name and type, each with a sample a dashboard can find
+    const issue12: Array<[what: string, name: string, type: string]> = [
+      ['request latency per operation and outcome', 'meshkv_client_ms', 'histogram'],
+      ['quorum failures', 'meshkv_quorum_failures_total', 'counter'],
+      ['read repairs', 'meshkv_read_repairs_total', 'counter'],
+      ['hints pending', 'meshkv_hints_pending', 'gauge'],
+      ['hints delivered', 'meshkv_hints_delivered_total', 'counter'],
+      ['anti-entropy exchanges', 'meshkv_ae_exchanges_total', 'counter'],
+      ['anti-entropy bytes', 'meshkv_ae_bytes_total', 'counter'],
+      ['keys stored', 'meshkv_keys_stored', 'gauge'],
+      ['bytes stored', 'meshkv_bytes_stored', 'gauge'],
+      ['members by state', 'meshkv_members', 'gauge'],
+      ['phi per watched peer', 'meshkv_member_phi', 'gauge'],
+      ['queue depths', 'meshkv_queue_depth', 'gauge']
+    ]
+    for (const [what, name, type] of issue12) {
+      const f = families.get(name)
+      assert.equal(f?.type, type, `${what}: ${name} is a ${type}`)
+      assert.ok(f.samples.length > 0, `${what}: ${name} has a sample`)
+    }
+    assert.deepEqual(families.get('meshkv_members')?.samples.map(s => s.labels.state).sort(), ['down', 'joining', 'leaving', 'suspect', 'up'])
+    assert.equal(families.get('meshkv_member_phi')?.samples[0].labels.peer, daemons[1].peerId, 'phi labelled with the watched peer\'s full id')
+    assert.deepEqual(families.get('meshkv_queue_depth')?.samples.map(s => s.labels.queue).sort(), ['kv_sent', 'kv_served', 'store_writes'])
   })
 })
 
@@ -91,5 +117,65 @@ describe('the otlpEndpoint config key', () => {
     for (const bad of ['', 'collector:4318', 'ftp://x', 'http://' + 'a'.repeat(3000), 42, null]) {
       assert.throws(() => CHECKS.otlpEndpoint(bad, 'otlpEndpoint'), (err: Error & { code?: string }) => err.code === 'ERR_INVALID_CONFIG' && /otlpEndpoint/.test(err.message), String(bad).slice(0, 30))
     }
+  })
+})
+
+describe('spans from daemons: exported when otlpEndpoint is set, off otherwise', () => {
+  const daemons: Daemon[] = []
+  let collector: Server
+  const spans: Array<{ name: string, peer: string, traceId: string, parentSpanId: string }> = []
+  // OTLP JSON writes ids as hex (some exporters as base64)
+  const hex = (v: unknown): string => typeof v === 'string' && /^[0-9a-f]*$/.test(v) ? v : Buffer.from(String(v ?? ''), 'base64').toString('hex')
+  before(async () => {
+    collector = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        try {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { resourceSpans?: Array<{ resource?: { attributes?: Array<{ key: string, value?: { stringValue?: string } }> }, scopeSpans?: Array<{ spans?: Array<{ name: string, traceId?: string, parentSpanId?: string }> }> }> }
+          for (const rs of body.resourceSpans ?? []) {
+            const peer = rs.resource?.attributes?.find(a => a.key === 'service.instance.id')?.value?.stringValue ?? ''
+            for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ name: s.name, peer, traceId: hex(s.traceId), parentSpanId: hex(s.parentSpanId) })
+          }
+        } catch {}
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end('{}')
+      })
+    })
+    await new Promise<void>(resolve => collector.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`
+    daemons.push(await startDaemon({ dir: await tempDir(), cluster: 'otlp-on', config: { n: 1, r: 1, w: 1, otlpEndpoint: url } }))
+    // the OpenTelemetry SDK's own variable is not a way in: without otlpEndpoint no tracer exists
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = url
+    process.env.OTEL_TRACES_EXPORTER = 'otlp'
+    try {
+      daemons.push(await startDaemon({ dir: await tempDir(), cluster: 'otlp-off', config: { n: 1, r: 1, w: 1 } }))
+    } finally {
+      delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT
+      delete process.env.OTEL_TRACES_EXPORTER
+    }
+  })
+  after(async () => {
+    await stopAll(daemons)
+    collector?.closeAllConnections()
+    collector?.close()
+  })
+
+  test('a put through each: the configured daemon\'s spans reach the collector (a client\'s traceparent their parent), the other sends none', async () => {
+    const [on, off] = daemons
+    for (const d of [off, on]) {
+      for (let i = 0; i < 3; i++) assert.equal((await fetch(`${d.api}/kv/t${i}`, { method: 'PUT', body: 'v' })).status, 200)
+    }
+    // a client's W3C traceparent header: the coordinator's span is its child, in its trace
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736'
+    const res = await fetch(`${on.api}/kv/traced`, { method: 'PUT', body: 'v', headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } })
+    assert.equal(res.status, 200)
+    await waitFor('the configured daemon\'s put spans', () => spans.filter(s => s.peer === on.peerId && s.name === 'put').length === 4, 10_000)
+    const child = spans.find(s => s.traceId === traceId)
+    assert.equal(child?.name, 'put')
+    assert.equal(child.parentSpanId, '00f067aa0ba902b7')
+    // spans are batched once a second: two more seconds for any from the other to arrive
+    await new Promise(resolve => setTimeout(resolve, 2_000))
+    assert.deepEqual(spans.filter(s => s.peer !== on.peerId), [])
   })
 })

@@ -1,7 +1,8 @@
 /**
  * The web view in headless Chromium against 3 real daemons: the page on one
- * shows a row for every member (data-peer, data-state up), and a daemon
- * killed with SIGKILL turns `down` in the page without a reload (the page
+ * shows a row for every member (data-peer, data-state up, the keys it
+ * holds), and a daemon killed with SIGKILL turns `down` in the page
+ * without a reload (the page
  * follows GET /events). With MESHKV_WEB_SCREENSHOT=FILE it also leaves a
  * screenshot of the page there (how docs/web-view.png is made).
  */
@@ -24,7 +25,7 @@ describe('web view in Chromium on 3 daemons', { skip: chromiumSkip() }, () => {
   before(async () => {
     const launched = launchChromium()
     for (let i = 0; i < 3; i++) dirs.push(await tempDir('meshkv-web-'))
-    const spec = (i: number, bootstrap: string[]): Parameters<typeof startDaemon>[0] => ({ dir: dirs[i], cluster: 'webview', bootstrap, config: { n: 3, r: 2, w: 2 } })
+    const spec = (i: number, bootstrap: string[]): Parameters<typeof startDaemon>[0] => ({ dir: dirs[i], cluster: 'webview', bootstrap, config: { n: 3, r: 2, w: 2, announceMs: 2000 } })
     daemons.push(await startDaemon(spec(0, [])))
     // the other two join through the first at once (in order: daemons[i] is dirs[i])
     daemons.push(...await Promise.all([1, 2].map(async i => await startDaemon(spec(i, [daemons[0].multiaddrs[0]])))))
@@ -61,9 +62,11 @@ describe('web view in Chromium on 3 daemons', { skip: chromiumSkip() }, () => {
     assert.equal(await page.locator('tr[data-peer]').count(), 3)
     // the ring is drawn: one arc path per peer, in the peers' colours
     assert.equal(await page.locator('#ring svg path[data-owner]').count(), 3)
-    // this peer's own row says how many keys it holds (n = 3: all of them)
-    const selfKeys = await page.locator(`tr[data-peer="${daemons[0].peerId}"] td:nth-child(10)`).textContent()
-    assert.equal(selfKeys, '24')
+    // every row says how many keys that member holds (n = 3: all of them); another member's
+    // count is the one in its last announcement (announceMs 2 s here)
+    const keysOf = async (peerId: string): Promise<string | null> => await page.locator(`tr[data-peer="${peerId}"] td:nth-child(10)`).textContent({ timeout: 1000 }).catch(() => null)
+    assert.equal(await keysOf(daemons[0].peerId), '24')
+    await waitFor('every member\'s keys in its row', async () => (await Promise.all(daemons.map(async d => await keysOf(d.peerId)))).every(k => k === '24'), 15_000, 250)
     if (process.env.MESHKV_WEB_SCREENSHOT !== undefined) {
       // some load in the charts first, still running when the picture is taken
       let loading = true

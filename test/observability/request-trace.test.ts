@@ -101,6 +101,18 @@ describe('the registry\'s exposition', () => {
     assert.match(await m.scrape(), /^meshkv_refreshed 1$/m)
   })
 
+  test('onObserve: a listener hears each observation of its histogram only, until removed', () => {
+    const m = new MetricsRegistry()
+    const heard: Array<[Record<string, string>, number]> = []
+    const off = m.onObserve('meshkv_client_ms', (labels, ms) => { heard.push([labels, ms]) })
+    m.observe('meshkv_client_ms', { op: 'put', outcome: 'ok' }, 3)
+    m.observe('meshkv_internal_ms', { op: 'get', outcome: 'ok' }, 4)
+    off()
+    m.observe('meshkv_client_ms', { op: 'get', outcome: 'ok' }, 5)
+    assert.deepEqual(heard, [[{ op: 'put', outcome: 'ok' }, 3]])
+    assert.match(m.render(), /^meshkv_client_ms_count\{op="get",outcome="ok"\} 1$/m)
+  })
+
   test('the strict reader refuses what a scraper would', () => {
     const bad = [
       '# HELP a x\n# HELP a y\na 1\n',

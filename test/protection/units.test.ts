@@ -1,6 +1,7 @@
 /**
  * The pure parts of protection: the circuit breaker's states, the retry's
- * backoff within a deadline, the per-client token bucket and the HTTP guard.
+ * backoff within a deadline, the per-client token bucket, the adaptive
+ * in-flight limit and the HTTP guard.
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -9,6 +10,7 @@ import { Breakers, CircuitBreaker } from '../../src/protocol/circuit-breaker.js'
 import { isTransient, withRetry } from '../../src/coordinator/retry.js'
 import { RateLimiter } from '../../src/daemon/token-bucket.js'
 import { HttpGuard } from '../../src/daemon/http-guard.js'
+import { ADAPTIVE_INITIAL, ADAPTIVE_MIN, AdaptiveLimit } from '../../src/daemon/adaptive-limit.js'
 import { CircuitOpenError, InvalidKeyError, ProtocolError, QuorumNotMetError, TimeoutError } from '../../src/errors.js'
 
 const options = { failures: 3, openMs: 1000, maxOpenMs: 4000 }
@@ -183,6 +185,73 @@ describe('per-client rate limit and in-flight bound', () => {
     assert.ok('release' in g.admit('/kv/x', 'b'))
     t = 2000
     assert.ok('release' in g.admit('/kv/x', 'a'))
+  })
+})
+
+describe('the adaptive in-flight limit', () => {
+  test('starts at 64 (never above maxInflight), grows past it by one per fast operation while in use, not while idle', () => {
+    assert.equal(new AdaptiveLimit({ max: 2, targetMs: 1000 }).current, 2)
+    const l = new AdaptiveLimit({ max: 512, targetMs: 1000, now: () => 0 })
+    assert.equal(l.current, ADAPTIVE_INITIAL)
+    // a peer with few requests in flight learns nothing about how many more it could take
+    for (let i = 0; i < 100; i++) l.observe(10, 1)
+    assert.equal(l.current, ADAPTIVE_INITIAL)
+    for (let i = 0; i < 10; i++) l.observe(10, l.current)
+    assert.equal(l.current, ADAPTIVE_INITIAL + 10)
+    // between half the target and the target: held
+    l.observe(700, l.current)
+    assert.equal(l.current, ADAPTIVE_INITIAL + 10)
+    for (let i = 0; i < 1000; i++) l.observe(1, l.current)
+    assert.equal(l.current, 512, 'never above maxInflight')
+  })
+
+  test('a slow operation halves it, once per 250 ms however many arrive; fast ones bring it back to where it started, then past it by one per limit\'s worth; never below the floor', () => {
+    let t = 0
+    const l = new AdaptiveLimit({ max: 512, targetMs: 1000, initial: 400, now: () => t })
+    l.observe(5000, 400)
+    assert.equal(l.current, 200)
+    for (let i = 0; i < 50; i++) l.observe(5000, 200)
+    assert.equal(l.current, 200, 'one burst of slow replies is one signal')
+    t = 250
+    l.observe(1500, 200)
+    assert.equal(l.current, 100)
+    // back to where it started, even with one request in flight at a time (a trickle after a slow moment)
+    for (let i = 0; i < 300; i++) l.observe(10, 1)
+    assert.equal(l.current, 400)
+    // past it, slow start is over: 400 fast operations at a limit of 400 add one
+    for (let i = 0; i < 400; i++) l.observe(10, 400)
+    assert.equal(l.current, 400)
+    l.observe(10, 400)
+    assert.equal(l.current, 401)
+    for (let i = 0; i < 100; i++) { t += 250; l.observe(5000, 10) }
+    assert.equal(l.current, ADAPTIVE_MIN)
+  })
+
+  test('property: whatever the latencies and counts, the limit stays a whole number from the floor to maxInflight', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 2000 }), fc.array(fc.tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 1000 })), { maxLength: 300 }), (max, steps) => {
+      let t = 0
+      const l = new AdaptiveLimit({ max, targetMs: 1000, now: () => t })
+      for (const [ms, inflight, dt] of steps) {
+        t += dt
+        l.observe(ms, inflight)
+        assert.ok(Number.isInteger(l.current) && l.current >= Math.min(max, ADAPTIVE_MIN) && l.current <= max, String(l.current))
+      }
+    }))
+  })
+
+  test('the guard refuses at the adaptive limit and says so; without a target it is maxInflight alone', () => {
+    let t = 0
+    const g = new HttpGuard({ maxInflight: 512, clientRatePerSec: 0, clientBurst: 1, targetLatencyMs: 1000, now: () => t })
+    assert.equal(g.limit, ADAPTIVE_INITIAL)
+    const held = Array.from({ length: ADAPTIVE_INITIAL }, (_, i) => g.admit(`/kv/${i}`, 'c'))
+    assert.ok(held.every(h => 'release' in h))
+    const refused = g.admit('/kv/more', 'c')
+    assert.ok('refused' in refused)
+    assert.match(refused.refused.message, /saturated: 64 client requests in flight \(limit 64 now, as its latency allows; maxInflight 512\)/)
+    g.observe(4000)
+    assert.equal(g.limit, 32)
+    t = 1000
+    assert.equal(new HttpGuard({ maxInflight: 512, clientRatePerSec: 0, clientBurst: 1 }).limit, 512)
   })
 })
 

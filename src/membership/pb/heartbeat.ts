@@ -188,6 +188,11 @@ export namespace MembershipMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface MembershipMessageAnnounceKeysFieldEvent {
+    field: '$.announce.keys'
+    value: number
+  }
+
   export interface MembershipMessageAnnounceTokensDigestFieldEvent {
     field: '$.announce.tokensDigest'
     value: Uint8Array<ArrayBuffer>
@@ -221,7 +226,7 @@ export namespace MembershipMessage {
     return decodeMessage(buf, MembershipMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MembershipMessage>): Generator<MembershipMessageAnnouncePeerFieldEvent | MembershipMessageAnnounceAddrsFieldEvent | MembershipMessageAnnounceCapacityFieldEvent | MembershipMessageAnnounceIncarnationFieldEvent | MembershipMessageAnnounceStatusFieldEvent | MembershipMessageAnnounceZoneFieldEvent | MembershipMessageAnnounceNFieldEvent | MembershipMessageAnnounceTokensPerUnitFieldEvent | MembershipMessageAnnounceHashFieldEvent | MembershipMessageAnnounceNSetFieldEvent | MembershipMessageAnnounceSeqFieldEvent | MembershipMessageAnnounceTokensFieldEvent | MembershipMessageAnnounceTokensPerUnitSetFieldEvent | MembershipMessageAnnounceKnownFieldEvent | MembershipMessageAnnounceCertFieldEvent | MembershipMessageAnnounceTokensDigestFieldEvent | MembershipMessageReportSubjectFieldEvent | MembershipMessageReportIncarnationFieldEvent | MembershipMessageReportSeqFieldEvent | MembershipMessageReportStateFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MembershipMessage>): Generator<MembershipMessageAnnouncePeerFieldEvent | MembershipMessageAnnounceAddrsFieldEvent | MembershipMessageAnnounceCapacityFieldEvent | MembershipMessageAnnounceIncarnationFieldEvent | MembershipMessageAnnounceStatusFieldEvent | MembershipMessageAnnounceZoneFieldEvent | MembershipMessageAnnounceNFieldEvent | MembershipMessageAnnounceTokensPerUnitFieldEvent | MembershipMessageAnnounceHashFieldEvent | MembershipMessageAnnounceNSetFieldEvent | MembershipMessageAnnounceSeqFieldEvent | MembershipMessageAnnounceTokensFieldEvent | MembershipMessageAnnounceTokensPerUnitSetFieldEvent | MembershipMessageAnnounceKnownFieldEvent | MembershipMessageAnnounceCertFieldEvent | MembershipMessageAnnounceKeysFieldEvent | MembershipMessageAnnounceTokensDigestFieldEvent | MembershipMessageReportSubjectFieldEvent | MembershipMessageReportIncarnationFieldEvent | MembershipMessageReportSeqFieldEvent | MembershipMessageReportStateFieldEvent> {
     return streamMessage(buf, MembershipMessage.codec(), opts)
   }
 }
@@ -416,6 +421,7 @@ export interface Heartbeat {
   tokensPerUnitSet: boolean
   known: Uint8Array<ArrayBuffer>
   cert?: Uint8Array<ArrayBuffer>
+  keys?: number
   tokensDigest?: Uint8Array<ArrayBuffer>
 }
 
@@ -506,6 +512,11 @@ export namespace Heartbeat {
         if (obj.cert != null) {
           w.uint32(114)
           w.bytes(obj.cert)
+        }
+
+        if (obj.keys != null) {
+          w.uint32(121)
+          w.double(obj.keys)
         }
 
         if (obj.tokensDigest != null) {
@@ -606,6 +617,10 @@ export namespace Heartbeat {
             }
             case 14: {
               obj.cert = reader.bytes()
+              break
+            }
+            case 15: {
+              obj.keys = reader.double()
               break
             }
             case 21: {
@@ -753,6 +768,13 @@ export namespace Heartbeat {
               }
               break
             }
+            case 15: {
+              yield {
+                field: `${prefix}.keys`,
+                value: reader.double()
+              }
+              break
+            }
             case 21: {
               yield {
                 field: `${prefix}.tokensDigest`,
@@ -849,6 +871,11 @@ export namespace Heartbeat {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface HeartbeatKeysFieldEvent {
+    field: '$.keys'
+    value: number
+  }
+
   export interface HeartbeatTokensDigestFieldEvent {
     field: '$.tokensDigest'
     value: Uint8Array<ArrayBuffer>
@@ -862,7 +889,7 @@ export namespace Heartbeat {
     return decodeMessage(buf, Heartbeat.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<HeartbeatPeerFieldEvent | HeartbeatAddrsFieldEvent | HeartbeatCapacityFieldEvent | HeartbeatIncarnationFieldEvent | HeartbeatStatusFieldEvent | HeartbeatZoneFieldEvent | HeartbeatNFieldEvent | HeartbeatTokensPerUnitFieldEvent | HeartbeatHashFieldEvent | HeartbeatNSetFieldEvent | HeartbeatSeqFieldEvent | HeartbeatTokensFieldEvent | HeartbeatTokensPerUnitSetFieldEvent | HeartbeatKnownFieldEvent | HeartbeatCertFieldEvent | HeartbeatTokensDigestFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<HeartbeatPeerFieldEvent | HeartbeatAddrsFieldEvent | HeartbeatCapacityFieldEvent | HeartbeatIncarnationFieldEvent | HeartbeatStatusFieldEvent | HeartbeatZoneFieldEvent | HeartbeatNFieldEvent | HeartbeatTokensPerUnitFieldEvent | HeartbeatHashFieldEvent | HeartbeatNSetFieldEvent | HeartbeatSeqFieldEvent | HeartbeatTokensFieldEvent | HeartbeatTokensPerUnitSetFieldEvent | HeartbeatKnownFieldEvent | HeartbeatCertFieldEvent | HeartbeatKeysFieldEvent | HeartbeatTokensDigestFieldEvent> {
     return streamMessage(buf, Heartbeat.codec(), opts)
   }
 }
