@@ -124,10 +124,11 @@ export class RecordStore {
    * write (or merge) fails with RecordTooLargeError for this key only.
    *
    * `writing`, when given, is called with the record to be stored once it is
-   * decided and encoded, just before its write starts: a coordinating
+   * decided and encoded, before its write starts: a coordinating
    * replica sends it to the other replicas while its own LevelDB write is in
    * flight instead of after it. What update resolves with still means the
-   * record is stored here (fsync'd when asked).
+   * record is stored here (fsync'd when asked). It must not throw: a throw
+   * fails the update before anything is written.
    */
   async update (key: string, fn: (current: KvRecord | undefined) => KvRecord | undefined, signal?: AbortSignal, writing?: (next: KvRecord) => void): Promise<KvRecord | undefined> {
     return this.lock.run(key, async () => {
@@ -136,12 +137,10 @@ export class RecordStore {
       if (next === undefined || next === current) return current
       const encoded = encodeRecord(next)
       if (encoded.byteLength > this.maxRecordBytes) throw RecordTooLargeError.record(encoded.byteLength, this.maxRecordBytes)
-      const written = this.writes.put(recordKey(key), encoded)
-      try {
-        writing?.(next)
-      } finally {
-        await written
-      }
+      // told first: what it sends goes out on this turn ahead of the write
+      // (a worker thread's wake-up), and the remote round trip is the longer
+      writing?.(next)
+      await this.writes.put(recordKey(key), encoded)
       this.notify(key, current, next)
       return next
     }, signal)
