@@ -1,11 +1,13 @@
 /**
  * Noise with each encrypted message handed to the transport as one buffer.
  *
- * @libp2p/noise 1.x encrypts a message into a list of two buffers, its
- * 2-byte length and the ciphertext, and the TCP transport writes a list
- * one buffer at a time: two socket writes (two syscalls) per message, and
- * on loopback the peer is often woken twice, once for the two length bytes.
- * Every kv request and reply paid for that. This joins the two before they
+ * @libp2p/noise 1.x encrypts a message into a list of buffers, its 2-byte
+ * length and the ciphertext (itself three buffers when node:crypto encrypts
+ * yamux's list of header and data, for messages of 1,200 B and more: the
+ * header, the data, the tag), and the TCP transport writes a list one
+ * buffer at a time: two to four socket writes (syscalls) per message, and
+ * on loopback the peer is often woken for the two length bytes alone.
+ * Every kv request and reply paid for that (a SYNC of a 1 KB record, four). This joins the two before they
  * reach the transport: one write of length and ciphertext (a copy of the
  * message, far cheaper than a syscall). The bytes on the wire are the same.
  *
@@ -29,7 +31,7 @@ export function patchEncryptedStream (connection: unknown): void {
   const stock = proto.encrypt
   proto.encrypt = function (this: EncryptingStream, chunk: Uint8Array | Uint8ArrayList): Uint8Array | Uint8ArrayList {
     const out = stock.call(this, chunk)
-    // a Uint8ArrayList of [length, ciphertext] (pairs, for a message over 64 KB): joined
+    // a Uint8ArrayList of length and ciphertext parts (repeated past 64 KB): joined
     return out instanceof Uint8Array ? out : out.subarray()
   }
   proto[PATCHED] = true
