@@ -6,10 +6,12 @@
 import './shim.js'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { yamux } from '@libp2p/yamux'
 import './yamux-window.js'
+import './length-prefix-patch.js'
+import './event-dispatch-patch.js'
+import { noiseOneWrite } from './noise-one-write.js'
 import { createLibp2p } from 'libp2p'
 import { toString } from 'uint8arrays/to-string'
 import { reachListen, reachServices, reachTransports } from './reach/services.js'
@@ -63,7 +65,7 @@ export async function createHost (init: HostInit = {}): Promise<MeshHost> {
     privateKey: init.privateKey,
     addresses: { listen: [...listen, ...reachListen(reach, listen)] },
     transports: [...transports(), ...reachTransports(reach)],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noiseOneWrite()],
     streamMuxers: [yamux()],
     // A ping failure must not tear down a connection that carries kv streams:
     // a ping right after a dial can leave a stuck stream in libp2p 3.

@@ -8,6 +8,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { DEFAULT_DIAL_TIMEOUT_MS } from '../constants.js'
 import { MerkleIndex, recordDigest } from '../merkle/index.js'
+import { sha256 } from '../fast-sha256.js'
 import { ByteRate } from './byte-rate.js'
 import { exchange } from './exchange.js'
 import { serveAeStream } from './server.js'
@@ -144,12 +145,12 @@ export class AntiEntropy {
     const seen = new Set<string>()
     this.unwatch = store.watch((key, _before, after) => {
       if (!this.built) seen.add(key)
-      this.index.set(key, after === undefined ? undefined : recordDigest(after))
+      this.index.set(key, after === undefined ? undefined : recordDigest(after, sha256))
     })
     this.building = (async () => {
       for await (const [key, record] of store.entries()) {
         if (this.lifetime.signal.aborted) return
-        if (!seen.has(key)) this.index.set(key, recordDigest(record))
+        if (!seen.has(key)) this.index.set(key, recordDigest(record, sha256))
       }
       seen.clear()
       this.built = true

@@ -9,6 +9,8 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { toString } from 'uint8arrays/to-string'
 
 const utf8 = new TextEncoder()
+/** Keys up to this many characters name their writes as they are; longer ones by a digest. */
+const SHORT_KEY_CHARS = 32
 
 export interface AppliedWritesInit {
   /** most remembered writes; the oldest go first */
@@ -59,8 +61,12 @@ export class AppliedWrites {
     return this.seen.size
   }
 
-  // keys are up to 1 KiB: a digest keeps a full table near 5 MB instead of 40+
+  // keys are up to 1 KiB: a digest of a long one keeps a full table near
+  // 5 MB instead of 40+; a short one is kept as it is, not hashed (this runs
+  // on every write at every replica). The write id's 22 characters come
+  // first, then a mark that tells a key from a digest.
   private id (key: string, writeId: Uint8Array): string {
-    return toString(writeId, 'base64url') + toString(sha256(utf8.encode(key)).subarray(0, 16), 'base64url')
+    const id = toString(writeId, 'base64url')
+    return key.length <= SHORT_KEY_CHARS ? id + '=' + key : id + '#' + toString(sha256(utf8.encode(key)).subarray(0, 16), 'base64url')
   }
 }

@@ -14,6 +14,7 @@ import { decodeContextWrites, encodeContext, join, syncAll } from '../version/in
 import { distinctWrites, siblingEquals, WRITE_ID_BYTES } from '../store/record.js'
 import { contextWrites, unreplaced } from '../store/superseded.js'
 import { hedged } from './hedged.js'
+import { randomBytes } from './random-bytes.js'
 import { withRetry } from './retry.js'
 import { quorum } from './quorum.js'
 import { repairReplicas } from './read-repair.js'
@@ -140,7 +141,7 @@ export class Coordinator {
     const w = validateQuorum('w', options.w ?? Math.min(this.init.quorums.w, n), n)
     const decoded = options.context === undefined || options.context === '' ? { vector: [], writes: [] } : decodeContextWrites(options.context, key)
     const context = decoded.vector
-    const writeId = options.writeId ?? crypto.getRandomValues(new Uint8Array(WRITE_ID_BYTES))
+    const writeId = options.writeId ?? randomBytes(WRITE_ID_BYTES)
     if (writeId.byteLength !== WRITE_ID_BYTES) throw new InvalidArgumentError(`a write id is ${WRITE_ID_BYTES} bytes, got ${writeId.byteLength}`)
     const timeoutMs = options.timeoutMs ?? this.init.requestTimeoutMs
     const started = performance.now()

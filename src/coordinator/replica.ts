@@ -20,12 +20,14 @@ import { AppliedWrites } from './applied-writes.js'
 import { replacedWrite, supersededBy, valueFingerprint, withContextWrites } from '../store/superseded.js'
 import { sloppyWrite } from './sloppy-write.js'
 import { withRetry } from './retry.js'
+import { randomBytes } from './random-bytes.js'
 import { validateKey } from './validate.js'
 import type { KvClient } from '../protocol/kv-client.js'
 import type { CoordinatedPut, KvService, PutOutcome } from '../protocol/service.js'
 import type { KvRecord, Sibling } from '../store/record.js'
 import type { RecordStore } from '../store/record-store.js'
-import type { Placement } from './placement.js'
+import type { Placement, SloppyTarget } from './placement.js'
+import type { QuorumResult } from './quorum.js'
 import type { HintStore } from '../handoff/hint-store.js'
 
 export interface ReplicaInit {
@@ -86,7 +88,7 @@ export class Replica implements KvService {
 
   async coordinatePut (put: CoordinatedPut): Promise<PutOutcome> {
     validateKey(put.key)
-    const { selfId, actor, store, client, placement } = this.init
+    const { selfId, actor, store, placement } = this.init
     const deadline = Date.now() + put.timeoutMs
     const incoming = newWithContext(put.context, put.sibling)
     const { writeId } = put.sibling
@@ -98,6 +100,18 @@ export class Replica implements KvService {
     const standIn = owners.includes(selfId) ? undefined : targets.find(t => t.peer === selfId)?.hintFor
     const selfHints = owners.includes(selfId) ? [] : standIn !== undefined ? [standIn] : owners.filter(o => o !== selfId)
     for (const owner of selfHints) await this.hint(owner, put.key)
+    const others = targets.filter(t => t.peer !== selfId)
+    // the other replicas are sent the record as soon as it is minted, while
+    // this replica's own write is in flight: the write's latency is then the
+    // slower of the two, not their sum. This replica still counts towards W
+    // only once its write is stored (update resolves after it).
+    let replicating: Promise<QuorumResult<string>> | undefined
+    const replicate = (record: KvRecord): Promise<QuorumResult<string>> => {
+      replicating = this.replicate(put, record, others, spares, deadline)
+      // a failed local write fails the put; this outcome is then never read
+      replicating.catch(() => {})
+      return replicating
+    }
     // a timer cleared once the lock is had (AbortSignal.timeout's never is, and fires an event per write)
     const lockWait = new AbortController()
     const lockTimer = setTimeout(() => { lockWait.abort() }, Math.max(1, deadline - Date.now()))
@@ -122,7 +136,7 @@ export class Replica implements KvService {
       }
       const base = current ?? empty()
       // a key epoch: never a dot this run minted before the key was collected (src/version/key-epoch.ts)
-      const mint = mintingActor(current, actor, () => globalThis.crypto.getRandomValues(new Uint8Array(KEY_EPOCH_BYTES)))
+      const mint = mintingActor(current, actor, () => randomBytes(KEY_EPOCH_BYTES))
       let next = updateWith(incoming, base, mint, siblingEquals)
       // the new sibling names the writes it replaced, so a late mint of one is
       // known anywhere: those it found here, and those the client's context
@@ -133,14 +147,22 @@ export class Replica implements KvService {
       const count = siblingCount(next)
       if (count > MAX_SIBLINGS) throw new TooManySiblingsError(count, MAX_SIBLINGS)
       return next
-    }, signal).catch(err => {
+    }, signal, replicate).catch(err => {
       throw signal.aborted ? new TimeoutError(`put ${put.key}: waited ${put.timeoutMs} ms for the key's lock`) : err
     }).finally(() => { clearTimeout(lockTimer) })
     if (writeId !== undefined) this.applied.add(put.key, writeId, fingerprint)
     for (const owner of selfHints) this.init.hints?.touch(owner, put.key)
-    // a retry of a write superseded since finds no record of its own only if the key was never stored
+    // a retry of a write superseded since finds no record of its own only if
+    // the key was never stored; a retry answered from the stored record
+    // (nothing written here) sends that record now
     const record = stored ?? empty<Sibling>()
-    const others = targets.filter(t => t.peer !== selfId)
+    const result = await (replicating ?? replicate(record))
+    return { acked: result.ok.map(r => r.value), record }
+  }
+
+  /** Send a record to the key's other replicas under sloppy quorum; this replica's own copy counts as one. */
+  private async replicate (put: CoordinatedPut, record: KvRecord, others: SloppyTarget[], spares: string[], deadline: number): Promise<QuorumResult<string>> {
+    const { selfId, client, placement } = this.init
     const left = deadline - Date.now()
     if (left <= 0) throw new QuorumNotMetError(`put ${put.key}`, { required: put.w, received: 1, answered: [selfId], failed: others.map(({ peer }) => ({ peer, error: 'no time left to replicate' })) })
     // give up on silent replicas early enough that the answer (with who
@@ -150,7 +172,7 @@ export class Replica implements KvService {
     // sloppy quorum: a down owner's slot goes to a stand-in with a hint, and
     // a slot whose target fails or is silent for half the time is backed up
     // by the next spare with a hint (src/coordinator/sloppy-write.ts)
-    const result = await sloppyWrite({
+    return sloppyWrite({
       op: `put ${put.key}`,
       targets: others,
       spares: spares.filter(p => p !== selfId),
@@ -161,7 +183,6 @@ export class Replica implements KvService {
       // a sync merges: sent twice, it is taken once
       send: async (peer, hintFor, ms) => { await withRetry(async left => client.sync(peer, put.key, record, left, hintFor, put.trace), { deadline: performance.now() + ms, worthRetrying: () => placement.health(peer) !== 'down' }) }
     })
-    return { acked: result.ok.map(r => r.value), record }
   }
 }
 

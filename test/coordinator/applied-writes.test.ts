@@ -27,3 +27,13 @@ test('property: never more than maxEntries; the newest always remembered', () =>
     })
   }))
 })
+
+test('property: writes of keys short and long (kept as themselves or as digests) are told apart by key and id', () => {
+  const key = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ minLength: 30, maxLength: 300 }))
+  fc.assert(fc.property(fc.uniqueArray(fc.tuple(key, fc.nat(3)), { selector: ([k, n]) => `${n}\u0000${k}`, maxLength: 30 }), fc.tuple(key, fc.nat(3)), (added, [k, n]) => {
+    const seen = new AppliedWrites({ maxEntries: 1000, ttlMs: 1e9 })
+    for (const [ak, an] of added) seen.add(ak, id(an), `fp ${an} ${ak}`, 0)
+    const want = added.find(([ak, an]) => ak === k && an === n)
+    assert.equal(seen.lookup(k, id(n), 1), want === undefined ? undefined : `fp ${n} ${k}`)
+  }), { numRuns: 300 })
+})

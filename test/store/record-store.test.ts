@@ -268,4 +268,33 @@ describe('RecordStore', () => {
       await store.close()
     }
   })
+
+  test('update tells `writing` the record to store before its write is done, and resolves only once it is stored', async () => {
+    // a coordinating replica sends the record to the others from `writing`,
+    // while its own write is in flight; W counts it only once update resolves
+    const { store, path } = await openStore()
+    await store.update('k', () => one('old'))
+    const seen: Array<string | null | undefined> = []
+    let atWriting: Promise<KvRecord | undefined> | undefined
+    const pending = store.update('k', () => one('new', 'peer-a', 2), undefined, next => {
+      seen.push(valueOf(next))
+      // a read made now (synchronous in LevelDB) still finds the old record: the write is not made yet
+      atWriting = store.get('k')
+    })
+    const stored = await pending
+    assert.equal(seen.length, 1, 'writing called once')
+    assert.equal(seen[0], 'new')
+    assert.equal(valueOf(await atWriting), 'old', 'writing runs before the write is stored')
+    assert.equal(valueOf(stored), 'new')
+    assert.equal(valueOf(await store.get('k')), 'new')
+    // nothing to write (fn returns undefined): writing is not called
+    let called = false
+    await store.update('k', () => undefined, undefined, () => { called = true })
+    assert.equal(called, false)
+    await store.close()
+    const again = new RecordStore({ path, limits: LIMITS })
+    await again.open()
+    assert.equal(valueOf(await again.get('k')), 'new', 'what update resolved with is stored')
+    await again.close()
+  })
 })

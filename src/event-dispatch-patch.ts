@@ -1,0 +1,30 @@
+/**
+ * libp2p's event emitters (main-event's TypedEventEmitter, the base of
+ * every libp2p stream and connection) build a CustomEvent and dispatch it
+ * for every safeDispatchEvent, listened to or not. A stream dispatches
+ * 'idle' after every send, at each layer (yamux stream, noise, TCP), where
+ * nothing listens: 3% of a coordinating daemon's main thread under one
+ * client. This returns at once when the type has no listener, with what
+ * dispatchEvent returns then (true: not cancelled). The emitter is reached
+ * through @libp2p/utils' AbstractMessageStream, which extends it.
+ */
+import { AbstractMessageStream } from '@libp2p/utils'
+
+const PATCHED = Symbol.for('meshkv.event-dispatch-unheard')
+
+interface Emitter {
+  listenerCount?: (type: string) => number
+  safeDispatchEvent?: (type: string, detail?: unknown) => boolean
+  [PATCHED]?: boolean
+}
+
+const emitter = Object.getPrototypeOf(AbstractMessageStream.prototype) as Emitter | null
+
+if (emitter != null && emitter[PATCHED] !== true && typeof emitter.safeDispatchEvent === 'function' && typeof emitter.listenerCount === 'function') {
+  const stock = emitter.safeDispatchEvent
+  emitter.safeDispatchEvent = function (this: Required<Emitter>, type: string, detail?: unknown): boolean {
+    if (this.listenerCount(type) === 0) return true
+    return stock.call(this, type, detail)
+  }
+  emitter[PATCHED] = true
+}
