@@ -15,7 +15,7 @@
 import { MAX_SIBLINGS, DEFAULT_REPLICA_TIMEOUT_MS, APPLIED_WRITES_MAX, APPLIED_WRITES_TTL_MS } from '../constants.js'
 import { HintRefusedError, InvalidArgumentError, QuorumNotMetError, TimeoutError, TooManySiblingsError } from '../errors.js'
 import { sameWrite, sameWriteAndValue, siblingCount, siblingEquals, supersedeOtherMints } from '../store/record.js'
-import { empty, mintingActor, newWithContext, ownActor, pruneRetired, sync, updateWith, values, KEY_EPOCH_BYTES } from '../version/index.js'
+import { actorId, empty, mintingActor, newWithContext, ownActor, pruneRetired, sync, updateWith, values, KEY_EPOCH_BYTES } from '../version/index.js'
 import { AppliedWrites } from './applied-writes.js'
 import { replacedWrite, supersededBy, valueFingerprint, withContextWrites } from '../store/superseded.js'
 import { sloppyWrite } from './sloppy-write.js'
@@ -29,6 +29,9 @@ import type { RecordStore } from '../store/record-store.js'
 import type { Placement, SloppyTarget } from './placement.js'
 import type { QuorumResult } from './quorum.js'
 import type { HintStore } from '../handoff/hint-store.js'
+
+/** random bytes of an actor's epoch (actorId takes at least 4) */
+const ACTOR_EPOCH_BYTES = 4
 
 export interface ReplicaInit {
   /** this peer's id: placement and acknowledgements name peers */
@@ -48,9 +51,24 @@ export interface ReplicaInit {
 export class Replica implements KvService {
   readonly maxValueBytes: number
   private readonly applied = new AppliedWrites({ maxEntries: APPLIED_WRITES_MAX, ttlMs: APPLIED_WRITES_TTL_MS })
+  /**
+   * The actor this run mints as: init.actor until a record minted here was
+   * sent to other replicas and then failed to be stored here. Its dot is
+   * out, yet the stored record does not hold it, so minting from that record
+   * would count to the same dot for another value, and a replica holding
+   * the first would drop the second as seen. From then on this run mints
+   * under a fresh epoch, as after a restart (src/version/actor.ts).
+   */
+  private actor: string
 
   constructor (private readonly init: ReplicaInit) {
     this.maxValueBytes = init.maxValueBytes
+    this.actor = init.actor
+  }
+
+  /** A record minted under the current actor escaped unstored: mint under a new epoch from now on. */
+  private retireActor (): void {
+    this.actor = actorId(this.init.selfId, Date.now(), randomBytes(ACTOR_EPOCH_BYTES))
   }
 
   async localGet (key: string): Promise<KvRecord | undefined> {
@@ -60,7 +78,7 @@ export class Replica implements KvService {
 
   async localSync (key: string, record: KvRecord, hintFor?: string): Promise<KvRecord> {
     validateKey(key)
-    const { actor } = this.init
+    const { actor } = this
     const owner = hintFor === this.init.selfId ? undefined : hintFor
     // the hint is durable before the record: a crash between them leaves a hint to a record it may not find, never a record no hint hands over
     if (owner !== undefined) await this.hint(owner, key)
@@ -88,7 +106,8 @@ export class Replica implements KvService {
 
   async coordinatePut (put: CoordinatedPut): Promise<PutOutcome> {
     validateKey(put.key)
-    const { selfId, actor, store, placement } = this.init
+    const { selfId, store, placement } = this.init
+    const { actor } = this
     const deadline = Date.now() + put.timeoutMs
     const incoming = newWithContext(put.context, put.sibling)
     const { writeId } = put.sibling
@@ -147,7 +166,7 @@ export class Replica implements KvService {
       const count = siblingCount(next)
       if (count > MAX_SIBLINGS) throw new TooManySiblingsError(count, MAX_SIBLINGS)
       return next
-    }, signal, replicate).catch(err => {
+    }, signal, replicate, () => { this.retireActor() }).catch(err => {
       throw signal.aborted ? new TimeoutError(`put ${put.key}: waited ${put.timeoutMs} ms for the key's lock`) : err
     }).finally(() => { clearTimeout(lockTimer) })
     if (writeId !== undefined) this.applied.add(put.key, writeId, fingerprint)

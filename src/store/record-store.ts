@@ -128,9 +128,12 @@ export class RecordStore {
    * replica sends it to the other replicas while its own LevelDB write is in
    * flight instead of after it. What update resolves with still means the
    * record is stored here (fsync'd when asked). It must not throw: a throw
-   * fails the update before anything is written.
+   * fails the update before anything is written. `unstored` is called, still
+   * under the key's lock (before the next update of the key reads it), when
+   * the write of a record `writing` was told of fails: that record is out,
+   * and this store does not hold it.
    */
-  async update (key: string, fn: (current: KvRecord | undefined) => KvRecord | undefined, signal?: AbortSignal, writing?: (next: KvRecord) => void): Promise<KvRecord | undefined> {
+  async update (key: string, fn: (current: KvRecord | undefined) => KvRecord | undefined, signal?: AbortSignal, writing?: (next: KvRecord) => void, unstored?: (next: KvRecord, error: unknown) => void): Promise<KvRecord | undefined> {
     return this.lock.run(key, async () => {
       const current = await this.read(key)
       const next = fn(current)
@@ -140,7 +143,12 @@ export class RecordStore {
       // told first: what it sends goes out on this turn ahead of the write
       // (a worker thread's wake-up), and the remote round trip is the longer
       writing?.(next)
-      await this.writes.put(recordKey(key), encoded)
+      try {
+        await this.writes.put(recordKey(key), encoded)
+      } catch (err) {
+        if (writing !== undefined) unstored?.(next, err)
+        throw err
+      }
       this.notify(key, current, next)
       return next
     }, signal)
