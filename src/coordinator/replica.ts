@@ -78,12 +78,12 @@ export class Replica implements KvService {
 
   async localSync (key: string, record: KvRecord, hintFor?: string): Promise<KvRecord> {
     validateKey(key)
-    const { actor } = this
     const owner = hintFor === this.init.selfId ? undefined : hintFor
     // the hint is durable before the record: a crash between them leaves a hint to a record it may not find, never a record no hint hands over
     if (owner !== undefined) await this.hint(owner, key)
     const stored = await this.init.store.update(key, current => {
       const merged = current === undefined ? record : sync(current, record, siblingEquals)
+      const { actor } = this
       return pruneRetired(merged, ownActor(merged, actor) ?? actor)
     })
     // a write that reached this replica by replication was applied: a retry
@@ -107,7 +107,6 @@ export class Replica implements KvService {
   async coordinatePut (put: CoordinatedPut): Promise<PutOutcome> {
     validateKey(put.key)
     const { selfId, store, placement } = this.init
-    const { actor } = this
     const deadline = Date.now() + put.timeoutMs
     const incoming = newWithContext(put.context, put.sibling)
     const { writeId } = put.sibling
@@ -154,6 +153,10 @@ export class Replica implements KvService {
         }
       }
       const base = current ?? empty()
+      // read under the key's lock, not when the put came in: a put that
+      // waited for the lock behind one whose record escaped unstored must
+      // mint under the actor that retired (the stored record lacks its dot)
+      const { actor } = this
       // a key epoch: never a dot this run minted before the key was collected (src/version/key-epoch.ts)
       const mint = mintingActor(current, actor, () => randomBytes(KEY_EPOCH_BYTES))
       let next = updateWith(incoming, base, mint, siblingEquals)

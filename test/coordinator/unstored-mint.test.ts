@@ -41,6 +41,58 @@ after(async () => {
 const live = (record: KvRecord): string[] => unreplaced(record).filter(s => s.value !== null).map(s => text(s.value as Uint8Array)).sort()
 
 describe('a minted record that was sent but not stored here', () => {
+  test('a put that waited for the key\'s lock while the actor was retired mints under the new actor', async () => {
+    const dir = await tempDir('meshkv-unstored-')
+    dirs.push(dir)
+    const store = new RecordStore({ path: join(dir, 'db'), limits: { maxValueBytes: 1024 } })
+    await store.open()
+    stores.push(store)
+    const writes = (store as unknown as { writes: { put: (k: Uint8Array, v: Uint8Array) => Promise<void> } }).writes
+    const realPut = writes.put.bind(writes)
+    let failNext = false
+    writes.put = async (k, v) => {
+      if (failNext) {
+        failNext = false
+        // slow to fail: the next put of the key is waiting for its lock by then
+        await new Promise(resolve => setTimeout(resolve, 50))
+        throw new Error('disk full')
+      }
+      return realPut(k, v)
+    }
+    const self = 'peer-a'
+    const placement: Placement = {
+      selfId: self,
+      preferenceList: () => [self, 'peer-b'],
+      health: () => 'healthy',
+      sloppyTargets: () => ({ owners: [self, 'peer-b'], targets: [{ peer: self }, { peer: 'peer-b' }], spares: [] })
+    }
+    let atB: KvRecord | undefined
+    const client = {
+      sync: async (_peer: string, _key: string, record: KvRecord): Promise<void> => {
+        atB = atB === undefined ? record : sync(atB, record, siblingEquals)
+      }
+    } as unknown as KvClient
+    const replica = new Replica({ selfId: self, actor: `${self}.0mwtys000aaaaaaaa`, store, client, placement, maxValueBytes: 1024 })
+    const coordinator = new Coordinator({
+      placement,
+      replica,
+      client,
+      quorums: { n: 2, r: 1, w: 2 },
+      requestTimeoutMs: 2000,
+      maxValueBytes: 1024,
+      log: defaultLogger().forComponent('test'),
+      metrics: new MetricsRegistry()
+    })
+    await coordinator.put('k', bytes('v0'))
+    failNext = true
+    const v1 = coordinator.put('k', bytes('v1'))
+    const v2 = coordinator.put('k', bytes('v2'))
+    await assert.rejects(v1, /disk full/)
+    await v2
+    assert.ok(atB !== undefined)
+    assert.ok(live(atB).includes('v2'), `peer-b holds the acknowledged v2 (it holds ${JSON.stringify(live(atB))})`)
+  })
+
   test('the next write of the key mints another dot, so no replica takes it for the first', async () => {
     const dir = await tempDir('meshkv-unstored-')
     dirs.push(dir)
