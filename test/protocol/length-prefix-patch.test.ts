@@ -71,4 +71,54 @@ describe('length-prefixed decoder patch', () => {
       }
     ), { numRuns: 200 })
   })
+
+  test('empty and maximal (65,535 B) frames, split at every offset: the same frames as whole (empty ones skipped, as stock does)', () => {
+    const messages = [new Uint8Array(0), pattern(65_535, 1), new Uint8Array(0), Uint8Array.of(7), new Uint8Array(0), pattern(65_535, 2), new Uint8Array(0)]
+    const all = framed(messages)
+    const want = messages.filter(m => m.byteLength > 0).map(m => Buffer.from(m).toString('hex'))
+    // a cut at every offset around the frame bounds, and a sample of the rest
+    const bounds: number[] = []
+    for (let at = 0, i = 0; i < messages.length; at += 2 + messages[i].byteLength, i++) bounds.push(at, at + 1, at + 2, at + 3)
+    const cuts = [...new Set([...bounds, ...Array.from({ length: 200 }, (_, i) => i * 661)])].filter(c => c > 0 && c < all.byteLength)
+    for (const cut of cuts) {
+      const { decoder } = noiseLike()
+      const out: string[] = []
+      for (const piece of [all.subarray(0, cut), all.subarray(cut)]) {
+        for (const f of decoder.decode(piece)) out.push(Buffer.from(f.subarray()).toString('hex'))
+      }
+      assert.deepEqual(out, want, `cut at ${cut}`)
+      assert.equal((decoder as unknown as { buffer: Uint8ArrayList }).buffer.byteLength, 0)
+    }
+  })
+
+  test('a length past the bound is refused once its prefix is whole, after the frames before it, however it is split', () => {
+    fc.assert(fc.property(
+      fc.array(fc.uint8Array({ minLength: 1, maxLength: 50 }), { maxLength: 5 }),
+      fc.integer({ min: 1, max: 10 }),
+      (messages, cut) => {
+        // varint lengths (the decoder's default) up to 100 B; then a length of 2^31
+        const good = messages.map(m => Uint8Array.from([m.byteLength, ...m]))
+        const evil = Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x08, 1, 2, 3)
+        const all = Uint8Array.from([...good.flatMap(g => [...g]), ...evil])
+        const decoder = new LengthPrefixedDecoder({ maxDataLength: 100 })
+        const out: string[] = []
+        let refused: unknown
+        try {
+          for (let at = 0; at < all.byteLength; at += cut) {
+            for (const f of decoder.decode(all.subarray(at, at + cut))) out.push(Buffer.from(f.subarray()).toString('hex'))
+          }
+        } catch (err) {
+          refused = err
+        }
+        assert.equal((refused as Error | undefined)?.name, 'InvalidMessageLengthError')
+        assert.deepEqual(out, messages.map(m => Buffer.from(m).toString('hex')))
+      }
+    ), { numRuns: 200 })
+  })
 })
+
+function pattern (size: number, seed: number): Uint8Array {
+  const out = new Uint8Array(size)
+  for (let i = 0; i < size; i++) out[i] = (i * 31 + seed) & 0xff
+  return out
+}
