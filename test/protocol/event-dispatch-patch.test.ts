@@ -34,3 +34,48 @@ test('no listener: no event built; listeners, once-listeners too, still hear the
     globalThis.CustomEvent = stock
   }
 })
+
+test('property: any sequence of adds (plain, once, handleEvent objects, AbortSignals), removals (during dispatch too) and dispatches is heard as the stock dispatch hears it', async () => {
+  const fc = (await import('fast-check')).default
+  const types = ['close', 'drain', 'idle']
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('add' as const), type: fc.constantFrom(...types), who: fc.integer({ min: 0, max: 3 }), once: fc.boolean(), object: fc.boolean(), signal: fc.boolean(), removes: fc.option(fc.integer({ min: 0, max: 3 })) }),
+    fc.record({ kind: fc.constant('remove' as const), type: fc.constantFrom(...types), who: fc.integer({ min: 0, max: 3 }) }),
+    fc.record({ kind: fc.constant('abort' as const), who: fc.integer({ min: 0, max: 3 }) }),
+    fc.record({ kind: fc.constant('dispatch' as const), type: fc.constantFrom(...types) })
+  )
+  fc.assert(fc.property(fc.array(op, { maxLength: 40 }), ops => {
+    const run = (dispatch: (e: InstanceType<typeof Emitter>, type: string, detail: unknown) => boolean): string[] => {
+      const e = new Emitter()
+      const heard: string[] = []
+      const controllers = [0, 1, 2, 3].map(() => new AbortController())
+      // one listener function (or object) per (who, type, object), as a caller keeps them to remove them
+      const listeners = new Map<string, EventListenerOrEventListenerObject>()
+      const listener = (who: number, type: string, object: boolean, removes: number | null): EventListenerOrEventListenerObject => {
+        const id = `${who}/${type}/${String(object)}`
+        let l = listeners.get(id)
+        if (l === undefined) {
+          const fn = (evt: Event): void => {
+            heard.push(`${id} heard ${evt.type} ${String((evt as CustomEvent).detail)}`)
+            if (removes !== null) e.removeEventListener(type, listeners.get(`${removes}/${type}/false`) ?? null)
+          }
+          l = object ? { handleEvent: fn } : fn
+          listeners.set(id, l)
+        }
+        return l
+      }
+      let n = 0
+      for (const o of ops) {
+        if (o.kind === 'add') e.addEventListener(o.type, listener(o.who, o.type, o.object, o.removes), { once: o.once, signal: o.signal ? controllers[o.who].signal : undefined })
+        else if (o.kind === 'remove') e.removeEventListener(o.type, listeners.get(`${o.who}/${o.type}/false`) ?? null)
+        else if (o.kind === 'abort') controllers[o.who].abort()
+        else heard.push(`${o.type} -> ${String(dispatch(e, o.type, { detail: n++ }))}`)
+        heard.push(`count ${types.map(t => e.listenerCount(t)).join(',')}`)
+      }
+      return heard
+    }
+    const patched = run((e, type, detail) => e.safeDispatchEvent(type, detail))
+    const stock = run((e, type, detail) => e.dispatchEvent(new CustomEvent(type, detail as CustomEventInit)))
+    assert.deepEqual(patched, stock)
+  }), { numRuns: 300 })
+})
