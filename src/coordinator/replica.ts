@@ -135,6 +135,8 @@ export class Replica implements KvService {
     const lockTimer = setTimeout(() => { lockWait.abort() }, Math.max(1, deadline - Date.now()))
     const signal = lockWait.signal
     const stored = await store.update(put.key, current => {
+      // the lock is had: a later abort would name a lock wait for what failed after it
+      clearTimeout(lockTimer)
       if (writeId !== undefined) {
         const earlier = current === undefined ? undefined : values(current).find(s => sameWrite(s, put.sibling))
         if (earlier !== undefined) {

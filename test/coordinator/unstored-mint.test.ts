@@ -41,6 +41,29 @@ after(async () => {
 const live = (record: KvRecord): string[] => unreplaced(record).filter(s => s.value !== null).map(s => text(s.value as Uint8Array)).sort()
 
 describe('a minted record that was sent but not stored here', () => {
+  test('a local write that fails past the put\'s deadline, the lock long had, fails with its own error, not a wait for the lock', async () => {
+    const dir = await tempDir('meshkv-unstored-')
+    dirs.push(dir)
+    const store = new RecordStore({ path: join(dir, 'db'), limits: { maxValueBytes: 1024 } })
+    await store.open()
+    stores.push(store)
+    const writes = (store as unknown as { writes: { put: (k: Uint8Array, v: Uint8Array) => Promise<void> } }).writes
+    writes.put = async () => {
+      await new Promise(resolve => setTimeout(resolve, 300))
+      throw new Error('disk full')
+    }
+    const self = 'peer-a'
+    const placement: Placement = {
+      selfId: self,
+      preferenceList: () => [self],
+      health: () => 'healthy',
+      sloppyTargets: () => ({ owners: [self], targets: [{ peer: self }], spares: [] })
+    }
+    const client = { sync: async (): Promise<void> => {} } as unknown as KvClient
+    const replica = new Replica({ selfId: self, actor: `${self}.0mwtys000aaaaaaaa`, store, client, placement, maxValueBytes: 1024 })
+    await assert.rejects(replica.coordinatePut({ key: 'k', sibling: { value: bytes('v'), timestamp: Date.now(), writeId: new Uint8Array(16).fill(3) }, context: [], n: 1, w: 1, timeoutMs: 100 }), /disk full/)
+  })
+
   test('a put that waited for the key\'s lock while the actor was retired mints under the new actor', async () => {
     const dir = await tempDir('meshkv-unstored-')
     dirs.push(dir)
