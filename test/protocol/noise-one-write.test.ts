@@ -111,4 +111,26 @@ describe('noise: one socket write per message', () => {
     assert.ok(waits > 0, 'send() never returned false: no backpressure was exercised')
     assert.deepEqual(digests, [{ n: at, digest: hash.digest('hex') }])
   })
+
+  test('a stream aborted with megabytes pending leaves the connection\'s framing whole: the next stream on it arrives intact', async () => {
+    const before = digests.length
+    const doomed = await a.dialProtocol(b.getMultiaddrs()[0], DIGEST, { signal: AbortSignal.timeout(10_000) })
+    for (let i = 0; i < 40; i++) doomed.send(pattern(i, 100_000))
+    doomed.abort(new Error('given up'))
+    const s = await a.dialProtocol(b.getMultiaddrs()[0], DIGEST, { signal: AbortSignal.timeout(10_000) })
+    assert.equal(s.id === doomed.id, false)
+    const hash = createHash('sha256')
+    let at = 0
+    for (let i = 0; i < 20; i++) {
+      const msg = pattern(at, 65_537)
+      hash.update(msg)
+      at += msg.byteLength
+      if (!s.send(msg)) await new Promise<void>(resolve => { s.addEventListener('drain', () => { resolve() }, { once: true }) })
+    }
+    await s.close({ signal: AbortSignal.timeout(20_000) })
+    const deadline = Date.now() + 20_000
+    while (digests.length === before && Date.now() < deadline) await settle()
+    assert.deepEqual(digests.slice(before), [{ n: at, digest: hash.digest('hex') }])
+    assert.equal(a.getConnections(b.peerId).length, 1, 'the connection was torn down')
+  })
 })
