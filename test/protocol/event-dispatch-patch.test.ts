@@ -3,7 +3,9 @@
  * for a type nothing listens to (every send dispatched 'idle' unheard), and
  * still delivers to listeners, once-listeners included.
  */
+import '../../src/shim.js'
 import '../../src/event-dispatch-patch.js'
+import { createHost } from '../../src/host.js'
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { AbstractMessageStream } from '@libp2p/utils'
@@ -78,4 +80,22 @@ test('property: any sequence of adds (plain, once, handleEvent objects, AbortSig
     const stock = run((e, type, detail) => e.dispatchEvent(new CustomEvent(type, detail as CustomEventInit)))
     assert.deepEqual(patched, stock)
   }), { numRuns: 300 })
+})
+
+test('libp2p\'s events reach the node\'s listeners when no component listens to them (its bus forwards them from an overridden dispatchEvent)', async () => {
+  const a = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'] })
+  const b = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'] })
+  try {
+    const heard: string[] = []
+    // no libp2p component listens to these: only the node's own listeners do
+    for (const type of ['peer:connect', 'self:peer:update'] as const) a.addEventListener(type, () => { if (!heard.includes(type)) heard.push(type) })
+    await a.dial(b.getMultiaddrs()[0], { signal: AbortSignal.timeout(10_000) })
+    await a.peerStore.merge(a.peerId, { metadata: { 'meshkv-test': Uint8Array.of(1) } })
+    const deadline = Date.now() + 5_000
+    while (heard.length < 2 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
+    assert.deepEqual(heard.sort(), ['peer:connect', 'self:peer:update'])
+  } finally {
+    await a.stop()
+    await b.stop()
+  }
 })
