@@ -133,4 +133,19 @@ describe('noise: one socket write per message', () => {
     assert.deepEqual(digests.slice(before), [{ n: at, digest: hash.digest('hex') }])
     assert.equal(a.getConnections(b.peerId).length, 1, 'the connection was torn down')
   })
+
+  test('a zero-length send writes nothing and the next message arrives whole', async () => {
+    await settle()
+    received.length = 0
+    writes.length = 0
+    counting = true
+    assert.equal(stream.send(new Uint8Array(0)), true)
+    await settle()
+    assert.deepEqual(writes, [], 'an empty send reached the socket')
+    stream.send(Uint8Array.of(1, 2, 3))
+    await settle()
+    counting = false
+    assert.deepEqual(received, [3])
+    assert.deepEqual(writes, [2 + 12 + 3 + 16])
+  })
 })
