@@ -40,132 +40,93 @@ after(async () => {
 
 const live = (record: KvRecord): string[] => unreplaced(record).filter(s => s.value !== null).map(s => text(s.value as Uint8Array)).sort()
 
+interface Setup {
+  store: RecordStore
+  replica: Replica
+  coordinator: Coordinator
+  /** what peer-b holds: every record it was sent, merged as localSync does */
+  atB: () => KvRecord | undefined
+  /** the store's next record write fails (after `delayMs`), as on a full disk */
+  failNextWrite: (delayMs?: number) => void
+}
+
+/** peer-a, a real store and replica, with peer-b (a recording stand-in for a remote replica) as its co-replica when n is 2 */
+async function setup (n: 1 | 2): Promise<Setup> {
+  const dir = await tempDir('meshkv-unstored-')
+  dirs.push(dir)
+  const store = new RecordStore({ path: join(dir, 'db'), limits: { maxValueBytes: 1024 } })
+  await store.open()
+  stores.push(store)
+  const writes = (store as unknown as { writes: { put: (k: Uint8Array, v: Uint8Array) => Promise<void> } }).writes
+  const realPut = writes.put.bind(writes)
+  let fail: number | undefined
+  writes.put = async (k, v) => {
+    if (fail === undefined) return realPut(k, v)
+    const delayMs = fail
+    fail = undefined
+    await new Promise(resolve => setTimeout(resolve, delayMs))
+    throw new Error('disk full')
+  }
+  const self = 'peer-a'
+  const peers = n === 1 ? [self] : [self, 'peer-b']
+  const placement: Placement = {
+    selfId: self,
+    preferenceList: () => peers,
+    health: () => 'healthy',
+    sloppyTargets: () => ({ owners: peers, targets: peers.map(peer => ({ peer })), spares: [] })
+  }
+  let atB: KvRecord | undefined
+  const client = {
+    sync: async (_peer: string, _key: string, record: KvRecord): Promise<void> => {
+      atB = atB === undefined ? record : sync(atB, record, siblingEquals)
+    }
+  } as unknown as KvClient
+  const replica = new Replica({ selfId: self, actor: `${self}.0mwtys000aaaaaaaa`, store, client, placement, maxValueBytes: 1024 })
+  const coordinator = new Coordinator({
+    placement,
+    replica,
+    client,
+    quorums: { n, r: 1, w: n },
+    requestTimeoutMs: 2000,
+    maxValueBytes: 1024,
+    log: defaultLogger().forComponent('test'),
+    metrics: new MetricsRegistry()
+  })
+  return { store, replica, coordinator, atB: () => atB, failNextWrite: (delayMs = 0) => { fail = delayMs } }
+}
+
 describe('a minted record that was sent but not stored here', () => {
   test('a local write that fails past the put\'s deadline, the lock long had, fails with its own error, not a wait for the lock', async () => {
-    const dir = await tempDir('meshkv-unstored-')
-    dirs.push(dir)
-    const store = new RecordStore({ path: join(dir, 'db'), limits: { maxValueBytes: 1024 } })
-    await store.open()
-    stores.push(store)
-    const writes = (store as unknown as { writes: { put: (k: Uint8Array, v: Uint8Array) => Promise<void> } }).writes
-    writes.put = async () => {
-      await new Promise(resolve => setTimeout(resolve, 300))
-      throw new Error('disk full')
-    }
-    const self = 'peer-a'
-    const placement: Placement = {
-      selfId: self,
-      preferenceList: () => [self],
-      health: () => 'healthy',
-      sloppyTargets: () => ({ owners: [self], targets: [{ peer: self }], spares: [] })
-    }
-    const client = { sync: async (): Promise<void> => {} } as unknown as KvClient
-    const replica = new Replica({ selfId: self, actor: `${self}.0mwtys000aaaaaaaa`, store, client, placement, maxValueBytes: 1024 })
+    const { replica, failNextWrite } = await setup(1)
+    failNextWrite(300)
     await assert.rejects(replica.coordinatePut({ key: 'k', sibling: { value: bytes('v'), timestamp: Date.now(), writeId: new Uint8Array(16).fill(3) }, context: [], n: 1, w: 1, timeoutMs: 100 }), /disk full/)
   })
 
   test('a put that waited for the key\'s lock while the actor was retired mints under the new actor', async () => {
-    const dir = await tempDir('meshkv-unstored-')
-    dirs.push(dir)
-    const store = new RecordStore({ path: join(dir, 'db'), limits: { maxValueBytes: 1024 } })
-    await store.open()
-    stores.push(store)
-    const writes = (store as unknown as { writes: { put: (k: Uint8Array, v: Uint8Array) => Promise<void> } }).writes
-    const realPut = writes.put.bind(writes)
-    let failNext = false
-    writes.put = async (k, v) => {
-      if (failNext) {
-        failNext = false
-        // slow to fail: the next put of the key is waiting for its lock by then
-        await new Promise(resolve => setTimeout(resolve, 50))
-        throw new Error('disk full')
-      }
-      return realPut(k, v)
-    }
-    const self = 'peer-a'
-    const placement: Placement = {
-      selfId: self,
-      preferenceList: () => [self, 'peer-b'],
-      health: () => 'healthy',
-      sloppyTargets: () => ({ owners: [self, 'peer-b'], targets: [{ peer: self }, { peer: 'peer-b' }], spares: [] })
-    }
-    let atB: KvRecord | undefined
-    const client = {
-      sync: async (_peer: string, _key: string, record: KvRecord): Promise<void> => {
-        atB = atB === undefined ? record : sync(atB, record, siblingEquals)
-      }
-    } as unknown as KvClient
-    const replica = new Replica({ selfId: self, actor: `${self}.0mwtys000aaaaaaaa`, store, client, placement, maxValueBytes: 1024 })
-    const coordinator = new Coordinator({
-      placement,
-      replica,
-      client,
-      quorums: { n: 2, r: 1, w: 2 },
-      requestTimeoutMs: 2000,
-      maxValueBytes: 1024,
-      log: defaultLogger().forComponent('test'),
-      metrics: new MetricsRegistry()
-    })
+    const { coordinator, atB, failNextWrite } = await setup(2)
     await coordinator.put('k', bytes('v0'))
-    failNext = true
+    // slow to fail: the next put of the key is waiting for its lock by then
+    failNextWrite(50)
     const v1 = coordinator.put('k', bytes('v1'))
     const v2 = coordinator.put('k', bytes('v2'))
     await assert.rejects(v1, /disk full/)
     await v2
-    assert.ok(atB !== undefined)
-    assert.ok(live(atB).includes('v2'), `peer-b holds the acknowledged v2 (it holds ${JSON.stringify(live(atB))})`)
+    const b = atB()
+    assert.ok(b !== undefined)
+    assert.ok(live(b).includes('v2'), `peer-b holds the acknowledged v2 (it holds ${JSON.stringify(live(b))})`)
   })
 
   test('the next write of the key mints another dot, so no replica takes it for the first', async () => {
-    const dir = await tempDir('meshkv-unstored-')
-    dirs.push(dir)
-    const store = new RecordStore({ path: join(dir, 'db'), limits: { maxValueBytes: 1024 } })
-    await store.open()
-    stores.push(store)
-    // the store's record writes fail when told to, as on a full disk
-    const writes = (store as unknown as { writes: { put: (k: Uint8Array, v: Uint8Array) => Promise<void> } }).writes
-    const realPut = writes.put.bind(writes)
-    let failNext = false
-    writes.put = async (k, v) => {
-      if (failNext) {
-        failNext = false
-        throw new Error('disk full')
-      }
-      return realPut(k, v)
-    }
-    const self = 'peer-a'
-    const placement: Placement = {
-      selfId: self,
-      preferenceList: () => [self, 'peer-b'],
-      health: () => 'healthy',
-      sloppyTargets: () => ({ owners: [self, 'peer-b'], targets: [{ peer: self }, { peer: 'peer-b' }], spares: [] })
-    }
-    // peer-b: a replica that merges every record it is sent, as localSync does
-    let atB: KvRecord | undefined
-    const client = {
-      sync: async (_peer: string, _key: string, record: KvRecord): Promise<void> => {
-        atB = atB === undefined ? record : sync(atB, record, siblingEquals)
-      }
-    } as unknown as KvClient
-    const replica = new Replica({ selfId: self, actor: `${self}.0mwtys000aaaaaaaa`, store, client, placement, maxValueBytes: 1024 })
-    const coordinator = new Coordinator({
-      placement,
-      replica,
-      client,
-      quorums: { n: 2, r: 1, w: 2 },
-      requestTimeoutMs: 2000,
-      maxValueBytes: 1024,
-      log: defaultLogger().forComponent('test'),
-      metrics: new MetricsRegistry()
-    })
+    const { store, coordinator, atB, failNextWrite } = await setup(2)
     // the key is stored here already, so its writes mint under an actor its record holds
     await coordinator.put('k', bytes('v0'))
-    failNext = true
+    failNextWrite()
     await assert.rejects(coordinator.put('k', bytes('v1')), /disk full/)
-    assert.deepEqual(atB === undefined ? [] : live(atB), ['v0', 'v1'], 'peer-b got the failed mint while the local write was in flight')
-    await coordinator.put("k", bytes("v2"))
-    assert.ok(atB !== undefined)
-    assert.ok(live(atB).includes('v2'), `peer-b holds the acknowledged v2 (it holds ${JSON.stringify(live(atB))})`)
+    assert.deepEqual(live(atB() as KvRecord), ['v0', 'v1'], 'peer-b got the failed mint while the local write was in flight')
+    await coordinator.put('k', bytes('v2'))
+    const b = atB()
+    assert.ok(b !== undefined)
+    assert.ok(live(b).includes('v2'), `peer-b holds the acknowledged v2 (it holds ${JSON.stringify(live(b))})`)
     assert.deepEqual(live(await store.get('k') as KvRecord), ['v0', 'v2'])
   })
 })
