@@ -37,7 +37,6 @@ import { expiredTombstone } from './tombstones/decision.js'
 import { clusterScan } from './backup/cluster-scan.js'
 import { importRecord } from './coordinator/import-record.js'
 import { nodeBuckets } from './buckets/for-node.js'
-import { bucketOf, DEFAULT_BUCKET, SYSTEM_BUCKET } from './buckets/encoding.js'
 import { createAdmission } from './admission/setup.js'
 import { AdmissionService } from './admission/service.js'
 import type { KvClient } from './protocol/kv-client.js'
@@ -348,7 +347,7 @@ export class MeshNode extends EventTarget {
   async importRecord (key: string, record: KvRecord, options: { timeoutMs?: number } = {}): Promise<string[]> {
     const { placement, replica, client } = this
     if (placement === undefined || replica === undefined || client === undefined) throw new NotStartedError()
-    const { n, w } = await this.importQuorums(key)
+    const { n, w } = await this.bucketRegistry?.quorumsOfKey(key) ?? this.quorums
     return importRecord({
       placement,
       replica,
@@ -357,23 +356,6 @@ export class MeshNode extends EventTarget {
       w,
       timeoutMs: options.timeoutMs ?? this.options.requestTimeoutMs ?? C.DEFAULT_REQUEST_TIMEOUT_MS
     }, key, record)
-  }
-
-  /**
-   * The replicas and write quorum an imported key goes to: its bucket's
-   * (read through, so a catalog imported just before is known), else the
-   * cluster's (the default and system buckets, or a bucket no catalog names:
-   * more copies than it asks for, never fewer).
-   */
-  private async importQuorums (key: string): Promise<{ n: number, w: number }> {
-    const bucket = bucketOf(key)
-    const registry = this.bucketRegistry
-    if (registry === undefined || bucket === undefined || bucket === DEFAULT_BUCKET || bucket === SYSTEM_BUCKET) return this.quorums
-    try {
-      return registry.quorumsOf(await registry.props(bucket))
-    } catch {
-      return this.quorums
-    }
   }
 
   /** One tombstone collection pass now (tests, operators); what it found and collected. */

@@ -94,9 +94,9 @@ export class LocalStore {
     const raw = JSON.stringify(write)
     const before = this.outbox.get(write.key)
     if (before === undefined && this.outbox.size >= this.init.maxPending) throw new QueueFullError(this.outbox.size)
-    const bytes = this.pendingBytes - (this.sizes.get(write.key) ?? 0) + raw.length
-    if (bytes > this.init.maxPendingBytes) throw new QueueFullError(this.outbox.size, { bytes: raw.length, limit: this.init.maxPendingBytes })
     const beforeSize = this.sizes.get(write.key)
+    const bytes = this.pendingBytes - (beforeSize ?? 0) + raw.length
+    if (bytes > this.init.maxPendingBytes) throw new QueueFullError(this.outbox.size, { bytes: raw.length, limit: this.init.maxPendingBytes })
     this.hold(write, raw.length)
     try {
       await this.db.put(PENDING + write.key, raw)

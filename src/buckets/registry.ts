@@ -131,6 +131,22 @@ export class BucketRegistry {
     return { n, r: Math.min(props.r ?? fallback(cluster.r), n), w: Math.min(props.w ?? fallback(cluster.w), n) }
   }
 
+  /**
+   * The quorums of an internal key, read through (an import: a catalog
+   * imported just before is known): its bucket's, else the cluster's (the
+   * default and system buckets, or a bucket no catalog names: more copies
+   * than it asks for, never fewer).
+   */
+  async quorumsOfKey (key: string): Promise<Quorums> {
+    const bucket = bucketOf(key)
+    if (bucket === undefined || bucket === DEFAULT_BUCKET || bucket === SYSTEM_BUCKET) return this.init.cluster()
+    try {
+      return this.quorumsOf(await this.props(bucket))
+    } catch {
+      return this.init.cluster()
+    }
+  }
+
   /** Replicas of an internal key, from the cache (hot paths: anti-entropy, hints). */
   replicasOf (key: string): number {
     const bucket = bucketOf(key)
