@@ -174,7 +174,7 @@ export class MeshNode extends EventTarget {
       // a new actor at every start: a replica whose data dir lost its tail
       // (fsync off, a restored or copied dir) must never mint a dot twice
       const actor = actorId(selfId, Date.now(), globalThis.crypto.getRandomValues(new Uint8Array(4)))
-      const replica = new Replica({ selfId, actor, store, client, placement, maxValueBytes, hints, inRing: id => view.ring.has(id) })
+      const replica = new Replica({ selfId, actor, store, client, placement, maxValueBytes, hints, inRing: id => view.ring.has(id), log: logger.forComponent('meshkv:replica') })
       this.replica = replica
       this.coordinator = new Coordinator({
         placement,

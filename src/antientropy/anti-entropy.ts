@@ -24,6 +24,8 @@ import type { Libp2p, Logger, StreamHandler } from '@libp2p/interface'
 
 /** how soon after a co-replica comes back it is exchanged with (ms, jittered 0.5x to 1.5x): its announcement has spread by then */
 const RETURN_DELAY_MS = 1_000
+/** exchanges tried with a returned peer before it is left to the periodic one (delays 1, 2, 4, 8 s...) */
+const RETURN_ATTEMPTS = 5
 /** returning peers remembered at once (one per member; a bound all the same) */
 const MAX_RETURNING = 1_024
 
@@ -206,12 +208,27 @@ export class AntiEntropy {
     if (this.lifetime.signal.aborted || this.returning.has(peer) || peer === this.init.selfId) return
     if (this.returning.size >= MAX_RETURNING) return
     this.returning.add(peer)
+    this.exchangeReturned(peer, 0)
+  }
+
+  /**
+   * The exchange with a returned peer, tried again (backing off) when it
+   * fails, as right after a heal when connections are still being made
+   * again: the periodic exchange would come back to this peer only after
+   * every other co-replica, intervals later.
+   */
+  private exchangeReturned (peer: string, attempt: number): void {
     const timer = setTimeout(() => {
-      const run = !this.built || !this.init.isUp(peer) || !this.coReplicas().includes(peer)
-        ? Promise.resolve()
-        : this.serialized(peer).then(() => {}, err => { this.init.log('exchange with returning %s failed: %s', peer, (err as Error).message) })
-      void run.finally(() => { this.returning.delete(peer) })
-    }, RETURN_DELAY_MS * (0.5 + Math.random()))
+      if (this.lifetime.signal.aborted || !this.init.isUp(peer) || !this.coReplicas().includes(peer)) {
+        this.returning.delete(peer)
+        return
+      }
+      const run = this.built ? this.serialized(peer).then(() => true, err => { this.init.log('exchange with returning %s failed: %s', peer, (err as Error).message); return false }) : Promise.resolve(false)
+      void run.then(ok => {
+        if (ok || attempt + 1 >= RETURN_ATTEMPTS) this.returning.delete(peer)
+        else this.exchangeReturned(peer, attempt + 1)
+      })
+    }, RETURN_DELAY_MS * 2 ** attempt * (0.5 + Math.random()))
     ;(timer as { unref?: () => void }).unref?.()
   }
 

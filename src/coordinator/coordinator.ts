@@ -177,8 +177,12 @@ export class Coordinator {
       required: w,
       // a spare is tried only once every target failed, never beside a slow
       // one: a target that coordinates may take most of the time to back up
-      // a silent replica, and a spare coordinating beside it would mint twice
-      mayHedge: (silent, next) => !extra.includes(next) && this.hedging.mayHedge(silent, next)
+      // a silent replica, and a spare coordinating beside it would mint twice.
+      // Beside a suspect one, it is: a partition not yet decided leaves
+      // every owner suspect and silent, and the write would wait for the
+      // deadline while the spares that live could take it (a second mint is
+      // one write all the same: same write id, src/store/superseded.ts)
+      mayHedge: (silent, next) => (!extra.includes(next) || this.init.placement.health(silent) === 'suspect') && this.hedging.mayHedge(silent, next)
     })
     this.hedging.succeeded(answered, performance.now() - started)
     const siblings = distinctWrites(unreplaced(outcome.record))

@@ -29,6 +29,7 @@ import type { RecordStore } from '../store/record-store.js'
 import type { Placement, SloppyTarget } from './placement.js'
 import type { QuorumResult } from './quorum.js'
 import type { HintStore } from '../handoff/hint-store.js'
+import type { Logger } from '@libp2p/interface'
 
 /** random bytes of an actor's epoch (actorId takes at least 4) */
 const ACTOR_EPOCH_BYTES = 4
@@ -46,6 +47,7 @@ export interface ReplicaInit {
   hints?: HintStore
   /** whether a peer holds ring positions: a hint may only name such an owner */
   inRing?: (peer: string) => boolean
+  log?: Logger
 }
 
 export class Replica implements KvService {
@@ -118,6 +120,19 @@ export class Replica implements KvService {
     const standIn = owners.includes(selfId) ? undefined : targets.find(t => t.peer === selfId)?.hintFor
     const selfHints = owners.includes(selfId) ? [] : standIn !== undefined ? [standIn] : owners.filter(o => o !== selfId)
     for (const owner of selfHints) await this.hint(owner, put.key)
+    // a down owner no stand-in is left for (fewer live peers than owners
+    // past the key's, as on the small side of a partition) is sent nothing:
+    // this peer keeps a hint for it too, or its copy would wait for
+    // anti-entropy. Not a condition of the write: refused (no hint store,
+    // the bound reached), the owner is left to anti-entropy as before.
+    for (const owner of owners) {
+      if (owner === selfId || selfHints.includes(owner) || targets.some(t => (t.hintFor ?? t.peer) === owner)) continue
+      const held = await this.hint(owner, put.key).then(() => true, (err: Error) => {
+        this.init.log?.('no hint for %s of down owner %s: %s', put.key, owner, err.message)
+        return false
+      })
+      if (held) selfHints.push(owner)
+    }
     const others = targets.filter(t => t.peer !== selfId)
     // the other replicas are sent the record as soon as it is minted, while
     // this replica's own write is in flight: the write's latency is then the
@@ -125,7 +140,7 @@ export class Replica implements KvService {
     // only once its write is stored (update resolves after it).
     let replicating: Promise<QuorumResult<string>> | undefined
     const replicate = (record: KvRecord): Promise<QuorumResult<string>> => {
-      replicating = this.replicate(put, record, others, spares, deadline)
+      replicating = this.replicate(put, record, others, spares, deadline, owner => { this.hintUnfilled(owner, put.key, selfHints) })
       // a failed local write fails the put; this outcome is then never read
       replicating.catch(() => {})
       return replicating
@@ -184,8 +199,22 @@ export class Replica implements KvService {
     return { acked: result.ok.map(r => r.value), record }
   }
 
+  /**
+   * A slot of a write that no attempt filled (its target failed or stayed
+   * silent and no spare was left): this peer keeps a hint for the owner, so
+   * its copy comes by handoff once the owner is back, not by anti-entropy.
+   * In the background; a refused hint (bound reached, owner left the ring)
+   * leaves the owner to anti-entropy, as before.
+   */
+  private hintUnfilled (owner: string, key: string, held: string[]): void {
+    if (owner === this.init.selfId || held.includes(owner) || this.init.hints === undefined) return
+    this.hint(owner, key).then(() => { this.init.hints?.touch(owner, key) }, (err: Error) => {
+      this.init.log?.('no hint for %s of %s, whose copy failed: %s', key, owner, err.message)
+    })
+  }
+
   /** Send a record to the key's other replicas under sloppy quorum; this replica's own copy counts as one. */
-  private async replicate (put: CoordinatedPut, record: KvRecord, others: SloppyTarget[], spares: string[], deadline: number): Promise<QuorumResult<string>> {
+  private async replicate (put: CoordinatedPut, record: KvRecord, others: SloppyTarget[], spares: string[], deadline: number, onUnfilled: (owner: string) => void): Promise<QuorumResult<string>> {
     const { selfId, client, placement } = this.init
     const left = deadline - Date.now()
     if (left <= 0) throw new QuorumNotMetError(`put ${put.key}`, { required: put.w, received: 1, answered: [selfId], failed: others.map(({ peer }) => ({ peer, error: 'no time left to replicate' })) })
@@ -204,6 +233,7 @@ export class Replica implements KvService {
       counted: [{ peer: selfId, value: selfId }],
       timeoutMs,
       hedgeAfterMs: Math.max(1, Math.floor(timeoutMs / 2)),
+      onUnfilled,
       // a sync merges: sent twice, it is taken once
       send: async (peer, hintFor, ms) => { await withRetry(async left => client.sync(peer, put.key, record, left, hintFor, put.trace), { deadline: performance.now() + ms, worthRetrying: () => placement.health(peer) !== 'down' }) }
     })

@@ -6,6 +6,11 @@
  * the record with a hint naming the slot's owner. A slot counts once toward
  * W, whoever of its attempts acknowledged first; spares are shared, each
  * used by one slot at most.
+ *
+ * A slot no attempt filled (its target failed or stayed silent, and no spare
+ * was left, as on the small side of a partition) is reported through
+ * `onUnfilled`, also after the quorum answered: its owner holds no copy and
+ * no stand-in a hint, so the coordinator keeps a hint for it.
  */
 import { quorum } from './quorum.js'
 import type { QuorumResult, Reply } from './quorum.js'
@@ -25,6 +30,8 @@ export interface SloppyWriteOptions {
   hedgeAfterMs: number
   /** send the record to a peer, with a hint for `hintFor` when it stands in */
   send: (peer: string, hintFor: string | undefined, timeoutMs: number) => Promise<void>
+  /** a slot ended with no copy at its owner and no hint at a stand-in (called once per such slot) */
+  onUnfilled?: (owner: string) => void
 }
 
 /** Resolves with one reply per acknowledged slot, its value the peer that acknowledged. */
@@ -73,6 +80,7 @@ async function fillSlot (target: SloppyTarget, spares: string[], o: SloppyWriteO
       done = true
       clearTimeout(timer)
       clearTimeout(deadline)
+      o.onUnfilled?.(owner)
       reject(err)
     }
     attempt(target.peer, target.hintFor)

@@ -1,33 +1,58 @@
 /**
- * A co-replica that comes back (seen down, now up) is exchanged with soon,
- * not at the next anti-entropy period: with the background exchange off,
- * a replica that missed writes no hint covered (3 peers, N=3: no spare to
- * hold a hint) has them again seconds after it returns.
+ * A co-replica that comes back (seen down, now up) gets what it missed soon,
+ * not at the next anti-entropy period.
+ * - By hints: with no spare to stand in (3 peers, N=3), the coordinating
+ *   owner keeps a hint for the down owner itself, delivered once it is back.
+ * - By anti-entropy, where no hint could be kept (here: hint stores of one
+ *   hint, full): a co-replica exchanges with a returned peer within seconds,
+ *   with the periodic exchange off.
  */
-import { after, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { startCluster, bytes, waitFor } from '../fixtures/cluster.js'
 import type { TestCluster } from '../fixtures/cluster.js'
+import type { MeshNode, NodeOptions } from '../../src/node.js'
 
-let cluster: TestCluster
-after(async () => { await cluster?.stop() })
+const clusters: TestCluster[] = []
+after(async () => { await Promise.all(clusters.map(async c => { await c.stop() })) })
 
-test('a replica back from down gets what it missed at once, with the periodic exchange off', async () => {
-  cluster = await startCluster(3, { n: 3, r: 2, w: 2, antiEntropyIntervalMs: 0 })
+/** three peers, c stopped and seen down, `keys` written at a with W=2 (then `whileDown`); then c back from its own dir */
+async function missedWhileDown (options: Partial<NodeOptions>, keys: string[], whileDown?: (a: MeshNode, down: string) => void): Promise<{ a: MeshNode, b: MeshNode, back: MeshNode }> {
+  const cluster = await startCluster(3, { n: 3, r: 2, w: 2, antiEntropyIntervalMs: 0, ...options })
+  clusters.push(cluster)
   await cluster.converged(3)
   const [a, b, c] = cluster.nodes
   const dirC = cluster.dirs[2]
   await c.stop({ announce: false })
   await waitFor('a and b see c down', () => [a, b].every(n => n.members().find(m => m.id === c.peerId)?.state === 'down'))
-  const keys = Array.from({ length: 30 }, (_, i) => `missed-${i}`)
   for (const k of keys) await a.put(k, bytes(k), { w: 2 })
-  assert.equal(a.status().hints?.pending ?? 0, 0, 'no spare: no hint covers these writes')
+  whileDown?.(a, c.peerId)
   cluster.nodes.splice(cluster.nodes.indexOf(c), 1)
   const back = await cluster.add({}, dirC)
-  await waitFor('c, back, holds every write it missed', async () => {
-    for (const k of keys) if (await back.localRecord(k) === undefined) return false
-    return true
-  }, 20_000, 200)
-  const repaired = [a, b].reduce((sum, n) => sum + (n.status().antiEntropy?.keysRepaired ?? 0), 0)
-  assert.ok(repaired >= keys.length, `anti-entropy repaired them (${repaired} keys)`)
+  return { a, b, back }
+}
+
+async function holdsAll (node: MeshNode, keys: string[]): Promise<boolean> {
+  for (const k of keys) if (await node.localRecord(k) === undefined) return false
+  return true
+}
+
+describe('a replica back from down', () => {
+  test('no spare to stand in: the coordinating owner keeps the hints itself, and hands them over', async () => {
+    const keys = Array.from({ length: 20 }, (_, i) => `hinted-${i}`)
+    const { a, back } = await missedWhileDown({}, keys, (a, down) => {
+      assert.deepEqual(a.status().hints?.byOwner, { [down]: keys.length }, 'a hint for c per write, at the coordinator')
+    })
+    await waitFor('c, back, holds every write it missed', async () => holdsAll(back, keys), 20_000, 200)
+    await waitFor('and the hints are gone', () => a.status().hints?.pending === 0, 10_000)
+    assert.equal(a.status().hints?.delivered, keys.length)
+  })
+
+  test('no hint could be kept: it gets what it missed by anti-entropy at once, with the periodic exchange off', async () => {
+    const keys = Array.from({ length: 30 }, (_, i) => `missed-${i}`)
+    const { a, b, back } = await missedWhileDown({ maxHints: 1 }, keys)
+    await waitFor('c, back, holds every write it missed', async () => holdsAll(back, keys), 20_000, 200)
+    const repaired = [a, b].reduce((sum, n) => sum + (n.status().antiEntropy?.keysRepaired ?? 0), 0)
+    assert.ok(repaired >= keys.length - 1, `anti-entropy repaired them (${repaired} keys; one had a hint)`)
+  })
 })

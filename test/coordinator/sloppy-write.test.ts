@@ -52,4 +52,21 @@ describe('sloppyWrite', () => {
       (err: unknown) => err instanceof QuorumNotMetError && /deadline/.test(err.message))
     assert.ok(performance.now() - started < 1000)
   })
+
+  test('a slot no attempt filled is reported with its owner, also after the quorum answered; filled slots are not', async () => {
+    const unfilled: string[] = []
+    const started = performance.now()
+    // c is silent with no spare left (d went to b, which failed): W is met by self and d first
+    const out = await sloppyWrite({ ...base, timeoutMs: 300, targets: [{ peer: 'b' }, { peer: 'x', hintFor: 'c' }], spares: ['d'], required: 2, send: sender({ b: 'fail', x: 'silent' }, []), onUnfilled: owner => { unfilled.push(owner) } })
+    assert.deepEqual(out.ok.map(r => r.value).sort(), ['d', 'self'])
+    assert.deepEqual(unfilled, [], 'not yet: the silent slot may still answer')
+    await new Promise(resolve => setTimeout(resolve, 400 - (performance.now() - started)))
+    assert.deepEqual(unfilled, ['c'], 'the slot of c (its stand-in silent, no spare) at its deadline, named by owner')
+  })
+
+  test('a slot whose target and spare both fail is reported at once', async () => {
+    const unfilled: string[] = []
+    await assert.rejects(sloppyWrite({ ...base, targets: [{ peer: 'b' }], spares: ['d'], required: 2, send: sender({ b: 'fail', d: 'fail' }, []), onUnfilled: owner => { unfilled.push(owner) } }), QuorumNotMetError)
+    assert.deepEqual(unfilled, ['b'])
+  })
 })
