@@ -13,6 +13,11 @@
  * member, and this peer announces soon ('want'): the member, reading the
  * filter, answers with its tokens ('heal').
  *
+ * A member on defaults that differ from this peer's settings (a joiner, or
+ * a member restarted without them) is left out until it adopts ours, and
+ * told them soon ('adopt'; a member this peer knows, once in 5 probe
+ * periods).
+ *
  * Then what it prompts: a member this peer did not know may not know this
  * peer either ('news'); a member whose filter lacks this peer has not heard
  * it, or not its current tokens ('heal'; only those answer, once in 5 probe
@@ -74,10 +79,12 @@ export class AnnouncementIntake {
   private readonly refusals = new RateLimitedLog(REFUSAL_LOG_MS, MAX_REFUSALS_TRACKED)
   private readonly healAnswers: RateLimitedLog
   private readonly wants: RateLimitedLog
+  private readonly adoptPrompts: RateLimitedLog
 
   constructor (private readonly init: AnnouncementIntakeInit) {
     this.healAnswers = new RateLimitedLog(HEAL_ANSWER_PERIODS * init.heartbeatMs, init.maxMembers)
     this.wants = new RateLimitedLog(HEAL_ANSWER_PERIODS * init.heartbeatMs, init.maxMembers)
+    this.adoptPrompts = new RateLimitedLog(HEAL_ANSWER_PERIODS * init.heartbeatMs, init.maxMembers)
   }
 
   receive (from: string, wire: Heartbeat): void {
@@ -94,8 +101,11 @@ export class AnnouncementIntake {
       this.adopt(hb.id, verdict.adopt)
     }
     if (verdict.wait) {
-      // it runs on defaults that differ from ours: tell it ours, so it can adopt them
-      if (init.view.get(hb.id) === undefined) init.soon(init.heartbeatMs, 'adopt')
+      // it runs on defaults that differ from ours: tell it ours, so it can adopt them. One this peer
+      // knows restarted on them (its announcements count for nothing until it adopts ours, and its
+      // new subscription prompted nobody if it was settled): told too, once in 5 probe periods each
+      const known = init.view.get(hb.id) !== undefined
+      if (!known || this.adoptPrompts.due(hb.id, performance.now())) init.soon(init.heartbeatMs, 'adopt')
       return
     }
     const prev = init.view.get(hb.id)
