@@ -253,6 +253,15 @@ export class MeshNode extends EventTarget {
   }
 
   /**
+   * Tell the others now that this peer is leaving, as stop() does first: a
+   * browser tab that is being closed may not live to finish a stop, and
+   * without it the others count it up until their failure detectors run out.
+   */
+  async announceLeaving (): Promise<void> {
+    await this.membership?.announceLeaving()
+  }
+
+  /**
    * Leave the cluster for good: push every key this peer holds to its owners
    * in the ring without it, announce leaving, push again what changed
    * meanwhile, then stop. Bounded by `timeoutMs` (then it stops anyway);

@@ -105,6 +105,17 @@ function show (text: string): void {
 const ready = start()
 ready.catch(err => { show(`failed to start: ${(err as Error).message}`) })
 
+// a tab being closed (or navigated away from) leaves as a stopped daemon does: the leaving
+// announcement goes first, while the page can still send it, so the cluster takes the tab out
+// at once and does not name it to the next tab it serves (which would wait seconds to hear it)
+addEventListener('pagehide', () => {
+  if (running === undefined) return
+  void running.node.announceLeaving().catch(() => {})
+  void running.stop().catch(() => {})
+})
+// a page restored from the back/forward cache was stopped when it was hidden: start afresh
+addEventListener('pageshow', evt => { if (evt.persisted) location.reload() })
+
 window.meshkv = {
   ready,
   get peerId () { return running?.node.peerId ?? '' },
