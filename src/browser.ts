@@ -14,6 +14,7 @@ import { LocalFirst } from './browser/local-first.js'
 import { LocalStore } from './browser/local-store.js'
 import { WebRtcMesh } from './browser/webrtc-mesh.js'
 import { heardAll, MAX_PAGE_MEMBERS } from './browser/awaited-members.js'
+import { startStep } from './browser/start-deadline.js'
 import type { NodeOptions } from './node-types.js'
 
 export { LocalFirst } from './browser/local-first.js'
@@ -38,6 +39,10 @@ export interface BrowserNodeOptions extends Omit<NodeOptions, 'dataDir'> {
    * (or after DEFAULT_JOIN_WAIT_MS): see browser/awaited-members.ts
    */
   members?: string[]
+  /** how long the tab's local store may take to open before the start fails with a TimeoutError (ms; default DEFAULT_BROWSER_OPEN_TIMEOUT_MS) */
+  openTimeoutMs?: number
+  /** how long the node may take to start (its store opened, libp2p listening) before the start fails with a TimeoutError (ms; default DEFAULT_BROWSER_START_TIMEOUT_MS) */
+  startTimeoutMs?: number
 }
 
 export interface BrowserNode {
@@ -49,10 +54,12 @@ export interface BrowserNode {
 /**
  * Start a browser peer. Capacity defaults to 0: the tab coordinates and
  * caches but holds no share of the data; given capacity it is a storage
- * member like any daemon.
+ * member like any daemon. Opening its stores and starting the node have
+ * deadlines of their own (TimeoutError past them; what they hold is let go
+ * once they end); the wait to hear the cluster after is bounded too.
  */
 export async function createBrowserNode (options: BrowserNodeOptions): Promise<BrowserNode> {
-  const { name: base = 'meshkv', maxPending, maxPendingBytes, maxCached, retryMs, members = [], ...rest } = options
+  const { name: base = 'meshkv', maxPending, maxPendingBytes, maxCached, retryMs, members = [], openTimeoutMs, startTimeoutMs, ...rest } = options
   const cluster = rest.cluster ?? C.DEFAULT_CLUSTER
   const capacity = rest.capacity ?? 0
   const { name, release } = await claimDatabases(`${base}-${cluster}`)
@@ -60,14 +67,16 @@ export async function createBrowserNode (options: BrowserNodeOptions): Promise<B
   // a tab serves no relay and answers no AutoNAT: its reach is its transports (transports.browser.ts);
   // it finds the cluster through the page's bootstrap list, not the DHT or mDNS
   const node = new MeshNode({ dht: false, mdns: false, ...rest, capacity, dataDir: name, reach: { relayServer: false, relayReservation: false, autonat: false, dcutr: false, upnp: false, ...rest.reach } })
-  try {
-    await store.open()
-    await node.start()
-  } catch (err) {
+  const closeStore = async (): Promise<void> => {
     await store.close().catch(() => {})
     release()
-    throw err
   }
+  await startStep(store.open(), openTimeoutMs ?? C.DEFAULT_BROWSER_OPEN_TIMEOUT_MS, `this tab's local store (IndexedDB ${name}-local) did not open`, closeStore)
+  await startStep(node.start(), startTimeoutMs ?? C.DEFAULT_BROWSER_START_TIMEOUT_MS, `this tab's node (its store, IndexedDB ${name}) did not start`, async started => {
+    // a start that failed stopped itself; one that ended past the deadline is stopped here
+    if (started.status === 'fulfilled') await node.stop().catch(() => {})
+    await closeStore()
+  })
   // a tab is ready once it has heard a member, its first request then having a ring to go by; or at
   // once when no bootstrap peer answers: offline, it serves its copy and queues writes from the start
   if (await reachedAny(node, rest.bootstrap ?? [])) {

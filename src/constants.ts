@@ -164,3 +164,7 @@ export const DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024
 export const DEFAULT_MAX_CACHED_KEYS = 10_000
 /** browser: how often a tab retries its queued writes (ms) */
 export const DEFAULT_PENDING_RETRY_MS = 1000
+/** browser: how long a tab waits for its local store (IndexedDB) to open before its start fails (ms) */
+export const DEFAULT_BROWSER_OPEN_TIMEOUT_MS = 10_000
+/** browser: how long a tab waits for its node to start (its replica store opened, libp2p listening) before its start fails (ms) */
+export const DEFAULT_BROWSER_START_TIMEOUT_MS = 15_000
