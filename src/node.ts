@@ -16,11 +16,9 @@ import { actorId } from './version/index.js'
 import { saveTokens } from './membership/token-store.js'
 import { Healing } from './healing/healing.js'
 import { checkedQuorums, discoveryHost } from './node/options.js'
-import { nodeMembership } from './node/membership.js'
-import { RingView } from './node/ring-view.js'
+import { MembershipWiring } from './node/membership-wiring.js'
 import { nodeStatus } from './node/status.js'
 import { nodeKvClient, serveKv } from './node/kv.js'
-import { wireViewEvents } from './node/view-events.js'
 import { Ring } from './ring/index.js'
 import { MetricsRegistry } from './metrics.js'
 import { KvMetrics } from './protocol/metrics.js'
@@ -38,7 +36,6 @@ import { clusterScan } from './backup/cluster-scan.js'
 import { importRecord } from './coordinator/import-record.js'
 import { nodeBuckets } from './buckets/for-node.js'
 import { createAdmission } from './admission/setup.js'
-import { AdmissionService } from './admission/service.js'
 import type { KvClient } from './protocol/kv-client.js'
 import type { Breakers } from './protocol/circuit-breaker.js'
 import type { ClusterScan } from './backup/cluster-scan.js'
@@ -49,6 +46,7 @@ import type { PassResult } from './tombstones/collector.js'
 import type { GetResult, PutResult, ReadOptions, WriteOptions, Quorums } from './coordinator/coordinator.js'
 import type { Member } from './membership/view.js'
 import type { Membership } from './membership/membership.js'
+import type { RingView } from './node/ring-view.js'
 import type { RingPlacement } from './coordinator/placement.js'
 import type { KvRecord } from './store/record.js'
 import type { MeshHost } from './host.js'
@@ -75,7 +73,7 @@ export class MeshNode extends EventTarget {
    */
   protected keepKey: (key: string) => boolean | Promise<boolean> = key => this.healing?.holdsHint(key) === true
   private admission?: Admission
-  private admissionService?: AdmissionService
+  private wiring?: MembershipWiring
   private replica?: Replica
   private breakers?: Breakers
   private tracing = NO_TRACING
@@ -125,24 +123,17 @@ export class MeshNode extends EventTarget {
         this.directUpgrade = new DirectUpgrade(libp2p, logger.forComponent('meshkv:reach'), o.reach.webrtcRetryMs)
         this.directUpgrade.start()
       }
-      // --- membership and the ring (src/node/membership.ts, src/node/ring-view.ts) ---
-      const { membership, mode, tokensChosen, tokensPerUnit, capacity } = await nodeMembership({ libp2p, store, selfId, cluster: this.cluster, options: o, quorums: this.quorums, admission, metrics: this.metrics, logger, keysHeld: () => this.keysHeld() })
-      this.membership = membership
-      const admissionService = new AdmissionService({
-        libp2p,
-        admission,
-        cluster: this.cluster,
-        membershipTopic: C.membershipTopic(this.cluster),
-        members: () => membership.members().map(m => m.id),
-        drop: peer => { membership.forget(peer); void client.forget(peer) },
-        periodMs: o.announceMs ?? C.DEFAULT_ANNOUNCE_MS,
-        logger
-      })
-      this.admissionService = admissionService
-      await admissionService.start()
-      const guard = admissionService.guard
+      // --- membership, admission's gate on it, and the ring (src/node/membership-wiring.ts) ---
       const log = logger.forComponent('meshkv:node')
-      const view = new RingView({ self: { id: selfId, capacity, zone: o.zone }, membership, tokensPerUnit, tokensChosen, saveTokens: async chosen => { await saveTokens(store.raw, chosen) }, log })
+      const wiring = await MembershipWiring.open({
+        libp2p, store, selfId, cluster: this.cluster, options: o, quorums: this.quorums, admission, metrics: this.metrics, logger, keysHeld: () => this.keysHeld(),
+        forgetStreams: peer => { void client.forget(peer) },
+        saveTokens: async chosen => { await saveTokens(store.raw, chosen) },
+        log
+      })
+      this.wiring = wiring
+      const { membership, view, guard, mode, capacity } = wiring
+      this.membership = membership
       this.view = view
       // the coordinator keeps this object; the ring behind it is replaced when tokensPerUnit is adopted
       const placement = view.placement
@@ -194,10 +185,10 @@ export class MeshNode extends EventTarget {
       this.bucketRegistry = buckets.registry
       this.bucketKv = buckets.kv
       const served = await serveKv({ libp2p, protocol, replica, guard, options: o, kvMetrics, tracing: () => this.tracing, logger })
-      wireViewEvents({ membership, client, view, healing, quorums: this.quorums, options: o, node: this, log })
+      wiring.wire({ client, healing, quorums: this.quorums, options: o, node: this, log })
       // pulls are served before this peer is known; a joiner starts hearing the ring at once
       await healing.start(replica, mode)
-      membership.start()
+      wiring.start()
       this.discovery = new Discovery({
         libp2p, cluster: this.cluster, protocol, members: () => membership.members(), datastore: store.raw,
         remembered: await loadKnownPeers(store.raw).catch(() => []), periodMs: o.heartbeatMs ?? C.DEFAULT_HEARTBEAT_MS,
@@ -234,10 +225,8 @@ export class MeshNode extends EventTarget {
     await this.bucketRegistry?.stop()
     await this.discovery?.stop().catch(() => {})
     this.discovery = undefined
-    if (options.announce !== false) await this.membership?.announceLeaving().catch(() => {})
-    await this.membership?.stop().catch(() => {})
-    await this.admissionService?.stop().catch(() => {})
-    this.admissionService = undefined
+    await this.wiring?.stop(options)
+    this.wiring = undefined
     await this.healing?.stop()
     await this.client?.close().catch(() => {})
     this.directUpgrade?.stop()
