@@ -8,7 +8,9 @@
  *   member whose filter says it has not heard this one, or not its
  *   current tokens (so a joiner learns the cluster in a round, not in a
  *   period, even when announcements were lost while its gossipsub mesh
- *   formed; only the missing members answer). A new topic subscriber
+ *   formed; only the missing members answer), and soon after it hears a
+ *   peer on defaults that differ from its settings (a joiner, or a known
+ *   member restarted without them), so it can adopt them. A new topic subscriber
  *   prompts an announcement only when it is not a live member settled in
  *   its state: connections come and go all the time (probes, the
  *   connection manager), and an announcement broadcast for each would make
