@@ -155,8 +155,11 @@ export class RecordStore {
       // refused before `writing` hears of it: a record sent to the other
       // replicas and then not stored here would retire this run's actor
       this.writes.assertRoom(encoded.byteLength)
-      // told first: what it sends goes out on this turn ahead of the write
-      // (a worker thread's wake-up), and the remote round trip is the longer
+      // told first: what it sends goes out on this turn, while the write is
+      // in flight (the remote round trip is the longer). The batch itself
+      // starts a little before the sends (its turn was asked first); a
+      // write held back until after them made a lone put slower: the sends
+      // take the core, and the local write became the later of the two
       writing?.(next)
       try {
         await this.writes.put(recordKey(key), encoded)
