@@ -1,7 +1,8 @@
 /**
  * `ycsb`: YCSB core workloads side by side, same driver, same run, one
  * system at a time (so they never compete for the 2 cores): meshkv (3
- * daemons), etcd (3 members), Redis (1) and the libp2p floor.
+ * daemons), etcd (3 members), Redis (1) and the libp2p floor (and, when
+ * asked, the HTTP floor: a bare node:http server).
  */
 import { resolve } from 'node:path'
 import { runPhase } from './lib/driver.js'
@@ -10,6 +11,7 @@ import { note } from './lib/progress.js'
 import { report } from './lib/ycsb-report.js'
 import { startEtcd } from './systems/etcd.js'
 import { startFloor } from './systems/floor.js'
+import { startHttpFloor } from './systems/http-floor.js'
 import { startMeshkvDaemons } from './systems/meshkv.js'
 import { startRedis } from './systems/redis.js'
 import { Skipped } from './systems/system.js'
@@ -31,7 +33,9 @@ const SYSTEMS: Record<string, (o: SystemOptions & { fsync?: boolean, cpuProfDir?
   meshkv: startMeshkvDaemons,
   etcd: startEtcd,
   redis: startRedis,
-  floor: startFloor
+  floor: startFloor,
+  // not in the default list: the HTTP hop alone, beside the libp2p floor
+  'http-floor': startHttpFloor
 }
 
 export interface SystemRun {
@@ -65,7 +69,7 @@ export const ycsb: Benchmark = {
     rate: { type: 'string', help: 'open loop: operations per second, latency measured from when each was due' },
     workloads: { type: 'string', default: 'A,B,C,W', help: 'A (50/50), B (95/5), C (reads), W (updates)' },
     distribution: { type: 'string', default: 'zipfian', help: 'zipfian (YCSB scrambled, 0.99) and/or uniform, comma separated' },
-    systems: { type: 'string', default: 'meshkv,etcd,redis,floor', help: 'systems to run, in this order' },
+    systems: { type: 'string', default: 'meshkv,etcd,redis,floor', help: 'systems to run, in this order (also http-floor: a bare node:http server, the HTTP hop alone)' },
     fsync: { type: 'boolean', help: 'meshkv daemons fsync every write (etcd always does; data dirs are on tmpfs when present)' },
     'cpu-prof': { type: 'string', help: 'write a V8 CPU profile of each meshkv daemon into this directory (node --cpu-prof)' },
     'no-install': { type: 'boolean', help: 'never apt-get install a missing etcd-server/redis-server' },

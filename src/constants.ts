@@ -36,6 +36,15 @@ export const MAX_CONCURRENT_HANDLING = 256
 
 /** Most record writes the store sends to LevelDB in one batch (group commit). */
 export const MAX_WRITE_BATCH = 256
+/**
+ * Most record writes, and bytes of them, waiting for the store's next
+ * LevelDB batch; past either a write is refused (WriteQueueFullError,
+ * ERR_OVERLOADED). Room for 16 full batches; the bytes bound holds a
+ * record of MAX_RECORD_BYTES many times over, and an empty queue always
+ * takes one.
+ */
+export const MAX_QUEUED_WRITES = 16 * MAX_WRITE_BATCH
+export const MAX_QUEUED_WRITE_BYTES = 64 * 1024 * 1024
 
 /** Writes a replica remembers having applied, against retries (count, ms). */
 export const APPLIED_WRITES_MAX = 65_536

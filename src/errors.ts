@@ -251,6 +251,20 @@ export class OverloadedError extends MeshError {
 }
 
 /**
+ * This peer's store has as many record writes waiting for LevelDB as it
+ * queues (MAX_QUEUED_WRITES, MAX_QUEUED_WRITE_BYTES): the disk is not
+ * keeping up. The write is refused before anything is stored or sent; a
+ * coordinator moves on to another replica, a client gets 429 and tries
+ * again. ERR_OVERLOADED, as any saturation.
+ */
+export class WriteQueueFullError extends OverloadedError {
+  override name = 'WriteQueueFullError'
+  constructor (queued: number, bytes: number) {
+    super(`this peer's store has ${queued} writes (${bytes} bytes) waiting for the disk, the most it queues: try again in 1 s`, 1)
+  }
+}
+
+/**
  * A peer's circuit breaker is open (it kept timing out): the request is not
  * sent, and fails at once so the coordinator moves on to another replica.
  */

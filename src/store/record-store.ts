@@ -6,7 +6,7 @@
 import { LevelDatastore } from 'datastore-level'
 import { Level } from 'level'
 import { fromString, toString } from 'uint8arrays'
-import { MAX_RECORD_BYTES, MAX_WRITE_BATCH } from '../constants.js'
+import { MAX_QUEUED_WRITE_BYTES, MAX_QUEUED_WRITES, MAX_RECORD_BYTES, MAX_WRITE_BATCH } from '../constants.js'
 import { RecordTooLargeError } from '../errors.js'
 import { MetricsRegistry } from '../metrics.js'
 import { KeyLock } from './key-lock.js'
@@ -27,6 +27,9 @@ export interface RecordStoreInit {
   maxRecordBytes?: number
   /** where the store's counters go (a registry of its own when absent) */
   metrics?: MetricsRegistry
+  /** bound on record writes waiting for LevelDB (default MAX_QUEUED_WRITES), and on their bytes (MAX_QUEUED_WRITE_BYTES) */
+  maxQueuedWrites?: number
+  maxQueuedWriteBytes?: number
 }
 
 const RECORD_PREFIX = '/r/'
@@ -51,7 +54,14 @@ export class RecordStore {
   constructor (init: RecordStoreInit) {
     const db = new Level<string, Uint8Array>(init.path, { keyEncoding: 'utf8', valueEncoding: 'view' })
     this.datastore = new LevelDatastore(db)
-    this.writes = new WriteBatcher({ db, sync: init.fsync === true, maxBatch: MAX_WRITE_BATCH, metrics: init.metrics ?? new MetricsRegistry() })
+    this.writes = new WriteBatcher({
+      db,
+      sync: init.fsync === true,
+      maxBatch: MAX_WRITE_BATCH,
+      maxQueued: init.maxQueuedWrites ?? MAX_QUEUED_WRITES,
+      maxQueuedBytes: init.maxQueuedWriteBytes ?? MAX_QUEUED_WRITE_BYTES,
+      metrics: init.metrics ?? new MetricsRegistry()
+    })
     this.limits = init.limits
     this.fsync = init.fsync === true
     this.maxRecordBytes = init.maxRecordBytes ?? MAX_RECORD_BYTES
@@ -131,7 +141,9 @@ export class RecordStore {
    * fails the update before anything is written. `unstored` is called, still
    * under the key's lock (before the next update of the key reads it), when
    * the write of a record `writing` was told of fails: that record is out,
-   * and this store does not hold it.
+   * and this store does not hold it. When the queue of writes for LevelDB
+   * is full the update fails with WriteQueueFullError (ERR_OVERLOADED)
+   * before `writing` is called.
    */
   async update (key: string, fn: (current: KvRecord | undefined) => KvRecord | undefined, signal?: AbortSignal, writing?: (next: KvRecord) => void, unstored?: (next: KvRecord, error: unknown) => void): Promise<KvRecord | undefined> {
     return this.lock.run(key, async () => {
@@ -140,8 +152,14 @@ export class RecordStore {
       if (next === undefined || next === current) return current
       const encoded = encodeRecord(next)
       if (encoded.byteLength > this.maxRecordBytes) throw RecordTooLargeError.record(encoded.byteLength, this.maxRecordBytes)
-      // told first: what it sends goes out on this turn ahead of the write
-      // (a worker thread's wake-up), and the remote round trip is the longer
+      // refused before `writing` hears of it: a record sent to the other
+      // replicas and then not stored here would retire this run's actor
+      this.writes.assertRoom(encoded.byteLength)
+      // told first: what it sends goes out on this turn, while the write is
+      // in flight (the remote round trip is the longer). The batch itself
+      // starts a little before the sends (its turn was asked first); a
+      // write held back until after them made a lone put slower: the sends
+      // take the core, and the local write became the later of the two
       writing?.(next)
       try {
         await this.writes.put(recordKey(key), encoded)

@@ -8,6 +8,7 @@
  * (and fsync'd, when asked).
  */
 import { nextTurn } from '../next-turn.js'
+import { WriteQueueFullError } from '../errors.js'
 import type { MetricsRegistry } from '../metrics.js'
 
 interface Pending {
@@ -39,22 +40,53 @@ export interface WriteBatcherInit {
   sync: boolean
   /** most writes in one batch; the rest go in the next */
   maxBatch: number
+  /**
+   * most writes waiting for a batch (the one in flight not counted); past
+   * it a write is refused with WriteQueueFullError, never queued
+   */
+  maxQueued: number
+  /** most bytes of values waiting for a batch; a write into an empty queue is always taken */
+  maxQueuedBytes: number
   metrics: MetricsRegistry
 }
 
 export class WriteBatcher {
-  private readonly queue: Pending[] = []
+  private queue: Pending[] = []
+  private queuedBytes = 0
   private flushing = false
 
   constructor (private readonly init: WriteBatcherInit) {
     init.metrics.describe('meshkv_store_batches_total', 'LevelDB write batches (group commits) stored')
     init.metrics.describe('meshkv_store_writes_total', 'record writes stored, over all batches')
     init.metrics.describe('meshkv_store_batch_ms', 'time to store one write batch (ms)')
+    init.metrics.describe('meshkv_store_writes_refused_total', 'record writes refused because the queue for LevelDB was full (ERR_OVERLOADED)')
   }
 
+  /**
+   * Throws WriteQueueFullError unless a write of `bytes` would be taken
+   * now. A caller that must not let a record escape unless it is queued (a
+   * coordinating replica sends it to the others before its own write)
+   * asks first, and puts in the same turn.
+   */
+  assertRoom (bytes: number): void {
+    if (this.queue.length === 0) return
+    if (this.queue.length < this.init.maxQueued && this.queuedBytes + bytes <= this.init.maxQueuedBytes) return
+    this.init.metrics.inc('meshkv_store_writes_refused_total')
+    throw new WriteQueueFullError(this.queue.length, this.queuedBytes)
+  }
+
+  /**
+   * Store `value` under `key` in the next batch; resolves once that batch is
+   * written (and fsync'd when asked). Rejects at once with
+   * WriteQueueFullError when the queue is at its bound: LevelDB is not
+   * keeping up, and a queue without a bound would hold every value a
+   * flood of writes brought until memory ran out.
+   */
   async put (key: string, value: Uint8Array): Promise<void> {
+    this.assertRoom(value.byteLength)
     const { promise, resolve, reject } = Promise.withResolvers<void>()
     this.queue.push({ key, value, resolve, reject })
+    this.queuedBytes += value.byteLength
     if (!this.flushing) {
       // the writes made in this turn of the event loop (a frame of SYNCs, a
       // LevelDB batch's worth of replies) go out together, not the first alone
@@ -69,6 +101,11 @@ export class WriteBatcher {
     return this.queue.length
   }
 
+  /** bytes of the values waiting for a batch */
+  get queuedValueBytes (): number {
+    return this.queuedBytes
+  }
+
   /** batches stored and the writes in them, since start */
   get stats (): { batches: number, writes: number } {
     const { metrics } = this.init
@@ -79,7 +116,7 @@ export class WriteBatcher {
     this.flushing = true
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.init.maxBatch)
+        const batch = this.take()
         const started = performance.now()
         const { metrics } = this.init
         try {
@@ -98,5 +135,18 @@ export class WriteBatcher {
     } finally {
       this.flushing = false
     }
+  }
+
+  /** the next batch, off the queue */
+  private take (): Pending[] {
+    let batch: Pending[]
+    if (this.queue.length <= this.init.maxBatch) {
+      batch = this.queue
+      this.queue = []
+    } else {
+      batch = this.queue.splice(0, this.init.maxBatch)
+    }
+    for (const p of batch) this.queuedBytes -= p.value.byteLength
+    return batch
   }
 }

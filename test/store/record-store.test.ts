@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { RecordStore } from '../../src/store/record-store.js'
 import { loadOrCreateIdentity } from '../../src/store/identity.js'
 import { encodeRecord } from '../../src/store/record.js'
+import { WriteQueueFullError } from '../../src/errors.js'
 import type { KvRecord, Sibling } from '../../src/store/record.js'
 
 const LIMITS = { maxValueBytes: 1024 }
@@ -296,5 +297,25 @@ describe('RecordStore', () => {
     await again.open()
     assert.equal(valueOf(await again.get('k')), 'new', 'what update resolved with is stored')
     await again.close()
+  })
+
+  test('past the bound on writes waiting for LevelDB, update fails with WriteQueueFullError before `writing` hears of the record, and stores nothing', async () => {
+    const store = new RecordStore({ path: join(root, `db-${n++}`), limits: LIMITS, maxQueuedWrites: 1 })
+    await store.open()
+    try {
+      const told: string[] = []
+      const writing = (key: string) => () => { told.push(key) }
+      // all made in one turn: the first waits for the batch, the second finds the queue full
+      const a = store.update('a', () => one('va'), undefined, writing('a'))
+      const b = store.update('b', () => one('vb'), undefined, writing('b'))
+      await assert.rejects(b, (err: unknown) => err instanceof WriteQueueFullError && (err as WriteQueueFullError).code === 'ERR_OVERLOADED')
+      assert.equal(valueOf(await a), 'va')
+      assert.deepEqual(told, ['a'], 'a refused record is never handed to `writing` (it would go to the other replicas unstored)')
+      assert.equal(await store.get('b'), undefined)
+      // the queue drained: writes are taken again
+      assert.equal(valueOf(await store.update('b', () => one('vb'))), 'vb')
+    } finally {
+      await store.close()
+    }
   })
 })
