@@ -5,6 +5,7 @@
  * process, a blocked event loop, a slow disk) cannot eat the whole deadline
  * while others could take the write. Every attempt carries the same write
  * id, so a replica that took it late does not make it a second sibling.
+ * A hedge the caller's policy refuses is asked again at doubling delays.
  * The first success wins; the deadline is final.
  */
 import { MeshError, QuorumNotMetError } from '../errors.js'
@@ -96,11 +97,18 @@ export async function hedged<T> (attempts: Array<HedgedAttempt<T>>, options: Hed
         start()
       })
       if (next < attempts.length) {
-        hedgeTimer = setTimeout(() => {
-          // past the hedge delay: the next replica joins in only if the policy allows;
-          // otherwise it still gets its turn when this one fails
+        // past the hedge delay: the next replica joins in only if the policy
+        // allows; otherwise it still gets its turn when this one fails, and
+        // the policy is asked again a delay later: what it answers may change
+        // (a silent target turns suspect a second into a partition, and a
+        // spare may then be tried beside it). Asked at doubling delays: a
+        // write slow under load sets a few timers, not one per delay
+        const ask = (waitedMs: number): void => {
+          if (settled) return
           if (options.mayHedge === undefined || options.mayHedge(attempt.peer, attempts[next].peer)) start()
-        }, hedgeAfterMs)
+          else hedgeTimer = setTimeout(() => { ask(2 * waitedMs) }, waitedMs)
+        }
+        hedgeTimer = setTimeout(() => { ask(hedgeAfterMs) }, hedgeAfterMs)
       }
     }
     start()

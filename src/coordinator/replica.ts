@@ -95,8 +95,23 @@ export class Replica implements KvService {
       if (s.writeId === undefined) continue
       this.applied.add(key, s.writeId, this.applied.lookup(key, s.writeId) ?? valueFingerprint(s))
     }
-    if (owner !== undefined) this.init.hints?.touch(owner, key)
+    if (owner !== undefined) await this.rehint(owner, key)
     return stored ?? record
+  }
+
+  /**
+   * The write a hint stands for is stored: the hint is touched (a delivery
+   * that read the record before the write keeps it), or taken again when a
+   * delivery round ran wholly while the write was in flight (the owner seen
+   * back meanwhile), read the record without the write and deleted the hint:
+   * a touch would find nothing, and the owner, sent nothing by the write,
+   * would miss it. Not a condition of the write: refused, it is logged and
+   * the owner left to anti-entropy.
+   */
+  private async rehint (owner: string, key: string): Promise<void> {
+    await this.hint(owner, key).catch((err: Error) => {
+      this.init.log?.('hint for %s of %s not kept after its write: %s', key, owner, err.message)
+    })
   }
 
   private async hint (owner: string, key: string): Promise<void> {
@@ -139,8 +154,12 @@ export class Replica implements KvService {
     // slower of the two, not their sum. This replica still counts towards W
     // only once its write is stored (update resolves after it).
     let replicating: Promise<QuorumResult<string>> | undefined
+    // a hint for an unfilled slot is taken once this replica's write settled:
+    // taken before, a delivery could read the record without the write
+    let settle = (): void => {}
+    const written = new Promise<void>(resolve => { settle = resolve })
     const replicate = (record: KvRecord): Promise<QuorumResult<string>> => {
-      replicating = this.replicate(put, record, others, spares, deadline, owner => { this.hintUnfilled(owner, put.key, selfHints) })
+      replicating = this.replicate(put, record, others, spares, deadline, owner => { void written.then(() => { this.hintUnfilled(owner, put.key, selfHints) }) })
       // a failed local write fails the put; this outcome is then never read
       replicating.catch(() => {})
       return replicating
@@ -188,9 +207,9 @@ export class Replica implements KvService {
       return next
     }, signal, replicate, () => { this.retireActor() }).catch(err => {
       throw signal.aborted ? new TimeoutError(`put ${put.key}: waited ${put.timeoutMs} ms for the key's lock`) : err
-    }).finally(() => { clearTimeout(lockTimer) })
+    }).finally(() => { clearTimeout(lockTimer); settle() })
     if (writeId !== undefined) this.applied.add(put.key, writeId, fingerprint)
-    for (const owner of selfHints) this.init.hints?.touch(owner, put.key)
+    for (const owner of selfHints) await this.rehint(owner, put.key)
     // a retry of a write superseded since finds no record of its own only if
     // the key was never stored; a retry answered from the stored record
     // (nothing written here) sends that record now
@@ -203,12 +222,13 @@ export class Replica implements KvService {
    * A slot of a write that no attempt filled (its target failed or stayed
    * silent and no spare was left): this peer keeps a hint for the owner, so
    * its copy comes by handoff once the owner is back, not by anti-entropy.
-   * In the background; a refused hint (bound reached, owner left the ring)
+   * In the background, once this replica's own write settled (so a delivery
+   * reading the record finds the write); a refused hint (bound reached, owner left the ring)
    * leaves the owner to anti-entropy, as before.
    */
   private hintUnfilled (owner: string, key: string, held: string[]): void {
     if (owner === this.init.selfId || held.includes(owner) || this.init.hints === undefined) return
-    this.hint(owner, key).then(() => { this.init.hints?.touch(owner, key) }, (err: Error) => {
+    this.hint(owner, key).catch((err: Error) => {
       this.init.log?.('no hint for %s of %s, whose copy failed: %s', key, owner, err.message)
     })
   }
