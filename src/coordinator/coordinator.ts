@@ -121,6 +121,7 @@ export class Coordinator {
   constructor (private readonly init: CoordinatorInit) {
     init.metrics.describe('meshkv_client_ms', 'client operations coordinated by this peer (ms)')
     init.metrics.describe('meshkv_read_repairs_total', 'replicas sent a merged record after a read')
+    init.metrics.describe('meshkv_read_hedges_total', 'replicas asked beside a silent one during a read (speculative retry)')
     init.metrics.describe('meshkv_replica_retries_total', 'replica requests tried again after a transient failure (backoff with jitter, within the deadline)')
     init.metrics.describe('meshkv_quorum_failures_total', 'client operations that failed for want of a quorum (ERR_QUORUM_NOT_MET), by operation')
     init.metrics.describe('meshkv_internal_ms', 'reads and writes meshkv made for itself (bucket catalog, usage, quota checks), by operation and outcome (ms)')
@@ -224,7 +225,11 @@ export class Coordinator {
     }))
     const result = await readQuorum(`get ${displayKey(key)}`, calls, r, {
       hedgeAfterMs: this.readHedging.delay(timeoutMs, order.length),
-      mayHedge: (silent, next) => this.readHedging.mayHedge(silent, next)
+      mayHedge: (silent, next) => {
+        const hedge = this.readHedging.mayHedge(silent, next)
+        if (hedge) this.init.metrics.inc('meshkv_read_hedges_total')
+        return hedge
+      }
     })
     this.readHedging.succeeded(result.ok[result.ok.length - 1].peer, performance.now() - started)
     const merged = mergeReplies(result.ok.map(x => x.value))
