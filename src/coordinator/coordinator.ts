@@ -23,6 +23,7 @@ import { repairReplicas } from './read-repair.js'
 import { validateKey, validateQuorum, validateValue } from './validate.js'
 import { InvalidArgumentError } from '../errors.js'
 import { HedgePolicy } from './hedge-policy.js'
+import { READ_HEDGE_MIN_MS } from '../constants.js'
 import { displayKey } from '../buckets/encoding.js'
 import type { Replica } from './replica.js'
 import { healthyFirst } from './placement.js'
@@ -116,7 +117,7 @@ export class Coordinator {
   /** when a silent replica is backed up by the next (src/coordinator/hedge-policy.ts) */
   private readonly hedging = new HedgePolicy()
   /** when a read asks one more replica beside a silent one (its own latencies: a read is not a write) */
-  private readonly readHedging = new HedgePolicy()
+  private readonly readHedging = new HedgePolicy(READ_HEDGE_MIN_MS)
 
   constructor (private readonly init: CoordinatorInit) {
     init.metrics.describe('meshkv_client_ms', 'client operations coordinated by this peer (ms)')
