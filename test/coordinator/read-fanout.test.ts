@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { bytes, startCluster } from '../fixtures/cluster.js'
+import { bytes, startCluster, waitFor } from '../fixtures/cluster.js'
 import { createRawHost, openRaw } from '../fixtures/raw-stream.js'
 import { kvProtocol } from '../../src/constants.js'
 import { Status } from '../../src/protocol/pb/kv.js'
@@ -45,10 +45,12 @@ describe('read fan-out (3 peers, N3 R2 W2)', () => {
     const hedgedBefore = a.metrics.counter('meshkv_read_hedges_total')
     const reads = 20
     for (let i = 0; i < reads; i++) assert.deepEqual((await a.get('fanout')).values.map(text), ['v'])
-    const asked = servedGets(b) + servedGets(c) - before
     // a loaded machine may leave a reply past the hedge delay: each such read asks one more, and counts it
     const hedged = a.metrics.counter('meshkv_read_hedges_total') - hedgedBefore
-    assert.ok(hedged <= 2, `${hedged} reads hedged`)
+    assert.ok(hedged <= reads / 4, `${hedged} of ${reads} reads hedged`)
+    // (a hedged request may still be on its way when its read has answered)
+    await waitFor('the remote GETs served', () => servedGets(b) + servedGets(c) - before >= reads + hedged, 5_000).catch(() => {})
+    const asked = servedGets(b) + servedGets(c) - before
     assert.equal(asked, reads + hedged, `remote GETs for ${reads} reads (${hedged} hedged)`)
   })
 
