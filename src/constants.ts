@@ -52,6 +52,11 @@ export const APPLIED_WRITES_TTL_MS = 10 * 60_000
 
 /** Hedged writes: the shortest silence after which the next replica is tried beside one (ms). */
 export const HEDGE_MIN_MS = 50
+/**
+ * Reads: the same, lower. A hedged read costs one GET more, not a second
+ * mint, and a read that asks R replicas waits for the slowest of them.
+ */
+export const READ_HEDGE_MIN_MS = 10
 
 /** Hinted handoff: most hints a peer holds for absent owners; past it, new hints are refused. */
 export const DEFAULT_MAX_HINTS = 100_000

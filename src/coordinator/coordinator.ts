@@ -6,8 +6,10 @@
  * write carries an id, so a retry or a hedge is never a second sibling. A
  * put answers with the stored siblings and the context that covers exactly
  * them;
- * get asks the N replicas, answers after R, merges with DVV sync and repairs
- * the replicas that answered with less, in the background.
+ * get asks R replicas (this peer first when it is one), another only when
+ * one fails or stays silent (src/coordinator/read-quorum.ts), merges with
+ * DVV sync and repairs the replicas that answered with less, in the
+ * background.
  */
 import { QuorumNotMetError } from '../errors.js'
 import { decodeContextWrites, encodeContext, join, syncAll } from '../version/index.js'
@@ -16,11 +18,12 @@ import { contextWrites, unreplaced } from '../store/superseded.js'
 import { hedged } from './hedged.js'
 import { randomBytes } from './random-bytes.js'
 import { withRetry } from './retry.js'
-import { quorum } from './quorum.js'
+import { readQuorum } from './read-quorum.js'
 import { repairReplicas } from './read-repair.js'
 import { validateKey, validateQuorum, validateValue } from './validate.js'
 import { InvalidArgumentError } from '../errors.js'
 import { HedgePolicy } from './hedge-policy.js'
+import { READ_HEDGE_MIN_MS } from '../constants.js'
 import { displayKey } from '../buckets/encoding.js'
 import type { Replica } from './replica.js'
 import { healthyFirst } from './placement.js'
@@ -113,10 +116,13 @@ export interface CoordinatorInit {
 export class Coordinator {
   /** when a silent replica is backed up by the next (src/coordinator/hedge-policy.ts) */
   private readonly hedging = new HedgePolicy()
+  /** when a read asks one more replica beside a silent one (its own latencies: a read is not a write) */
+  private readonly readHedging = new HedgePolicy(READ_HEDGE_MIN_MS)
 
   constructor (private readonly init: CoordinatorInit) {
     init.metrics.describe('meshkv_client_ms', 'client operations coordinated by this peer (ms)')
     init.metrics.describe('meshkv_read_repairs_total', 'replicas sent a merged record after a read')
+    init.metrics.describe('meshkv_read_hedges_total', 'replicas asked beside a silent one during a read (speculative retry)')
     init.metrics.describe('meshkv_replica_retries_total', 'replica requests tried again after a transient failure (backoff with jitter, within the deadline)')
     init.metrics.describe('meshkv_quorum_failures_total', 'client operations that failed for want of a quorum (ERR_QUORUM_NOT_MET), by operation')
     init.metrics.describe('meshkv_internal_ms', 'reads and writes meshkv made for itself (bucket catalog, usage, quota checks), by operation and outcome (ms)')
@@ -207,7 +213,9 @@ export class Coordinator {
     // so replicas in sync cost no decoding, no merge and no repair check
     const local = prefs.includes(placement.selfId) ? replica.localGet(key) : undefined
     const own = local === undefined ? undefined : await local.catch(() => undefined)
-    const calls = prefs.map(peer => ({
+    const started = performance.now()
+    const order = healthyFirst(this.readHedging.order(prefs, placement.selfId), p => placement.health(p))
+    const calls = order.map(peer => ({
       peer,
       run: async (): Promise<KvRecord | undefined> => {
         const record = peer === placement.selfId ? await (local as Promise<KvRecord | undefined>) : await withRetry(async ms => client.get(peer, key, ms, trace, own), { deadline, onRetry: this.retried('get'), worthRetrying: () => placement.health(peer) !== 'down' })
@@ -216,7 +224,15 @@ export class Coordinator {
         return record
       }
     }))
-    const result = await quorum(`get ${displayKey(key)}`, calls, r)
+    const result = await readQuorum(`get ${displayKey(key)}`, calls, r, {
+      hedgeAfterMs: this.readHedging.delay(timeoutMs, order.length),
+      mayHedge: (silent, next) => {
+        const hedge = this.readHedging.mayHedge(silent, next)
+        if (hedge) this.init.metrics.inc('meshkv_read_hedges_total')
+        return hedge
+      }
+    })
+    this.readHedging.succeeded(result.ok[result.ok.length - 1].peer, performance.now() - started)
     const merged = mergeReplies(result.ok.map(x => x.value))
     void result.settled.then(async all => {
       // stand-ins are not repaired: a copy there without a hint would never be handed over or dropped

@@ -30,6 +30,9 @@ export class HedgePolicy {
   private tokens = HEDGE_BUDGET_BURST
   private readonly slowUntil = new Map<string, number>()
 
+  /** `minMs`: the shortest hedge delay */
+  constructor (private readonly minMs = HEDGE_MIN_MS) {}
+
   /** a successful write took `ms`; `peer` answered it */
   succeeded (peer: string, ms: number): void {
     this.slowUntil.delete(peer)
@@ -46,7 +49,7 @@ export class HedgePolicy {
 
   /** how long a replica may be silent before the next one is tried (ms) */
   delay (timeoutMs: number, replicas: number): number {
-    return Math.min(Math.max(HEDGE_MIN_MS, this.srtt + 4 * this.rttvar), timeoutMs / replicas)
+    return Math.min(Math.max(this.minMs, this.srtt + 4 * this.rttvar), timeoutMs / replicas)
   }
 
   /** the replicas in the order to try: `first` (this peer, when a replica) first, slow ones last */

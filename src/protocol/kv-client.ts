@@ -8,6 +8,7 @@ import { PeerChannel } from './peer-channel.js'
 import { Status } from './pb/kv.js'
 import { RequestType } from './request-type.js'
 import { remoteError } from './remote-error.js'
+import { recordDigest } from './record-digest.js'
 import { openStream } from '../reach/open-stream.js'
 import type { Request, Response } from './pb/kv.js'
 import type { KvMetrics } from './metrics.js'
@@ -42,12 +43,20 @@ export class KvClient {
 
   /**
    * A peer's record for key. `likely`: a record the caller holds (its own
-   * replica's); a reply that is byte for byte its encoding is answered with
-   * that very record, not decoded again (replicas in sync, the usual case).
+   * replica's); the request carries its digest, and a peer that holds the
+   * same record answers "same" without sending it (a digest read,
+   * src/protocol/record-digest.ts); a reply that is byte for byte its
+   * encoding is answered with that very record, not decoded again (replicas
+   * in sync, the usual case).
    */
   async get (peer: string, key: string, timeoutMs: number, trace?: RequestTrace, likely?: KvRecord): Promise<KvRecord | undefined> {
-    const res = await this.call(peer, { type: RequestType.GET, key }, timeoutMs, trace)
+    const digest = likely === undefined ? undefined : recordDigest(encodeRecord(likely))
+    const res = await this.call(peer, { type: RequestType.GET, key, digest }, timeoutMs, trace)
     if (res.status === Status.NOT_FOUND) return undefined
+    if (res.same) {
+      if (digest === undefined || likely === undefined) throw new ProtocolError('GET reply "same" to a request without a digest')
+      return likely
+    }
     if (res.record == null) throw new ProtocolError('GET reply without a record')
     if (likely !== undefined && isEncodingOf(res.record, likely)) return likely
     return decodeRecord(res.record, { maxValueBytes: this.init.maxValueBytes })

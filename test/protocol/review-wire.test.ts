@@ -63,6 +63,7 @@ describe('a quorum failure reported by a peer', () => {
       message: huge,
       acked: [],
       context: [],
+      same: false,
       quorum: { required: 3, received: 2, available: 3, answered: [huge, 'b'], failed: [{ peer: huge, error: huge }] }
     })
     assert.ok(err instanceof QuorumNotMetError)

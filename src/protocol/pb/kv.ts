@@ -131,6 +131,7 @@ export interface Request {
   requestId: string
   traceparent: string
   contextWrites: Uint8Array<ArrayBuffer>[]
+  digest: Uint8Array<ArrayBuffer>
 }
 
 export namespace Request {
@@ -222,6 +223,11 @@ export namespace Request {
           }
         }
 
+        if ((obj.digest != null && obj.digest.byteLength > 0)) {
+          w.uint32(130)
+          w.bytes(obj.digest)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -239,7 +245,8 @@ export namespace Request {
           hintFor: '',
           requestId: '',
           traceparent: '',
-          contextWrites: []
+          contextWrites: [],
+          digest: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -316,6 +323,10 @@ export namespace Request {
               }
 
               obj.contextWrites.push(reader.bytes())
+              break
+            }
+            case 16: {
+              obj.digest = reader.bytes()
               break
             }
             default: {
@@ -462,6 +473,13 @@ export namespace Request {
 
               break
             }
+            case 16: {
+              yield {
+                field: `${prefix}.digest`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -557,6 +575,11 @@ export namespace Request {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RequestDigestFieldEvent {
+    field: '$.digest'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Request>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Request.codec())
   }
@@ -565,7 +588,7 @@ export namespace Request {
     return decodeMessage(buf, Request.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestIdFieldEvent | RequestTypeFieldEvent | RequestKeyFieldEvent | RequestRecordFieldEvent | RequestValueFieldEvent | RequestTombstoneFieldEvent | RequestContextActorFieldEvent | RequestContextCounterFieldEvent | RequestWFieldEvent | RequestNFieldEvent | RequestTimeoutFieldEvent | RequestWriteIdFieldEvent | RequestHintForFieldEvent | RequestRequestIdFieldEvent | RequestTraceparentFieldEvent | RequestContextWritesFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Request>): Generator<RequestIdFieldEvent | RequestTypeFieldEvent | RequestKeyFieldEvent | RequestRecordFieldEvent | RequestValueFieldEvent | RequestTombstoneFieldEvent | RequestContextActorFieldEvent | RequestContextCounterFieldEvent | RequestWFieldEvent | RequestNFieldEvent | RequestTimeoutFieldEvent | RequestWriteIdFieldEvent | RequestHintForFieldEvent | RequestRequestIdFieldEvent | RequestTraceparentFieldEvent | RequestContextWritesFieldEvent | RequestDigestFieldEvent> {
     return streamMessage(buf, Request.codec(), opts)
   }
 }
@@ -936,6 +959,7 @@ export interface Response {
   acked: string[]
   context: VectorEntry[]
   quorum?: QuorumDetail
+  same: boolean
 }
 
 export namespace Response {
@@ -992,6 +1016,11 @@ export namespace Response {
           QuorumDetail.codec().encode(obj.quorum, w)
         }
 
+        if ((obj.same != null && obj.same !== false)) {
+          w.uint32(72)
+          w.bool(obj.same)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1002,7 +1031,8 @@ export namespace Response {
           code: '',
           message: '',
           acked: [],
-          context: []
+          context: [],
+          same: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1053,6 +1083,10 @@ export namespace Response {
               obj.quorum = QuorumDetail.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.quorum
               })
+              break
+            }
+            case 9: {
+              obj.same = reader.bool()
               break
             }
             default: {
@@ -1150,6 +1184,13 @@ export namespace Response {
 
               break
             }
+            case 9: {
+              yield {
+                field: `${prefix}.same`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1238,6 +1279,11 @@ export namespace Response {
     index: number
   }
 
+  export interface ResponseSameFieldEvent {
+    field: '$.same'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Response>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Response.codec())
   }
@@ -1246,7 +1292,7 @@ export namespace Response {
     return decodeMessage(buf, Response.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Response>): Generator<ResponseIdFieldEvent | ResponseStatusFieldEvent | ResponseRecordFieldEvent | ResponseCodeFieldEvent | ResponseMessageFieldEvent | ResponseAckedFieldEvent | ResponseContextActorFieldEvent | ResponseContextCounterFieldEvent | ResponseQuorumRequiredFieldEvent | ResponseQuorumReceivedFieldEvent | ResponseQuorumAvailableFieldEvent | ResponseQuorumAnsweredFieldEvent | ResponseQuorumFailedPeerFieldEvent | ResponseQuorumFailedErrorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Response>): Generator<ResponseIdFieldEvent | ResponseStatusFieldEvent | ResponseRecordFieldEvent | ResponseCodeFieldEvent | ResponseMessageFieldEvent | ResponseAckedFieldEvent | ResponseContextActorFieldEvent | ResponseContextCounterFieldEvent | ResponseQuorumRequiredFieldEvent | ResponseQuorumReceivedFieldEvent | ResponseQuorumAvailableFieldEvent | ResponseQuorumAnsweredFieldEvent | ResponseQuorumFailedPeerFieldEvent | ResponseQuorumFailedErrorFieldEvent | ResponseSameFieldEvent> {
     return streamMessage(buf, Response.codec(), opts)
   }
 }
