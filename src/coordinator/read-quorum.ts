@@ -5,7 +5,7 @@
  * remote ones; it is now one and one). The next replica in order is asked
  * when one fails (a stand-in holding nothing counts as failed), or, as a
  * speculative retry, when the quorum is still short after `hedgeAfterMs`
- * and the policy allows it (src/coordinator/hedge-policy.ts: one silent
+ * and the policy allows it (asked again at doubling delays when it does not) (src/coordinator/hedge-policy.ts: one silent
  * replica costs one hedge, a busy cluster about one read in ten).
  *
  * The same contract as quorum(): settles as soon as `required` succeed or
@@ -54,14 +54,17 @@ export async function readQuorum<T> (op: string, calls: Array<QuorumCall<T>>, re
         if (running.length === 0) done()
       }
     }
-    const arm = (): void => {
+    // a refused hedge is asked again at doubling delays, as a write's is
+    // (src/coordinator/hedged.ts): a read slow under load sets a few
+    // timers, not one per delay
+    const arm = (delayMs = options.hedgeAfterMs): void => {
       clearTimeout(timer)
       if (decided || next >= calls.length) return
       timer = setTimeout(() => {
         if (decided || next >= calls.length || running.length === 0) return
         if (options.mayHedge === undefined || options.mayHedge(running[0], calls[next].peer)) start()
-        else arm()
-      }, options.hedgeAfterMs)
+        else arm(2 * delayMs)
+      }, delayMs)
     }
     const start = (): void => {
       const call = calls[next++]
