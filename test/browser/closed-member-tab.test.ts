@@ -7,13 +7,11 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { rm } from 'node:fs/promises'
-import { tempDir, waitFor } from '../fixtures/cluster.js'
-import { freePort, startDaemon, stopAll } from '../fixtures/daemon.js'
-import { chromiumSkip, launchChromium } from '../fixtures/browser.js'
+import { waitFor } from '../fixtures/cluster.js'
+import { chromiumSkip, startWebLab } from '../fixtures/browser.js'
 import type { Browser } from 'playwright-core'
 import type { Daemon } from '../fixtures/daemon.js'
-import type { PageMeshkv } from '../fixtures/browser.js'
+import type { PageMeshkv, WebLab } from '../fixtures/browser.js'
 
 declare const window: { meshkv: PageMeshkv }
 declare const document: { getElementById: (id: string) => { textContent: string } | null }
@@ -26,23 +24,17 @@ async function membersUp (daemon: Daemon): Promise<string[]> {
 }
 
 describe('a member tab closed', { skip: chromiumSkip() }, () => {
-  let dir: string
+  let lab: WebLab | undefined
   let daemon: Daemon
   let browser: Browser
 
   before(async () => {
-    dir = await tempDir()
-    const ws = await freePort()
     // probes every 2 s: the daemon's failure detector alone takes several seconds to stop counting a silent tab as up
-    daemon = await startDaemon({ dir, cluster: 'browser-closed', config: { n: 1, heartbeatMs: 2000, memberTimeoutMs: 6000 }, args: ['--listen', `/ip4/127.0.0.1/tcp/${ws}/ws`, '--web'] })
-    browser = await launchChromium()
+    lab = await startWebLab('browser-closed', { n: 1, heartbeatMs: 2000, memberTimeoutMs: 6000 })
+    ;({ daemon, browser } = lab)
   })
 
-  after(async () => {
-    await browser?.close()
-    await stopAll(daemon === undefined ? [] : [daemon])
-    await rm(dir, { recursive: true, force: true })
-  })
+  after(async () => { await lab?.close() })
 
   test('is out of the daemon\'s members at once, and the next tab does not wait for it', async () => {
     const member = await (await browser.newContext()).newPage()

@@ -6,13 +6,11 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { rm } from 'node:fs/promises'
-import { tempDir, waitFor } from '../fixtures/cluster.js'
-import { freePort, startDaemon, stopAll } from '../fixtures/daemon.js'
-import { chromiumSkip, launchChromium } from '../fixtures/browser.js'
+import { waitFor } from '../fixtures/cluster.js'
+import { chromiumSkip, startWebLab } from '../fixtures/browser.js'
 import type { Browser, Page } from 'playwright-core'
 import type { Daemon } from '../fixtures/daemon.js'
-import type { PageMeshkv } from '../fixtures/browser.js'
+import type { PageMeshkv, WebLab } from '../fixtures/browser.js'
 
 declare const window: { meshkv: PageMeshkv }
 declare const indexedDB: any
@@ -45,27 +43,21 @@ async function heldInIndexedDb ({ db, key }: { db: string, key: string }): Promi
 }
 
 describe('browser pages as storage members', { skip: chromiumSkip() }, () => {
-  let dir: string
+  let lab: WebLab | undefined
   let daemon: Daemon
   let browser: Browser
   const pages: Page[] = []
 
   before(async () => {
-    dir = await tempDir()
-    const ws = await freePort()
-    daemon = await startDaemon({ dir, cluster: 'browser-pages', config: { n: 3, r: 2, w: 2 }, args: ['--listen', `/ip4/127.0.0.1/tcp/${ws}/ws`, '--web'] })
-    browser = await launchChromium()
+    lab = await startWebLab('browser-pages', { n: 3, r: 2, w: 2 })
+    ;({ daemon, browser } = lab)
     // two contexts: two tabs of one profile would share their IndexedDB, so their identity
     for (let i = 0; i < 2; i++) pages.push(await (await browser.newContext()).newPage())
     await Promise.all(pages.map(async p => p.goto(`${daemon.api}/app?capacity=1`)))
     await Promise.all(pages.map(async p => p.evaluate(async () => { await window.meshkv.ready })))
   })
 
-  after(async () => {
-    await browser?.close()
-    await stopAll(daemon === undefined ? [] : [daemon])
-    await rm(dir, { recursive: true, force: true })
-  })
+  after(async () => { await lab?.close() })
 
   test('a value written in one page is read in the other', async () => {
     // both pages are in the daemon's ring before a quorum of two can count on them

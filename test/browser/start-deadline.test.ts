@@ -8,13 +8,10 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { rm } from 'node:fs/promises'
-import { tempDir } from '../fixtures/cluster.js'
-import { freePort, startDaemon, stopAll } from '../fixtures/daemon.js'
-import { chromiumSkip, launchChromium } from '../fixtures/browser.js'
+import { chromiumSkip, startWebLab } from '../fixtures/browser.js'
 import type { Browser, BrowserContext } from 'playwright-core'
 import type { Daemon } from '../fixtures/daemon.js'
-import type { PageMeshkv } from '../fixtures/browser.js'
+import type { PageMeshkv, WebLab } from '../fixtures/browser.js'
 
 declare const window: { meshkv: PageMeshkv }
 declare const indexedDB: any
@@ -48,22 +45,16 @@ async function readyWithin (context: BrowserContext, url: string, ms: number): P
 }
 
 describe('a tab whose databases do not open', { skip: chromiumSkip() }, () => {
-  let dir: string
+  let lab: WebLab | undefined
   let daemon: Daemon
   let browser: Browser
 
   before(async () => {
-    dir = await tempDir()
-    const ws = await freePort()
-    daemon = await startDaemon({ dir, cluster: CLUSTER, config: { n: 1 }, args: ['--listen', `/ip4/127.0.0.1/tcp/${ws}/ws`, '--web'] })
-    browser = await launchChromium()
+    lab = await startWebLab(CLUSTER, { n: 1 })
+    ;({ daemon, browser } = lab)
   })
 
-  after(async () => {
-    await browser?.close()
-    await stopAll(daemon === undefined ? [] : [daemon])
-    await rm(dir, { recursive: true, force: true })
-  })
+  after(async () => { await lab?.close() })
 
   const cases = [
     { what: 'its local store', db: `meshkv-${CLUSTER}-local`, says: /failed to start: this tab's local store \(IndexedDB meshkv-browser-deadline-local\) did not open within 10000 ms/ },
