@@ -13,6 +13,7 @@ import { startEtcd } from './systems/etcd.js'
 import { startFloor } from './systems/floor.js'
 import { startHttpFloor } from './systems/http-floor.js'
 import { startMeshkvDaemons } from './systems/meshkv.js'
+import { startMeshkvClients } from './systems/meshkv-client.js'
 import { startRedis } from './systems/redis.js'
 import { Skipped } from './systems/system.js'
 import { UsageError } from './lib/bench.js'
@@ -35,7 +36,8 @@ const SYSTEMS: Record<string, (o: SystemOptions & { fsync?: boolean, cpuProfDir?
   redis: startRedis,
   floor: startFloor,
   // not in the default list: the HTTP hop alone, beside the libp2p floor
-  'http-floor': startHttpFloor
+  'http-floor': startHttpFloor,
+  'meshkv-client': startMeshkvClients
 }
 
 export interface SystemRun {
@@ -69,7 +71,7 @@ export const ycsb: Benchmark = {
     rate: { type: 'string', help: 'open loop: operations per second, latency measured from when each was due' },
     workloads: { type: 'string', default: 'A,B,C,W', help: 'A (50/50), B (95/5), C (reads), W (updates)' },
     distribution: { type: 'string', default: 'zipfian', help: 'zipfian (YCSB scrambled, 0.99) and/or uniform, comma separated' },
-    systems: { type: 'string', default: 'meshkv,etcd,redis,floor', help: 'systems to run, in this order (also http-floor: a bare node:http server, the HTTP hop alone)' },
+    systems: { type: 'string', default: 'meshkv,etcd,redis,floor', help: 'systems to run, in this order (also meshkv-client: the daemons driven by capacity-0 nodes in the driver that coordinate themselves; http-floor: a bare node:http server, the HTTP hop alone)' },
     fsync: { type: 'boolean', help: 'meshkv daemons fsync every write (etcd always does; data dirs are on tmpfs when present)' },
     'cpu-prof': { type: 'string', help: 'write a V8 CPU profile of each meshkv daemon into this directory (node --cpu-prof)' },
     'no-install': { type: 'boolean', help: 'never apt-get install a missing etcd-server/redis-server' },

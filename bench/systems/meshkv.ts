@@ -66,7 +66,7 @@ export async function startMeshkvDaemons (o: MeshkvDaemonOptions): Promise<KvSys
   }, 30_000, 200)
   const system = meshkvHttp(urls, o, `${peers} meshkv daemons (N=3 R=2 W=2, fsync ${o.fsync === true ? 'on' : 'off'}, data dirs in ${dataRoot()}), HTTP API with keep-alive, clients spread over the peers`,
     async () => { await Promise.all(children.map(async c => { await stopAtOnce(c) })) })
-  return { ...system, cpuMs: () => cpuMsOf(children) }
+  return { ...system, cpuMs: () => cpuMsOf(children), urls }
 }
 
 /**

@@ -9,6 +9,8 @@ export interface KvSystem {
   stop: () => Promise<void>
   /** CPU ms its server processes have used so far (bench/lib/proc-cpu.ts); absent when they are not separate processes */
   cpuMs?: () => number | undefined
+  /** the HTTP APIs of its peers, when it has any (meshkv daemons) */
+  urls?: string[]
 }
 
 export interface SystemOptions {
