@@ -182,3 +182,6 @@ export const DEFAULT_PENDING_RETRY_MS = 1000
 export const DEFAULT_BROWSER_OPEN_TIMEOUT_MS = 10_000
 /** browser: how long a tab waits for its node to start (its replica store opened, libp2p listening) before its start fails (ms) */
 export const DEFAULT_BROWSER_START_TIMEOUT_MS = 15_000
+
+/** Bytes of records a peer keeps for keys it coordinates without being their replica (src/coordinator/record-cache.ts). */
+export const DEFAULT_RECORD_CACHE_BYTES = 16 * 1024 * 1024

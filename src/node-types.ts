@@ -79,6 +79,13 @@ export interface NodeOptions {
   maxHints?: number
   /** hinted handoff: age after which an undelivered hint is dropped (ms, default 3 h) */
   hintMaxAgeMs?: number
+  /**
+   * bytes of records kept for keys this peer reads or writes without being
+   * their replica (a capacity-0 node's, mostly), so that the next read of
+   * one asks the replicas for it by digest (src/coordinator/record-cache.ts;
+   * default 16 MiB, 0 keeps none)
+   */
+  recordCacheBytes?: number
   /** closed cluster: the cluster key; this peer certifies itself with it (src/admission/) */
   clusterKey?: PrivateKey
   /** closed cluster: this peer's membership certificate (`meshkv cluster invite`); neither this nor clusterKey: an open cluster */

@@ -12,6 +12,7 @@ import * as C from './constants.js'
 import { NotStartedError } from './errors.js'
 import { Coordinator } from './coordinator/coordinator.js'
 import { Replica } from './coordinator/replica.js'
+import { RecordCache } from './coordinator/record-cache.js'
 import { actorId } from './version/index.js'
 import { saveTokens } from './membership/token-store.js'
 import { Healing } from './healing/healing.js'
@@ -178,6 +179,7 @@ export class MeshNode extends EventTarget {
         metrics: this.metrics,
         requestLog: o.requestLog,
         tracing: this.tracing,
+        recordCache: new RecordCache(o.recordCacheBytes ?? C.DEFAULT_RECORD_CACHE_BYTES, this.metrics),
         asGoodAsNone: record => expiredTombstone(record, Date.now(), o.tombstoneGraceMs ?? C.DEFAULT_TOMBSTONE_GRACE_MS)
       })
       // buckets: properties and usage in the system bucket (src/buckets/)

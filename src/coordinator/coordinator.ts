@@ -26,6 +26,7 @@ import { HedgePolicy } from './hedge-policy.js'
 import { READ_HEDGE_MIN_MS } from '../constants.js'
 import { displayKey } from '../buckets/encoding.js'
 import type { Replica } from './replica.js'
+import type { RecordCache } from './record-cache.js'
 import { healthyFirst } from './placement.js'
 import type { Placement } from './placement.js'
 import type { KvClient } from '../protocol/kv-client.js'
@@ -111,6 +112,11 @@ export interface CoordinatorInit {
   requestLog?: RequestLog
   /** a span per client request (off when absent) */
   tracing?: Tracing
+  /**
+   * records of keys this peer read or wrote without being their replica,
+   * whose digests make the next read of them a conditional one
+   */
+  recordCache?: RecordCache
 }
 
 export class Coordinator {
@@ -191,6 +197,7 @@ export class Coordinator {
       mayHedge: (silent, next) => (!extra.includes(next) || this.init.placement.health(silent) === 'suspect') && this.hedging.mayHedge(silent, next)
     })
     this.hedging.succeeded(answered, performance.now() - started)
+    if (!prefs.includes(self)) this.init.recordCache?.set(key, outcome.record)
     const siblings = distinctWrites(unreplaced(outcome.record))
     const live = siblings.filter(s => s.value !== null).map(s => s.value as Uint8Array)
     return { context: encodeContext(join(outcome.record), key, contextWrites(outcome.record)), values: live, deletes: siblings.length - live.length, acked: outcome.acked }
@@ -210,9 +217,11 @@ export class Coordinator {
     if (prefs.length < r) throw new QuorumNotMetError(`get ${displayKey(key)}`, { required: r, received: 0, available: prefs.length, answered: [], failed: [] })
     // this replica's own record first (a synchronous LevelDB read where it
     // can): a remote reply that is the same bytes becomes the same record,
-    // so replicas in sync cost no decoding, no merge and no repair check
+    // so replicas in sync cost no decoding, no merge and no repair check.
+    // A peer with no copy sends the digest of the record it last saw there
+    // (src/coordinator/record-cache.ts): a conditional GET
     const local = prefs.includes(placement.selfId) ? replica.localGet(key) : undefined
-    const own = local === undefined ? undefined : await local.catch(() => undefined)
+    const own = local === undefined ? this.init.recordCache?.get(key) : await local.catch(() => undefined)
     const started = performance.now()
     const order = healthyFirst(this.readHedging.order(prefs, placement.selfId), p => placement.health(p))
     const calls = order.map(peer => ({
@@ -234,6 +243,7 @@ export class Coordinator {
     })
     this.readHedging.succeeded(result.ok[result.ok.length - 1].peer, performance.now() - started)
     const merged = mergeReplies(result.ok.map(x => x.value))
+    if (local === undefined) this.init.recordCache?.set(key, merged)
     void result.settled.then(async all => {
       // stand-ins are not repaired: a copy there without a hint would never be handed over or dropped
       const repaired = await repairReplicas(key, mergeReplies(all.ok.map(x => x.value)), all.ok.filter(x => !standIns.has(x.peer)), { replica, client, selfId: placement.selfId, timeoutMs, asGoodAsNone: this.init.asGoodAsNone, trace })

@@ -69,6 +69,7 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   antiEntropyBytesPerSec: C.DEFAULT_ANTI_ENTROPY_BYTES_PER_SEC,
   logLevel: 'info',
   maxHints: C.DEFAULT_MAX_HINTS,
+  recordCacheBytes: C.DEFAULT_RECORD_CACHE_BYTES,
   hintMaxAgeMs: C.DEFAULT_HINT_MAX_AGE_MS,
   maxInflight: C.DEFAULT_MAX_INFLIGHT,
   clientRatePerSec: 0,
@@ -236,7 +237,7 @@ export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKe
   const { joinWaitMs, transferBatchBytes, dropAfterStableMs, dropRate } = config
   Object.assign(options, { joinWaitMs, transferBatchBytes, dropAfterStableMs, dropRate })
   const { maxHints, hintMaxAgeMs } = config
-  Object.assign(options, { maxHints, hintMaxAgeMs })
+  Object.assign(options, { maxHints, hintMaxAgeMs, recordCacheBytes: config.recordCacheBytes })
   const { breakerFailures, breakerOpenMs } = config
   Object.assign(options, { breakerFailures, breakerOpenMs })
   if (config.otlpEndpoint !== undefined) options.otlpEndpoint = config.otlpEndpoint

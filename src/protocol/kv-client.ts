@@ -55,6 +55,7 @@ export class KvClient {
     if (res.status === Status.NOT_FOUND) return undefined
     if (res.same) {
       if (digest === undefined || likely === undefined) throw new ProtocolError('GET reply "same" to a request without a digest')
+      this.init.metrics.sameReply()
       return likely
     }
     if (res.record == null) throw new ProtocolError('GET reply without a record')

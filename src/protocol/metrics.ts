@@ -8,6 +8,7 @@ export class KvMetrics {
     registry.describe('meshkv_rpc_sent_ms', 'kv requests sent to peers, by type and outcome (ms)')
     registry.describe('meshkv_rpc_bad_frames_total', 'inbound streams aborted for a malformed or oversized frame')
     registry.describe('meshkv_rpc_streams_opened_total', 'outbound kv streams opened')
+    registry.describe('meshkv_rpc_same_replies_total', 'GETs a peer answered "same" to: it holds the record this peer sent the digest of, and did not send it back')
   }
 
   handled (type: number, outcome: 'ok' | 'error', ms: number): void {
@@ -16,6 +17,10 @@ export class KvMetrics {
 
   sent (type: number, outcome: string, ms: number): void {
     this.registry.observe('meshkv_rpc_sent_ms', { type: requestTypeName(type), outcome }, ms)
+  }
+
+  sameReply (): void {
+    this.registry.inc('meshkv_rpc_same_replies_total')
   }
 
   badFrame (): void {

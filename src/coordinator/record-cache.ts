@@ -1,0 +1,68 @@
+/**
+ * The records a peer that holds no copy of a key last read or wrote there:
+ * a capacity-0 node (a library client or a browser tab coordinating
+ * itself), or any peer coordinating a key it is not a replica of. A read
+ * sends the replicas the digest of the record it holds
+ * (src/protocol/record-digest.ts), and a replica that holds that very
+ * record answers "same" instead of sending it: a conditional GET, as an
+ * HTTP cache revalidates with an ETag. The read still asks R replicas and
+ * answers with what they hold, so a cached record is only ever a guess at
+ * what they will say: nothing here can serve a stale value.
+ *
+ * Bounded by bytes, least recently used out first.
+ */
+import { encodeRecord } from '../store/record.js'
+import type { KvRecord } from '../store/record.js'
+import type { MetricsRegistry } from '../metrics.js'
+
+/**
+ * A cached record also holds its encoding (kept by encodeRecord for the
+ * digest) and the Map's and objects' overhead: each counts twice its
+ * encoded length plus this.
+ */
+const ENTRY_OVERHEAD = 256
+
+export class RecordCache {
+  private readonly entries = new Map<string, { record: KvRecord, bytes: number }>()
+  private total = 0
+
+  constructor (private readonly maxBytes: number, metrics?: MetricsRegistry) {
+    metrics?.gauge('meshkv_record_cache_bytes', 'bytes held by the cache of records this peer read or wrote without holding a copy', () => [[{}, this.total]])
+  }
+
+  /** The record last seen for `key`, if still held (and now the most recently used). */
+  get (key: string): KvRecord | undefined {
+    const e = this.entries.get(key)
+    if (e === undefined) return undefined
+    this.entries.delete(key)
+    this.entries.set(key, e)
+    return e.record
+  }
+
+  /** Remember `record` as what the replicas of `key` hold; undefined forgets the key. */
+  set (key: string, record: KvRecord | undefined): void {
+    this.forget(key)
+    if (record === undefined || this.maxBytes <= 0) return
+    const bytes = 2 * encodeRecord(record).byteLength + key.length + ENTRY_OVERHEAD
+    if (bytes > this.maxBytes) return
+    this.entries.set(key, { record, bytes })
+    this.total += bytes
+    for (const [k, e] of this.entries) {
+      if (this.total <= this.maxBytes) break
+      this.entries.delete(k)
+      this.total -= e.bytes
+    }
+  }
+
+  /** bytes held */
+  get size (): number {
+    return this.total
+  }
+
+  private forget (key: string): void {
+    const e = this.entries.get(key)
+    if (e === undefined) return
+    this.entries.delete(key)
+    this.total -= e.bytes
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * A peer that holds no copy of a key (a capacity-0 node coordinating
+ * itself) keeps the record it last read or wrote there and sends its digest
+ * with the next read's GETs: replicas holding that very record answer
+ * "same" without it. The cache is a guess only: a record changed since is
+ * sent whole and read, never the cached one. The cache keeps to its bound.
+ */
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { bytes, startCluster, text, waitFor } from '../fixtures/cluster.js'
+import { RecordCache } from '../../src/coordinator/record-cache.js'
+import { encodeRecord } from '../../src/store/record.js'
+import { newSet, update } from '../../src/version/dvvset.js'
+import type { TestCluster } from '../fixtures/cluster.js'
+import type { MeshNode } from '../../src/node.js'
+import type { KvRecord } from '../../src/store/record.js'
+
+const sameReplies = (node: MeshNode): number => node.metrics.counter('meshkv_rpc_same_replies_total')
+
+function record (value: string): KvRecord {
+  return update(newSet({ value: bytes(value), timestamp: 1 }), 'actor')
+}
+
+describe('RecordCache', () => {
+  test('keeps to its byte bound, least recently used out first', () => {
+    const one = 2 * encodeRecord(record('x'.repeat(1000))).byteLength + 2 + 256
+    const cache = new RecordCache(3 * one + 10)
+    for (const k of ['k1', 'k2', 'k3']) cache.set(k, record('x'.repeat(1000)))
+    assert.equal(cache.size, 3 * one)
+    assert.ok(cache.get('k1') !== undefined) // k1 is now the most recently used
+    cache.set('k4', record('x'.repeat(1000)))
+    assert.equal(cache.get('k2'), undefined, 'the least recently used went')
+    assert.ok(cache.get('k1') !== undefined && cache.get('k3') !== undefined && cache.get('k4') !== undefined)
+    assert.ok(cache.size <= 3 * one + 10)
+  })
+
+  test('a record over the whole bound, an absent record and a zero bound keep nothing', () => {
+    const cache = new RecordCache(1000)
+    cache.set('big', record('x'.repeat(2000)))
+    assert.equal(cache.get('big'), undefined)
+    cache.set('k', record('v'))
+    assert.ok(cache.get('k') !== undefined)
+    cache.set('k', undefined)
+    assert.equal(cache.get('k'), undefined)
+    assert.equal(cache.size, 0)
+    const off = new RecordCache(0)
+    off.set('k', record('v'))
+    assert.equal(off.get('k'), undefined)
+  })
+})
+
+describe('conditional reads from a capacity-0 node (3 peers, N3 R2 W2)', () => {
+  let cluster: TestCluster
+  let client: MeshNode
+  let uncached: MeshNode
+  before(async () => {
+    cluster = await startCluster(3, { n: 3, r: 2, w: 2 })
+    client = await cluster.add({ capacity: 0 })
+    uncached = await cluster.add({ capacity: 0, recordCacheBytes: 0 })
+    await cluster.converged(3)
+    // a capacity-0 node places keys once it has every member's tokens: until then a write may go to a stand-in
+    const [a] = cluster.nodes
+    const keys = ['cached0', 'cached1', 'cached2', 'cached3', 'cached4', 'changed', 'uncached']
+    await waitFor('both capacity-0 nodes to place keys as the members do', () =>
+      keys.every(k => [client, uncached].every(n => n.preferenceList(k).join() === a.preferenceList(k).join())))
+  })
+  after(async () => { await cluster.stop() })
+
+  test('a read of a key read or written before asks by digest, and replicas in sync answer "same"', async () => {
+    const value = 'v'.repeat(1000)
+    // a put hedged to a second coordinator (a cold start's slow first
+    // requests) leaves the replicas a record with both mints, not the one
+    // the put answered with: so most keys, not every one
+    let sameAfterPut = 0
+    for (let i = 0; i < 5; i++) {
+      await client.put(`cached${i}`, bytes(value), { w: 3 })
+      const before = sameReplies(client)
+      assert.deepEqual((await client.get(`cached${i}`)).values.map(text), [value])
+      if (sameReplies(client) - before >= 2) sameAfterPut++
+    }
+    assert.ok(sameAfterPut >= 3, `reads right after a put answered "same" by both replicas: ${sameAfterPut} of 5`)
+    const afterRead = sameReplies(client)
+    assert.deepEqual((await client.get('cached0')).values.map(text), [value])
+    assert.ok(sameReplies(client) - afterRead >= 2, `"same" replies after a read: ${sameReplies(client) - afterRead}`)
+  })
+
+  test('a record changed since it was cached is read whole: never the cached value', async () => {
+    const [a] = cluster.nodes
+    await client.put('changed', bytes('old'.repeat(300)), { w: 3 })
+    assert.deepEqual((await client.get('changed')).values.map(text), ['old'.repeat(300)])
+    const ctx = (await a.get('changed')).context
+    await a.put('changed', bytes('new'.repeat(300)), { w: 3, context: ctx })
+    const before = sameReplies(client)
+    const got = await client.get('changed')
+    assert.deepEqual(got.values.map(text), ['new'.repeat(300)])
+    assert.equal(sameReplies(client) - before, 0, 'no replica holds the cached record any more')
+    // and the new record is what is cached now
+    await client.get('changed')
+    assert.ok(sameReplies(client) - before >= 2)
+  })
+
+  test('with recordCacheBytes 0, reads carry no digest', async () => {
+    await uncached.put('uncached', bytes('u'.repeat(1000)), { w: 3 })
+    for (let i = 0; i < 3; i++) assert.deepEqual((await uncached.get('uncached')).values.map(text), ['u'.repeat(1000)])
+    assert.equal(sameReplies(uncached), 0)
+  })
+})
