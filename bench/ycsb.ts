@@ -47,16 +47,24 @@ export interface SystemRun {
   failed?: string
   startMs?: number
   load?: PhaseResult
-  phases: Array<PhaseResult & { workload: string, distribution: Distribution, cpuUsPerOp?: number }>
+  phases: Array<PhaseResult & { workload: string, distribution: Distribution, cpuUsPerOp?: number, driverCpuUsPerOp?: number }>
 }
 
-/** A phase, with the CPU its system's server processes spent per operation in it (µs). */
-async function measured (system: KvSystem, run: () => Promise<PhaseResult>): Promise<PhaseResult & { cpuUsPerOp?: number }> {
+/**
+ * A phase, with the CPU its system's server processes spent per operation
+ * in it (µs), and the driver's own (this process: the YCSB loop and the
+ * system's client, which for meshkv-client coordinates every request).
+ */
+async function measured (system: KvSystem, run: () => Promise<PhaseResult>): Promise<PhaseResult & { cpuUsPerOp?: number, driverCpuUsPerOp?: number }> {
   const before = system.cpuMs?.()
+  const driverBefore = process.cpuUsage()
   const r = await run()
+  const driver = process.cpuUsage(driverBefore)
   const after = system.cpuMs?.()
-  if (before === undefined || after === undefined || r.ops === 0) return r
-  return { ...r, cpuUsPerOp: Math.round((after - before) * 1000 / r.ops) }
+  if (r.ops === 0) return r
+  const driverCpuUsPerOp = Math.round((driver.user + driver.system) / r.ops)
+  if (before === undefined || after === undefined) return { ...r, driverCpuUsPerOp }
+  return { ...r, cpuUsPerOp: Math.round((after - before) * 1000 / r.ops), driverCpuUsPerOp }
 }
 
 export const ycsb: Benchmark = {

@@ -38,24 +38,28 @@ export async function report (runs: SystemRun[], setup: Setup, ctx: Context): Pr
       return [label, run.system, p.throughput, ms(r?.p50), ms(r?.p95), ms(r?.p99), ms(r?.p999), ms(u?.p50), ms(u?.p95), ms(u?.p99), ms(u?.p999), p.errors + (r?.notFound ?? 0)]
     }))
   })
-  const mesh = runs.find(r => r.system === 'meshkv')
-  const others = runs.filter(r => r.system !== 'meshkv' && r.phases.length > 0)
-  if (mesh !== undefined && mesh.phases.length > 0 && others.length > 0) {
+  // meshkv's rows (through HTTP, and meshkv-client) against every other system; two meshkv rows alone, against each other
+  const ran = runs.filter(r => r.phases.length > 0)
+  let ours = ran.filter(r => r.system.startsWith('meshkv'))
+  let others = ran.filter(r => !r.system.startsWith('meshkv'))
+  if (others.length === 0 && ours.length > 1) [ours, others] = [ours.slice(0, 1), ours.slice(1)]
+  const mesh = ours[0]
+  if (ours.length > 0 && others.length > 0) {
     tables.push({
       title: 'meshkv relative to each system (throughput: meshkv / other; latency: meshkv / other, all operations)',
-      columns: ['workload', 'vs', 'ops/s ratio', 'p50 ratio', 'p99 ratio'],
-      rows: keys.flatMap(({ w, d }) => others.map(o => {
-        const a = find(mesh, w, d)
+      columns: ['workload', 'meshkv', 'vs', 'ops/s ratio', 'p50 ratio', 'p99 ratio'],
+      rows: keys.flatMap(({ w, d }) => ours.flatMap(m => others.map(o => {
+        const a = find(m, w, d)
         const b = find(o, w, d)
-        if (a === undefined || b === undefined || b.throughput === 0) return [`${w} ${d}`, o.system]
-        return [`${w} ${d}`, o.system, times(a.throughput / b.throughput), times(a.all.p50 / b.all.p50), times(a.all.p99 / b.all.p99)]
-      }))
+        if (a === undefined || b === undefined || b.throughput === 0) return [`${w} ${d}`, m.system, o.system]
+        return [`${w} ${d}`, m.system, o.system, times(a.throughput / b.throughput), times(a.all.p50 / b.all.p50), times(a.all.p99 / b.all.p99)]
+      })))
     })
   }
   if (runs.some(r => r.phases.some(p => p.cpuUsPerOp !== undefined))) {
     tables.push({
       title: 'server CPU per operation (µs of user + system time, all of a system\'s server processes; the driver not counted): on a shared machine, moved far less by others\' load than throughput is',
-      columns: ['workload', ...runs.map(r => r.system), ...others.map(o => `meshkv / ${o.system}`)],
+      columns: ['workload', ...runs.map(r => r.system), ...others.map(o => `${mesh?.system ?? 'meshkv'} / ${o.system}`)],
       rows: keys.map(({ w, d }) => {
         const cpu = (run: SystemRun): number | undefined => find(run, w, d)?.cpuUsPerOp
         const m = mesh === undefined ? undefined : cpu(mesh)
@@ -64,6 +68,13 @@ export async function report (runs: SystemRun[], setup: Setup, ctx: Context): Pr
           return m === undefined || x === undefined || x === 0 ? undefined : times(m / x)
         })]
       })
+    })
+  }
+  if (runs.some(r => r.phases.some(p => p.driverCpuUsPerOp !== undefined))) {
+    tables.push({
+      title: 'driver CPU per operation (µs of user + system time of the bench process: the YCSB loop and the system\'s client; meshkv-client coordinates every request here)',
+      columns: ['workload', ...runs.map(r => r.system)],
+      rows: keys.map(({ w, d }) => [`${w} ${d}`, ...runs.map(r => find(r, w, d)?.driverCpuUsPerOp)])
     })
   }
   tables.push({
@@ -87,7 +98,6 @@ export async function report (runs: SystemRun[], setup: Setup, ctx: Context): Pr
     if (r.skipped !== undefined) process.stdout.write(`skipped ${r.system}: ${r.skipped}\n`)
     if (r.failed !== undefined) process.stdout.write(`FAILED ${r.system}: ${r.failed}\n`)
   }
-  const ran = runs.filter(r => r.phases.length > 0)
   const groups = keys.map(({ w, d }) => setup.distributions.length > 1 ? `${w} ${d.slice(0, 4)}` : w)
   const series = (f: (p: Phase) => number): Array<{ name: string, values: Array<number | undefined> }> =>
     ran.map(r => ({ name: r.system, values: keys.map(({ w, d }) => { const p = find(r, w, d); return p === undefined ? undefined : f(p) }) }))
