@@ -17,17 +17,34 @@ export const DIGEST_FROM_BYTES = 512
 /** Bytes of SHA-256 kept: a replica's record and the sender's differ in their writes, not by an adversary's search. */
 export const DIGEST_BYTES = 16
 
+/**
+ * Digests of encodings already hashed: a record kept in hand (a cached
+ * record, src/coordinator/record-cache.ts) keeps its encoding, and each of
+ * its reads sends the digest to R replicas.
+ */
+const DIGESTS = new WeakMap<Uint8Array, Uint8Array<ArrayBuffer>>()
+
 /** The digest of an encoded record, or undefined when it is too short to be worth one. */
 export function recordDigest (encoded: Uint8Array): Uint8Array<ArrayBuffer> | undefined {
   if (encoded.byteLength < DIGEST_FROM_BYTES) return undefined
+  let digest = DIGESTS.get(encoded)
+  if (digest === undefined) {
+    digest = digestOf(encoded)
+    DIGESTS.set(encoded, digest)
+  }
+  return digest
+}
+
+function digestOf (encoded: Uint8Array): Uint8Array<ArrayBuffer> {
   return sha256(encoded).slice(0, DIGEST_BYTES) as Uint8Array<ArrayBuffer>
 }
 
 /** Whether `encoded` is the record `digest` was taken of. */
 export function matchesDigest (encoded: Uint8Array, digest: Uint8Array): boolean {
   if (digest.byteLength !== DIGEST_BYTES) return false
-  const own = recordDigest(encoded)
-  if (own === undefined) return false
+  // a replica's record is read afresh for each GET: nothing to remember
+  if (encoded.byteLength < DIGEST_FROM_BYTES) return false
+  const own = digestOf(encoded)
   for (let i = 0; i < DIGEST_BYTES; i++) if (own[i] !== digest[i]) return false
   return true
 }
