@@ -1,8 +1,9 @@
 /**
  * `ycsb`: YCSB core workloads side by side, same driver, same run, one
  * system at a time (so they never compete for the 2 cores): meshkv (3
- * daemons), etcd (3 members), Redis (1) and the libp2p floor (and, when
- * asked, the HTTP floor: a bare node:http server).
+ * daemons through HTTP; and the same daemons driven by a capacity-0 node
+ * coordinating itself, meshkv-client), etcd (3 members), Redis (1) and the
+ * libp2p floor (and, when asked, the HTTP floor: a bare node:http server).
  */
 import { resolve } from 'node:path'
 import { runPhase } from './lib/driver.js'
@@ -32,12 +33,12 @@ export const WORKLOADS: Record<string, { readFraction: number, label: string }> 
 
 const SYSTEMS: Record<string, (o: SystemOptions & { fsync?: boolean, cpuProfDir?: string }) => Promise<KvSystem>> = {
   meshkv: startMeshkvDaemons,
+  'meshkv-client': startMeshkvClients,
   etcd: startEtcd,
   redis: startRedis,
   floor: startFloor,
   // not in the default list: the HTTP hop alone, beside the libp2p floor
-  'http-floor': startHttpFloor,
-  'meshkv-client': startMeshkvClients
+  'http-floor': startHttpFloor
 }
 
 export interface SystemRun {
@@ -79,7 +80,7 @@ export const ycsb: Benchmark = {
     rate: { type: 'string', help: 'open loop: operations per second, latency measured from when each was due' },
     workloads: { type: 'string', default: 'A,B,C,W', help: 'A (50/50), B (95/5), C (reads), W (updates)' },
     distribution: { type: 'string', default: 'zipfian', help: 'zipfian (YCSB scrambled, 0.99) and/or uniform, comma separated' },
-    systems: { type: 'string', default: 'meshkv,etcd,redis,floor', help: 'systems to run, in this order (also meshkv-client: the daemons driven by capacity-0 nodes in the driver that coordinate themselves; http-floor: a bare node:http server, the HTTP hop alone)' },
+    systems: { type: 'string', default: 'meshkv,meshkv-client,etcd,redis,floor', help: 'systems to run, in this order: meshkv (3 daemons through their HTTP APIs), meshkv-client (the same daemons driven by a capacity-0 node in the driver that coordinates each request itself), etcd, redis, floor (also http-floor: a bare node:http server, the HTTP hop alone)' },
     fsync: { type: 'boolean', help: 'meshkv daemons fsync every write (etcd always does; data dirs are on tmpfs when present)' },
     'cpu-prof': { type: 'string', help: 'write a V8 CPU profile of each meshkv daemon into this directory (node --cpu-prof)' },
     'no-install': { type: 'boolean', help: 'never apt-get install a missing etcd-server/redis-server' },

@@ -96,7 +96,7 @@ describe('benchmarks (smoke)', () => {
     }
   })
 
-  test('ycsb (meshkv, etcd, redis, floor, http-floor; closed and open loop)', async (t) => {
+  test('ycsb (meshkv, meshkv-client, etcd, redis, floor, http-floor; closed and open loop)', async (t) => {
     for (const [name, ok] of Object.entries(HAVE)) {
       if (!ok) t.diagnostic(`${name} is not installed here: its part is skipped (apt-get install -y ${name === 'etcd' ? 'etcd-server' : 'redis-server'} to run it)`)
     }
@@ -116,8 +116,10 @@ describe('benchmarks (smoke)', () => {
         assert.ok(p.throughput > 0 && p.errors === 0, `${run.system} ${p.phase}: ${JSON.stringify(p.errorSamples)}`)
         const ops = Object.values(p.perOp) as any[]
         for (const s of ops) for (const k of ['p50', 'p95', 'p99', 'p999', 'mean', 'max']) assert.ok(finite(s[k]), `${run.system} ${p.phase} ${k}`)
+        assert.ok(finite(p.driverCpuUsPerOp), `${run.system} ${p.phase}: the driver's CPU per operation`)
       }
     }
+    assert.deepEqual(result.runs.slice(0, 2).map((x: any) => x.system), ['meshkv', 'meshkv-client'])
     // the HTTP floor (not in the default list) runs the same way
     const open = await bench(['ycsb', '--records', '50', '--seconds', '0.5', '--rate', '200', '--workloads', 'B', '--systems', 'floor,http-floor'])
     assert.equal(open.code, 0, open.stderr)
