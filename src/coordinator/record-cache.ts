@@ -11,7 +11,7 @@
  *
  * Bounded by bytes, least recently used out first.
  */
-import { encodeRecord } from '../store/record.js'
+import { decodeOwnRecord, encodeRecord } from '../store/record.js'
 import type { KvRecord } from '../store/record.js'
 import type { MetricsRegistry } from '../metrics.js'
 
@@ -41,11 +41,23 @@ export class RecordCache {
 
   /** Remember `record` as what the replicas of `key` hold; undefined forgets the key. */
   set (key: string, record: KvRecord | undefined): void {
+    // the record this cache handed out, read again ("same" from every replica)
+    if (record !== undefined && this.entries.get(key)?.record === record) {
+      this.get(key)
+      return
+    }
     this.forget(key)
     if (record === undefined || this.maxBytes <= 0) return
-    const bytes = 2 * encodeRecord(record).byteLength + key.length + ENTRY_OVERHEAD
+    const encoded = encodeRecord(record)
+    const bytes = 2 * encoded.byteLength + key.length + ENTRY_OVERHEAD
     if (bytes > this.maxBytes) return
-    this.entries.set(key, { record, bytes })
+    // a record of its own, whose values are views into a copy of its
+    // encoding (a new Uint8Array: a Buffer's slice() is a view): a record
+    // read from a peer is decoded in place, its values views into what the
+    // stream delivered (a TCP read of many replies, up to 64 KiB), which a
+    // cache counting the record's bytes must not pin
+    const own = decodeOwnRecord(new Uint8Array(encoded), { maxValueBytes: Number.MAX_SAFE_INTEGER })
+    this.entries.set(key, { record: own, bytes })
     this.total += bytes
     for (const [k, e] of this.entries) {
       if (this.total <= this.maxBytes) break

@@ -9,8 +9,8 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { bytes, startCluster, text, waitFor } from '../fixtures/cluster.js'
 import { RecordCache } from '../../src/coordinator/record-cache.js'
-import { encodeRecord } from '../../src/store/record.js'
-import { newSet, update } from '../../src/version/dvvset.js'
+import { decodeRecord, encodeRecord } from '../../src/store/record.js'
+import { newSet, update, values } from '../../src/version/dvvset.js'
 import type { TestCluster } from '../fixtures/cluster.js'
 import type { MeshNode } from '../../src/node.js'
 import type { KvRecord } from '../../src/store/record.js'
@@ -32,6 +32,24 @@ describe('RecordCache', () => {
     assert.equal(cache.get('k2'), undefined, 'the least recently used went')
     assert.ok(cache.get('k1') !== undefined && cache.get('k3') !== undefined && cache.get('k4') !== undefined)
     assert.ok(cache.size <= 3 * one + 10)
+  })
+
+  test('a cached record keeps alive no more than the bytes it is counted for, not the frame it was read from', () => {
+    // a reply is decoded in place: its values are views into the bytes the
+    // stream delivered, which under load hold many replies (a TCP read of up
+    // to 64 KiB); a cache counting the record's encoding must not pin those
+    const encoded = encodeRecord(record('x'.repeat(1000)))
+    const delivered = new Uint8Array(64 * 1024)
+    delivered.set(encoded, 5000)
+    const decoded = decodeRecord(delivered.subarray(5000, 5000 + encoded.byteLength), { maxValueBytes: 1 << 20 })
+    const cache = new RecordCache(1 << 20)
+    cache.set('k', decoded)
+    const held = cache.get('k')
+    assert.ok(held !== undefined)
+    assert.deepEqual(values(held).map(s => text(s.value as Uint8Array)), ['x'.repeat(1000)])
+    const pinned = new Set(values(held).map(s => (s.value as Uint8Array).buffer))
+    const pinnedBytes = [...pinned].reduce((sum, b) => sum + b.byteLength, 0)
+    assert.ok(pinnedBytes <= cache.size, `the cached record pins ${pinnedBytes} bytes, counted as ${cache.size}`)
   })
 
   test('a record over the whole bound, an absent record and a zero bound keep nothing', () => {
