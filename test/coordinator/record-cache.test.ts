@@ -117,6 +117,24 @@ describe('conditional reads from a capacity-0 node (3 peers, N3 R2 W2)', () => {
     assert.ok(sameReplies(client) - before >= 2)
   })
 
+  test('a value a read returned and its caller then changed is not what the next read returns', async () => {
+    const key = 'mutated'
+    const value = 'm'.repeat(1000)
+    const put = await client.put(key, bytes(value), { w: 3 })
+    put.values[0].fill(0x21)
+    const first = await client.get(key)
+    assert.deepEqual(first.values.map(text), [value], 'a put\'s values, changed, are not what is read next')
+    first.values[0].fill(0x7a)
+    const before = sameReplies(client)
+    const again = await client.get(key)
+    assert.ok(sameReplies(client) - before >= 2, 'the replicas hold the cached record')
+    assert.deepEqual(again.values.map(text), [value], 'a read\'s values, changed, are not what is read next')
+    for (const node of cluster.nodes.slice(0, 3)) {
+      const held = await node.localRecord(key)
+      assert.deepEqual(held === undefined ? [] : values(held).map(s => text(s.value as Uint8Array)), [value])
+    }
+  })
+
   test('with recordCacheBytes 0, reads carry no digest', async () => {
     await uncached.put('uncached', bytes('u'.repeat(1000)), { w: 3 })
     for (let i = 0; i < 3; i++) assert.deepEqual((await uncached.get('uncached')).values.map(text), ['u'.repeat(1000)])
