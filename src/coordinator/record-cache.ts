@@ -56,7 +56,14 @@ export class RecordCache {
     // read from a peer is decoded in place, its values views into what the
     // stream delivered (a TCP read of many replies, up to 64 KiB), which a
     // cache counting the record's bytes must not pin
-    const own = decodeOwnRecord(new Uint8Array(encoded), { maxValueBytes: Number.MAX_SAFE_INTEGER })
+    let own: KvRecord
+    try {
+      own = decodeOwnRecord(new Uint8Array(encoded), { maxValueBytes: Number.MAX_SAFE_INTEGER })
+    } catch {
+      // a merge of replies each within the decoder's limits may pass them
+      // (more siblings): not worth keeping, and the read that made it stands
+      return
+    }
     this.entries.set(key, { record: own, bytes })
     this.total += bytes
     for (const [k, e] of this.entries) {

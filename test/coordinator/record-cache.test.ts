@@ -52,6 +52,18 @@ describe('RecordCache', () => {
     assert.ok(pinnedBytes <= cache.size, `the cached record pins ${pinnedBytes} bytes, counted as ${cache.size}`)
   })
 
+  test('a record past what a decoder accepts (a merge of replies each within it) is not cached, and its read does not fail', () => {
+    const many: KvRecord = {
+      entries: ['a1', 'a2', 'a3', 'a4', 'a5'].map(actor => ({ actor, counter: 250, values: Array.from({ length: 250 }, (_, i) => ({ value: bytes(`${actor} ${i}`), timestamp: 1 })) })),
+      anonymous: []
+    }
+    const cache = new RecordCache(1 << 30)
+    cache.set('k', record('v'))
+    assert.doesNotThrow(() => { cache.set('k', many) })
+    assert.equal(cache.get('k'), undefined, 'neither it nor what was cached before')
+    assert.equal(cache.size, 0)
+  })
+
   test('a record over the whole bound, an absent record and a zero bound keep nothing', () => {
     const cache = new RecordCache(1000)
     cache.set('big', record('x'.repeat(2000)))
