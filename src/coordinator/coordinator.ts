@@ -250,9 +250,11 @@ export class Coordinator {
       if (repaired > 0) this.init.metrics.inc('meshkv_read_repairs_total', {}, repaired)
     }).catch(err => { this.init.log('read repair of %s failed: %s', key, (err as Error).message) })
     const siblings = merged === undefined ? [] : distinctWrites(unreplaced(merged))
-    // values of a cached record (a "same" reply) are the cache's own: the
-    // caller gets copies, or what it does to them would be the next read's
-    const live = siblings.filter(s => s.value !== null).map(s => local === undefined && own !== undefined ? new Uint8Array(s.value as Uint8Array) : s.value as Uint8Array)
+    // the caller gets copies: the values of a cached record (a "same" reply)
+    // are the cache's own, and the merged record's are repaired onto the
+    // replicas that answer late; what the caller does to them (an app
+    // decoding in place) would be the next read's, or a replica's
+    const live = siblings.filter(s => s.value !== null).map(s => new Uint8Array(s.value as Uint8Array))
     return {
       found: live.length > 0,
       values: live,
