@@ -9,8 +9,8 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { bytes, startCluster, text, waitFor } from '../fixtures/cluster.js'
 import { RecordCache } from '../../src/coordinator/record-cache.js'
-import { decodeRecord, encodeRecord } from '../../src/store/record.js'
-import { newSet, update, values } from '../../src/version/dvvset.js'
+import { decodeRecord, encodeRecord, siblingEquals } from '../../src/store/record.js'
+import { newSet, newWithContext, join, update, updateWith, values } from '../../src/version/dvvset.js'
 import type { TestCluster } from '../fixtures/cluster.js'
 import type { MeshNode } from '../../src/node.js'
 import type { KvRecord } from '../../src/store/record.js'
@@ -145,6 +145,24 @@ describe('conditional reads from a capacity-0 node (3 peers, N3 R2 W2)', () => {
       const held = await node.localRecord(key)
       assert.deepEqual(held === undefined ? [] : values(held).map(s => text(s.value as Uint8Array)), [value])
     }
+  })
+
+  test('replicas that answered "same" with the cached record are repaired when another answered with a newer one', async () => {
+    const [a, b, c] = cluster.nodes
+    const key = 'repaired'
+    await client.put(key, bytes('old'.repeat(300)), { w: 3 })
+    // a newer write only c holds (as a hint or an exchange brings one)
+    const current = await c.localRecord(key) as KvRecord
+    const newer = updateWith(newWithContext(join(current), { value: bytes('new'.repeat(300)), timestamp: Date.now() }), current, 'writer-repaired', siblingEquals)
+    await (c as unknown as { coordinator: { init: { replica: { localSync: (k: string, r: KvRecord) => Promise<unknown> } } } }).coordinator.init.replica.localSync(key, newer)
+    const before = sameReplies(client)
+    const got = await client.get(key, { r: 3 })
+    assert.deepEqual(got.values.map(text), ['new'.repeat(300)])
+    assert.ok(sameReplies(client) - before >= 1, 'a or b answered "same"')
+    await waitFor('a and b repaired', async () => {
+      const held = await Promise.all([a, b].map(async n => values(await n.localRecord(key) as KvRecord).map(s => text(s.value as Uint8Array))))
+      return held.every(v => v.length === 1 && v[0] === 'new'.repeat(300))
+    }, 5000)
   })
 
   test('with recordCacheBytes 0, reads carry no digest', async () => {
