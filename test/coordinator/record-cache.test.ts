@@ -7,6 +7,8 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { bytes, startCluster, text, waitFor } from '../fixtures/cluster.js'
 import { RecordCache } from '../../src/coordinator/record-cache.js'
 import { decodeRecord, encodeRecord, siblingEquals } from '../../src/store/record.js'
@@ -23,7 +25,9 @@ function record (value: string): KvRecord {
 
 describe('RecordCache', () => {
   test('keeps to its byte bound, least recently used out first', () => {
-    const one = 2 * encodeRecord(record('x'.repeat(1000))).byteLength + 2 + 256
+    const probe = new RecordCache(1 << 20)
+    probe.set('k0', record('x'.repeat(1000)))
+    const one = probe.size
     const cache = new RecordCache(3 * one + 10)
     for (const k of ['k1', 'k2', 'k3']) cache.set(k, record('x'.repeat(1000)))
     assert.equal(cache.size, 3 * one)
@@ -52,6 +56,32 @@ describe('RecordCache', () => {
     assert.ok(pinnedBytes <= cache.size, `the cached record pins ${pinnedBytes} bytes, counted as ${cache.size}`)
   })
 
+  test('the heap a full cache holds is about what it counts, for small records and many siblings too', () => {
+    // a coarse bound (heap after a forced collection): an entry's objects
+    // (a sibling and the views of its value and write id, an entry and its
+    // actor, the map's slot), not only its encoding
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    const shapes: Array<[siblings: number, valueBytes: number]> = [[1, 1], [1, 1000], [8, 20], [32, 1]]
+    for (const [siblings, valueBytes] of shapes) {
+      const cache = new RecordCache(1 << 30)
+      const make = (i: number): KvRecord => {
+        let r: KvRecord = { entries: [], anonymous: [] }
+        for (let s = 0; s < siblings; s++) {
+          r = updateWith(newSet({ value: new Uint8Array(valueBytes).fill(i & 255), timestamp: 1, writeId: new Uint8Array(16).fill(s) }), r, `${'a'.repeat(60)}.${s}`, siblingEquals)
+        }
+        return r
+      }
+      gc()
+      const before = process.memoryUsage()
+      for (let i = 0; i < 4000; i++) cache.set(`key-${i}`, make(i))
+      gc()
+      const after = process.memoryUsage()
+      const held = after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers
+      assert.ok(held <= 2 * cache.size, `${siblings} siblings of ${valueBytes} B: ${held} bytes held, ${cache.size} counted`)
+    }
+  })
+
   test('a record past what a decoder accepts (a merge of replies each within it) is not cached, and its read does not fail', () => {
     const many: KvRecord = {
       entries: ['a1', 'a2', 'a3', 'a4', 'a5'].map(actor => ({ actor, counter: 250, values: Array.from({ length: 250 }, (_, i) => ({ value: bytes(`${actor} ${i}`), timestamp: 1 })) })),
@@ -65,7 +95,7 @@ describe('RecordCache', () => {
   })
 
   test('a record over the whole bound, an absent record and a zero bound keep nothing', () => {
-    const cache = new RecordCache(1000)
+    const cache = new RecordCache(2000)
     cache.set('big', record('x'.repeat(2000)))
     assert.equal(cache.get('big'), undefined)
     cache.set('k', record('v'))
