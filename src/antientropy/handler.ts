@@ -7,13 +7,13 @@ import { ProtocolError, NotStartedError } from '../errors.js'
 import { decodeRecord, encodeRecord } from '../store/record.js'
 import { splitArc } from '../merkle/index.js'
 import { AeRequestType, MAX_LISTED_KEYS, MAX_SPLIT, MAX_SUMMARIES, RECORDS_BUDGET } from './wire.js'
-import type { MerkleIndex } from '../merkle/index.js'
+import type { ArcIndex } from './deferred-index.js'
 import type { KvRecord } from '../store/record.js'
 import type { KeyedRecord, Request, Response } from './pb/ae.js'
 
 /** What an exchange reads and merges on one peer. */
 export interface AeReplica {
-  readonly index: MerkleIndex
+  readonly index: ArcIndex
   /** false while the index is still being built from the store */
   ready: () => boolean
   get: (key: string) => Promise<KvRecord | undefined>
