@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { DeferredIndex } from '../../src/antientropy/deferred-index.js'
+import { DeferredIndex, SETTLE_SLICE } from '../../src/antientropy/deferred-index.js'
 import { MerkleIndex, recordDigest } from '../../src/merkle/index.js'
 import type { Arc } from '../../src/merkle/index.js'
 import { decodeRecord, encodeRecord } from '../../src/store/record.js'
@@ -31,6 +31,7 @@ type Op =
   | { kind: 'keys', arc: Arc, limit: number }
   | { kind: 'digest', key: string }
   | { kind: 'size' }
+  | { kind: 'settle' }
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('write' as const), key, record, inHand: fc.boolean() }), weight: 6 },
@@ -38,7 +39,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('summary' as const), arc }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('keys' as const), arc, limit: fc.integer({ min: 1, max: 12 }) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('digest' as const), key }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('size' as const) }), weight: 1 }
+  { arbitrary: fc.record({ kind: fc.constant('size' as const) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('settle' as const) }), weight: 1 }
 )
 
 const hex = (b: Uint8Array | undefined): string | undefined => (b === undefined ? undefined : Buffer.from(b).toString('hex'))
@@ -46,13 +48,13 @@ const digestOf = (r: KvRecord): Uint8Array => recordDigest(r)
 /** what a node's index digests: the stored encoding, decoded (src/antientropy/anti-entropy.ts) */
 const digestEncoded = (bytes: Uint8Array): Uint8Array => recordDigest(decodeRecord(bytes, { maxValueBytes: Infinity }))
 
-test('a deferred index reads exactly what the eager one does, over any history of writes, deletes and reads', () => {
-  fc.assert(fc.property(
+test('a deferred index reads exactly what the eager one does, over any history of writes, deletes and reads', async () => {
+  await fc.assert(fc.asyncProperty(
     fc.array(op, { maxLength: 80 }),
     fc.integer({ min: 1, max: 6 }),
     fc.integer({ min: 0, max: 8 }),
     fc.integer({ min: 0, max: 800 }),
-    (ops, bucketBits, maxPendingKeys, maxPendingBytes) => {
+    async (ops, bucketBits, maxPendingKeys, maxPendingBytes) => {
       const eager = new MerkleIndex({ bucketBits })
       const deferred = new DeferredIndex({ bucketBits, digest: digestEncoded, digestRecord: digestOf, maxPendingKeys, maxPendingBytes })
       for (const o of ops) {
@@ -80,6 +82,12 @@ test('a deferred index reads exactly what the eager one does, over any history o
             assert.equal(hex(deferred.digest(o.key)), hex(eager.digest(o.key)))
             break
           case 'size':
+            assert.equal(deferred.size, eager.size)
+            break
+          case 'settle':
+            await deferred.settle()
+            assert.equal(deferred.pendingKeys, 0)
+            assert.equal(deferred.pendingBytes, 0)
             assert.equal(deferred.size, eager.size)
             break
         }
@@ -119,4 +127,36 @@ test('past its bound, a key not held is digested at its write, and the keys held
   index.note('big2', encodeRecord(r(600)), r(600))
   assert.equal(index.pendingKeys, 1)
   assert.ok(index.pendingBytes <= 1_000, `pending bytes ${index.pendingBytes} stay within their bound`)
+})
+
+test('settle digests what is held a slice at a time, letting other work run between slices; what is noted meanwhile is read as it is', async () => {
+  const index = new DeferredIndex<KvRecord>({ digest: digestEncoded, digestRecord: digestOf })
+  const eager = new MerkleIndex()
+  const r = (n: number): KvRecord => ({ entries: [{ actor: 'p1', counter: n, values: [{ value: Uint8Array.of(n & 255), timestamp: n }] }], anonymous: [] })
+  const held = SETTLE_SLICE * 4 + 3
+  for (let i = 0; i < held; i++) {
+    index.note('k' + i, encodeRecord(r(i + 1)))
+    eager.set('k' + i, digestOf(r(i + 1)))
+  }
+  let turns = 0
+  let stop = false
+  const tick = (): void => { if (!stop) { turns++; setImmediate(tick) } }
+  setImmediate(tick)
+  const settled = index.settle()
+  // a write and a delete while it runs
+  await new Promise(resolve => setImmediate(resolve))
+  index.note('k0', encodeRecord(r(1000)), r(1000))
+  eager.set('k0', digestOf(r(1000)))
+  index.note('k5', undefined)
+  eager.set('k5', undefined)
+  index.note('new', encodeRecord(r(7)), r(7))
+  eager.set('new', digestOf(r(7)))
+  await settled
+  stop = true
+  assert.ok(turns >= 3, `other work ran between slices (${turns} turns)`)
+  assert.equal(index.pendingKeys, 2, 'what was noted during the settle (k0 again, new) is left for the read')
+  assert.equal(index.size, eager.size)
+  const all = { start: 0n, end: 0n }
+  assert.equal(hex(index.summary(all).hash), hex(eager.summary(all).hash))
+  assert.equal(index.pendingKeys, 0)
 })
