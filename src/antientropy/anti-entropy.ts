@@ -127,7 +127,7 @@ export class AntiEntropy {
 
   constructor (private readonly init: AntiEntropyInit) {
     // the store's own encodings: decoded with no value limit of their own (the store took them)
-    this.index = new DeferredIndex({ bucketBits: init.bucketBits, digest: encoded => this.digestOf(encoded), digestRecord: record => recordDigest(record, sha256) })
+    this.index = new DeferredIndex({ bucketBits: init.bucketBits, digest: encoded => this.digestOf(encoded), digestRecord: record => recordDigest(record, sha256), hash: sha256 })
     this.rate = new ByteRate(init.bytesPerSec)
     this.replica = {
       index: this.index,

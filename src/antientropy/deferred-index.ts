@@ -45,6 +45,8 @@ export interface DeferredIndexOptions<R> {
   digest: (encoded: Uint8Array) => Uint8Array | undefined
   /** the digest of the record in hand (recordDigest): the same as `digest` of its encoding. Must not throw */
   digestRecord: (record: R) => Uint8Array | undefined
+  /** SHA-256 for the index's leaves (MerkleIndexOptions.hash) */
+  hash?: (bytes: Uint8Array) => Uint8Array
   maxPendingKeys?: number
   maxPendingBytes?: number
 }
@@ -65,7 +67,7 @@ export class DeferredIndex<R> implements ArcIndex {
   private added = 0
 
   constructor (options: DeferredIndexOptions<R>) {
-    this.index = new MerkleIndex({ bucketBits: options.bucketBits })
+    this.index = new MerkleIndex({ bucketBits: options.bucketBits, hash: options.hash })
     this.digestOf = options.digest
     this.digestRecord = options.digestRecord
     this.maxKeys = Math.max(0, options.maxPendingKeys ?? MAX_PENDING_KEYS)
