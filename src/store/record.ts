@@ -13,6 +13,7 @@ const MAX_ACTORS = 1024
 /** Per actor, so one hostile frame cannot make the decoder build millions of siblings. */
 const MAX_VALUES_PER_ACTOR = MAX_SIBLINGS * 4
 import { Record as PbRecord } from './pb/record.js'
+import { encodeRecordFast } from './record-encoder.js'
 import { MAX_SUPERSEDES, WRITE_REF_BYTES } from './superseded.js'
 import { MAX_ACTOR_BYTES, values } from '../version/index.js'
 
@@ -163,7 +164,7 @@ const ENCODED = new WeakMap<KvRecord, Uint8Array>()
 export function encodeRecord (r: KvRecord): Uint8Array {
   let bytes = ENCODED.get(r)
   if (bytes === undefined) {
-    bytes = PbRecord.encode({
+    bytes = encodeRecordFast(r) ?? PbRecord.encode({
       entries: r.entries.map(e => ({ actor: e.actor, counter: BigInt(e.counter), values: e.values.map(toPbSibling) })),
       anonymous: r.anonymous.map(toPbSibling)
     })
