@@ -1,9 +1,10 @@
 /**
  * The Merkle index of a node's store, digesting changes when it is read
  * rather than at each write. A write notes its key with the record now
- * stored; the record's digest and the index update happen when an exchange,
- * the status or anything else next reads the index, or when what is held
- * passes its bound. Under skewed keys a hot key is rewritten many times
+ * stored; the record's digest and the index update happen when an exchange
+ * (or a co-replica's request) next reads the index, or when what is held
+ * passes its bound. The count of keys (the status, announcements) is kept
+ * without digesting. Under skewed keys a hot key is rewritten many times
  * between exchanges (45 to 75 s apart): it is digested once, not per write.
  *
  * Every read digests every pending change first, so a reader sees exactly
@@ -12,7 +13,9 @@
  * already made: src/store/record.ts keeps a record's encoding), not the
  * record: one buffer per key rather than a graph of objects that each
  * young-generation collection would copy while it waits, and bytes no
- * caller can change under it. Held changes are bounded by count and by
+ * caller can change under it (an encoding may be a view of an 8 KiB slab,
+ * src/store/record-encoder.ts, as Node's Buffer pool made them before: a
+ * held one can keep its slab alive). Held changes are bounded by count and by
  * bytes: when full, a key not already held is digested at its write from
  * the record in hand (as before deferral: no write pays for a batch, nor
  * for a decode), while the keys held go on being rewritten for free until
