@@ -10,6 +10,7 @@ import { MAX_QUEUED_WRITE_BYTES, MAX_QUEUED_WRITES, MAX_RECORD_BYTES, MAX_WRITE_
 import { RecordTooLargeError } from '../errors.js'
 import { MetricsRegistry } from '../metrics.js'
 import { KeyLock } from './key-lock.js'
+import { RECORD_PREFIX, recordKey } from './record-key.js'
 import { decodeOwnRecord, encodeRecord } from './record.js'
 import { WriteBatcher } from './write-batcher.js'
 import type { KvRecord, RecordLimits } from './record.js'
@@ -32,14 +33,8 @@ export interface RecordStoreInit {
   maxQueuedWriteBytes?: number
 }
 
-const RECORD_PREFIX = '/r/'
 /** just past every record key ('0' follows '/') */
 const RECORD_END = '/r0'
-
-/** the LevelDB key of a record: the string datastore-level's Key would render, without building one per access */
-function recordKey (key: string): string {
-  return RECORD_PREFIX + toString(fromString(key, 'utf8'), 'base64url')
-}
 
 export class RecordStore {
   private readonly datastore: LevelDatastore
