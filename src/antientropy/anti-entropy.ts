@@ -1,19 +1,22 @@
 /**
  * Anti-entropy on a node: keeps the Merkle index of the local store (fed by
- * store.watch, built once at start from store.entries()), serves the ae
+ * store.watch, built once at start from store.entries(); a write is digested
+ * when the index is next read, src/antientropy/deferred-index.ts), serves the ae
  * protocol, and in the background exchanges with one co-replica every
  * interval (the one synced least recently, among those up), over the arcs of
  * the current placement both hold, under a byte rate.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { DEFAULT_DIAL_TIMEOUT_MS } from '../constants.js'
-import { MerkleIndex, recordDigest } from '../merkle/index.js'
+import { recordDigest } from '../merkle/index.js'
 import { sha256 } from '../fast-sha256.js'
 import { ByteRate } from './byte-rate.js'
+import { DeferredIndex } from './deferred-index.js'
 import { exchange } from './exchange.js'
 import { serveAeStream } from './server.js'
 import { AeSession } from './session.js'
 import { openStream } from '../reach/open-stream.js'
+import { decodeRecord, encodeRecord } from '../store/record.js'
 import type { AeReplica } from './handler.js'
 import type { ExchangeResult } from './exchange.js'
 import type { MetricsRegistry } from '../metrics.js'
@@ -98,13 +101,17 @@ export interface AntiEntropyStatus {
   peers: Record<string, PeerSync>
 }
 
+/** limits for decoding this store's own records (what it holds, it took) */
+const OWN_RECORDS = { maxValueBytes: Number.MAX_SAFE_INTEGER }
+
 /** the longest one exchange may take, whatever the rate (ms) */
 const MAX_EXCHANGE_MS = 30 * 60_000
 /** peers remembered in the status */
 const MAX_PEERS_REMEMBERED = 256
 
 export class AntiEntropy {
-  readonly index: MerkleIndex
+  /** digests writes when read (an exchange, the status), not at each write */
+  readonly index: DeferredIndex<KvRecord>
   private readonly replica: AeReplica
   private readonly rate: ByteRate
   private readonly lifetime = new AbortController()
@@ -119,7 +126,8 @@ export class AntiEntropy {
   private unwatch?: () => void
 
   constructor (private readonly init: AntiEntropyInit) {
-    this.index = new MerkleIndex({ bucketBits: init.bucketBits })
+    // the store's own encodings: decoded with no value limit of their own (the store took them)
+    this.index = new DeferredIndex({ bucketBits: init.bucketBits, digest: encoded => this.digestOf(encoded), digestRecord: record => recordDigest(record, sha256), hash: sha256 })
     this.rate = new ByteRate(init.bytesPerSec)
     this.replica = {
       index: this.index,
@@ -147,12 +155,12 @@ export class AntiEntropy {
     const seen = new Set<string>()
     this.unwatch = store.watch((key, _before, after) => {
       if (!this.built) seen.add(key)
-      this.index.set(key, after === undefined ? undefined : recordDigest(after, sha256))
+      this.index.note(key, after === undefined ? undefined : encodeRecord(after), after)
     })
     this.building = (async () => {
-      for await (const [key, record] of store.entries()) {
+      for await (const [key, encoded] of store.encodedEntries()) {
         if (this.lifetime.signal.aborted) return
-        if (!seen.has(key)) this.index.set(key, recordDigest(record, sha256))
+        if (!seen.has(key)) this.index.note(key, encoded)
       }
       seen.clear()
       this.built = true
@@ -312,6 +320,16 @@ export class AntiEntropy {
     } finally {
       metrics.observe('meshkv_ae_exchange_ms', {}, performance.now() - started)
       await session?.close()
+    }
+  }
+
+  /** a stored record's digest; one that does not decode is left out of the index (and logged), as a scan that met it would fail */
+  private digestOf (encoded: Uint8Array): Uint8Array | undefined {
+    try {
+      return recordDigest(decodeRecord(encoded, OWN_RECORDS), sha256)
+    } catch (err) {
+      this.init.log.error('a stored record does not decode, left out of the anti-entropy index: %s', (err as Error).message)
+      return undefined
     }
   }
 

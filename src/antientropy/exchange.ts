@@ -92,6 +92,7 @@ export async function exchange (peer: AeTransport, local: AeReplica, shared: Arc
       const res = await call({ type: AeRequestType.HASHES, arcs: batch, split })
       const arcs = split === 1 ? batch : batch.flatMap(arc => splitArc(arc, split))
       if (res.summaries.length !== arcs.length) throw new ProtocolError(`HASHES reply with ${res.summaries.length} summaries for ${arcs.length} arcs`)
+      await local.index.settle?.()
       arcs.forEach((arc, i) => {
         const theirs = res.summaries[i]
         if (theirs.hash.byteLength !== DIGEST_BYTES) throw new ProtocolError('HASHES reply with a malformed hash')
@@ -112,6 +113,7 @@ export async function exchange (peer: AeTransport, local: AeReplica, shared: Arc
   for (const batch of chunks(leaves, l => l.count, KEYS_PER_REQUEST, MAX_ARCS)) {
     const res = await call({ type: AeRequestType.KEYS, arcs: batch.map(l => l.arc) })
     if (res.lists.length !== batch.length) throw new ProtocolError(`KEYS reply with ${res.lists.length} lists for ${batch.length} arcs`)
+    await local.index.settle?.()
     batch.forEach((leaf, i) => {
       const theirs = new Map<string, Uint8Array>()
       for (const { key, digest } of res.lists[i].keys) {

@@ -7,13 +7,13 @@ import { ProtocolError, NotStartedError } from '../errors.js'
 import { decodeRecord, encodeRecord } from '../store/record.js'
 import { splitArc } from '../merkle/index.js'
 import { AeRequestType, MAX_LISTED_KEYS, MAX_SPLIT, MAX_SUMMARIES, RECORDS_BUDGET } from './wire.js'
-import type { MerkleIndex } from '../merkle/index.js'
+import type { ArcIndex } from './deferred-index.js'
 import type { KvRecord } from '../store/record.js'
 import type { KeyedRecord, Request, Response } from './pb/ae.js'
 
 /** What an exchange reads and merges on one peer. */
 export interface AeReplica {
-  readonly index: MerkleIndex
+  readonly index: ArcIndex
   /** false while the index is still being built from the store */
   ready: () => boolean
   get: (key: string) => Promise<KvRecord | undefined>
@@ -44,11 +44,13 @@ async function hashes (req: Request, replica: AeReplica): Promise<Partial<Respon
   if (split > MAX_SPLIT) throw new ProtocolError(`split of ${split}, over ${MAX_SPLIT}`)
   if (req.arcs.length * split > MAX_SUMMARIES) throw new ProtocolError(`${req.arcs.length} arcs split ${split} ways: over ${MAX_SUMMARIES} summaries`)
   const arcs = split === 1 ? req.arcs : req.arcs.flatMap(arc => splitArc(arc, split))
+  await replica.index.settle?.()
   return { summaries: arcs.map(arc => replica.index.summary(arc)) as Response['summaries'] }
 }
 
 async function keys (req: Request, replica: AeReplica): Promise<Partial<Response>> {
   requireReady(replica)
+  await replica.index.settle?.()
   let left = MAX_LISTED_KEYS
   const lists = req.arcs.map(arc => {
     // counted first (O(log n)), so a wide arc is refused before any key is gathered

@@ -48,9 +48,25 @@ export class AppliedWrites {
   /** `value`: the value's fingerprint when known; a known one is kept when not */
   add (key: string, writeId: Uint8Array, value?: string, now = Date.now()): void {
     const id = this.id(key, writeId)
-    const known = this.seen.get(id)?.value ?? null
+    this.put(id, value ?? this.seen.get(id)?.value ?? null, now)
+  }
+
+  /**
+   * A write that reached this replica in a record was applied: remembered
+   * with the fingerprint it was applied with when that is known, else with
+   * `fingerprint()`. What add(key, id, lookup(key, id) ?? fingerprint())
+   * does, with the key and id named once (every synced write, at every replica).
+   */
+  learn (key: string, writeId: Uint8Array, fingerprint: () => string, now = Date.now()): void {
+    const id = this.id(key, writeId)
+    const entry = this.seen.get(id)
+    const known = entry !== undefined && now - entry.at <= this.init.ttlMs ? entry.value : null
+    this.put(id, known ?? fingerprint(), now)
+  }
+
+  private put (id: string, value: string | null, now: number): void {
     this.seen.delete(id)
-    this.seen.set(id, { at: now, value: value ?? known })
+    this.seen.set(id, { at: now, value })
     for (const [old, entry] of this.seen) {
       if (this.seen.size <= this.init.maxEntries && now - entry.at <= this.init.ttlMs) break
       this.seen.delete(old)

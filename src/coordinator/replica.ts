@@ -93,7 +93,7 @@ export class Replica implements KvService {
     // (with its value's fingerprint, taken once per write id remembered)
     for (const s of values(record)) {
       if (s.writeId === undefined) continue
-      this.applied.add(key, s.writeId, this.applied.lookup(key, s.writeId) ?? valueFingerprint(s))
+      this.applied.learn(key, s.writeId, () => valueFingerprint(s))
     }
     if (owner !== undefined) await this.rehint(owner, key)
     return stored ?? record

@@ -22,9 +22,15 @@ const utf8 = new TextEncoder()
 
 /** Appends length-prefixed fields to one growing buffer. */
 class Writer {
-  private buf = new Uint8Array(256)
-  private view = new DataView(this.buf.buffer)
+  private buf: Uint8Array
+  private view: DataView
   private length = 0
+
+  /** `size`: the bytes it will take, when known (one buffer, never grown) */
+  constructor (size = 256) {
+    this.buf = new Uint8Array(size)
+    this.view = new DataView(this.buf.buffer)
+  }
 
   private room (n: number): void {
     if (this.length + n <= this.buf.byteLength) return
@@ -69,8 +75,13 @@ function writeSibling (w: Writer, s: DigestSibling): void {
   w.bytes(s.writeId ?? new Uint8Array(0))
 }
 
+/** bytes writeSibling writes */
+function siblingSize (s: DigestSibling): number {
+  return 20 + (s.value?.byteLength ?? 0) + (s.writeId?.byteLength ?? 0)
+}
+
 function siblingBytes (s: DigestSibling): Uint8Array {
-  const w = new Writer()
+  const w = new Writer(siblingSize(s))
   writeSibling(w, s)
   return w.done()
 }
@@ -86,10 +97,18 @@ function compareBytes (a: Uint8Array, b: Uint8Array): number {
  * (an adapter may pass a native one: every write is digested).
  */
 export function recordDigest (record: DvvSet<DigestSibling>, hash: (bytes: Uint8Array) => Uint8Array = sha256): Uint8Array {
-  const w = new Writer()
+  // sized first: a value copied into a buffer grown from 256 bytes was copied four times more
+  const actors = record.entries.map(e => utf8.encode(e.actor))
+  let size = 8
+  for (let i = 0; i < record.entries.length; i++) {
+    size += 16 + actors[i].byteLength
+    for (const v of record.entries[i].values) size += siblingSize(v)
+  }
+  for (const a of record.anonymous) size += siblingSize(a)
+  const w = new Writer(size)
   w.u32(record.entries.length)
-  for (const e of record.entries) {
-    w.bytes(utf8.encode(e.actor))
+  for (const [i, e] of record.entries.entries()) {
+    w.bytes(actors[i])
     w.f64(e.counter)
     w.u32(e.values.length)
     for (const v of e.values) writeSibling(w, v)
@@ -102,12 +121,13 @@ export function recordDigest (record: DvvSet<DigestSibling>, hash: (bytes: Uint8
   return hash(w.done()).slice(0, DIGEST_BYTES)
 }
 
-/** A key's leaf: 128 bits of SHA-256 over the key and its record digest, as four words. */
-export function leafHash (key: string, digest: Uint8Array): Uint32Array {
-  const w = new Writer()
-  w.bytes(utf8.encode(key))
+/** A key's leaf: 128 bits of SHA-256 over the key and its record digest, as four words. `hash`: as recordDigest's. */
+export function leafHash (key: string, digest: Uint8Array, hash: (bytes: Uint8Array) => Uint8Array = sha256): Uint32Array {
+  const k = utf8.encode(key)
+  const w = new Writer(8 + k.byteLength + digest.byteLength)
+  w.bytes(k)
   w.bytes(digest)
-  const h = sha256(w.done())
+  const h = hash(w.done())
   const v = new DataView(h.buffer, h.byteOffset, h.byteLength)
   return Uint32Array.of(v.getUint32(0), v.getUint32(4), v.getUint32(8), v.getUint32(12))
 }

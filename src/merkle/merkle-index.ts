@@ -32,12 +32,15 @@ interface Entry {
 export interface MerkleIndexOptions {
   /** log2 of the bucket count (default 16: 65536 buckets, ~1 MB); 1..24 */
   bucketBits?: number
+  /** SHA-256 for the leaves (an adapter may pass a native one: every indexed change hashes a leaf); @noble/hashes when absent */
+  hash?: (bytes: Uint8Array) => Uint8Array
 }
 
 export const DEFAULT_BUCKET_BITS = 16
 
 export class MerkleIndex {
   private readonly bits: number
+  private readonly hash?: (bytes: Uint8Array) => Uint8Array
   private readonly shift: bigint
   private readonly tree: XorFenwick
   private readonly entries = new Map<string, Entry>()
@@ -48,6 +51,7 @@ export class MerkleIndex {
     const bits = options.bucketBits ?? DEFAULT_BUCKET_BITS
     if (!Number.isInteger(bits) || bits < 1 || bits > 24) throw new RangeError(`bucketBits must be a whole number from 1 to 24, got ${bits}`)
     this.bits = bits
+    this.hash = options.hash
     this.shift = BigInt(64 - bits)
     this.tree = new XorFenwick(2 ** bits)
   }
@@ -76,7 +80,7 @@ export class MerkleIndex {
     }
     if (digest === undefined) return
     const position = old?.position ?? hash64(key)
-    const entry = { position, digest: digest.slice(), leaf: leafHash(key, digest) }
+    const entry = { position, digest: digest.slice(), leaf: leafHash(key, digest, this.hash) }
     const b = this.bucketOf(position)
     this.entries.set(key, entry)
     this.tree.update(b, entry.leaf, 1)

@@ -12,9 +12,21 @@ export class KeyLock {
 
   async run<T> (key: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     signal?.throwIfAborted()
-    const prev = this.tails.get(key) ?? Promise.resolve()
+    const held = this.tails.get(key)
     let release!: () => void
     const mine = new Promise<void>(resolve => { release = resolve })
+    if (held === undefined) {
+      // no one holds the key or waits for it (the usual case): run now,
+      // without the chain and the abort listener a wait needs
+      this.tails.set(key, mine)
+      try {
+        return await fn()
+      } finally {
+        release()
+        if (this.tails.get(key) === mine) this.tails.delete(key)
+      }
+    }
+    const prev = held
     const tail = prev.then(() => mine)
     this.tails.set(key, tail)
     const done = (): void => {

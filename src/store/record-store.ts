@@ -10,6 +10,7 @@ import { MAX_QUEUED_WRITE_BYTES, MAX_QUEUED_WRITES, MAX_RECORD_BYTES, MAX_WRITE_
 import { RecordTooLargeError } from '../errors.js'
 import { MetricsRegistry } from '../metrics.js'
 import { KeyLock } from './key-lock.js'
+import { RECORD_PREFIX, recordKey } from './record-key.js'
 import { decodeOwnRecord, encodeRecord } from './record.js'
 import { WriteBatcher } from './write-batcher.js'
 import type { KvRecord, RecordLimits } from './record.js'
@@ -32,14 +33,8 @@ export interface RecordStoreInit {
   maxQueuedWriteBytes?: number
 }
 
-const RECORD_PREFIX = '/r/'
 /** just past every record key ('0' follows '/') */
 const RECORD_END = '/r0'
-
-/** the LevelDB key of a record: the string datastore-level's Key would render, without building one per access */
-function recordKey (key: string): string {
-  return RECORD_PREFIX + toString(fromString(key, 'utf8'), 'base64url')
-}
 
 export class RecordStore {
   private readonly datastore: LevelDatastore
@@ -101,13 +96,13 @@ export class RecordStore {
   }
 
   async get (key: string): Promise<KvRecord | undefined> {
-    return this.read(key)
+    return this.read(recordKey(key))
   }
 
-  /** getNow where the database reads synchronously (classic-level); IndexedDB (browser-level) only reads asynchronously */
-  private async read (key: string): Promise<KvRecord | undefined> {
-    if ((this.datastore.db.supports as { getSync?: boolean }).getSync === true) return this.getNow(key)
-    const bytes = await this.datastore.db.get(recordKey(key))
+  /** The record under a LevelDB key (recordKey): getNow where the database reads synchronously (classic-level); IndexedDB (browser-level) only reads asynchronously */
+  private async read (dbKey: string): Promise<KvRecord | undefined> {
+    if ((this.datastore.db.supports as { getSync?: boolean }).getSync === true) return this.getNow(dbKey)
+    const bytes = await this.datastore.db.get(dbKey)
     return bytes === undefined ? undefined : decodeOwnRecord(bytes, this.limits)
   }
 
@@ -118,8 +113,8 @@ export class RecordStore {
    * under load. A read that misses the cache blocks the loop for one disk
    * read instead.
    */
-  private getNow (key: string): KvRecord | undefined {
-    const bytes = this.datastore.db.getSync(recordKey(key))
+  private getNow (dbKey: string): KvRecord | undefined {
+    const bytes = this.datastore.db.getSync(dbKey)
     return bytes === undefined ? undefined : decodeOwnRecord(bytes, this.limits)
   }
 
@@ -147,7 +142,8 @@ export class RecordStore {
    */
   async update (key: string, fn: (current: KvRecord | undefined) => KvRecord | undefined, signal?: AbortSignal, writing?: (next: KvRecord) => void, unstored?: (next: KvRecord, error: unknown) => void): Promise<KvRecord | undefined> {
     return this.lock.run(key, async () => {
-      const current = await this.read(key)
+      const dbKey = recordKey(key)
+      const current = await this.read(dbKey)
       const next = fn(current)
       if (next === undefined || next === current) return current
       const encoded = encodeRecord(next)
@@ -162,7 +158,7 @@ export class RecordStore {
       // take the core, and the local write became the later of the two
       writing?.(next)
       try {
-        await this.writes.put(recordKey(key), encoded)
+        await this.writes.put(dbKey, encoded)
       } catch (err) {
         if (writing !== undefined) unstored?.(next, err)
         throw err
@@ -179,9 +175,10 @@ export class RecordStore {
    */
   async remove (key: string, expect: (current: KvRecord | undefined) => boolean, signal?: AbortSignal): Promise<boolean> {
     return this.lock.run(key, async () => {
-      const current = await this.read(key)
+      const dbKey = recordKey(key)
+      const current = await this.read(dbKey)
       if (current === undefined || !expect(current)) return false
-      await this.datastore.db.del(recordKey(key), { sync: this.fsync })
+      await this.datastore.db.del(dbKey, { sync: this.fsync })
       this.notify(key, current, undefined)
       return true
     }, signal)

@@ -13,6 +13,7 @@ const MAX_ACTORS = 1024
 /** Per actor, so one hostile frame cannot make the decoder build millions of siblings. */
 const MAX_VALUES_PER_ACTOR = MAX_SIBLINGS * 4
 import { Record as PbRecord } from './pb/record.js'
+import { encodeRecordFast } from './record-encoder.js'
 import { MAX_SUPERSEDES, WRITE_REF_BYTES } from './superseded.js'
 import { MAX_ACTOR_BYTES, values } from '../version/index.js'
 
@@ -163,7 +164,7 @@ const ENCODED = new WeakMap<KvRecord, Uint8Array>()
 export function encodeRecord (r: KvRecord): Uint8Array {
   let bytes = ENCODED.get(r)
   if (bytes === undefined) {
-    bytes = PbRecord.encode({
+    bytes = encodeRecordFast(r) ?? PbRecord.encode({
       entries: r.entries.map(e => ({ actor: e.actor, counter: BigInt(e.counter), values: e.values.map(toPbSibling) })),
       anonymous: r.anonymous.map(toPbSibling)
     })
@@ -189,6 +190,17 @@ export function isEncodingOf (bytes: Uint8Array, record: KvRecord): boolean {
   return bytesEqual(bytes, encodeRecord(record))
 }
 
+/** what the protobuf decoder may allocate for one record */
+const DECODE_LIMITS = {
+  limits: {
+    entries: MAX_ACTORS,
+    anonymous: MAX_DECODED_SIBLINGS,
+    entries$: { values: MAX_VALUES_PER_ACTOR, values$: { supersedes: MAX_SUPERSEDES } },
+    anonymous$: { supersedes: MAX_SUPERSEDES }
+  }
+}
+const MAX_COUNTER = BigInt(Number.MAX_SAFE_INTEGER)
+
 /**
  * Decode and validate a record: bytes from a hostile peer must come out as a
  * well-formed DVVSet (sorted unique actors, counters that cover their
@@ -197,14 +209,7 @@ export function isEncodingOf (bytes: Uint8Array, record: KvRecord): boolean {
 export function decodeRecord (bytes: Uint8Array, limits: RecordLimits): KvRecord {
   let pb: PbRecord
   try {
-    pb = PbRecord.decode(bytes, {
-      limits: {
-        entries: MAX_ACTORS,
-        anonymous: MAX_DECODED_SIBLINGS,
-        entries$: { values: MAX_VALUES_PER_ACTOR, values$: { supersedes: MAX_SUPERSEDES } },
-        anonymous$: { supersedes: MAX_SUPERSEDES }
-      }
-    })
+    pb = PbRecord.decode(bytes, DECODE_LIMITS)
   } catch (err) {
     const message = (err as Error).message
     if (/too many elements/.test(message)) throw new ProtocolError(`record: too many siblings or actors (${message})`)
@@ -214,10 +219,11 @@ export function decodeRecord (bytes: Uint8Array, limits: RecordLimits): KvRecord
   let siblings = pb.anonymous.length
   const entries = pb.entries.map(e => {
     // bounded as a context bounds it (UTF-8 bytes), so every record stored has a context a client can be given
-    if (e.actor.length === 0 || e.actor.length > MAX_ACTOR_BYTES || utf8.encode(e.actor).byteLength > MAX_ACTOR_BYTES) throw new ProtocolError('record: bad actor')
+    // (a string of n UTF-16 units is at most 3n bytes of UTF-8: a short one needs no encoding to know)
+    if (e.actor.length === 0 || e.actor.length > MAX_ACTOR_BYTES || (e.actor.length * 3 > MAX_ACTOR_BYTES && utf8.encode(e.actor).byteLength > MAX_ACTOR_BYTES)) throw new ProtocolError('record: bad actor')
     if (prev !== undefined && e.actor <= prev) throw new ProtocolError('record: actors not sorted and unique')
     prev = e.actor
-    if (e.counter > BigInt(Number.MAX_SAFE_INTEGER)) throw new ProtocolError('record: counter out of range')
+    if (e.counter > MAX_COUNTER) throw new ProtocolError('record: counter out of range')
     const counter = Number(e.counter)
     if (e.values.length > counter) throw new ProtocolError('record: more values than events')
     siblings += e.values.length

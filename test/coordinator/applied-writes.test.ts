@@ -37,3 +37,27 @@ test('property: writes of keys short and long (kept as themselves or as digests)
     assert.equal(seen.lookup(k, id(n), 1), want === undefined ? undefined : `fp ${n} ${k}`)
   }), { numRuns: 300 })
 })
+
+test('property: learn(key, id, fp) is add(key, id, lookup(key, id) ?? fp()), over any history', () => {
+  type Op = { kind: 'add' | 'learn' | 'lookup', key: string, n: number, value: string | undefined, at: number }
+  const op = fc.record({ kind: fc.constantFrom('add' as const, 'learn' as const, 'lookup' as const), key: fc.constantFrom('a', 'b'), n: fc.nat(3), value: fc.option(fc.constantFrom('x', 'y'), { nil: undefined }), at: fc.nat(30) })
+  fc.assert(fc.property(fc.array(op, { maxLength: 60 }), fc.integer({ min: 1, max: 6 }), (ops: Op[], max) => {
+    const a = new AppliedWrites({ maxEntries: max, ttlMs: 10 })
+    const b = new AppliedWrites({ maxEntries: max, ttlMs: 10 })
+    let now = 0
+    let calls = 0
+    for (const o of ops) {
+      now += o.at
+      if (o.kind === 'add') { a.add(o.key, id(o.n), o.value, now); b.add(o.key, id(o.n), o.value, now) }
+      if (o.kind === 'learn') {
+        const fp = `fp${o.n}`
+        a.learn(o.key, id(o.n), () => { calls++; return fp }, now)
+        b.add(o.key, id(o.n), b.lookup(o.key, id(o.n), now) ?? fp, now)
+      }
+      if (o.kind === 'lookup') assert.equal(a.lookup(o.key, id(o.n), now), b.lookup(o.key, id(o.n), now))
+      assert.equal(a.size, b.size)
+    }
+    for (const key of ['a', 'b']) for (let n = 0; n < 4; n++) assert.equal(a.lookup(key, id(n), now), b.lookup(key, id(n), now))
+    assert.ok(calls <= ops.length)
+  }), { numRuns: 500 })
+})

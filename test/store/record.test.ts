@@ -350,3 +350,19 @@ describe('record encodings kept with the record', () => {
     assert.deepEqual(encodeRecord(fromPeer), canonical, 'a peer\'s padding is not kept')
   })
 })
+
+describe('an actor is bounded by its UTF-8 bytes', () => {
+  test('accepted exactly when its UTF-8 is at most 256 bytes, whatever its characters (short ones are not encoded to know)', () => {
+    const unit = fc.constantFrom('a', 'é', '中', '😀', '\uD800')
+    const actor = fc.array(unit, { minLength: 1, maxLength: 140 }).map(us => us.join('')).filter(a => a.length <= 256)
+    fc.assert(fc.property(actor, a => {
+      const bytes = PbRecord.encode({ entries: [{ actor: a, counter: 1n, values: [] }], anonymous: [] })
+      const fits = new TextEncoder().encode(a).byteLength <= 256
+      let accepted = true
+      try { decodeRecord(bytes, LIMITS) } catch (err) { assert.ok(err instanceof ProtocolError); accepted = false }
+      // what the decoder reads back is the actor's UTF-8 (a lone surrogate comes back replaced)
+      const back = PbRecord.decode(bytes).entries[0].actor
+      assert.equal(accepted, new TextEncoder().encode(back).byteLength <= 256, `${a.length} units, ${fits ? 'fits' : 'over'}`)
+    }), { numRuns: 500, examples: [['中'.repeat(85)], ['中'.repeat(86)], ['a'.repeat(256)], ['a'.repeat(257)]] })
+  })
+})

@@ -1,0 +1,171 @@
+/**
+ * The Merkle index of a node's store, digesting changes when it is read
+ * rather than at each write. A write notes its key with the record now
+ * stored; the record's digest and the index update happen when an exchange
+ * (or a co-replica's request) next reads the index, or when what is held
+ * passes its bound. The count of keys (the status, announcements) is kept
+ * without digesting. Under skewed keys a hot key is rewritten many times
+ * between exchanges (45 to 75 s apart): it is digested once, not per write.
+ *
+ * Every read digests every pending change first, so a reader sees exactly
+ * the store's current state, as an index updated on every write would.
+ * What is held is the record's stored encoding (the bytes the store wrote,
+ * already made: src/store/record.ts keeps a record's encoding), not the
+ * record: one buffer per key rather than a graph of objects that each
+ * young-generation collection would copy while it waits, and bytes no
+ * caller can change under it (an encoding may be a view of an 8 KiB slab,
+ * src/store/record-encoder.ts, as Node's Buffer pool made them before: a
+ * held one can keep its slab alive). Held changes are bounded by count and by
+ * bytes: when full, a key not already held is digested at its write from
+ * the record in hand (as before deferral: no write pays for a batch, nor
+ * for a decode), while the keys held go on being rewritten for free until
+ * the next read. A removal is applied at once (it has nothing to digest).
+ */
+import { MerkleIndex } from '../merkle/index.js'
+import { nextTurn } from '../next-turn.js'
+import type { Arc, KeyDigest } from '../merkle/index.js'
+
+/** keys whose changes are held, undigested, at once */
+export const MAX_PENDING_KEYS = 2_048
+/** bytes of those records' encodings */
+export const MAX_PENDING_BYTES = 4 * 1024 * 1024
+
+/** held changes digested in one go by settle() before it lets other work run (~25 µs each) */
+export const SETTLE_SLICE = 64
+
+/**
+ * What an exchange reads of an index (MerkleIndex or DeferredIndex).
+ * `settle`, where there is one, is awaited before a read: it digests what
+ * is held a slice at a time, so a read does not stop the event loop for
+ * all of it at once (2,048 held keys take ~50 ms).
+ */
+export type ArcIndex = Pick<MerkleIndex, 'size' | 'digest' | 'summary' | 'keys'> & { settle?: () => Promise<void> }
+
+export interface DeferredIndexOptions<R> {
+  /** log2 of the index's bucket count (MerkleIndex's default when absent) */
+  bucketBits?: number
+  /** the digest of a record from its stored encoding (recordDigest of the decoded record); undefined leaves the key out. Must not throw */
+  digest: (encoded: Uint8Array) => Uint8Array | undefined
+  /** the digest of the record in hand (recordDigest): the same as `digest` of its encoding. Must not throw */
+  digestRecord: (record: R) => Uint8Array | undefined
+  /** SHA-256 for the index's leaves (MerkleIndexOptions.hash) */
+  hash?: (bytes: Uint8Array) => Uint8Array
+  maxPendingKeys?: number
+  maxPendingBytes?: number
+}
+
+/** charged per held change beyond its bytes (the map entry, the buffer's object) */
+const ENTRY_OVERHEAD = 64
+
+export class DeferredIndex<R> implements ArcIndex {
+  private readonly index: MerkleIndex
+  private readonly digestOf: (encoded: Uint8Array) => Uint8Array | undefined
+  private readonly digestRecord: (record: R) => Uint8Array | undefined
+  private readonly maxKeys: number
+  private readonly maxBytes: number
+  /** each key's stored encoding, not yet digested */
+  private readonly pending = new Map<string, Uint8Array>()
+  private heldBytes = 0
+  /** keys the held changes add to the index: size is known without digesting */
+  private added = 0
+
+  constructor (options: DeferredIndexOptions<R>) {
+    this.index = new MerkleIndex({ bucketBits: options.bucketBits, hash: options.hash })
+    this.digestOf = options.digest
+    this.digestRecord = options.digestRecord
+    this.maxKeys = Math.max(0, options.maxPendingKeys ?? MAX_PENDING_KEYS)
+    this.maxBytes = Math.max(0, options.maxPendingBytes ?? MAX_PENDING_BYTES)
+  }
+
+  /**
+   * A key's record is now stored as `encoded` (undefined: removed), which
+   * is `record` when the caller has it in hand. Held, and digested when the
+   * index is next read; digested now when the held changes are at their
+   * bound and the key is not among them.
+   */
+  note (key: string, encoded: Uint8Array | undefined, record?: R): void {
+    const held = this.pending.get(key)
+    if (held !== undefined) this.release(key, held)
+    if (encoded === undefined) {
+      this.index.set(key, undefined)
+      return
+    }
+    const bytes = ENTRY_OVERHEAD + encoded.byteLength
+    if (this.pending.size >= this.maxKeys || this.heldBytes + bytes > this.maxBytes) {
+      this.index.set(key, record !== undefined ? this.digestRecord(record) : this.digestOf(encoded))
+      return
+    }
+    this.pending.set(key, encoded)
+    this.heldBytes += bytes
+    if (this.index.digest(key) === undefined) this.added++
+  }
+
+  /** Digest every held change into the index. */
+  flush (): void {
+    if (this.pending.size === 0) return
+    for (const [key, encoded] of this.pending) this.index.set(key, this.digestOf(encoded))
+    this.pending.clear()
+    this.heldBytes = 0
+    this.added = 0
+  }
+
+  /**
+   * Digest the changes held now, SETTLE_SLICE at a time with a turn of the
+   * event loop between slices. Changes noted meanwhile are left to the next
+   * read (which digests them at once): a stream of writes cannot keep it
+   * going.
+   */
+  async settle (): Promise<void> {
+    let budget = this.pending.size
+    while (budget > 0 && this.pending.size > 0) {
+      let n = 0
+      for (const [key, encoded] of this.pending) {
+        this.release(key, encoded)
+        this.index.set(key, this.digestOf(encoded))
+        budget--
+        if (++n === SETTLE_SLICE || budget === 0) break
+      }
+      if (budget > 0 && this.pending.size > 0) await new Promise<void>(resolve => { nextTurn(resolve) })
+    }
+  }
+
+  /** changes held, not yet digested */
+  get pendingKeys (): number {
+    return this.pending.size
+  }
+
+  get pendingBytes (): number {
+    return this.heldBytes
+  }
+
+  /** keys indexed, held changes counted (without digesting them: announcements read it every second) */
+  get size (): number {
+    return this.index.size + this.added
+  }
+
+  get bucketBits (): number {
+    return this.index.bucketBits
+  }
+
+  digest (key: string): Uint8Array | undefined {
+    this.flush()
+    return this.index.digest(key)
+  }
+
+  summary (arc: Arc): { hash: Uint8Array, count: number } {
+    this.flush()
+    return this.index.summary(arc)
+  }
+
+  keys (arc: Arc, limit?: number): KeyDigest[] {
+    this.flush()
+    return this.index.keys(arc, limit)
+  }
+
+  /** drop a held change (superseded by a newer one of the key) */
+  private release (key: string, held: Uint8Array): void {
+    this.pending.delete(key)
+    this.heldBytes -= ENTRY_OVERHEAD + held.byteLength
+    if (this.index.digest(key) === undefined) this.added--
+  }
+}
