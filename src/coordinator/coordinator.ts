@@ -20,6 +20,7 @@ import { randomBytes } from './random-bytes.js'
 import { withRetry } from './retry.js'
 import { readQuorum } from './read-quorum.js'
 import { repairReplicas } from './read-repair.js'
+import { withDeadline } from '../protocol/deadline.js'
 import { validateKey, validateQuorum, validateValue } from './validate.js'
 import { InvalidArgumentError } from '../errors.js'
 import { HedgePolicy } from './hedge-policy.js'
@@ -221,7 +222,11 @@ export class Coordinator {
     // A peer with no copy sends the digest of the record it last saw there
     // (src/coordinator/record-cache.ts): a conditional GET
     const local = prefs.includes(placement.selfId) ? replica.localGet(key) : undefined
-    const own = local === undefined ? this.init.recordCache?.get(key) : await local.catch(() => undefined)
+    // Waited for no longer than a silent replica is before a hedge: a local
+    // read that never settles (a store stuck under it) must not hold the
+    // read, and what waits on it, past its deadline; the others are then
+    // asked without a digest
+    const own = local === undefined ? this.init.recordCache?.get(key) : await withDeadline(local, this.readHedging.delay(timeoutMs, prefs.length)).catch(() => undefined)
     const started = performance.now()
     const order = healthyFirst(this.readHedging.order(prefs, placement.selfId), p => placement.health(p))
     const calls = order.map(peer => ({

@@ -128,6 +128,19 @@ describe('one silent replica cannot eat a write\'s deadline (item 5)', () => {
       assert.deepEqual(values((await coordinator.get(key)).values), [key])
     }
   })
+
+  test('a coordinator whose own store never answers a read still reads from the other replicas within the deadline', async () => {
+    const [, writer, , mute] = c.nodes
+    // the silent peer is a replica and coordinates: its own read goes first
+    const key = findKey(mute, 'own-read-silent', p => p.includes(mute.peerId) && p.includes(writer.peerId))
+    await writer.put(key, bytes('stored'), { w: 2, timeoutMs: 5000 })
+    silence(mute)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<string>(resolve => { timer = setTimeout(() => { resolve('no answer 5 s after a read of 1.5 s began') }, 5000) })
+    const got = await Promise.race([mute.get(key, { r: 2, timeoutMs: 1500 }).then(r => values(r.values), (e: unknown) => String(e)), late])
+    clearTimeout(timer)
+    assert.deepEqual(got, ['stored'])
+  })
 })
 
 describe('the locally coordinated path honours its deadline (item 5)', () => {
