@@ -29,3 +29,34 @@ export function hash64Parts (data: string | Uint8Array): [hi: number, lo: number
   const lo = ((d[4] << 24) | (d[5] << 16) | (d[6] << 8) | d[7]) >>> 0
   return [hi, lo]
 }
+
+/** Most keys whose position keyPosition remembers. */
+export const KEY_POSITIONS_CACHED = 1024
+/** Longer keys are hashed every time: the cache's memory stays small (~KEY_POSITIONS_CACHED × 256 characters at most). */
+export const KEY_POSITION_CACHED_CHARS = 256
+
+const positions = new Map<string, readonly [hi: number, lo: number]>()
+
+/**
+ * A key's ring position, hash64Parts(key), remembered for the last
+ * KEY_POSITIONS_CACHED keys (oldest dropped first). One operation needs it
+ * several times (the coordinator's and the replica's preference lists, the
+ * context's key tag at decode and encode: src/version/context.ts), each a
+ * SHA-256 of the key otherwise. For keys only: member tokens would push the
+ * keys out.
+ */
+export function keyPosition (key: string): readonly [hi: number, lo: number] {
+  let out = positions.get(key)
+  if (out !== undefined) return out
+  out = Object.freeze(hash64Parts(key))
+  if (key.length <= KEY_POSITION_CACHED_CHARS) {
+    if (positions.size >= KEY_POSITIONS_CACHED) positions.delete(positions.keys().next().value as string)
+    positions.set(key, out)
+  }
+  return out
+}
+
+/** Keys keyPosition holds now (for tests of its bound). */
+export function keyPositionsHeld (): number {
+  return positions.size
+}

@@ -26,11 +26,10 @@
  * the key (a stand-in) only the context can tell it which writes those are.
  * A context with no writes to name is written in format 2.
  */
-import { sha256 } from '@noble/hashes/sha2.js'
-import { fromString } from 'uint8arrays/from-string'
-import { toString } from 'uint8arrays/to-string'
 import { MAX_CONTEXT_CHARS } from '../constants.js'
 import { InvalidContextError } from '../errors.js'
+import { keyPosition } from '../ring/hash.js'
+import { base64urlDecode, base64urlEncode } from './base64url.js'
 import { compareActors } from './vector.js'
 import type { VersionVector } from './types.js'
 
@@ -50,8 +49,6 @@ export const MAX_ACTOR_BYTES = 256
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
-const BASE64URL = /^[A-Za-z0-9_-]*$/
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 function writeVarint (out: number[], n: number): void {
@@ -62,8 +59,14 @@ function writeVarint (out: number[], n: number): void {
   out.push(n)
 }
 
+/**
+ * The first KEY_TAG_BYTES of SHA-256 of the key's UTF-8: the key's ring
+ * position (src/ring/hash.ts), which the operation that encodes or decodes
+ * this context has most likely just computed, and keyPosition remembers.
+ */
 function keyTag (key: string): Uint8Array {
-  return sha256(encoder.encode(key)).subarray(0, KEY_TAG_BYTES)
+  const [hi, lo] = keyPosition(key)
+  return Uint8Array.of(hi >>> 24, (hi >>> 16) & 0xff, (hi >>> 8) & 0xff, hi & 0xff, lo >>> 24, (lo >>> 16) & 0xff, (lo >>> 8) & 0xff, lo & 0xff)
 }
 
 /** A decoded context: the version vector, and the writes it covers by reference (none in format 2). */
@@ -102,7 +105,7 @@ export function encodeContext (vv: VersionVector, key: string, writes: readonly 
       for (const b of w) out.push(b)
     }
   }
-  const s = toString(Uint8Array.from(out), 'base64url')
+  const s = base64urlEncode(out)
   if (s.length > MAX_CONTEXT_CHARS) throw new RangeError(`context of ${s.length} characters, over ${MAX_CONTEXT_CHARS}`)
   return s
 }
@@ -135,18 +138,8 @@ class Reader {
 }
 
 function base64urlBytes (s: string): Uint8Array {
-  if (!BASE64URL.test(s)) throw new InvalidContextError('invalid context: not base64url')
-  if (s.length % 4 === 1) throw new InvalidContextError('invalid context: bad base64url length')
-  // Unused trailing bits would give one context several spellings.
-  const unusedBits = s.length % 4 === 2 ? 0x0f : s.length % 4 === 3 ? 0x03 : 0
-  if ((ALPHABET.indexOf(s[s.length - 1]) & unusedBits) !== 0) throw new InvalidContextError('invalid context: non-canonical base64url')
-  let bytes: Uint8Array
-  try {
-    bytes = fromString(s, 'base64url')
-  } catch {
-    throw new InvalidContextError('invalid context: not base64url')
-  }
-  if (toString(bytes, 'base64url') !== s) throw new InvalidContextError('invalid context: non-canonical base64url')
+  const bytes = base64urlDecode(s)
+  if (typeof bytes === 'string') throw new InvalidContextError(`invalid context: ${bytes}`)
   return bytes
 }
 
