@@ -51,12 +51,30 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
-function writeVarint (out: number[], n: number): void {
+/** No lone surrogate: String.prototype.isWellFormed where the runtime has it (a regex with lookbehind costs ~10x more). */
+function wellFormed (s: string): boolean {
+  const native = (s as { isWellFormed?: () => boolean }).isWellFormed
+  return typeof native === 'function' ? native.call(s) : !LONE_SURROGATE.test(s)
+}
+
+/** Bytes of n as a minimal LEB128 varint. */
+function varintBytes (n: number): number {
+  let len = 1
   while (n >= 0x80) {
-    out.push((n % 0x80) | 0x80)
+    n = Math.floor(n / 0x80)
+    len++
+  }
+  return len
+}
+
+/** Write n as a minimal LEB128 varint at `pos`; the position after it. */
+function writeVarint (out: Uint8Array, pos: number, n: number): number {
+  while (n >= 0x80) {
+    out[pos++] = (n % 0x80) | 0x80
     n = Math.floor(n / 0x80)
   }
-  out.push(n)
+  out[pos++] = n
+  return pos
 }
 
 /**
@@ -86,28 +104,50 @@ export function encodeContext (vv: VersionVector, key: string, writes: readonly 
   if (vv.length > MAX_CONTEXT_ENTRIES) throw new RangeError(`context has ${vv.length} entries, over ${MAX_CONTEXT_ENTRIES}`)
   if (writes.length > MAX_CONTEXT_WRITES) throw new RangeError(`context names ${writes.length} writes, over ${MAX_CONTEXT_WRITES}`)
   const sorted = [...vv].sort((a, b) => compareActors(a[0], b[0]))
-  const out: number[] = [writes.length > 0 ? CONTEXT_WRITES_FORMAT_VERSION : CONTEXT_FORMAT_VERSION, ...keyTag(key)]
-  writeVarint(out, sorted.length)
-  sorted.forEach(([actor, counter], i) => {
-    if (typeof actor !== 'string' || actor.length === 0 || LONE_SURROGATE.test(actor)) throw new RangeError(`context actor ${JSON.stringify(actor)} is not a well-formed non-empty string`)
+  // checked and measured first, then written into one array of the exact size
+  const actors: Uint8Array[] = []
+  let size = 1 + KEY_TAG_BYTES + varintBytes(sorted.length)
+  for (let i = 0; i < sorted.length; i++) {
+    const [actor, counter] = sorted[i]
+    if (typeof actor !== 'string' || actor.length === 0 || !wellFormed(actor)) throw new RangeError(`context actor ${JSON.stringify(actor)} is not a well-formed non-empty string`)
     if (i > 0 && sorted[i - 1][0] === actor) throw new RangeError(`context actor ${actor} appears twice`)
     if (!Number.isSafeInteger(counter) || counter < 0) throw new RangeError(`context counter for ${actor} is not a non-negative safe integer`)
     const bytes = encoder.encode(actor)
     if (bytes.length > MAX_ACTOR_BYTES) throw new RangeError(`context actor of ${bytes.length} bytes, over ${MAX_ACTOR_BYTES}`)
-    writeVarint(out, bytes.length)
-    for (const b of bytes) out.push(b)
-    writeVarint(out, counter)
-  })
+    actors.push(bytes)
+    size += varintBytes(bytes.length) + bytes.length + varintBytes(counter)
+  }
+  for (const w of writes) {
+    if (w.byteLength !== CONTEXT_WRITE_BYTES) throw new RangeError(`context write reference of ${w.byteLength} bytes, not ${CONTEXT_WRITE_BYTES}`)
+  }
+  if (writes.length > 0) size += varintBytes(writes.length) + writes.length * CONTEXT_WRITE_BYTES
+  const chars = Math.ceil(size * 4 / 3)
+  if (chars > MAX_CONTEXT_CHARS) throw new RangeError(`context of ${chars} characters, over ${MAX_CONTEXT_CHARS}`)
+  const out = new Uint8Array(size)
+  const [hi, lo] = keyPosition(key)
+  out[0] = writes.length > 0 ? CONTEXT_WRITES_FORMAT_VERSION : CONTEXT_FORMAT_VERSION
+  out[1] = hi >>> 24
+  out[2] = hi >>> 16
+  out[3] = hi >>> 8
+  out[4] = hi
+  out[5] = lo >>> 24
+  out[6] = lo >>> 16
+  out[7] = lo >>> 8
+  out[8] = lo
+  let pos = writeVarint(out, 1 + KEY_TAG_BYTES, sorted.length)
+  for (let i = 0; i < sorted.length; i++) {
+    pos = writeVarint(out, pos, actors[i].length)
+    out.set(actors[i], pos)
+    pos = writeVarint(out, pos + actors[i].length, sorted[i][1])
+  }
   if (writes.length > 0) {
-    writeVarint(out, writes.length)
+    pos = writeVarint(out, pos, writes.length)
     for (const w of writes) {
-      if (w.byteLength !== CONTEXT_WRITE_BYTES) throw new RangeError(`context write reference of ${w.byteLength} bytes, not ${CONTEXT_WRITE_BYTES}`)
-      for (const b of w) out.push(b)
+      out.set(w, pos)
+      pos += CONTEXT_WRITE_BYTES
     }
   }
-  const s = base64urlEncode(out)
-  if (s.length > MAX_CONTEXT_CHARS) throw new RangeError(`context of ${s.length} characters, over ${MAX_CONTEXT_CHARS}`)
-  return s
+  return base64urlEncode(out)
 }
 
 class Reader {

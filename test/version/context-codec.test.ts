@@ -94,3 +94,13 @@ test('base64url: the same spelling as the generic codec, and only canonical spel
   const big = Uint8Array.from({ length: 40000 }, (_, i) => (i * 31) & 0xff)
   assert.equal(base64urlEncode(big), toString(big, 'base64url'))
 })
+
+test('encodeContext refuses a context over MAX_CONTEXT_CHARS exactly where the reference does', () => {
+  // 256-byte actors: ~188 entries make 64 Ki characters; counters and
+  // named writes move the size across the limit a byte at a time
+  fc.assert(fc.property(fc.integer({ min: 180, max: 195 }), fc.array(fc.oneof(fc.nat(127), fc.maxSafeNat()), { minLength: 195, maxLength: 195 }), fc.nat(16), (entries, counters, nWrites) => {
+    const vv: VersionVector = Array.from({ length: entries }, (_, i) => [i.toString().padStart(3, '0') + 'a'.repeat(253), counters[i]])
+    const writes = Array.from({ length: nWrites }, (_, i) => new Uint8Array(24).fill(i))
+    assert.deepEqual(outcome(() => encodeContext(vv, 'k', writes)), outcome(() => reference.encodeContext(vv, 'k', writes)))
+  }), { numRuns: 300 })
+})
