@@ -5,6 +5,7 @@
  * positions without a native dependency.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
+import { SHORT_SHA256_BYTES, shortSha256Prefix } from './short-sha256.js'
 
 const encoder = new TextEncoder()
 
@@ -24,7 +25,10 @@ export function hash64 (data: string | Uint8Array): bigint {
  * lookup.
  */
 export function hash64Parts (data: string | Uint8Array): [hi: number, lo: number] {
-  const d = digest(data)
+  const bytes = typeof data === 'string' ? encoder.encode(data) : data
+  // a key or token name that fits one block (nearly all): hashed in place
+  if (bytes.length <= SHORT_SHA256_BYTES) return shortSha256Prefix(bytes)
+  const d = digest(bytes)
   const hi = ((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) >>> 0
   const lo = ((d[4] << 24) | (d[5] << 16) | (d[6] << 8) | d[7]) >>> 0
   return [hi, lo]
