@@ -115,25 +115,34 @@ export function supersededBy (current: KvRecord | undefined, next: KvRecord): Ui
   if (current === undefined) return []
   const kept = new Set(values(next))
   const gone = values(current).filter(s => !kept.has(s))
+  // deduplicated against what is already out (at most MAX_SUPERSEDES, most
+  // told apart by their first byte): no map key made per reference
   const out: Uint8Array[] = []
-  const seen = new Set<string>()
   for (const s of gone) {
     if (out.length >= MAX_SUPERSEDES) return out
-    const k = writeKey(s)
-    if (k === undefined || seen.has(k)) continue
-    seen.add(k)
-    out.push(writeRef(s) as Uint8Array)
+    const ref = writeRef(s)
+    if (ref === undefined || includesRef(out, ref)) continue
+    out.push(ref)
   }
   for (const s of gone) {
     for (const r of s.supersedes ?? []) {
       if (out.length >= MAX_SUPERSEDES) return out
-      const k = refKey(r)
-      if (seen.has(k)) continue
-      seen.add(k)
+      if (includesRef(out, r)) continue
       out.push(r)
     }
   }
   return out
+}
+
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+function includesRef (refs: readonly Uint8Array[], ref: Uint8Array): boolean {
+  for (const r of refs) if (sameBytes(r, ref)) return true
+  return false
 }
 
 /**
@@ -170,15 +179,46 @@ function replacedIn (record: KvRecord): Set<string> {
   return out
 }
 
+/**
+ * Beyond this many sibling-reference pairs unreplaced keys the references
+ * in a set, rather than comparing each sibling's write id with each of them.
+ */
+const COMPARED_PAIRS = 512
+
 /** The siblings of a record that are not late mints of a write another sibling replaced. */
 export function unreplaced (record: KvRecord): Sibling[] {
   const all = values(record)
-  const replaced = replacedIn(record)
-  if (replaced.size === 0) return all
-  return all.filter(s => {
-    const k = writeKey(s)
-    return k === undefined || !replaced.has(k)
-  })
+  const refs: Uint8Array[] = []
+  for (const s of all) for (const r of s.supersedes ?? []) refs.push(r)
+  if (refs.length === 0) return all
+  if (refs.length * all.length > COMPARED_PAIRS) {
+    const replaced = replacedIn(record)
+    return all.filter(s => {
+      const k = writeKey(s)
+      return k === undefined || !replaced.has(k)
+    })
+  }
+  // a sibling's write id is rarely among the references: its value is
+  // fingerprinted only when it is
+  return all.filter(s => !replacedBy(refs, s))
+}
+
+/** Whether `refs` hold the reference of s's write (writeRef(s)). */
+function replacedBy (refs: readonly Uint8Array[], s: Sibling): boolean {
+  const id = s.writeId
+  if (id === undefined) return false
+  if (id.byteLength !== ID_BYTES) return includesRef(refs, writeRef(s) as Uint8Array)
+  let fp: Uint8Array | undefined
+  for (const r of refs) {
+    if (r.length !== WRITE_REF_BYTES || r[0] !== id[0]) continue
+    let i = 1
+    while (i < ID_BYTES && r[i] === id[i]) i++
+    if (i < ID_BYTES) continue
+    fp ??= fingerprint(s).bytes
+    while (i < WRITE_REF_BYTES && r[i] === fp[i - ID_BYTES]) i++
+    if (i === WRITE_REF_BYTES) return true
+  }
+  return false
 }
 
 /**

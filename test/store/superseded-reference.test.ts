@@ -30,7 +30,13 @@ const writeIdArb: fc.Arbitrary<Uint8Array | undefined> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...oddIds) }
 )
 /** references of the pool's writes, as the records of a history would hold */
-const refArb: fc.Arbitrary<Uint8Array> = fc.tuple(fc.nat(ids.length - 1), valueArb).map(([i, value]) => reference.writeRef({ value, timestamp: 0, writeId: ids[i] }) as Uint8Array)
+const poolRefArb: fc.Arbitrary<Uint8Array> = fc.tuple(fc.nat(ids.length - 1), valueArb).map(([i, value]) => reference.writeRef({ value, timestamp: 0, writeId: ids[i] }) as Uint8Array)
+/** and, now and then, one of another length that starts (or ends) like a pool write's (a peer's list is not trusted to hold only references) */
+const refArb: fc.Arbitrary<Uint8Array> = fc.oneof(
+  { weight: 8, arbitrary: poolRefArb },
+  { weight: 1, arbitrary: fc.tuple(poolRefArb, fc.uint8Array({ minLength: 1, maxLength: 4 })).map(([r, tail]) => Uint8Array.of(...r, ...tail)) },
+  { weight: 1, arbitrary: fc.tuple(poolRefArb, fc.integer({ min: 1, max: 23 })).map(([r, len]) => r.slice(0, len)) }
+)
 const siblingArb: fc.Arbitrary<Sibling> = fc.record({
   value: valueArb,
   timestamp: fc.nat(5),
