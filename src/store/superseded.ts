@@ -160,13 +160,9 @@ export function contextWrites (record: KvRecord | undefined): Uint8Array[] {
 export function withContextWrites (own: Uint8Array[], named: readonly Uint8Array[]): Uint8Array[] {
   if (named.length === 0) return own
   const out = [...own]
-  const seen = new Set(own.map(refKey))
   for (const ref of named) {
     if (out.length >= MAX_SUPERSEDES) break
-    if (ref.byteLength !== WRITE_REF_BYTES) continue
-    const k = refKey(ref)
-    if (seen.has(k)) continue
-    seen.add(k)
+    if (ref.byteLength !== WRITE_REF_BYTES || includesRef(out, ref)) continue
     out.push(ref)
   }
   return out
@@ -228,14 +224,23 @@ function replacedBy (refs: readonly Uint8Array[], s: Sibling): boolean {
  */
 export function replacedWrite (record: KvRecord | undefined, s: Sibling): 'same' | 'other' | undefined {
   if (record === undefined || s.writeId === undefined) return undefined
-  const key = writeKey(s) as string
-  const id = key.slice(0, ID_BYTES)
+  // an id of another length has its reference made at once (one longer than
+  // a reference is refused there); a write id's value is fingerprinted only
+  // when a reference names the id
+  let ref = s.writeId.byteLength === ID_BYTES ? undefined : writeRef(s)
+  const id = ref ?? s.writeId
   let other = false
   for (const sib of values(record)) {
     for (const r of sib.supersedes ?? []) {
-      const k = refKey(r)
-      if (k === key) return 'same'
-      if (k.startsWith(id)) other = true
+      if (r.length < ID_BYTES) continue
+      let i = 0
+      while (i < ID_BYTES && r[i] === id[i]) i++
+      if (i < ID_BYTES) continue
+      if (r.length === WRITE_REF_BYTES) {
+        ref ??= writeRef(s) as Uint8Array
+        if (sameBytes(r, ref)) return 'same'
+      }
+      other = true
     }
   }
   return other ? 'other' : undefined

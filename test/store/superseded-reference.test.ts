@@ -13,6 +13,8 @@ import * as reference from './superseded-reference.js'
 import type { KvRecord, Sibling } from '../../src/store/record.js'
 
 const ids = [0, 1, 2, 3, 4, 5].map(n => Uint8Array.from({ length: 16 }, (_, i) => (n * 41 + i * 13) & 0xff))
+// a pool id that is the shorter odd id below zero-padded: writeRef pads a short id, so their references are one
+ids.push(Uint8Array.of(...ids[1].slice(0, 8), 0, 0, 0, 0, 0, 0, 0, 0))
 // ids of other lengths (never accepted from a peer, but the functions take
 // them): a longer one whose reference is that of ids[0] (writeRef keeps its
 // first 16 bytes), and a shorter one
