@@ -23,9 +23,13 @@ export function validateKey (key: unknown): string {
 export function validatePlainKey (key: unknown, bucket: string): string {
   if (typeof key !== 'string') throw new InvalidKeyError('key must be a string')
   if (key.length === 0) throw new InvalidKeyError('key must not be empty')
-  const bytes = encoder.encode(key).byteLength
   const limit = maxKeyBytes(bucket)
-  if (bytes > limit) throw new InvalidKeyError(`key is ${bytes} bytes, over the limit of ${limit}${limit < MAX_KEY_BYTES ? ` in bucket ${bucket}` : ''}`)
+  // a UTF-16 unit is at most 3 bytes of UTF-8 (a pair of them 4): most keys
+  // are within the limit by their length alone, and need no encoding per call
+  if (key.length * 3 > limit) {
+    const bytes = encoder.encode(key).byteLength
+    if (bytes > limit) throw new InvalidKeyError(`key is ${bytes} bytes, over the limit of ${limit}${limit < MAX_KEY_BYTES ? ` in bucket ${bucket}` : ''}`)
+  }
   if (CONTROL.test(key)) throw new InvalidKeyError('key must not contain control characters')
   if (key.isWellFormed?.() === false) throw new InvalidKeyError('key is not well-formed Unicode')
   return key

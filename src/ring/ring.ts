@@ -8,7 +8,7 @@
  * of the first token at or after hash64(key), wrapping past the top.
  */
 import { DEFAULT_TOKENS_PER_UNIT } from '../constants.js'
-import { hash64Parts } from './hash.js'
+import { hash64Parts, keyPosition } from './hash.js'
 import { sortPositions } from './sort.js'
 import { MAX_RING_TOKENS, positionsFor } from './tokens.js'
 import type { Positions, RingMember } from './tokens.js'
@@ -159,7 +159,7 @@ export class Ring {
   preferenceList (key: string | Uint8Array, n: number): string[] {
     const want = Math.min(Math.floor(n), this.#members.length)
     if (!(want > 0)) return []
-    const [kh, kl] = hash64Parts(key)
+    const [kh, kl] = typeof key === 'string' ? keyPosition(key) : hash64Parts(key)
     const hi = this.#hi
     const lo = this.#lo
     // lower bound: first token >= key

@@ -27,24 +27,31 @@ export const MAX_SUPERSEDES = 16
 export const WRITE_REF_BYTES = 24
 const ID_BYTES = 16
 
+/** A value's fingerprint, and the same as a map key (refKey). */
+interface Fingerprint { bytes: Uint8Array, key: string }
+
 /**
  * 8 bytes that tell one value from another under one write id without
  * keeping the value: its length and 32-bit FNV-1a; all 0xff for a delete.
  */
-function fingerprint (s: Sibling): Uint8Array {
-  if (s.value === null) return new Uint8Array(8).fill(0xff)
+function fingerprint (s: Sibling): Fingerprint {
+  if (s.value === null) return DELETED
   // one write's value is fingerprinted several times over a put or a read
   // (replaced writes, applied writes, hidden mints): once per value object
   let out = FINGERPRINTS.get(s.value)
   if (out === undefined) {
-    out = fnv(s.value)
+    const bytes = fnv(s.value)
+    out = { bytes, key: refKey(bytes) }
     FINGERPRINTS.set(s.value, out)
   }
   return out
 }
 
+const DELETED_BYTES = new Uint8Array(8).fill(0xff)
+const DELETED: Fingerprint = { bytes: DELETED_BYTES, key: refKey(DELETED_BYTES) }
+
 /** Values are never changed once made, so their fingerprint is kept with them. */
-const FINGERPRINTS = new WeakMap<Uint8Array, Uint8Array>()
+const FINGERPRINTS = new WeakMap<Uint8Array, Fingerprint>()
 
 function fnv (value: Uint8Array): Uint8Array {
   const out = new Uint8Array(8)
@@ -65,7 +72,7 @@ function fnv (value: Uint8Array): Uint8Array {
 
 /** The fingerprint as text, for in-memory tables of applied writes (AppliedWrites). */
 export function valueFingerprint (s: Sibling): string {
-  return refKey(fingerprint(s))
+  return fingerprint(s).key
 }
 
 /** The reference of a sibling's write; undefined for siblings without a write id. */
@@ -73,8 +80,15 @@ export function writeRef (s: Sibling): Uint8Array | undefined {
   if (s.writeId === undefined) return undefined
   const out = new Uint8Array(WRITE_REF_BYTES)
   out.set(s.writeId, 0)
-  out.set(fingerprint(s), ID_BYTES)
+  out.set(fingerprint(s).bytes, ID_BYTES)
   return out
+}
+
+/** refKey(writeRef(s)), without making the reference: what lookups need. */
+function writeKey (s: Sibling): string | undefined {
+  if (s.writeId === undefined) return undefined
+  if (s.writeId.byteLength !== ID_BYTES) return refKey(writeRef(s) as Uint8Array)
+  return refKey(s.writeId) + fingerprint(s).key
 }
 
 /**
@@ -84,6 +98,11 @@ export function writeRef (s: Sibling): Uint8Array | undefined {
  * daemon's CPU per get of a key written with contexts.
  */
 function refKey (ref: Uint8Array): string {
+  // the lengths met, spelt out: a call with its arguments listed takes a
+  // fifth of what apply over a typed array takes
+  if (ref.length === WRITE_REF_BYTES) return String.fromCharCode(ref[0], ref[1], ref[2], ref[3], ref[4], ref[5], ref[6], ref[7], ref[8], ref[9], ref[10], ref[11], ref[12], ref[13], ref[14], ref[15], ref[16], ref[17], ref[18], ref[19], ref[20], ref[21], ref[22], ref[23])
+  if (ref.length === ID_BYTES) return String.fromCharCode(ref[0], ref[1], ref[2], ref[3], ref[4], ref[5], ref[6], ref[7], ref[8], ref[9], ref[10], ref[11], ref[12], ref[13], ref[14], ref[15])
+  if (ref.length === 8) return String.fromCharCode(ref[0], ref[1], ref[2], ref[3], ref[4], ref[5], ref[6], ref[7])
   return String.fromCharCode.apply(null, ref as unknown as number[])
 }
 
@@ -96,18 +115,34 @@ export function supersededBy (current: KvRecord | undefined, next: KvRecord): Ui
   if (current === undefined) return []
   const kept = new Set(values(next))
   const gone = values(current).filter(s => !kept.has(s))
+  // deduplicated against what is already out (at most MAX_SUPERSEDES, most
+  // told apart by their first byte): no map key made per reference
   const out: Uint8Array[] = []
-  const seen = new Set<string>()
-  const push = (ref: Uint8Array | undefined): void => {
-    if (ref === undefined || out.length >= MAX_SUPERSEDES) return
-    const k = refKey(ref)
-    if (seen.has(k)) return
-    seen.add(k)
+  for (const s of gone) {
+    if (out.length >= MAX_SUPERSEDES) return out
+    const ref = writeRef(s)
+    if (ref === undefined || includesRef(out, ref)) continue
     out.push(ref)
   }
-  for (const s of gone) push(writeRef(s))
-  for (const s of gone) for (const r of s.supersedes ?? []) push(r)
+  for (const s of gone) {
+    for (const r of s.supersedes ?? []) {
+      if (out.length >= MAX_SUPERSEDES) return out
+      if (includesRef(out, r)) continue
+      out.push(r)
+    }
+  }
   return out
+}
+
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+function includesRef (refs: readonly Uint8Array[], ref: Uint8Array): boolean {
+  for (const r of refs) if (sameBytes(r, ref)) return true
+  return false
 }
 
 /**
@@ -125,13 +160,9 @@ export function contextWrites (record: KvRecord | undefined): Uint8Array[] {
 export function withContextWrites (own: Uint8Array[], named: readonly Uint8Array[]): Uint8Array[] {
   if (named.length === 0) return own
   const out = [...own]
-  const seen = new Set(own.map(refKey))
   for (const ref of named) {
     if (out.length >= MAX_SUPERSEDES) break
-    if (ref.byteLength !== WRITE_REF_BYTES) continue
-    const k = refKey(ref)
-    if (seen.has(k)) continue
-    seen.add(k)
+    if (ref.byteLength !== WRITE_REF_BYTES || includesRef(out, ref)) continue
     out.push(ref)
   }
   return out
@@ -144,15 +175,46 @@ function replacedIn (record: KvRecord): Set<string> {
   return out
 }
 
+/**
+ * Beyond this many sibling-reference pairs unreplaced keys the references
+ * in a set, rather than comparing each sibling's write id with each of them.
+ */
+const COMPARED_PAIRS = 512
+
 /** The siblings of a record that are not late mints of a write another sibling replaced. */
 export function unreplaced (record: KvRecord): Sibling[] {
   const all = values(record)
-  const replaced = replacedIn(record)
-  if (replaced.size === 0) return all
-  return all.filter(s => {
-    const ref = writeRef(s)
-    return ref === undefined || !replaced.has(refKey(ref))
-  })
+  const refs: Uint8Array[] = []
+  for (const s of all) for (const r of s.supersedes ?? []) refs.push(r)
+  if (refs.length === 0) return all
+  if (refs.length * all.length > COMPARED_PAIRS) {
+    const replaced = replacedIn(record)
+    return all.filter(s => {
+      const k = writeKey(s)
+      return k === undefined || !replaced.has(k)
+    })
+  }
+  // a sibling's write id is rarely among the references: its value is
+  // fingerprinted only when it is
+  return all.filter(s => !replacedBy(refs, s))
+}
+
+/** Whether `refs` hold the reference of s's write (writeRef(s)). */
+function replacedBy (refs: readonly Uint8Array[], s: Sibling): boolean {
+  const id = s.writeId
+  if (id === undefined) return false
+  if (id.byteLength !== ID_BYTES) return includesRef(refs, writeRef(s) as Uint8Array)
+  let fp: Uint8Array | undefined
+  for (const r of refs) {
+    if (r.length !== WRITE_REF_BYTES || r[0] !== id[0]) continue
+    let i = 1
+    while (i < ID_BYTES && r[i] === id[i]) i++
+    if (i < ID_BYTES) continue
+    fp ??= fingerprint(s).bytes
+    while (i < WRITE_REF_BYTES && r[i] === fp[i - ID_BYTES]) i++
+    if (i === WRITE_REF_BYTES) return true
+  }
+  return false
 }
 
 /**
@@ -162,15 +224,23 @@ export function unreplaced (record: KvRecord): Sibling[] {
  */
 export function replacedWrite (record: KvRecord | undefined, s: Sibling): 'same' | 'other' | undefined {
   if (record === undefined || s.writeId === undefined) return undefined
-  const ref = writeRef(s) as Uint8Array
-  const key = refKey(ref)
-  const id = key.slice(0, ID_BYTES)
+  // an id of another length has its reference made at once (one longer than
+  // a reference is refused there); a write id's value is fingerprinted only
+  // when a reference names the id
+  let ref = s.writeId.byteLength === ID_BYTES ? undefined : writeRef(s)
+  const id = ref ?? s.writeId
   let other = false
   for (const sib of values(record)) {
     for (const r of sib.supersedes ?? []) {
-      const k = refKey(r)
-      if (k === key) return 'same'
-      if (k.startsWith(id)) other = true
+      if (r.length < ID_BYTES) continue
+      let i = 0
+      while (i < ID_BYTES && r[i] === id[i]) i++
+      if (i < ID_BYTES) continue
+      if (r.length === WRITE_REF_BYTES) {
+        ref ??= writeRef(s) as Uint8Array
+        if (sameBytes(r, ref)) return 'same'
+      }
+      other = true
     }
   }
   return other ? 'other' : undefined

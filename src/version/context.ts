@@ -26,11 +26,10 @@
  * the key (a stand-in) only the context can tell it which writes those are.
  * A context with no writes to name is written in format 2.
  */
-import { sha256 } from '@noble/hashes/sha2.js'
-import { fromString } from 'uint8arrays/from-string'
-import { toString } from 'uint8arrays/to-string'
 import { MAX_CONTEXT_CHARS } from '../constants.js'
 import { InvalidContextError } from '../errors.js'
+import { keyPosition } from '../ring/hash.js'
+import { base64urlDecode, base64urlEncode } from './base64url.js'
 import { compareActors } from './vector.js'
 import type { VersionVector } from './types.js'
 
@@ -50,20 +49,42 @@ export const MAX_ACTOR_BYTES = 256
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
-const BASE64URL = /^[A-Za-z0-9_-]*$/
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
-function writeVarint (out: number[], n: number): void {
-  while (n >= 0x80) {
-    out.push((n % 0x80) | 0x80)
-    n = Math.floor(n / 0x80)
-  }
-  out.push(n)
+/** No lone surrogate: String.prototype.isWellFormed where the runtime has it (a regex with lookbehind costs ~10x more). */
+function wellFormed (s: string): boolean {
+  const native = (s as { isWellFormed?: () => boolean }).isWellFormed
+  return typeof native === 'function' ? native.call(s) : !LONE_SURROGATE.test(s)
 }
 
+/** Bytes of n as a minimal LEB128 varint. */
+function varintBytes (n: number): number {
+  let len = 1
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80)
+    len++
+  }
+  return len
+}
+
+/** Write n as a minimal LEB128 varint at `pos`; the position after it. */
+function writeVarint (out: Uint8Array, pos: number, n: number): number {
+  while (n >= 0x80) {
+    out[pos++] = (n % 0x80) | 0x80
+    n = Math.floor(n / 0x80)
+  }
+  out[pos++] = n
+  return pos
+}
+
+/**
+ * The first KEY_TAG_BYTES of SHA-256 of the key's UTF-8: the key's ring
+ * position (src/ring/hash.ts), which the operation that encodes or decodes
+ * this context has most likely just computed, and keyPosition remembers.
+ */
 function keyTag (key: string): Uint8Array {
-  return sha256(encoder.encode(key)).subarray(0, KEY_TAG_BYTES)
+  const [hi, lo] = keyPosition(key)
+  return Uint8Array.of(hi >>> 24, (hi >>> 16) & 0xff, (hi >>> 8) & 0xff, hi & 0xff, lo >>> 24, (lo >>> 16) & 0xff, (lo >>> 8) & 0xff, lo & 0xff)
 }
 
 /** A decoded context: the version vector, and the writes it covers by reference (none in format 2). */
@@ -83,28 +104,50 @@ export function encodeContext (vv: VersionVector, key: string, writes: readonly 
   if (vv.length > MAX_CONTEXT_ENTRIES) throw new RangeError(`context has ${vv.length} entries, over ${MAX_CONTEXT_ENTRIES}`)
   if (writes.length > MAX_CONTEXT_WRITES) throw new RangeError(`context names ${writes.length} writes, over ${MAX_CONTEXT_WRITES}`)
   const sorted = [...vv].sort((a, b) => compareActors(a[0], b[0]))
-  const out: number[] = [writes.length > 0 ? CONTEXT_WRITES_FORMAT_VERSION : CONTEXT_FORMAT_VERSION, ...keyTag(key)]
-  writeVarint(out, sorted.length)
-  sorted.forEach(([actor, counter], i) => {
-    if (typeof actor !== 'string' || actor.length === 0 || LONE_SURROGATE.test(actor)) throw new RangeError(`context actor ${JSON.stringify(actor)} is not a well-formed non-empty string`)
+  // checked and measured first, then written into one array of the exact size
+  const actors: Uint8Array[] = []
+  let size = 1 + KEY_TAG_BYTES + varintBytes(sorted.length)
+  for (let i = 0; i < sorted.length; i++) {
+    const [actor, counter] = sorted[i]
+    if (typeof actor !== 'string' || actor.length === 0 || !wellFormed(actor)) throw new RangeError(`context actor ${JSON.stringify(actor)} is not a well-formed non-empty string`)
     if (i > 0 && sorted[i - 1][0] === actor) throw new RangeError(`context actor ${actor} appears twice`)
     if (!Number.isSafeInteger(counter) || counter < 0) throw new RangeError(`context counter for ${actor} is not a non-negative safe integer`)
     const bytes = encoder.encode(actor)
     if (bytes.length > MAX_ACTOR_BYTES) throw new RangeError(`context actor of ${bytes.length} bytes, over ${MAX_ACTOR_BYTES}`)
-    writeVarint(out, bytes.length)
-    for (const b of bytes) out.push(b)
-    writeVarint(out, counter)
-  })
+    actors.push(bytes)
+    size += varintBytes(bytes.length) + bytes.length + varintBytes(counter)
+  }
+  for (const w of writes) {
+    if (w.byteLength !== CONTEXT_WRITE_BYTES) throw new RangeError(`context write reference of ${w.byteLength} bytes, not ${CONTEXT_WRITE_BYTES}`)
+  }
+  if (writes.length > 0) size += varintBytes(writes.length) + writes.length * CONTEXT_WRITE_BYTES
+  const chars = Math.ceil(size * 4 / 3)
+  if (chars > MAX_CONTEXT_CHARS) throw new RangeError(`context of ${chars} characters, over ${MAX_CONTEXT_CHARS}`)
+  const out = new Uint8Array(size)
+  const [hi, lo] = keyPosition(key)
+  out[0] = writes.length > 0 ? CONTEXT_WRITES_FORMAT_VERSION : CONTEXT_FORMAT_VERSION
+  out[1] = hi >>> 24
+  out[2] = hi >>> 16
+  out[3] = hi >>> 8
+  out[4] = hi
+  out[5] = lo >>> 24
+  out[6] = lo >>> 16
+  out[7] = lo >>> 8
+  out[8] = lo
+  let pos = writeVarint(out, 1 + KEY_TAG_BYTES, sorted.length)
+  for (let i = 0; i < sorted.length; i++) {
+    pos = writeVarint(out, pos, actors[i].length)
+    out.set(actors[i], pos)
+    pos = writeVarint(out, pos + actors[i].length, sorted[i][1])
+  }
   if (writes.length > 0) {
-    writeVarint(out, writes.length)
+    pos = writeVarint(out, pos, writes.length)
     for (const w of writes) {
-      if (w.byteLength !== CONTEXT_WRITE_BYTES) throw new RangeError(`context write reference of ${w.byteLength} bytes, not ${CONTEXT_WRITE_BYTES}`)
-      for (const b of w) out.push(b)
+      out.set(w, pos)
+      pos += CONTEXT_WRITE_BYTES
     }
   }
-  const s = toString(Uint8Array.from(out), 'base64url')
-  if (s.length > MAX_CONTEXT_CHARS) throw new RangeError(`context of ${s.length} characters, over ${MAX_CONTEXT_CHARS}`)
-  return s
+  return base64urlEncode(out)
 }
 
 class Reader {
@@ -135,18 +178,8 @@ class Reader {
 }
 
 function base64urlBytes (s: string): Uint8Array {
-  if (!BASE64URL.test(s)) throw new InvalidContextError('invalid context: not base64url')
-  if (s.length % 4 === 1) throw new InvalidContextError('invalid context: bad base64url length')
-  // Unused trailing bits would give one context several spellings.
-  const unusedBits = s.length % 4 === 2 ? 0x0f : s.length % 4 === 3 ? 0x03 : 0
-  if ((ALPHABET.indexOf(s[s.length - 1]) & unusedBits) !== 0) throw new InvalidContextError('invalid context: non-canonical base64url')
-  let bytes: Uint8Array
-  try {
-    bytes = fromString(s, 'base64url')
-  } catch {
-    throw new InvalidContextError('invalid context: not base64url')
-  }
-  if (toString(bytes, 'base64url') !== s) throw new InvalidContextError('invalid context: non-canonical base64url')
+  const bytes = base64urlDecode(s)
+  if (typeof bytes === 'string') throw new InvalidContextError(`invalid context: ${bytes}`)
   return bytes
 }
 
