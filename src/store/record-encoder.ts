@@ -9,6 +9,7 @@
  * not finite: neither comes out of a DVV operation or a decode) are left to
  * the caller's general encoder (undefined).
  */
+import { varintBytes } from '../version/varint.js'
 import type { KvRecord, Sibling } from './record.js'
 
 const utf8 = new TextEncoder()
@@ -19,16 +20,6 @@ const utf8 = new TextEncoder()
  * per write of one actor run).
  */
 const LONG_COUNTER = 2 ** 31
-
-/** bytes of a varint of a whole number from 0 to 2^53 */
-function varintSize (n: number): number {
-  let size = 1
-  while (n >= 128) {
-    n = Math.floor(n / 128)
-    size++
-  }
-  return size
-}
 
 /** a double's little-endian bytes, through one scratch word (no DataView per record) */
 const scratch = new Float64Array(1)
@@ -107,7 +98,7 @@ class Out {
 
 /** bytes of a length-delimited field of `length` bytes (one-byte tag) */
 function fieldSize (length: number): number {
-  return 1 + varintSize(length) + length
+  return 1 + varintBytes(length) + length
 }
 
 function siblingSize (s: Sibling): number {
@@ -139,7 +130,7 @@ export function encodeRecordFast (r: KvRecord): Uint8Array | undefined {
     if (!Number.isSafeInteger(e.counter) || e.counter < 0 || e.counter >= LONG_COUNTER) return undefined
     const actor = actorUtf8(e.actor).byteLength
     let size = actor > 0 ? fieldSize(actor) : 0
-    if (e.counter !== 0) size += 1 + varintSize(e.counter)
+    if (e.counter !== 0) size += 1 + varintBytes(e.counter)
     for (const s of e.values) {
       if (!Number.isFinite(s.timestamp)) return undefined
       const n = siblingSize(s)

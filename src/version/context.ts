@@ -30,6 +30,7 @@ import { MAX_CONTEXT_CHARS } from '../constants.js'
 import { InvalidContextError } from '../errors.js'
 import { keyPosition } from '../ring/hash.js'
 import { base64urlDecode, base64urlEncode } from './base64url.js'
+import { varintBytes, writeVarint } from './varint.js'
 import { compareActors } from './vector.js'
 import type { VersionVector } from './types.js'
 
@@ -55,26 +56,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 function wellFormed (s: string): boolean {
   const native = (s as { isWellFormed?: () => boolean }).isWellFormed
   return typeof native === 'function' ? native.call(s) : !LONE_SURROGATE.test(s)
-}
-
-/** Bytes of n as a minimal LEB128 varint. */
-function varintBytes (n: number): number {
-  let len = 1
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80)
-    len++
-  }
-  return len
-}
-
-/** Write n as a minimal LEB128 varint at `pos`; the position after it. */
-function writeVarint (out: Uint8Array, pos: number, n: number): number {
-  while (n >= 0x80) {
-    out[pos++] = (n % 0x80) | 0x80
-    n = Math.floor(n / 0x80)
-  }
-  out[pos++] = n
-  return pos
 }
 
 /**
