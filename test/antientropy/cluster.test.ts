@@ -28,8 +28,11 @@ describe('anti-entropy in a 3-peer cluster (N=3, W=2)', () => {
   let c: MeshNode
   const dirC = (): string => cluster.dirs[2]
 
-  /** stop c as a crash would look, write `keys` at W=2 through a, start c again on its data dir */
-  const missWrites = async (keys: string[], restart: { antiEntropyIntervalMs?: number } = {}): Promise<void> => {
+  /**
+   * stop c as a crash would look, write `keys` at W=2 through a, start c
+   * again on its data dir; how many of the keys c holds once it is back
+   */
+  const missWrites = async (keys: string[], restart: { antiEntropyIntervalMs?: number } = {}): Promise<number> => {
     mark()
     await c.stop({ announce: false })
     for (const k of keys) await a.put(k, bytes(`value of ${k}`), { w: 2 })
@@ -39,9 +42,13 @@ describe('anti-entropy in a 3-peer cluster (N=3, W=2)', () => {
     cluster.nodes.splice(cluster.nodes.indexOf(c), 1)
     c = await cluster.add({ antiEntropyIntervalMs: 0, ...restart }, dirC())
     await cluster.converged(3)
-    // (a scheduler started with c, or a co-replica's exchange with a
-    // member back from suspect or down, may have repaired them already)
-    if (restart.antiEntropyIntervalMs === undefined && pushedByOthers() === 0) for (const k of keys) assert.equal(await c.localRecord(k), undefined, `${k} should have been missed by c`)
+    // A few may have reached c before the exchange a test starts: a
+    // scheduler started with c, a co-replica's exchange with a member back
+    // from suspect or down, a hint or a late retry of the write's copy for c
+    // (CI runs saw one in about ten). The exchange must fetch the rest.
+    let held = 0
+    for (const k of keys) if (await c.localRecord(k) !== undefined) held++
+    return held
   }
 
   // keys a and b pushed to c by their own exchanges since `mark()`: with the
@@ -52,6 +59,8 @@ describe('anti-entropy in a 3-peer cluster (N=3, W=2)', () => {
   const pushedTotal = (): number => [a, b].reduce((sum, n) => sum + n.metrics.counter('meshkv_ae_keys_repaired_total', { direction: 'sent' }), 0)
   const mark = (): void => { pushedMark = pushedTotal() }
   const pushedByOthers = (): number => pushedTotal() - pushedMark
+  /** for a failure's message: a, b and c's hints delivered and stored, keys sent and received by exchanges, exchanges */
+  const counters = (): string => 'hints delivered, stored; ae keys sent, received; exchanges: ' + JSON.stringify([a, b, c].map(n => [n.metrics.counter('meshkv_hints_delivered_total'), n.metrics.counter('meshkv_hints_stored_total'), n.metrics.counter('meshkv_ae_keys_repaired_total', { direction: 'sent' }), n.metrics.counter('meshkv_ae_keys_repaired_total', { direction: 'received' }), n.status().antiEntropy?.exchanges]))
 
   before(async () => {
     cluster = await startCluster(3, { n: 3, r: 2, w: 2, antiEntropyIntervalMs: 0 })
@@ -64,15 +73,16 @@ describe('anti-entropy in a 3-peer cluster (N=3, W=2)', () => {
 
   test('the replica that missed writes fetches them', async () => {
     const keys = Array.from({ length: 20 }, (_, i) => `missed-${i}`)
-    await missWrites(keys)
+    const held = await missWrites(keys)
+    assert.ok(held < keys.length / 2, `c holds ${held} of the ${keys.length} keys it should have missed; ${counters()}`)
     const report = await c.antiEntropyNow()
-    assert.ok(report.keysReceived + pushedByOthers() >= keys.length, `received ${report.keysReceived}, pushed by a and b ${pushedByOthers()}`)
+    assert.ok(report.keysReceived + pushedByOthers() + held >= keys.length, `received ${report.keysReceived}, pushed by a and b ${pushedByOthers()}, held ${held}`)
     assert.ok(report.roundTrips > 0 && report.bytes > 0)
     assert.deepEqual(await sameEverywhere([a, b, c], keys), [])
     const status = c.status().antiEntropy
-    assert.ok(status !== undefined && status.keysRepaired + pushedByOthers() >= keys.length && status.exchanges >= 1)
+    assert.ok(status !== undefined && status.keysRepaired + pushedByOthers() + held >= keys.length && status.exchanges >= 1)
     assert.ok(Object.keys(status.peers).length >= 1)
-    assert.ok(c.metrics.counter('meshkv_ae_keys_repaired_total', { direction: 'received' }) + pushedByOthers() >= keys.length)
+    assert.ok(c.metrics.counter('meshkv_ae_keys_repaired_total', { direction: 'received' }) + pushedByOthers() + held >= keys.length)
     // nothing left to repair
     const again = await c.antiEntropyNow()
     assert.equal(again.keysSent + again.keysReceived, 0)
@@ -91,7 +101,7 @@ describe('anti-entropy in a 3-peer cluster (N=3, W=2)', () => {
     await cluster.converged(3)
     const report = await a.antiEntropyNow(c.peerId)
     // a's own count includes this exchange; b's, a returning exchange of its own
-    assert.ok(pushedByOthers() >= keys.length + 2, `sent ${report.keysSent}, by a and b in all ${pushedByOthers()}`)
+    assert.ok(pushedByOthers() >= keys.length + 2, `sent ${report.keysSent}, by a and b in all ${pushedByOthers()}; ${counters()}`)
     assert.deepEqual(report.peers, [c.peerId])
     assert.deepEqual(await sameEverywhere([a, b, c], [...keys, 'common-1', 'common-2']), [])
     const all = [...keys, ...Array.from({ length: 30 }, (_, i) => `common-${i}`)]

@@ -165,8 +165,9 @@ describe('the locally coordinated path honours its deadline (item 5)', () => {
         lastContext = out.context
         const took = performance.now() - started
         // the coordinator checks the deadline just before it answers; a few ms cover the hops back here,
-        // and a collection pause of this test process on two loaded cores (a CI run saw 13 ms)
-        if (took > 50 + 25) late.push(Math.round(took))
+        // and this test process's own turns on two loaded cores between that check and this callback,
+        // other puts' store callbacks and collections among them (CI runs saw 13 ms, then 27)
+        if (took > 50 + 40) late.push(Math.round(took))
       }, (err: unknown) => {
         if (!(err instanceof QuorumNotMetError)) throw err
       }))
