@@ -295,6 +295,8 @@ export class AntiEntropy {
     const arcs = this.init.ranges().filter(r => r.replicas.includes(selfId) && r.replicas.includes(peer)).map(r => ({ start: r.start, end: r.end }))
     const started = performance.now()
     let session: AeSession | undefined
+    // what this exchange repaired so far: one that fails midway still counts it
+    const tally: ExchangeResult = { keysSent: 0, keysReceived: 0, bytes: 0, roundTrips: 0 }
     try {
       const signal = AbortSignal.any([this.lifetime.signal, AbortSignal.timeout(MAX_EXCHANGE_MS)])
       let result: ExchangeResult = { keysSent: 0, keysReceived: 0, bytes: 0, roundTrips: 0 }
@@ -305,7 +307,7 @@ export class AntiEntropy {
         const open = session
         signal.addEventListener('abort', () => { void open.close() }, { once: true })
         const ownedBy = this.init.ownedBy
-        result = await exchange(session, this.replica, arcs, { signal, pace: async bytes => { await this.rate.take(bytes, signal) }, peerOwns: ownedBy === undefined ? undefined : key => ownedBy(peer, key) })
+        result = await exchange(session, this.replica, arcs, { signal, pace: async bytes => { await this.rate.take(bytes, signal) }, peerOwns: ownedBy === undefined ? undefined : key => ownedBy(peer, key), tally })
       }
       this.record(peer, result)
       metrics.inc('meshkv_ae_exchanges_total', { result: 'ok' })
@@ -313,7 +315,7 @@ export class AntiEntropy {
       return result
     } catch (err) {
       const bytes = session?.bytes ?? 0
-      this.record(peer, { keysSent: 0, keysReceived: 0, bytes, roundTrips: 0 }, (err as Error).message)
+      this.record(peer, { ...tally, bytes }, (err as Error).message)
       metrics.inc('meshkv_ae_exchanges_total', { result: 'error' })
       log('exchange with %s failed: %s', peer, (err as Error).message)
       throw err

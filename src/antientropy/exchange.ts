@@ -34,6 +34,13 @@ export interface ExchangeOptions {
   signal?: AbortSignal
   /** whether the peer is a replica of a key (absent: of every key of the shared arcs); this side's is `local.owns` */
   peerOwns?: (key: string) => boolean
+  /**
+   * Counted into as the exchange goes (keys merged here, keys the peer took,
+   * bytes, round trips): an exchange that fails midway has still repaired
+   * what it fetched and pushed before the failure, and its caller counts
+   * that from here instead of nothing.
+   */
+  tally?: ExchangeResult
 }
 
 export interface ExchangeResult {
@@ -70,14 +77,18 @@ export async function exchange (peer: AeTransport, local: AeReplica, shared: Arc
   const parts = options.parts ?? DEFAULT_PARTS
   const leafKeys = options.leafKeys ?? DEFAULT_LEAF_KEYS
   const startBytes = peer.bytes
-  let roundTrips = 0
+  const tally = options.tally ?? { keysSent: 0, keysReceived: 0, bytes: 0, roundTrips: 0 }
   const call = async (req: Omit<Partial<Request>, 'id'>): Promise<Response> => {
     options.signal?.throwIfAborted()
     const before = peer.bytes
-    const res = await peer.request(req)
-    roundTrips++
-    await options.pace?.(peer.bytes - before)
-    return res
+    try {
+      const res = await peer.request(req)
+      tally.roundTrips++
+      await options.pace?.(peer.bytes - before)
+      return res
+    } finally {
+      tally.bytes = peer.bytes - startBytes
+    }
   }
 
   // descend: compare arc hashes level by level; below the first level only
@@ -137,7 +148,6 @@ export async function exchange (peer: AeTransport, local: AeReplica, shared: Arc
   }
 
   // fetch what differs, merge it here; keys both hold go back merged
-  let keysReceived = 0
   for (let rest = fetch; rest.length > 0;) {
     const asked = rest.slice(0, MAX_KEYS)
     const res = await call({ type: AeRequestType.FETCH, keys: asked })
@@ -146,7 +156,7 @@ export async function exchange (peer: AeTransport, local: AeReplica, shared: Arc
       if (r.key !== asked[i]) throw new ProtocolError('FETCH reply out of order')
       if (r.record == null) continue
       await local.merge(r.key, decodeRecord(r.record, { maxValueBytes: local.maxValueBytes }))
-      keysReceived++
+      tally.keysReceived++
     }
     rest = rest.slice(res.records.length)
   }
@@ -157,10 +167,9 @@ export async function exchange (peer: AeTransport, local: AeReplica, shared: Arc
     const record = await local.get(key)
     if (record !== undefined) records.push({ key, record: encodeRecord(record) as Uint8Array<ArrayBuffer> })
   }
-  let keysSent = 0
   for (const batch of chunks(records, r => (r.record?.byteLength ?? 0) + r.key.length * 3 + 16, RECORDS_BUDGET, MAX_KEYS)) {
     const res = await call({ type: AeRequestType.PUSH, records: batch })
-    keysSent += Math.min(res.merged, batch.length)
+    tally.keysSent += Math.min(res.merged, batch.length)
   }
-  return { keysSent, keysReceived, bytes: peer.bytes - startBytes, roundTrips }
+  return { ...tally }
 }

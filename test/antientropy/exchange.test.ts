@@ -91,3 +91,38 @@ test('a responder refuses to list more keys than a reply may hold, and bad split
   const result = await exchange(peer, a, [WHOLE])
   assert.equal(result.keysReceived, MAX_LISTED_KEYS + 1)
 })
+
+/** a LoopbackTransport whose `failAt`-th request of type `type` fails before it reaches the peer */
+class FailingTransport extends LoopbackTransport {
+  private seen = 0
+  constructor (replica: MemoryReplica, private readonly type: number, private readonly failAt: number) { super(replica) }
+  override async request (req: Parameters<LoopbackTransport['request']>[0]): ReturnType<LoopbackTransport['request']> {
+    if (req.type === this.type && ++this.seen === this.failAt) throw new Error('stream reset')
+    return super.request(req)
+  }
+}
+
+test('an exchange that fails midway still tells what it repaired (fetched and merged here, pushed and taken there)', async () => {
+  const a = new MemoryReplica({ bucketBits: 4 })
+  const b = new MemoryReplica({ bucketBits: 4 })
+  for (let i = 0; i < 30; i++) b.put(`theirs-${i}`, write('b', `v${i}`))
+  for (let i = 0; i < 30; i++) a.put(`ours-${i}`, write('a', `v${i}`))
+  // the push fails: what was fetched and merged before it counts
+  const tally = { keysSent: 0, keysReceived: 0, bytes: 0, roundTrips: 0 }
+  await assert.rejects(exchange(new FailingTransport(b, AeRequestType.PUSH, 1), a, [WHOLE], { tally }), /stream reset/)
+  assert.equal(tally.keysReceived, 30)
+  assert.equal(tally.keysSent, 0)
+  assert.ok(tally.roundTrips >= 2 && tally.bytes > 0, JSON.stringify(tally))
+  assert.equal([...a.records.keys()].filter(k => k.startsWith('theirs-')).length, 30)
+
+  // two pushes (values of 1 MiB: a frame holds 7), the second fails: the first's keys count
+  const c = new MemoryReplica({ bucketBits: 4 })
+  const d = new MemoryReplica({ bucketBits: 4 })
+  const big = 'x'.repeat(1024 * 1024 - 64)
+  for (let i = 0; i < 10; i++) c.put(`big-${i}`, write('c', big + i))
+  const pushed = { keysSent: 0, keysReceived: 0, bytes: 0, roundTrips: 0 }
+  await assert.rejects(exchange(new FailingTransport(d, AeRequestType.PUSH, 2), c, [WHOLE], { tally: pushed }), /stream reset/)
+  assert.ok(pushed.keysSent > 0 && pushed.keysSent < 10, JSON.stringify(pushed))
+  assert.equal(pushed.keysSent, d.records.size)
+  assert.equal(pushed.keysReceived, 0)
+})
