@@ -299,7 +299,6 @@ export class AntiEntropy {
     const tally: ExchangeResult = { keysSent: 0, keysReceived: 0, bytes: 0, roundTrips: 0 }
     try {
       const signal = AbortSignal.any([this.lifetime.signal, AbortSignal.timeout(MAX_EXCHANGE_MS)])
-      let result: ExchangeResult = { keysSent: 0, keysReceived: 0, bytes: 0, roundTrips: 0 }
       if (arcs.length > 0) {
         const stream = await openStream(libp2p, peerIdFromString(peer), protocol, { signal: AbortSignal.any([signal, AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT_MS)]), runOnLimitedConnection: true })
         session = new AeSession(stream, peer, requestTimeoutMs)
@@ -307,12 +306,12 @@ export class AntiEntropy {
         const open = session
         signal.addEventListener('abort', () => { void open.close() }, { once: true })
         const ownedBy = this.init.ownedBy
-        result = await exchange(session, this.replica, arcs, { signal, pace: async bytes => { await this.rate.take(bytes, signal) }, peerOwns: ownedBy === undefined ? undefined : key => ownedBy(peer, key), tally })
+        await exchange(session, this.replica, arcs, { signal, pace: async bytes => { await this.rate.take(bytes, signal) }, peerOwns: ownedBy === undefined ? undefined : key => ownedBy(peer, key), tally })
       }
-      this.record(peer, result)
+      this.record(peer, tally)
       metrics.inc('meshkv_ae_exchanges_total', { result: 'ok' })
-      if (result.keysSent + result.keysReceived > 0) log('exchange with %s: %d keys sent, %d received, %d bytes, %d round trips', peer, result.keysSent, result.keysReceived, result.bytes, result.roundTrips)
-      return result
+      if (tally.keysSent + tally.keysReceived > 0) log('exchange with %s: %d keys sent, %d received, %d bytes, %d round trips', peer, tally.keysSent, tally.keysReceived, tally.bytes, tally.roundTrips)
+      return tally
     } catch (err) {
       const bytes = session?.bytes ?? 0
       this.record(peer, { ...tally, bytes }, (err as Error).message)
