@@ -9,6 +9,7 @@ import { Status } from './pb/kv.js'
 import { RequestType } from './request-type.js'
 import { remoteError } from './remote-error.js'
 import { recordDigest } from './record-digest.js'
+import { newRequest } from './kv-encoder.js'
 import { openStream } from '../reach/open-stream.js'
 import type { Request, Response } from './pb/kv.js'
 import type { KvMetrics } from './metrics.js'
@@ -51,7 +52,9 @@ export class KvClient {
    */
   async get (peer: string, key: string, timeoutMs: number, trace?: RequestTrace, likely?: KvRecord): Promise<KvRecord | undefined> {
     const digest = likely === undefined ? undefined : recordDigest(encodeRecord(likely))
-    const res = await this.call(peer, { type: RequestType.GET, key, digest }, timeoutMs, trace)
+    const req = newRequest(RequestType.GET, key)
+    if (digest !== undefined) req.digest = digest
+    const res = await this.call(peer, req, timeoutMs, trace)
     if (res.status === Status.NOT_FOUND) return undefined
     if (res.same) {
       if (digest === undefined || likely === undefined) throw new ProtocolError('GET reply "same" to a request without a digest')
@@ -65,23 +68,24 @@ export class KvClient {
 
   /** Merge a record into a peer's replica; `hintFor`: the peer stands in for that owner and keeps a hint (sloppy quorum). */
   async sync (peer: string, key: string, record: KvRecord, timeoutMs: number, hintFor?: string, trace?: RequestTrace): Promise<void> {
-    await this.call(peer, { type: RequestType.SYNC, key, record: encodeRecord(record) as Uint8Array<ArrayBuffer>, hintFor: hintFor ?? '' }, timeoutMs, trace)
+    const req = newRequest(RequestType.SYNC, key)
+    req.record = encodeRecord(record) as Uint8Array<ArrayBuffer>
+    req.hintFor = hintFor ?? ''
+    await this.call(peer, req, timeoutMs, trace)
   }
 
   async put (peer: string, put: CoordinatedPut): Promise<PutOutcome> {
     const { sibling } = put
-    const res = await this.call(peer, {
-      type: RequestType.PUT,
-      key: put.key,
-      value: sibling.value === null ? undefined : sibling.value as Uint8Array<ArrayBuffer>,
-      tombstone: sibling.value === null,
-      context: put.context.map(([actor, counter]) => ({ actor, counter: BigInt(counter) })),
-      contextWrites: (put.contextWrites ?? []) as Array<Uint8Array<ArrayBuffer>>,
-      n: put.n,
-      w: put.w,
-      timeout: put.timeoutMs,
-      writeId: (sibling.writeId ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>
-    }, put.timeoutMs, put.trace)
+    const req = newRequest(RequestType.PUT, put.key)
+    req.value = sibling.value === null ? undefined : sibling.value as Uint8Array<ArrayBuffer>
+    req.tombstone = sibling.value === null
+    req.context = put.context.map(([actor, counter]) => ({ actor, counter: BigInt(counter) }))
+    if (put.contextWrites !== undefined) req.contextWrites = put.contextWrites as Array<Uint8Array<ArrayBuffer>>
+    req.n = put.n
+    req.w = put.w
+    req.timeout = put.timeoutMs
+    if (sibling.writeId !== undefined) req.writeId = sibling.writeId as Uint8Array<ArrayBuffer>
+    const res = await this.call(peer, req, put.timeoutMs, put.trace)
     if (res.record == null) throw new ProtocolError('PUT reply without the stored record')
     return { acked: res.acked, record: decodeRecord(res.record, { maxValueBytes: this.init.maxValueBytes }) }
   }
@@ -105,7 +109,7 @@ export class KvClient {
     await Promise.all([...this.channels.keys()].map(async p => { await this.forget(p) }))
   }
 
-  private async call (peer: string, req: Omit<Partial<Request>, 'id'>, timeoutMs: number, trace?: RequestTrace): Promise<Response> {
+  private async call (peer: string, req: Request, timeoutMs: number, trace?: RequestTrace): Promise<Response> {
     const started = performance.now()
     const type = req.type ?? 0
     const breaker = this.init.breakers?.get(peer)

@@ -11,6 +11,7 @@ import { errorCode, ProtocolError, QuorumNotMetError, RecordTooLargeError } from
 import { quorumDetailToWire } from './remote-error.js'
 import { FrameDecoder } from './frames.js'
 import { FrameWriter } from './frame-writer.js'
+import { encodeResponse } from './kv-encoder.js'
 import { Request, Response, Status } from './pb/kv.js'
 import { RequestType, requestTypeName } from './request-type.js'
 import { handleGet } from './handlers/get.js'
@@ -96,14 +97,14 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
   }
 
   /** false when the reply was over the frame bound and an error went instead */
-  const reply = (res: Partial<Response>): boolean => {
+  const reply = (res: Partial<Response>, id: number): boolean => {
     if (stream.status !== 'open' || stream.writeStatus !== 'writable') return true
-    let message = Response.encode(res)
+    let message = encodeResponse(res, id)
     const fits = message.byteLength <= maxFrameBytes
     if (!fits) {
       const err = RecordTooLargeError.frame('reply', message.byteLength, maxFrameBytes)
-      log('request %d: %s', res.id, err.message)
-      message = Response.encode({ id: res.id, status: Status.ERROR, code: err.code, message: err.message })
+      log('request %d: %s', id, err.message)
+      message = encodeResponse({ id, status: Status.ERROR, code: err.code, message: err.message })
     }
     writer.write(message)
     return fits
@@ -120,7 +121,7 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
       if (handler === undefined) throw new ProtocolError(`unknown request type ${req.type}`)
       const budget = Math.min(req.timeout > 0 ? req.timeout : MAX_HANDLER_MS, MAX_HANDLER_MS)
       const res = await withDeadline(handler(req, service, span?.trace ?? wire), budget)
-      const sent = reply({ ...res, id: req.id })
+      const sent = reply(res, req.id)
       if (!sent) outcome = 'ERR_RECORD_TOO_LARGE'
       metrics.handled(req.type, sent ? 'ok' : 'error', performance.now() - started)
       span?.end()
@@ -129,7 +130,7 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
       outcome = code
       log('request %d (%s) failed: %s', req.id, requestTypeName(req.type), (err as Error).message)
       const quorum = err instanceof QuorumNotMetError ? quorumDetailToWire(err.detail) : undefined
-      reply({ id: req.id, status: Status.ERROR, code, message: (err as Error).message, quorum })
+      reply({ status: Status.ERROR, code, message: (err as Error).message, quorum }, req.id)
       metrics.handled(req.type, 'error', performance.now() - started)
       span?.end(err)
     }

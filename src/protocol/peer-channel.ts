@@ -12,7 +12,9 @@ import { ProtocolError, RecordTooLargeError, TimeoutError } from '../errors.js'
 import { FrameDecoder } from './frames.js'
 import { FrameWriter } from './frame-writer.js'
 import { RequestDeadline } from './request-deadline.js'
-import { Request, Response } from './pb/kv.js'
+import { Response } from './pb/kv.js'
+import { encodeRequest } from './kv-encoder.js'
+import type { Request } from './pb/kv.js'
 import type { Logger, Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 
 export type StreamOpener = (signal: AbortSignal) => Promise<Stream>
@@ -75,7 +77,7 @@ export class PeerChannel {
     if (this.closed) throw new ProtocolError('channel closed')
     if (deadline.expired) throw onAbort()
     const id = this.allocateId()
-    const message = Request.encode({ ...req, id })
+    const message = encodeRequest(req, id)
     if (message.byteLength > this.maxFrameBytes) throw RecordTooLargeError.frame('request', message.byteLength, this.maxFrameBytes)
     const result = new Promise<Response>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })

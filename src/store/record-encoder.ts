@@ -10,6 +10,7 @@
  * the caller's general encoder (undefined).
  */
 import { varintBytes } from '../version/varint.js'
+import { ExactWriter, fieldSize } from '../exact-writer.js'
 import type { KvRecord, Sibling } from './record.js'
 
 const utf8 = new TextEncoder()
@@ -20,11 +21,6 @@ const utf8 = new TextEncoder()
  * per write of one actor run).
  */
 const LONG_COUNTER = 2 ** 31
-
-/** a double's little-endian bytes, through one scratch word (no DataView per record) */
-const scratch = new Float64Array(1)
-const scratchBytes = new Uint8Array(scratch.buffer)
-const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1
 
 /** actors' UTF-8, for the few actors a store's records name (a bounded table) */
 const ACTORS_KEPT = 1024
@@ -40,67 +36,6 @@ function actorUtf8 (actor: string): Uint8Array {
   return b
 }
 
-/**
- * In Node, encodings under half a slab are cut from a shared slab, as
- * Buffer.allocUnsafe (what the generated encoder used there) cuts them
- * from its pool: a typed array of its own costs an allocation outside the
- * heap, about what the rest of the encoding does. In a browser each gets a
- * buffer of its own, as before: IndexedDB would store a view's whole slab.
- */
-const POOLED = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string'
-const SLAB_BYTES = 8192
-let slab = new Uint8Array(SLAB_BYTES)
-let slabUsed = 0
-
-function alloc (size: number): Uint8Array {
-  if (!POOLED || size > SLAB_BYTES / 2) return new Uint8Array(size)
-  if (slabUsed + size > SLAB_BYTES) {
-    slab = new Uint8Array(SLAB_BYTES)
-    slabUsed = 0
-  }
-  const bytes = slab.subarray(slabUsed, slabUsed + size)
-  // aligned, as Node's pool is
-  slabUsed = (slabUsed + size + 7) & ~7
-  return bytes
-}
-
-class Out {
-  readonly bytes: Uint8Array
-  pos = 0
-
-  constructor (size: number) {
-    this.bytes = alloc(size)
-  }
-
-  varint (n: number): void {
-    while (n >= 128) {
-      this.bytes[this.pos++] = (n % 128) | 128
-      n = Math.floor(n / 128)
-    }
-    this.bytes[this.pos++] = n
-  }
-
-  /** a length-delimited field: tag, length, bytes */
-  field (tag: number, b: Uint8Array): void {
-    this.bytes[this.pos++] = tag
-    this.varint(b.byteLength)
-    this.bytes.set(b, this.pos)
-    this.pos += b.byteLength
-  }
-
-  double (n: number): void {
-    scratch[0] = n
-    if (littleEndian) this.bytes.set(scratchBytes, this.pos)
-    else for (let i = 0; i < 8; i++) this.bytes[this.pos + i] = scratchBytes[7 - i]
-    this.pos += 8
-  }
-}
-
-/** bytes of a length-delimited field of `length` bytes (one-byte tag) */
-function fieldSize (length: number): number {
-  return 1 + varintBytes(length) + length
-}
-
 function siblingSize (s: Sibling): number {
   let size = 0
   if (s.value !== null && s.value.byteLength > 0) size += fieldSize(s.value.byteLength)
@@ -111,7 +46,7 @@ function siblingSize (s: Sibling): number {
   return size
 }
 
-function writeSibling (out: Out, s: Sibling, size: number): void {
+function writeSibling (out: ExactWriter, s: Sibling, size: number): void {
   out.varint(size)
   if (s.value !== null && s.value.byteLength > 0) out.field(0x0a, s.value)
   if (s.value === null) { out.bytes[out.pos++] = 0x10; out.bytes[out.pos++] = 1 }
@@ -146,7 +81,7 @@ export function encodeRecordFast (r: KvRecord): Uint8Array | undefined {
     siblingSizes.push(n)
     total += fieldSize(n)
   }
-  const out = new Out(total)
+  const out = new ExactWriter(total)
   let next = 0
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]
