@@ -183,5 +183,8 @@ export const DEFAULT_BROWSER_OPEN_TIMEOUT_MS = 10_000
 /** browser: how long a tab waits for its node to start (its replica store opened, libp2p listening) before its start fails (ms) */
 export const DEFAULT_BROWSER_START_TIMEOUT_MS = 15_000
 
+/** Bytes of recently read records a replica keeps decoded (src/store/hot-records.ts). */
+export const DEFAULT_STORE_CACHE_BYTES = 16 * 1024 * 1024
+
 /** Bytes of records a peer keeps for keys it coordinates without being their replica (src/coordinator/record-cache.ts). */
 export const DEFAULT_RECORD_CACHE_BYTES = 16 * 1024 * 1024

@@ -19,7 +19,7 @@ export type GaugeSample = [labels: Labels, value: number]
 
 interface HistogramSeries { buckets: number[], sum: number, count: number }
 
-interface Gauge { help: string, collect: () => Iterable<GaugeSample> }
+interface Gauge { help: string, collect: () => Iterable<GaugeSample>, type: 'gauge' | 'counter' }
 
 function seriesKey (labels: Labels): string {
   const keys = Object.keys(labels)
@@ -87,7 +87,16 @@ export class MetricsRegistry {
    * length, members by state). Registering a name again replaces its collector.
    */
   gauge (name: string, help: string, collect: () => Iterable<GaugeSample>): void {
-    this.gauges.set(name, { help, collect })
+    this.gauges.set(name, { help, collect, type: 'gauge' })
+  }
+
+  /**
+   * A counter kept by its owner as plain numbers and read by `collect` at
+   * each scrape: for a path too hot for inc()'s label handling (a store
+   * read). Values must only grow.
+   */
+  counterFrom (name: string, help: string, collect: () => Iterable<GaugeSample>): void {
+    this.gauges.set(name, { help, collect, type: 'counter' })
   }
 
   /** Told of every observation of histogram `name` (load shedding follows meshkv_client_ms); returns its removal. */
@@ -149,7 +158,7 @@ export class MetricsRegistry {
       } catch {
         continue // a source that cannot be read now (a node stopping) leaves its gauge out of this scrape
       }
-      if (!family(name, 'gauge', g.help)) continue
+      if (!family(name, g.type, g.help)) continue
       const keys = new Set<string>()
       for (const [labels, v] of samples.slice(0, MAX_SERIES)) {
         const key = seriesKey(labels)

@@ -86,6 +86,12 @@ export interface NodeOptions {
    * default 16 MiB, 0 keeps none)
    */
   recordCacheBytes?: number
+  /**
+   * bytes of recently read records this replica keeps decoded, so that a
+   * read of a hot key skips LevelDB and the decode (src/store/hot-records.ts;
+   * default 16 MiB, 0 keeps none)
+   */
+  storeCacheBytes?: number
   /** closed cluster: the cluster key; this peer certifies itself with it (src/admission/) */
   clusterKey?: PrivateKey
   /** closed cluster: this peer's membership certificate (`meshkv cluster invite`); neither this nor clusterKey: an open cluster */

@@ -102,7 +102,7 @@ export class MeshNode extends EventTarget {
     const o = this.options
     const maxValueBytes = o.maxValueBytes ?? C.DEFAULT_MAX_VALUE_BYTES
     const logger = defaultLogger()
-    const store = new RecordStore({ path: o.dataDir, fsync: o.fsync, limits: { maxValueBytes }, metrics: this.metrics })
+    const store = new RecordStore({ path: o.dataDir, fsync: o.fsync, limits: { maxValueBytes }, metrics: this.metrics, cacheBytes: o.storeCacheBytes })
     await store.open()
     this.store = store
     try {

@@ -11,22 +11,10 @@
  *
  * Bounded by bytes, least recently used out first.
  */
-import { decodeOwnRecord, encodeRecord, siblingCount } from '../store/record.js'
+import { decodeOwnRecord, encodeRecord } from '../store/record.js'
+import { recordFootprint } from '../store/hot-records.js'
 import type { KvRecord } from '../store/record.js'
 import type { MetricsRegistry } from '../metrics.js'
-
-/**
- * What a cached record holds beside its encoding (which its values are
- * views into): the map's slot, the record's objects and key, and per
- * sibling its object and the views of its value and write id, per actor
- * an entry and its id. Measured on V8 (heap after a collection, 2,000
- * records of each shape, test/coordinator/record-cache.test.ts): a record
- * of one 1 B sibling holds ~1,100 B, of 32 such siblings ~18 KB; counting
- * its encoded length alone undercounted those three- and fivefold.
- */
-const ENTRY_OVERHEAD = 600
-const SIBLING_OVERHEAD = 300
-const ACTOR_OVERHEAD = 150
 
 export class RecordCache {
   private readonly entries = new Map<string, { record: KvRecord, bytes: number }>()
@@ -55,7 +43,7 @@ export class RecordCache {
     this.forget(key)
     if (record === undefined || this.maxBytes <= 0) return
     const encoded = encodeRecord(record)
-    const bytes = encoded.byteLength + 2 * key.length + ENTRY_OVERHEAD + SIBLING_OVERHEAD * siblingCount(record) + ACTOR_OVERHEAD * record.entries.length
+    const bytes = recordFootprint(key, record, encoded.byteLength)
     if (bytes > this.maxBytes) return
     // a record of its own, whose values are views into a copy of its
     // encoding (a new Uint8Array: a Buffer's slice() is a view): a record

@@ -72,6 +72,7 @@ export interface DaemonConfig {
   maxHints: number
   /** bytes of records kept for keys this peer coordinates without being their replica (conditional reads); 0 keeps none */
   recordCacheBytes: number
+  storeCacheBytes: number
   /** hinted handoff: age after which an undelivered hint is dropped (ms); a tombstone's grace period must exceed it */
   hintMaxAgeMs: number
   /** closed cluster: file of the cluster key (`meshkv cluster init`); this peer certifies itself with it */
@@ -280,6 +281,7 @@ export const CHECKS: { readonly [K in ConfigKey]-?: (v: unknown, key: string) =>
   logLevel,
   maxHints: wholeNumber(1, 100_000_000),
   recordCacheBytes: wholeNumber(0, 2 ** 40),
+  storeCacheBytes: wholeNumber(0, 2 ** 40),
   hintMaxAgeMs: wholeNumber(1_000, 30 * 24 * HOUR),
   clusterKey: string(),
   cert: string(),

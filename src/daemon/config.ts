@@ -70,6 +70,7 @@ export const DEFAULTS: Omit<DaemonConfig, 'r' | 'w'> = {
   logLevel: 'info',
   maxHints: C.DEFAULT_MAX_HINTS,
   recordCacheBytes: C.DEFAULT_RECORD_CACHE_BYTES,
+  storeCacheBytes: C.DEFAULT_STORE_CACHE_BYTES,
   hintMaxAgeMs: C.DEFAULT_HINT_MAX_AGE_MS,
   maxInflight: C.DEFAULT_MAX_INFLIGHT,
   clientRatePerSec: 0,
@@ -237,7 +238,7 @@ export function nodeOptions (config: DaemonConfig & { unset?: readonly AdoptedKe
   const { joinWaitMs, transferBatchBytes, dropAfterStableMs, dropRate } = config
   Object.assign(options, { joinWaitMs, transferBatchBytes, dropAfterStableMs, dropRate })
   const { maxHints, hintMaxAgeMs } = config
-  Object.assign(options, { maxHints, hintMaxAgeMs, recordCacheBytes: config.recordCacheBytes })
+  Object.assign(options, { maxHints, hintMaxAgeMs, recordCacheBytes: config.recordCacheBytes, storeCacheBytes: config.storeCacheBytes })
   const { breakerFailures, breakerOpenMs } = config
   Object.assign(options, { breakerFailures, breakerOpenMs })
   if (config.otlpEndpoint !== undefined) options.otlpEndpoint = config.otlpEndpoint

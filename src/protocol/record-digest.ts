@@ -18,9 +18,11 @@ export const DIGEST_FROM_BYTES = 512
 export const DIGEST_BYTES = 16
 
 /**
- * Digests of encodings already hashed: a record kept in hand (a cached
- * record, src/coordinator/record-cache.ts) keeps its encoding, and each of
- * its reads sends the digest to R replicas.
+ * Digests of encodings already hashed: a record kept in hand keeps its
+ * encoding, and is hashed once: a coordinator's cached record
+ * (src/coordinator/record-cache.ts), whose every read sends its digest to
+ * R replicas, and a replica's recently read one (src/store/hot-records.ts),
+ * whose every GET with a digest is checked against it.
  */
 const DIGESTS = new WeakMap<Uint8Array, Uint8Array<ArrayBuffer>>()
 
@@ -42,9 +44,8 @@ function digestOf (encoded: Uint8Array): Uint8Array<ArrayBuffer> {
 /** Whether `encoded` is the record `digest` was taken of. */
 export function matchesDigest (encoded: Uint8Array, digest: Uint8Array): boolean {
   if (digest.byteLength !== DIGEST_BYTES) return false
-  // a replica's record is read afresh for each GET: nothing to remember
-  if (encoded.byteLength < DIGEST_FROM_BYTES) return false
-  const own = digestOf(encoded)
+  const own = recordDigest(encoded)
+  if (own === undefined) return false
   for (let i = 0; i < DIGEST_BYTES; i++) if (own[i] !== digest[i]) return false
   return true
 }

@@ -6,9 +6,10 @@
 import { LevelDatastore } from 'datastore-level'
 import { Level } from 'level'
 import { fromString, toString } from 'uint8arrays'
-import { MAX_QUEUED_WRITE_BYTES, MAX_QUEUED_WRITES, MAX_RECORD_BYTES, MAX_WRITE_BATCH } from '../constants.js'
+import { DEFAULT_STORE_CACHE_BYTES, MAX_QUEUED_WRITE_BYTES, MAX_QUEUED_WRITES, MAX_RECORD_BYTES, MAX_WRITE_BATCH } from '../constants.js'
 import { RecordTooLargeError } from '../errors.js'
 import { MetricsRegistry } from '../metrics.js'
+import { HotRecords } from './hot-records.js'
 import { KeyLock } from './key-lock.js'
 import { RECORD_PREFIX, recordKey } from './record-key.js'
 import { decodeOwnRecord, encodeRecord } from './record.js'
@@ -31,6 +32,8 @@ export interface RecordStoreInit {
   /** bound on record writes waiting for LevelDB (default MAX_QUEUED_WRITES), and on their bytes (MAX_QUEUED_WRITE_BYTES) */
   maxQueuedWrites?: number
   maxQueuedWriteBytes?: number
+  /** bytes of recently read records kept decoded (src/store/hot-records.ts; default DEFAULT_STORE_CACHE_BYTES, 0 keeps none) */
+  cacheBytes?: number
 }
 
 /** just past every record key ('0' follows '/') */
@@ -45,6 +48,8 @@ export class RecordStore {
   private readonly maxRecordBytes: number
   private opened = false
   private readonly watchers: RecordWatcher[] = []
+  /** recently read records, decoded; an entry is dropped when its key is written or removed */
+  private readonly hot: HotRecords
 
   constructor (init: RecordStoreInit) {
     const db = new Level<string, Uint8Array>(init.path, { keyEncoding: 'utf8', valueEncoding: 'view' })
@@ -60,6 +65,10 @@ export class RecordStore {
     this.limits = init.limits
     this.fsync = init.fsync === true
     this.maxRecordBytes = init.maxRecordBytes ?? MAX_RECORD_BYTES
+    this.hot = new HotRecords(init.cacheBytes ?? DEFAULT_STORE_CACHE_BYTES)
+    const metrics = init.metrics
+    metrics?.gauge('meshkv_store_cache_bytes', 'bytes of recently read records this replica keeps decoded', () => [[{}, this.hot.bytes]])
+    metrics?.counterFrom('meshkv_store_cache_reads_total', 'record reads by whether the store\'s cache of recently read records answered them (hit) or LevelDB did (miss)', () => [[{ outcome: 'hit' }, this.hot.hits], [{ outcome: 'miss' }, this.hot.misses]])
   }
 
   /** writes stored so far and the LevelDB batches they went out in */
@@ -92,6 +101,7 @@ export class RecordStore {
   async close (): Promise<void> {
     if (!this.opened) return
     this.opened = false
+    this.hot.clear()
     await this.datastore.close()
   }
 
@@ -111,11 +121,17 @@ export class RecordStore {
    * microseconds, while an asynchronous get costs a thread-pool round trip
    * that, on a busy 2-core machine, took a sixth of a daemon's main thread
    * under load. A read that misses the cache blocks the loop for one disk
-   * read instead.
+   * read instead. A record read this way is kept (src/store/hot-records.ts):
+   * nothing changes the key between this read and its entry.
    */
   private getNow (dbKey: string): KvRecord | undefined {
+    const held = this.hot.get(dbKey)
+    if (held !== undefined) return held
     const bytes = this.datastore.db.getSync(dbKey)
-    return bytes === undefined ? undefined : decodeOwnRecord(bytes, this.limits)
+    if (bytes === undefined) return undefined
+    const record = decodeOwnRecord(bytes, this.limits)
+    this.hot.set(dbKey, record, bytes.byteLength)
+    return record
   }
 
   /**
@@ -160,9 +176,12 @@ export class RecordStore {
       try {
         await this.writes.put(dbKey, encoded)
       } catch (err) {
+        this.hot.delete(dbKey)
         if (writing !== undefined) unstored?.(next, err)
         throw err
       }
+      // LevelDB holds the new record from here on: a read now takes it from there
+      this.hot.delete(dbKey)
       this.notify(key, current, next)
       return next
     }, signal)
@@ -178,7 +197,11 @@ export class RecordStore {
       const dbKey = recordKey(key)
       const current = await this.read(dbKey)
       if (current === undefined || !expect(current)) return false
-      await this.datastore.db.del(dbKey, { sync: this.fsync })
+      try {
+        await this.datastore.db.del(dbKey, { sync: this.fsync })
+      } finally {
+        this.hot.delete(dbKey)
+      }
       this.notify(key, current, undefined)
       return true
     }, signal)
