@@ -46,6 +46,9 @@ export class ExactWriter {
   pos = 0
 
   constructor (size: number) {
+    // a size that is not a whole number would cut nothing from the slab and
+    // hand its start out again, under encodings still in use
+    if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`an encoding of ${size} bytes`)
     this.bytes = alloc(size)
   }
 

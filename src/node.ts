@@ -49,6 +49,7 @@ import type { Member } from './membership/view.js'
 import type { Membership } from './membership/membership.js'
 import type { RingView } from './node/ring-view.js'
 import type { RingPlacement } from './coordinator/placement.js'
+import { decodeOwnRecord, encodeRecord } from './store/record.js'
 import type { KvRecord } from './store/record.js'
 import type { MeshHost } from './host.js'
 import type { NodeOptions, NodeStatus } from './node-types.js'
@@ -370,10 +371,12 @@ export class MeshNode extends EventTarget {
     return this.placement.preferenceList(key, this.quorums.n)
   }
 
-  /** This peer's own replica state of a key (diagnostics and tests; no quorum). */
+  /** This peer's own replica state of a key (diagnostics and tests; no quorum): a copy, the caller's to change. */
   async localRecord (key: string): Promise<KvRecord | undefined> {
     if (this.store === undefined) throw new NotStartedError()
-    return this.store.get(key)
+    const held = await this.store.get(key)
+    // the store's record may be its cache's own (src/store/hot-records.ts)
+    return held === undefined ? undefined : decodeOwnRecord(new Uint8Array(encodeRecord(held)), { maxValueBytes: Number.MAX_SAFE_INTEGER })
   }
 
   /**

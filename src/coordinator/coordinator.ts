@@ -200,7 +200,9 @@ export class Coordinator {
     this.hedging.succeeded(answered, performance.now() - started)
     if (!prefs.includes(self)) this.init.recordCache?.set(key, outcome.record)
     const siblings = distinctWrites(unreplaced(outcome.record))
-    const live = siblings.filter(s => s.value !== null).map(s => s.value as Uint8Array)
+    // copies, as a read's: a retried write is answered with the record the
+    // store holds, whose values are its cache's own (src/store/hot-records.ts)
+    const live = siblings.filter(s => s.value !== null).map(s => new Uint8Array(s.value as Uint8Array))
     return { context: encodeContext(join(outcome.record), key, contextWrites(outcome.record)), values: live, deletes: siblings.length - live.length, acked: outcome.acked }
   }
 

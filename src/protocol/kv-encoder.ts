@@ -38,8 +38,9 @@ function uint32Size (n: number | undefined): number {
   return Number.isInteger(n) && n >= 0 && n < MAX_UINT32 ? 1 + varintBytes(n) : -1
 }
 
-/** bytes of a string when all ASCII; -1 otherwise */
+/** bytes of a string when all ASCII; -1 otherwise (and for what is not a string: the generated encoder says what it makes of it) */
 function asciiLength (s: string): number {
+  if (typeof s !== 'string') return -1
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return -1
   return s.length
 }

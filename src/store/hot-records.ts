@@ -12,9 +12,11 @@
  * record's bytes must not pin; the next read takes it from LevelDB, whose
  * copy is a buffer of its own.
  *
- * Callers must not change a record they are handed (none does: version
- * operations make new records, and a coordinator hands its caller copies
- * of values). Bounded by bytes, least recently used out first.
+ * Callers must not change a record they are handed: version operations
+ * make new records, a coordinator hands its caller copies of the values
+ * of a read and of a write (a retried write is answered with the record
+ * held here), and MeshNode.localRecord a copy of the record. Bounded by
+ * bytes, least recently used out first.
  */
 import { siblingCount } from './record.js'
 import type { KvRecord } from './record.js'

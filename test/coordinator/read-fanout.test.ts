@@ -78,7 +78,7 @@ describe('read fan-out (3 peers, N3 R2 W2)', () => {
       for (const r of [differs, plain]) {
         assert.equal(r.status, Status.OK)
         assert.equal(r.same, false)
-        assert.deepEqual(r.record, encodeRecord(held))
+        assert.deepEqual(Uint8Array.from(r.record as Uint8Array), Uint8Array.from(encodeRecord(held)))
       }
       await s.close()
     } finally {

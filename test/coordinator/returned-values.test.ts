@@ -68,3 +68,30 @@ describe('values a read returned, changed by the caller (3 peers, N3 R2 W2)', ()
     }
   })
 })
+
+describe('values a write or a diagnostic read returned, changed by the caller (1 peer, N1)', () => {
+  let cluster: TestCluster
+  before(async () => { cluster = await startCluster(1, { n: 1, r: 1, w: 1 }) })
+  after(async () => { await cluster.stop() })
+
+  test('a retried write answered from the stored record (held in the store\'s cache) leaves the store as it was', async () => {
+    const [a] = cluster.nodes
+    const writeId = crypto.getRandomValues(new Uint8Array(WRITE_ID_BYTES))
+    await a.put('retried', bytes('original'), { writeId })
+    // the retry mints nothing: it is answered with the record stored, read (and now held) by the store
+    const again = await a.put('retried', bytes('original'), { writeId })
+    assert.deepEqual(again.values.map(text), ['original'])
+    for (const v of again.values) v.fill(0x78)
+    assert.deepEqual((await a.get('retried')).values.map(text), ['original'])
+    assert.deepEqual(values(await a.localRecord('retried') as KvRecord).map(s => text(s.value as Uint8Array)), ['original'])
+  })
+
+  test('a record localRecord returned, changed by the caller, is not what the next read sees', async () => {
+    const [a] = cluster.nodes
+    await a.put('diagnosed', bytes('original'))
+    const held = await a.localRecord('diagnosed') as KvRecord
+    for (const s of values(held)) (s.value as Uint8Array).fill(0x78)
+    assert.deepEqual((await a.get('diagnosed')).values.map(text), ['original'])
+  })
+})
+

@@ -104,3 +104,21 @@ test('the replies a replica sends', () => {
     { status: Status.ERROR, code: 'ERR_TIMEOUT', message: 'no reply within 500 ms' }
   ]) assert.equal(hex(encodeResponse(res, 9)), hex(Response.encode({ ...res, id: 9 })))
 })
+
+test('a field of the wrong type (a number where a string goes) is the generated encoder\'s to handle, never a size that is not a number', () => {
+  const outcome = (f: () => Uint8Array): string => { try { return hex(f()) } catch (err) { return `throws ${(err as Error).name}` } }
+  const odd = [42, {}, null, 1.5] as unknown as string[]
+  for (const v of odd) {
+    const res = { status: Status.ERROR, code: 'ERR_X', message: v }
+    assert.equal(outcome(() => encodeResponse(res, 3)), outcome(() => Response.encode({ ...res, id: 3 })))
+    const acked = { status: Status.OK, acked: ['peer', v] }
+    assert.equal(outcome(() => encodeResponse(acked, 3)), outcome(() => Response.encode({ ...acked, id: 3 })))
+    const req = { type: 1, key: v, requestId: 'r' }
+    assert.equal(outcome(() => encodeRequest(req, 3)), outcome(() => Request.encode({ ...req, id: 3 })))
+  }
+  // what came after is whole: the slab was not handed out again
+  const a = encodeRequest({ type: 1, key: 'a'.repeat(40) }, 1)
+  const b = encodeRequest({ type: 1, key: 'b'.repeat(40) }, 2)
+  assert.equal(hex(a), hex(Request.encode({ type: 1, key: 'a'.repeat(40), id: 1 })))
+  assert.equal(hex(b), hex(Request.encode({ type: 1, key: 'b'.repeat(40), id: 2 })))
+})
