@@ -85,7 +85,7 @@ export class UsageCounter {
         const bucket = bucketOf(key)
         const keys = bucket === undefined ? undefined : fresh.get(bucket)
         if (bucket === undefined || keys === undefined) continue
-        const bytes = liveBytes(await this.init.store.get(key))
+        const bytes = liveBytes(await this.init.store.get(key, { keep: false }))
         if (this.touched.get(bucket)?.has(key) === true) continue
         if (bytes !== undefined) keys.set(key, bytes)
       }

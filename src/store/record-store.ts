@@ -105,13 +105,14 @@ export class RecordStore {
     await this.datastore.close()
   }
 
-  async get (key: string): Promise<KvRecord | undefined> {
-    return this.read(recordKey(key))
+  /** The record stored for key. `options.keep` false: a scan's read, not kept in the cache of read records (it would push out the hot ones). */
+  async get (key: string, options?: { keep?: boolean }): Promise<KvRecord | undefined> {
+    return this.read(recordKey(key), options?.keep !== false)
   }
 
   /** The record under a LevelDB key (recordKey): getNow where the database reads synchronously (classic-level); IndexedDB (browser-level) only reads asynchronously */
-  private async read (dbKey: string): Promise<KvRecord | undefined> {
-    if ((this.datastore.db.supports as { getSync?: boolean }).getSync === true) return this.getNow(dbKey)
+  private async read (dbKey: string, keep = true): Promise<KvRecord | undefined> {
+    if ((this.datastore.db.supports as { getSync?: boolean }).getSync === true) return this.getNow(dbKey, keep)
     const bytes = await this.datastore.db.get(dbKey)
     return bytes === undefined ? undefined : decodeOwnRecord(bytes, this.limits)
   }
@@ -124,13 +125,13 @@ export class RecordStore {
    * read instead. A record read this way is kept (src/store/hot-records.ts):
    * nothing changes the key between this read and its entry.
    */
-  private getNow (dbKey: string): KvRecord | undefined {
+  private getNow (dbKey: string, keep: boolean): KvRecord | undefined {
     const held = this.hot.get(dbKey)
     if (held !== undefined) return held
     const bytes = this.datastore.db.getSync(dbKey)
     if (bytes === undefined) return undefined
     const record = decodeOwnRecord(bytes, this.limits)
-    this.hot.set(dbKey, record, bytes.byteLength)
+    if (keep) this.hot.set(dbKey, record, bytes.byteLength)
     return record
   }
 

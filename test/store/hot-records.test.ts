@@ -103,6 +103,22 @@ describe('RecordStore with its cache of read records', () => {
     }
   })
 
+  test('a scan\'s read (keep: false) is answered as any read, and leaves what is held as it was', async () => {
+    const store = await openStore()
+    try {
+      await store.update('hot', () => one('h'))
+      await store.update('cold', () => one('c'))
+      assert.equal(valueOf(await store.get('hot')), 'h')
+      const held = (store as unknown as { hot: HotRecords }).hot
+      const before = held.size
+      assert.equal(valueOf(await store.get('cold', { keep: false })), 'c')
+      assert.equal(held.size, before, 'the scanned key is not kept')
+      assert.equal(valueOf(await store.get('hot', { keep: false })), 'h')
+    } finally {
+      await store.close()
+    }
+  })
+
   test('hits and misses are counted, and the bytes held shown', async () => {
     const metrics = new MetricsRegistry()
     const store = await openStore(undefined, metrics)
