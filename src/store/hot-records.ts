@@ -16,7 +16,11 @@
  * make new records, a coordinator hands its caller copies of the values
  * of a read and of a write (a retried write is answered with the record
  * held here), and MeshNode.localRecord a copy of the record. Bounded by
- * bytes, least recently used out first.
+ * bytes. What goes first is chosen as a clock does (second chance): a read
+ * marks its entry, and the oldest entry goes unless marked, when it is
+ * unmarked and moved to the back instead. A read costs a lookup and a
+ * flag, not the delete and insert that keeping an exact order took (each
+ * GET and update reads its key).
  */
 import { siblingCount } from './record.js'
 import type { KvRecord } from './record.js'
@@ -39,8 +43,15 @@ export function recordFootprint (key: string, record: KvRecord, encodedBytes: nu
   return encodedBytes + 2 * key.length + ENTRY_OVERHEAD + SIBLING_OVERHEAD * siblingCount(record) + ACTOR_OVERHEAD * record.entries.length
 }
 
+interface Entry {
+  record: KvRecord
+  bytes: number
+  /** read since it was last passed over for eviction */
+  used: boolean
+}
+
 export class HotRecords {
-  private readonly entries = new Map<string, { record: KvRecord, bytes: number }>()
+  private readonly entries = new Map<string, Entry>()
   private total = 0
   /** reads answered here, and reads that went to LevelDB, since start */
   hits = 0
@@ -57,7 +68,7 @@ export class HotRecords {
     return this.entries.size
   }
 
-  /** The record held for `key` (now the most recently used); counts a hit or a miss. */
+  /** The record held for `key` (marked as read); counts a hit or a miss. */
   get (key: string): KvRecord | undefined {
     const e = this.entries.get(key)
     if (e === undefined) {
@@ -65,22 +76,27 @@ export class HotRecords {
       return undefined
     }
     this.hits++
-    this.entries.delete(key)
-    this.entries.set(key, e)
+    e.used = true
     return e.record
   }
 
-  /** Hold `record`, just read from LevelDB as `encodedBytes` bytes; the least recently used go past the bound. */
+  /** Hold `record`, just read from LevelDB as `encodedBytes` bytes; entries not read lately go past the bound. */
   set (key: string, record: KvRecord, encodedBytes: number): void {
     this.delete(key)
     const bytes = recordFootprint(key, record, encodedBytes)
     if (bytes > this.maxBytes) return
-    this.entries.set(key, { record, bytes })
+    this.entries.set(key, { record, bytes, used: false })
     this.total += bytes
-    for (const [k, e] of this.entries) {
-      if (this.total <= this.maxBytes) break
+    // ends: each entry is passed over at most once (its mark cleared), and the new one is unmarked
+    while (this.total > this.maxBytes) {
+      const [k, e] = this.entries.entries().next().value as [string, Entry]
       this.entries.delete(k)
-      this.total -= e.bytes
+      if (e.used && k !== key) {
+        e.used = false
+        this.entries.set(k, e)
+      } else {
+        this.total -= e.bytes
+      }
     }
   }
 

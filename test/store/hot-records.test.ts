@@ -1,6 +1,6 @@
 /**
  * The store's cache of recently read records (src/store/hot-records.ts):
- * bounded by bytes, least recently used out first, and never an answer
+ * bounded by bytes (the oldest unread out first), and never an answer
  * older than what the store last finished writing, whatever the order of
  * reads, writes, removals and evictions.
  */
@@ -26,13 +26,13 @@ function one (value: string, counter = 1): KvRecord {
 const valueOf = (r: KvRecord | undefined): string | null | undefined => r === undefined ? undefined : dec(r.entries[0].values[0].value)
 
 describe('HotRecords', () => {
-  test('holds records up to its bound in bytes, the least recently used out first', () => {
+  test('holds records up to its bound in bytes; the oldest goes first unless read since (then the next)', () => {
     const each = recordFootprint('k0', one('v'), 100)
     const hot = new HotRecords(3 * each)
     for (const k of ['k0', 'k1', 'k2']) hot.set(k, one(k), 100)
     assert.equal(hot.size, 3)
     assert.equal(hot.bytes, 3 * each)
-    assert.equal(valueOf(hot.get('k0')), 'k0') // k0 now the most recent: k1 goes next
+    assert.equal(valueOf(hot.get('k0')), 'k0') // k0 read: passed over, k1 goes instead
     hot.set('k3', one('k3'), 100)
     assert.equal(hot.get('k1'), undefined)
     assert.deepEqual(['k0', 'k2', 'k3'].map(k => valueOf(hot.get(k))), ['k0', 'k2', 'k3'])
