@@ -1,7 +1,7 @@
 /**
  * Protobuf fields written straight into one buffer whose exact size the
  * caller computed first: what the hand-written encoders of the hot path
- * (src/store/record-encoder.ts, src/protocol/kv-encoder.ts) share.
+ * (src/store/record-encoder.ts, src/protocol/kv-codec.ts) share.
  * Protons' generated encoders build a list of operations per field, then
  * allocate and copy; these write each byte once.
  */

@@ -11,7 +11,7 @@ import { errorCode, ProtocolError, QuorumNotMetError, RecordTooLargeError } from
 import { quorumDetailToWire } from './remote-error.js'
 import { FrameDecoder } from './frames.js'
 import { FrameWriter } from './frame-writer.js'
-import { encodeResponse } from './kv-encoder.js'
+import { decodeRequest, encodeResponse } from './kv-codec.js'
 import { Request, Response, Status } from './pb/kv.js'
 import { RequestType, requestTypeName } from './request-type.js'
 import { handleGet } from './handlers/get.js'
@@ -35,6 +35,9 @@ const HANDLERS: Partial<Record<number, Handler>> = {
   [RequestType.SYNC]: handleSync,
   [RequestType.PUT]: handlePut
 }
+
+/** Context entries a request may carry (a version vector is pruned far below this: src/version/prune.ts). */
+const MAX_REQUEST_CONTEXT = 4096
 
 /** The longest a handler may run whatever the request asks (ms). */
 const MAX_HANDLER_MS = 60_000
@@ -147,7 +150,7 @@ export function serveStream (stream: Stream, init: KvServerInit): void {
   const start = (frame: Uint8Array): boolean => {
     let req: Request
     try {
-      req = Request.decode(frame, { limits: { context: 4096 } })
+      req = decodeRequest(frame, MAX_REQUEST_CONTEXT)
     } catch (err) {
       metrics.badFrame()
       log.error('undecodable request, aborting stream: %s', (err as Error).message)

@@ -13,7 +13,7 @@ import { FrameDecoder } from './frames.js'
 import { FrameWriter } from './frame-writer.js'
 import { RequestDeadline } from './request-deadline.js'
 import { Response } from './pb/kv.js'
-import { encodeRequest } from './kv-encoder.js'
+import { encodeRequest } from './kv-codec.js'
 import type { Request } from './pb/kv.js'
 import type { Logger, Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 

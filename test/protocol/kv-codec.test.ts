@@ -1,12 +1,13 @@
 /**
- * The request encoder writes the bytes protons' generated encoder gives for
- * every request (src/protocol/kv-encoder.ts): the wire format does not
- * change, whatever the fields hold.
+ * The kv codec (src/protocol/kv-codec.ts) against protons' generated one:
+ * the encoders write its bytes for every message, and the request decoder
+ * gives what it gives (the same fields, the same failures) for every frame,
+ * well formed, damaged or garbage: the wire format does not change.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { encodeRequest, encodeResponse, newRequest } from '../../src/protocol/kv-encoder.js'
+import { decodeRequest, encodeRequest, encodeResponse, newRequest } from '../../src/protocol/kv-codec.js'
 import { Request, Response, Status } from '../../src/protocol/pb/kv.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
@@ -121,4 +122,38 @@ test('a field of the wrong type (a number where a string goes) is the generated 
   const b = encodeRequest({ type: 1, key: 'b'.repeat(40) }, 2)
   assert.equal(hex(a), hex(Request.encode({ type: 1, key: 'a'.repeat(40), id: 1 })))
   assert.equal(hex(b), hex(Request.encode({ type: 1, key: 'b'.repeat(40), id: 2 })))
+})
+
+/** a decoded request as plain data: absent optional fields and present-but-undefined ones alike, bytes as bytes */
+function plainRequest (r: Request): unknown {
+  return JSON.parse(JSON.stringify(r, (_k, v: unknown) => v instanceof Uint8Array ? { bytes: hex(v) } : typeof v === 'bigint' ? `${v}n` : v))
+}
+const decoded = (f: () => Request): unknown => { try { return plainRequest(f()) } catch (err) { return `throws ${(err as Error).name}: ${(err as Error).message}` } }
+const generated = (b: Uint8Array, max: number): unknown => decoded(() => Request.decode(b, { limits: { context: max } }))
+
+test('the request decoder gives what the generated one does, for any request', () => {
+  fc.assert(fc.property(request(uint32, counter), req => {
+    const b = Request.encode(req)
+    assert.deepEqual(decoded(() => decodeRequest(b, 4096)), generated(b, 4096))
+  }), { numRuns: 1000 })
+})
+
+test('the request decoder fails where the generated one does, for garbage and damaged frames', () => {
+  const damaged = fc.tuple(request(uint32, counter), fc.nat(), fc.integer({ min: 0, max: 255 }), fc.boolean()).map(([req, at, byte, cut]) => {
+    const b = Uint8Array.from(Request.encode(req))
+    if (b.byteLength === 0) return b
+    if (cut) return b.subarray(0, at % b.byteLength)
+    b[at % b.byteLength] = byte
+    return b
+  })
+  fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 64 }), damaged), b => {
+    assert.deepEqual(decoded(() => decodeRequest(b, 4096)), generated(b, 4096))
+  }), { numRuns: 3000 })
+})
+
+test('the bound on context entries is the generated decoder\'s', () => {
+  const context = Array.from({ length: 5 }, (_, i) => ({ actor: `a${i}`, counter: BigInt(i) }))
+  const b = Request.encode({ id: 1, type: 3, key: 'k', context })
+  for (const max of [4, 5, 6]) assert.deepEqual(decoded(() => decodeRequest(b, max)), generated(b, max))
+  assert.match(String(decoded(() => decodeRequest(b, 4))), /too many elements/)
 })
