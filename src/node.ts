@@ -27,6 +27,7 @@ import { createTracing, NO_TRACING } from './observability/tracing.js'
 import { registerNodeGauges } from './observability/node-gauges.js'
 import { loadOrCreateIdentity } from './store/identity.js'
 import { RecordStore } from './store/record-store.js'
+import { copyRecord } from './store/record.js'
 import { createHost } from './host.js'
 import { DirectUpgrade } from './reach/direct-upgrade.js'
 import { AutonatServer } from './reach/autonat-server.js'
@@ -49,7 +50,6 @@ import type { Member } from './membership/view.js'
 import type { Membership } from './membership/membership.js'
 import type { RingView } from './node/ring-view.js'
 import type { RingPlacement } from './coordinator/placement.js'
-import { decodeOwnRecord, encodeRecord } from './store/record.js'
 import type { KvRecord } from './store/record.js'
 import type { MeshHost } from './host.js'
 import type { NodeOptions, NodeStatus } from './node-types.js'
@@ -376,7 +376,7 @@ export class MeshNode extends EventTarget {
     if (this.store === undefined) throw new NotStartedError()
     const held = await this.store.get(key)
     // the store's record may be its cache's own (src/store/hot-records.ts)
-    return held === undefined ? undefined : decodeOwnRecord(new Uint8Array(encodeRecord(held)), { maxValueBytes: Number.MAX_SAFE_INTEGER })
+    return held === undefined ? undefined : copyRecord(held)
   }
 
   /**

@@ -11,7 +11,7 @@
  *
  * Bounded by bytes, least recently used out first.
  */
-import { decodeOwnRecord, encodeRecord } from '../store/record.js'
+import { copyRecord, encodeRecord } from '../store/record.js'
 import { recordFootprint } from '../store/hot-records.js'
 import type { KvRecord } from '../store/record.js'
 import type { MetricsRegistry } from '../metrics.js'
@@ -45,14 +45,13 @@ export class RecordCache {
     const encoded = encodeRecord(record)
     const bytes = recordFootprint(key, record, encoded.byteLength)
     if (bytes > this.maxBytes) return
-    // a record of its own, whose values are views into a copy of its
-    // encoding (a new Uint8Array: a Buffer's slice() is a view): a record
-    // read from a peer is decoded in place, its values views into what the
-    // stream delivered (a TCP read of many replies, up to 64 KiB), which a
-    // cache counting the record's bytes must not pin
+    // a record of its own: a record read from a peer is decoded in place,
+    // its values views into what the stream delivered (a TCP read of many
+    // replies, up to 64 KiB), which a cache counting the record's bytes
+    // must not pin
     let own: KvRecord
     try {
-      own = decodeOwnRecord(new Uint8Array(encoded), { maxValueBytes: Number.MAX_SAFE_INTEGER })
+      own = copyRecord(record)
     } catch {
       // a merge of replies each within the decoder's limits may pass them
       // (more siblings): not worth keeping, and the read that made it stands

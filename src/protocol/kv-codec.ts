@@ -205,24 +205,10 @@ export function encodeResponse (res: Partial<Response>, id: number | undefined =
  */
 export function decodeRequest (frame: Uint8Array, maxContext: number): Request {
   const reader = createReader(frame)
-  const obj: Request = {
-    id: 0,
-    type: 0,
-    key: '',
-    record: undefined,
-    value: undefined,
-    tombstone: false,
-    context: [],
-    w: 0,
-    n: 0,
-    timeout: 0,
-    writeId: NO_BYTES,
-    hintFor: '',
-    requestId: '',
-    traceparent: '',
-    contextWrites: [],
-    digest: NO_BYTES
-  }
+  const obj = newRequest(0, '')
+  // arrays of its own, to push into
+  obj.context = []
+  obj.contextWrites = []
   const end = reader.len
   while (reader.pos < end) {
     const tag = reader.uint32()

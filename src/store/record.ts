@@ -185,6 +185,16 @@ export function decodeOwnRecord (bytes: Uint8Array, limits: RecordLimits): KvRec
   return record
 }
 
+/**
+ * A record of its own, whose values are views into a copy of `record`'s
+ * encoding (a new Uint8Array: a Buffer's slice() is a view): what a caller
+ * may keep or change without pinning or changing the bytes it came from (a
+ * TCP read, a store's cached record). Throws as decodeRecord does.
+ */
+export function copyRecord (record: KvRecord): KvRecord {
+  return decodeOwnRecord(new Uint8Array(encodeRecord(record)), { maxValueBytes: Number.MAX_SAFE_INTEGER })
+}
+
 /** Whether `bytes` are the encoding of `record` (a replica's reply that is the record in hand). */
 export function isEncodingOf (bytes: Uint8Array, record: KvRecord): boolean {
   return bytesEqual(bytes, encodeRecord(record))
