@@ -127,7 +127,9 @@ export class AntiEntropy {
 
   constructor (private readonly init: AntiEntropyInit) {
     // the store's own encodings: decoded with no value limit of their own (the store took them)
-    this.index = new DeferredIndex({ bucketBits: init.bucketBits, digest: encoded => this.digestOf(encoded), digestRecord: record => recordDigest(record, sha256), hash: sha256 })
+    // where LevelDB reads synchronously, a held change is its key alone, read back when digested
+    const readNow = init.store.syncReads ? (key: string) => this.readBack(key) : undefined
+    this.index = new DeferredIndex({ bucketBits: init.bucketBits, digest: encoded => this.digestOf(encoded), digestRecord: record => recordDigest(record, sha256), hash: sha256, readNow })
     this.rate = new ByteRate(init.bytesPerSec)
     this.replica = {
       index: this.index,
@@ -325,6 +327,16 @@ export class AntiEntropy {
   }
 
   /** a stored record's digest; one that does not decode is left out of the index (and logged), as a scan that met it would fail */
+  /** A held key's record, read back to be digested: none (left out) when it does not decode. */
+  private readBack (key: string): KvRecord | undefined {
+    try {
+      return this.init.store.getSync(key)
+    } catch (err) {
+      this.init.log.error('a stored record does not read back, left out of the anti-entropy index: %s', (err as Error).message)
+      return undefined
+    }
+  }
+
   private digestOf (encoded: Uint8Array): Uint8Array | undefined {
     try {
       return recordDigest(decodeRecord(encoded, OWN_RECORDS), sha256)

@@ -110,9 +110,24 @@ export class RecordStore {
     return this.read(recordKey(key), options?.keep !== false)
   }
 
-  /** The record under a LevelDB key (recordKey): getNow where the database reads synchronously (classic-level); IndexedDB (browser-level) only reads asynchronously */
+  /** Whether getSync can be used: the database reads synchronously (classic-level); IndexedDB (browser-level) only reads asynchronously. */
+  get syncReads (): boolean {
+    return (this.datastore.db.supports as { getSync?: boolean }).getSync === true
+  }
+
+  /**
+   * The record stored for key, read synchronously and not kept in the cache
+   * of read records (a scan's read). Only where syncReads: the anti-entropy
+   * index reads back the keys whose changes it holds this way. Throws as a
+   * LevelDB read or a decode does.
+   */
+  getSync (key: string): KvRecord | undefined {
+    return this.getNow(recordKey(key), false)
+  }
+
+  /** The record under a LevelDB key (recordKey): getNow where the database reads synchronously */
   private async read (dbKey: string, keep = true): Promise<KvRecord | undefined> {
-    if ((this.datastore.db.supports as { getSync?: boolean }).getSync === true) return this.getNow(dbKey, keep)
+    if (this.syncReads) return this.getNow(dbKey, keep)
     const bytes = await this.datastore.db.get(dbKey)
     return bytes === undefined ? undefined : decodeOwnRecord(bytes, this.limits)
   }
