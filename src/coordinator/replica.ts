@@ -164,10 +164,18 @@ export class Replica implements KvService {
       replicating.catch(() => {})
       return replicating
     }
-    // a timer cleared once the lock is had (AbortSignal.timeout's never is, and fires an event per write)
-    const lockWait = new AbortController()
-    const lockTimer = setTimeout(() => { lockWait.abort() }, Math.max(1, deadline - Date.now()))
-    const signal = lockWait.signal
+    // the wait for the key's lock ends at the deadline: a controller and a
+    // timer made only if another write holds the key (most puts find it
+    // free), the timer cleared once the lock is had (AbortSignal.timeout's
+    // never is, and fires an event per write)
+    let lockWait: AbortController | undefined
+    let lockTimer: ReturnType<typeof setTimeout> | undefined
+    const waitForLock = (): AbortSignal => {
+      const controller = new AbortController()
+      lockWait = controller
+      lockTimer = setTimeout(() => { controller.abort() }, Math.max(1, deadline - Date.now()))
+      return controller.signal
+    }
     const stored = await store.update(put.key, current => {
       // the lock is had: a later abort would name a lock wait for what failed after it
       clearTimeout(lockTimer)
@@ -205,8 +213,8 @@ export class Replica implements KvService {
       const count = siblingCount(next)
       if (count > MAX_SIBLINGS) throw new TooManySiblingsError(count, MAX_SIBLINGS)
       return next
-    }, signal, replicate, () => { this.retireActor() }).catch(err => {
-      throw signal.aborted ? new TimeoutError(`put ${put.key}: waited ${put.timeoutMs} ms for the key's lock`) : err
+    }, waitForLock, replicate, () => { this.retireActor() }).catch(err => {
+      throw lockWait?.signal.aborted === true ? new TimeoutError(`put ${put.key}: waited ${put.timeoutMs} ms for the key's lock`) : err
     }).finally(() => { clearTimeout(lockTimer); settle() })
     if (writeId !== undefined) this.applied.add(put.key, writeId, fingerprint)
     for (const owner of selfHints) await this.rehint(owner, put.key)

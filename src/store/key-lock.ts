@@ -5,13 +5,19 @@
  *
  * A waiter may give up (its signal aborts): it is then answered at once, and
  * its place in the chain passes on as soon as the holder ahead of it is done,
- * without running its work.
+ * without running its work. The signal may be given as a function that makes
+ * it, called only when the key is held and the caller must wait: most callers
+ * find the key free, and need no controller and no timer.
  */
+
+/** What a wait for the lock gives up on: a signal, or a function that makes one when a wait begins. */
+export type LockWait = AbortSignal | (() => AbortSignal)
+
 export class KeyLock {
   private readonly tails = new Map<string, Promise<void>>()
 
-  async run<T> (key: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    signal?.throwIfAborted()
+  async run<T> (key: string, fn: () => Promise<T>, wait?: LockWait): Promise<T> {
+    if (typeof wait !== 'function') wait?.throwIfAborted()
     const held = this.tails.get(key)
     let release!: () => void
     const mine = new Promise<void>(resolve => { release = resolve })
@@ -33,6 +39,7 @@ export class KeyLock {
       release()
       if (this.tails.get(key) === tail) this.tails.delete(key)
     }
+    const signal = typeof wait === 'function' ? wait() : wait
     if (signal !== undefined) {
       try {
         await waitOrAbort(prev, signal)

@@ -11,6 +11,7 @@ import { RecordTooLargeError } from '../errors.js'
 import { MetricsRegistry } from '../metrics.js'
 import { HotRecords } from './hot-records.js'
 import { KeyLock } from './key-lock.js'
+import type { LockWait } from './key-lock.js'
 import { RECORD_PREFIX, recordKey } from './record-key.js'
 import { decodeOwnRecord, encodeRecord } from './record.js'
 import { WriteBatcher } from './write-batcher.js'
@@ -154,7 +155,8 @@ export class RecordStore {
    * Read-modify-write under the key's lock. `fn` returns the record to store,
    * or undefined to leave the stored one as it is. Returns what is stored.
    * When `signal` aborts while this waits for the lock, it rejects with the
-   * signal's reason and changes nothing; once the write is under way it
+   * signal's reason and changes nothing (given as a function, it is made
+   * only if the key is held: src/store/key-lock.ts); once the write is under way it
    * completes (a caller past its deadline reports a timeout, not success).
    * A record whose encoding is over maxRecordBytes is not stored: it could
    * not be sent to another replica or read back by one in a frame, so the
@@ -172,7 +174,7 @@ export class RecordStore {
    * is full the update fails with WriteQueueFullError (ERR_OVERLOADED)
    * before `writing` is called.
    */
-  async update (key: string, fn: (current: KvRecord | undefined) => KvRecord | undefined, signal?: AbortSignal, writing?: (next: KvRecord) => void, unstored?: (next: KvRecord, error: unknown) => void): Promise<KvRecord | undefined> {
+  async update (key: string, fn: (current: KvRecord | undefined) => KvRecord | undefined, signal?: LockWait, writing?: (next: KvRecord) => void, unstored?: (next: KvRecord, error: unknown) => void): Promise<KvRecord | undefined> {
     return this.lock.run(key, async () => {
       const dbKey = recordKey(key)
       const current = await this.read(dbKey)
@@ -208,7 +210,7 @@ export class RecordStore {
    * stored) says so: a handoff or a tombstone collection drops a key only if
    * nothing newer arrived since it decided to. True when it was deleted.
    */
-  async remove (key: string, expect: (current: KvRecord | undefined) => boolean, signal?: AbortSignal): Promise<boolean> {
+  async remove (key: string, expect: (current: KvRecord | undefined) => boolean, signal?: LockWait): Promise<boolean> {
     return this.lock.run(key, async () => {
       const dbKey = recordKey(key)
       const current = await this.read(dbKey)

@@ -30,6 +30,7 @@ import { tempDir, bytes, text } from '../fixtures/cluster.js'
 import type { KvClient } from '../../src/protocol/kv-client.js'
 import type { Placement } from '../../src/coordinator/placement.js'
 import type { KvRecord } from '../../src/store/record.js'
+import type { KeyLock } from '../../src/store/key-lock.js'
 
 const dirs: string[] = []
 const stores: RecordStore[] = []
@@ -100,6 +101,19 @@ describe('a minted record that was sent but not stored here', () => {
     const { replica, failNextWrite } = await setup(1)
     failNextWrite(300)
     await assert.rejects(replica.coordinatePut({ key: 'k', sibling: { value: bytes('v'), timestamp: Date.now(), writeId: new Uint8Array(16).fill(3) }, context: [], n: 1, w: 1, timeoutMs: 100 }), /disk full/)
+  })
+
+  test('a put that waits for the key\'s lock past its deadline fails as a wait for the lock, and mints nothing', async () => {
+    const { store, replica } = await setup(1)
+    const { lock } = store as unknown as { lock: KeyLock }
+    let release = (): void => {}
+    const held = lock.run('k', async () => { await new Promise<void>(resolve => { release = resolve }) })
+    const put = replica.coordinatePut({ key: 'k', sibling: { value: bytes('v'), timestamp: Date.now(), writeId: new Uint8Array(16).fill(4) }, context: [], n: 1, w: 1, timeoutMs: 100 })
+    await assert.rejects(put, (err: Error & { code?: string }) => err.code === 'ERR_TIMEOUT' && /waited 100 ms for the key's lock/.test(err.message))
+    release()
+    await held
+    assert.equal(await store.get('k'), undefined, 'the put that gave up wrote nothing once the lock was free')
+    assert.equal(lock.pending, 0)
   })
 
   test('a put that waited for the key\'s lock while the actor was retired mints under the new actor', async () => {

@@ -62,6 +62,26 @@ describe('KeyLock', () => {
     assert.equal(lock.pending, 0)
   })
 
+  test('a wait given as a function is made only when the key is held, and gives up as a signal does', async () => {
+    const lock = new KeyLock()
+    let made = 0
+    const controller = new AbortController()
+    const wait = (): AbortSignal => { made++; return controller.signal }
+    assert.equal(await lock.run('k', async () => 'free', wait), 'free')
+    assert.equal(made, 0, 'a free key needs no signal')
+    let release = (): void => {}
+    const holder = lock.run('k', async () => { await new Promise<void>(resolve => { release = resolve }) })
+    let ran = false
+    const waiter = lock.run('k', async () => { ran = true }, wait)
+    assert.equal(made, 1, 'made when the wait began')
+    controller.abort(new Error('deadline'))
+    await assert.rejects(waiter, /deadline/)
+    release()
+    await holder
+    assert.equal(ran, false)
+    assert.equal(lock.pending, 0)
+  })
+
   test('an already-aborted signal is refused before queueing', async () => {
     const lock = new KeyLock()
     await assert.rejects(lock.run('k', async () => 1, AbortSignal.abort(new Error('late'))), /late/)
