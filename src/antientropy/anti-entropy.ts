@@ -162,7 +162,7 @@ export class AntiEntropy {
     this.building = (async () => {
       for await (const [key, encoded] of store.encodedEntries()) {
         if (this.lifetime.signal.aborted) return
-        if (!seen.has(key)) this.index.note(key, encoded)
+        if (!seen.has(key)) this.index.indexStored(key, encoded)
       }
       seen.clear()
       this.built = true
@@ -327,12 +327,16 @@ export class AntiEntropy {
   }
 
   /** a stored record's digest; one that does not decode is left out of the index (and logged), as a scan that met it would fail */
-  /** A held key's record, read back to be digested: none (left out) when it does not decode. */
+  /**
+   * A held key's record, read back to be digested: none (left out) when it
+   * does not read back. Once stopped, quietly: a co-replica's request still
+   * settling the index when the store closes would log once per held key.
+   */
   private readBack (key: string): KvRecord | undefined {
     try {
-      return this.init.store.getSync(key)
+      return this.init.store.readBack(key)
     } catch (err) {
-      this.init.log.error('a stored record does not read back, left out of the anti-entropy index: %s', (err as Error).message)
+      if (!this.lifetime.signal.aborted) this.init.log.error('a stored record does not read back, left out of the anti-entropy index: %s', (err as Error).message)
       return undefined
     }
   }

@@ -119,6 +119,17 @@ export class DeferredIndex<R> implements ArcIndex {
     if (this.index.digest(key) === undefined) this.added++
   }
 
+  /**
+   * A key's record as the store holds it (`encoded`), digested now: the
+   * start-up scan has the bytes in hand, where reading each back later
+   * would be a random read on the event loop. A change held for the key
+   * (a write noted meanwhile) is newer, and stays.
+   */
+  indexStored (key: string, encoded: Uint8Array): void {
+    if (this.pending.has(key)) return
+    this.index.set(key, this.digestOf(encoded))
+  }
+
   /** Digest every held change into the index. */
   flush (): void {
     if (this.pending.size === 0) return
@@ -130,18 +141,23 @@ export class DeferredIndex<R> implements ArcIndex {
 
   /**
    * Digest the changes held now, SETTLE_SLICE at a time with a turn of the
-   * event loop between slices. Changes noted meanwhile are left to the next
-   * read (which digests them at once): a stream of writes cannot keep it
-   * going.
+   * event loop between slices, and then those noted meanwhile until at
+   * most a slice of them is left: the read that follows digests what is
+   * left at once, and a backlog (up to the bound, 32,768 keys read back
+   * at ~23 µs each) would stop the loop for most of a second. Bounded: a
+   * stream of writes noting keys faster than they are digested ends it
+   * after one more bound's worth.
    */
   async settle (): Promise<void> {
-    let budget = this.pending.size
-    while (budget > 0 && this.pending.size > 0) {
+    let first = this.pending.size
+    let budget = first + this.maxKeys
+    while (this.pending.size > 0 && budget > 0 && (first > 0 || this.pending.size > SETTLE_SLICE)) {
       let n = 0
       for (const [key, held] of this.pending) {
         this.release(key, held)
         this.index.set(key, this.digestHeld(key, held))
         budget--
+        first--
         if (++n === SETTLE_SLICE || budget === 0) break
       }
       if (budget > 0 && this.pending.size > 0) await new Promise<void>(resolve => { nextTurn(resolve) })

@@ -80,6 +80,11 @@ export class HotRecords {
     return e.record
   }
 
+  /** The record held for `key`, neither counted as a read nor marked (the anti-entropy index's read-back). */
+  peek (key: string): KvRecord | undefined {
+    return this.entries.get(key)?.record
+  }
+
   /** Hold `record`, just read from LevelDB as `encodedBytes` bytes; entries not read lately go past the bound. */
   set (key: string, record: KvRecord, encodedBytes: number): void {
     this.delete(key)

@@ -33,13 +33,14 @@ export class KeyLock {
       }
     }
     const prev = held
+    // made before this caller joins the chain: a throw leaves the chain as it was
+    const signal = typeof wait === 'function' ? wait() : wait
     const tail = prev.then(() => mine)
     this.tails.set(key, tail)
     const done = (): void => {
       release()
       if (this.tails.get(key) === tail) this.tails.delete(key)
     }
-    const signal = typeof wait === 'function' ? wait() : wait
     if (signal !== undefined) {
       try {
         await waitOrAbort(prev, signal)

@@ -13,7 +13,7 @@ import { HotRecords } from './hot-records.js'
 import { KeyLock } from './key-lock.js'
 import type { LockWait } from './key-lock.js'
 import { RECORD_PREFIX, recordKey } from './record-key.js'
-import { decodeOwnRecord, encodeRecord } from './record.js'
+import { decodeOwnRecord, decodeRecord, encodeRecord } from './record.js'
 import { WriteBatcher } from './write-batcher.js'
 import type { KvRecord, RecordLimits } from './record.js'
 
@@ -36,6 +36,9 @@ export interface RecordStoreInit {
   /** bytes of recently read records kept decoded (src/store/hot-records.ts; default DEFAULT_STORE_CACHE_BYTES, 0 keeps none) */
   cacheBytes?: number
 }
+
+/** limits for decoding what this store wrote (it took those records) */
+const OWN_RECORDS = { maxValueBytes: Number.MAX_SAFE_INTEGER }
 
 /** just past every record key ('0' follows '/') */
 const RECORD_END = '/r0'
@@ -117,13 +120,20 @@ export class RecordStore {
   }
 
   /**
-   * The record stored for key, read synchronously and not kept in the cache
-   * of read records (a scan's read). Only where syncReads: the anti-entropy
-   * index reads back the keys whose changes it holds this way. Throws as a
-   * LevelDB read or a decode does.
+   * The record stored for key as the anti-entropy index reads it back, to
+   * digest it: synchronously (only where syncReads), from the cache of read
+   * records without counting or marking it (a client's reads set those),
+   * else from LevelDB without keeping it; decoded without the value limit
+   * (the store took these records: a limit lowered since must not leave
+   * them out of the index, where a co-replica holding the same would seem
+   * to differ). Throws as a LevelDB read or a decode does.
    */
-  getSync (key: string): KvRecord | undefined {
-    return this.getNow(recordKey(key), false)
+  readBack (key: string): KvRecord | undefined {
+    const dbKey = recordKey(key)
+    const held = this.hot.peek(dbKey)
+    if (held !== undefined) return held
+    const bytes = this.datastore.db.getSync(dbKey)
+    return bytes === undefined ? undefined : decodeRecord(bytes, OWN_RECORDS)
   }
 
   /** The record under a LevelDB key (recordKey): getNow where the database reads synchronously */

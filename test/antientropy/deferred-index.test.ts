@@ -197,9 +197,56 @@ test('settle digests what is held a slice at a time, letting other work run betw
   await settled
   stop = true
   assert.ok(turns >= 3, `other work ran between slices (${turns} turns)`)
-  assert.equal(index.pendingKeys, 2, 'what was noted during the settle (k0 again, new) is left for the read')
+  assert.ok(index.pendingKeys <= SETTLE_SLICE, 'at most a slice noted during the settle is left for the read')
   assert.equal(index.size, eager.size)
   const all = { start: 0n, end: 0n }
   assert.equal(hex(index.summary(all).hash), hex(eager.summary(all).hash))
   assert.equal(index.pendingKeys, 0)
+})
+
+test('changes noted while settle runs are digested by it too, a slice a turn, until at most a slice is left; a stream of them cannot keep it going', async () => {
+  const r = (n: number): KvRecord => ({ entries: [{ actor: 'p1', counter: n, values: [{ value: Uint8Array.of(n & 255), timestamp: n }] }], anonymous: [] })
+  const store = new Map<string, KvRecord>()
+  const maxPendingKeys = 2_000
+  const index = new DeferredIndex<KvRecord>({ digest: digestEncoded, digestRecord: digestOf, readNow: k => store.get(k), maxPendingKeys, maxPendingBytes: 1 << 30 })
+  const eager = new MerkleIndex()
+  const write = (key: string, n: number): void => {
+    store.set(key, r(n))
+    eager.set(key, digestOf(r(n)))
+    index.note(key, encodeRecord(r(n)), r(n))
+  }
+  for (let i = 0; i < 300; i++) write('a' + i, i + 1)
+  // a burst of 700 keys in the first turns of the settle: digested by it, not left to the read
+  let burst = 0
+  const inBurst = (): void => { for (let i = 0; i < 100 && burst < 700; i++, burst++) write('b' + burst, burst + 1); if (burst < 700) setImmediate(inBurst) }
+  setImmediate(inBurst)
+  await index.settle()
+  assert.equal(burst, 700)
+  assert.ok(index.pendingKeys <= SETTLE_SLICE, `${index.pendingKeys} keys left for the read`)
+  const all = { start: 0n, end: 0n }
+  assert.equal(hex(index.summary(all).hash), hex(eager.summary(all).hash))
+  // a stream noting more keys each turn than a slice digests: settle still ends
+  let stream = true
+  let n = 0
+  const inStream = (): void => { for (let i = 0; i < 3 * SETTLE_SLICE; i++, n++) write('s' + (n % 50_000), n + 1); if (stream) setImmediate(inStream) }
+  setImmediate(inStream)
+  await index.settle()
+  stream = false
+  assert.ok(index.pendingKeys <= maxPendingKeys)
+  assert.equal(hex(index.summary(all).hash), hex(eager.summary(all).hash))
+  assert.equal(index.size, eager.size)
+})
+
+test('the start-up scan\'s records are digested at once from the bytes in hand, and never over a change a write noted meanwhile', () => {
+  const r = (n: number): KvRecord => ({ entries: [{ actor: 'p1', counter: n, values: [{ value: Uint8Array.of(n), timestamp: n }] }], anonymous: [] })
+  let reads = 0
+  const index = new DeferredIndex<KvRecord>({ digest: digestEncoded, digestRecord: digestOf, readNow: () => { reads++; return r(9) } })
+  index.indexStored('scanned', encodeRecord(r(1)))
+  assert.equal(index.pendingKeys, 0)
+  assert.equal(hex(index.digest('scanned')), hex(digestOf(r(1))))
+  index.note('written', encodeRecord(r(9)), r(9))
+  index.indexStored('written', encodeRecord(r(2)))
+  assert.equal(hex(index.digest('written')), hex(digestOf(r(9))))
+  assert.equal(reads, 1)
+  assert.equal(index.size, 2)
 })

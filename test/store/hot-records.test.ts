@@ -91,6 +91,32 @@ describe('RecordStore with its cache of read records', () => {
     }
   })
 
+  test('the anti-entropy index\'s read-back neither counts nor marks a read, and takes a record the value limit has since been lowered under', async () => {
+    const dir = join(root, `db-${n++}`)
+    const first = new RecordStore({ path: dir, limits: { maxValueBytes: 1024 } })
+    await first.open()
+    await first.update('k', () => one('a value of 28 bytes, or so..'))
+    await first.close()
+    const metrics = new MetricsRegistry()
+    const store = new RecordStore({ path: dir, limits: { maxValueBytes: 10 }, metrics })
+    await store.open()
+    try {
+      assert.equal(valueOf(store.readBack('k')), 'a value of 28 bytes, or so..')
+      assert.equal(store.readBack('absent'), undefined)
+      await store.update('small', () => one('v'))
+      assert.equal(valueOf(await store.get('small')), 'v')
+      const held = (store as unknown as { hot: HotRecords }).hot
+      const { hits, misses } = held
+      assert.equal(valueOf(store.readBack('small')), 'v', 'from the cache')
+      assert.equal(store.readBack('k')?.entries.length, 1, 'from LevelDB')
+      assert.deepEqual([held.hits, held.misses], [hits, misses], 'not counted as reads')
+      // the user-facing read still applies the limit
+      await assert.rejects(store.get('k'), /over the limit/)
+    } finally {
+      await store.close()
+    }
+  })
+
   test('a removed key is not found, though it was held', async () => {
     const store = await openStore()
     try {

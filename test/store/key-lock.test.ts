@@ -82,6 +82,17 @@ describe('KeyLock', () => {
     assert.equal(lock.pending, 0)
   })
 
+  test('a wait function that throws fails that caller only: the key is not left locked', async () => {
+    const lock = new KeyLock()
+    let release = (): void => {}
+    const holder = lock.run('k', async () => { await new Promise<void>(resolve => { release = resolve }) })
+    await assert.rejects(lock.run('k', async () => 'never', () => { throw new Error('no timer') }), /no timer/)
+    release()
+    await holder
+    assert.equal(await lock.run('k', async () => 'next'), 'next')
+    assert.equal(lock.pending, 0)
+  })
+
   test('an already-aborted signal is refused before queueing', async () => {
     const lock = new KeyLock()
     await assert.rejects(lock.run('k', async () => 1, AbortSignal.abort(new Error('late'))), /late/)
