@@ -326,7 +326,6 @@ export class AntiEntropy {
     }
   }
 
-  /** a stored record's digest; one that does not decode is left out of the index (and logged), as a scan that met it would fail */
   /**
    * A held key's record, read back to be digested: none (left out) when it
    * does not read back. Once stopped, quietly: a co-replica's request still
@@ -341,6 +340,7 @@ export class AntiEntropy {
     }
   }
 
+  /** a stored record's digest; one that does not decode is left out of the index (and logged), as a scan that met it would fail */
   private digestOf (encoded: Uint8Array): Uint8Array | undefined {
     try {
       return recordDigest(decodeRecord(encoded, OWN_RECORDS), sha256)
