@@ -16,7 +16,7 @@ import { exchange } from './exchange.js'
 import { serveAeStream } from './server.js'
 import { AeSession } from './session.js'
 import { openStream } from '../reach/open-stream.js'
-import { decodeRecord, encodeRecord } from '../store/record.js'
+import { decodeRecord, encodeRecord, OWN_RECORD_LIMITS } from '../store/record.js'
 import type { AeReplica } from './handler.js'
 import type { ExchangeResult } from './exchange.js'
 import type { MetricsRegistry } from '../metrics.js'
@@ -101,8 +101,6 @@ export interface AntiEntropyStatus {
   peers: Record<string, PeerSync>
 }
 
-/** limits for decoding this store's own records (what it holds, it took) */
-const OWN_RECORDS = { maxValueBytes: Number.MAX_SAFE_INTEGER }
 
 /** the longest one exchange may take, whatever the rate (ms) */
 const MAX_EXCHANGE_MS = 30 * 60_000
@@ -343,7 +341,7 @@ export class AntiEntropy {
   /** a stored record's digest; one that does not decode is left out of the index (and logged), as a scan that met it would fail */
   private digestOf (encoded: Uint8Array): Uint8Array | undefined {
     try {
-      return recordDigest(decodeRecord(encoded, OWN_RECORDS), sha256)
+      return recordDigest(decodeRecord(encoded, OWN_RECORD_LIMITS), sha256)
     } catch (err) {
       this.init.log.error('a stored record does not decode, left out of the anti-entropy index: %s', (err as Error).message)
       return undefined

@@ -13,7 +13,7 @@ import { HotRecords } from './hot-records.js'
 import { KeyLock } from './key-lock.js'
 import type { LockWait } from './key-lock.js'
 import { RECORD_PREFIX, recordKey } from './record-key.js'
-import { decodeOwnRecord, decodeRecord, encodeRecord } from './record.js'
+import { decodeOwnRecord, decodeRecord, encodeRecord, OWN_RECORD_LIMITS } from './record.js'
 import { WriteBatcher } from './write-batcher.js'
 import type { KvRecord, RecordLimits } from './record.js'
 
@@ -36,9 +36,6 @@ export interface RecordStoreInit {
   /** bytes of recently read records kept decoded (src/store/hot-records.ts; default DEFAULT_STORE_CACHE_BYTES, 0 keeps none) */
   cacheBytes?: number
 }
-
-/** limits for decoding what this store wrote (it took those records) */
-const OWN_RECORDS = { maxValueBytes: Number.MAX_SAFE_INTEGER }
 
 /** just past every record key ('0' follows '/') */
 const RECORD_END = '/r0'
@@ -133,7 +130,7 @@ export class RecordStore {
     const held = this.hot.peek(dbKey)
     if (held !== undefined) return held
     const bytes = this.datastore.db.getSync(dbKey)
-    return bytes === undefined ? undefined : decodeRecord(bytes, OWN_RECORDS)
+    return bytes === undefined ? undefined : decodeRecord(bytes, OWN_RECORD_LIMITS)
   }
 
   /** The record under a LevelDB key (recordKey): getNow where the database reads synchronously */

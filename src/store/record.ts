@@ -128,6 +128,9 @@ export interface RecordLimits {
   maxValueBytes: number
 }
 
+/** Limits for decoding records this peer wrote or holds: no value limit of their own (it took them, under whatever limit it had then). */
+export const OWN_RECORD_LIMITS: RecordLimits = { maxValueBytes: Number.MAX_SAFE_INTEGER }
+
 const EMPTY = new Uint8Array(0)
 
 function toPbSibling (s: Sibling): PbSibling {
@@ -192,7 +195,7 @@ export function decodeOwnRecord (bytes: Uint8Array, limits: RecordLimits): KvRec
  * TCP read, a store's cached record). Throws as decodeRecord does.
  */
 export function copyRecord (record: KvRecord): KvRecord {
-  return decodeOwnRecord(new Uint8Array(encodeRecord(record)), { maxValueBytes: Number.MAX_SAFE_INTEGER })
+  return decodeOwnRecord(new Uint8Array(encodeRecord(record)), OWN_RECORD_LIMITS)
 }
 
 /** Whether `bytes` are the encoding of `record` (a replica's reply that is the record in hand). */
