@@ -12,6 +12,7 @@ import './yamux-window.js'
 import './length-prefix-patch.js'
 import './event-dispatch-patch.js'
 import { noiseOneWrite } from './noise-one-write.js'
+import { noiseCrypto } from './noise-crypto.js'
 import { createLibp2p } from 'libp2p'
 import { toString } from 'uint8arrays/to-string'
 import { reachListen, reachServices, reachTransports } from './reach/services.js'
@@ -65,7 +66,7 @@ export async function createHost (init: HostInit = {}): Promise<MeshHost> {
     privateKey: init.privateKey,
     addresses: { listen: [...listen, ...reachListen(reach, listen)] },
     transports: [...transports(), ...reachTransports(reach)],
-    connectionEncrypters: [noiseOneWrite()],
+    connectionEncrypters: [noiseOneWrite({ crypto: noiseCrypto() })],
     streamMuxers: [yamux()],
     // A ping failure must not tear down a connection that carries kv streams:
     // a ping right after a dial can leave a stuck stream in libp2p 3.
