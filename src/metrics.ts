@@ -24,7 +24,17 @@ interface Gauge { help: string, collect: () => Iterable<GaugeSample>, type: 'gau
 function seriesKey (labels: Labels): string {
   const keys = Object.keys(labels)
   if (keys.length === 0) return ''
-  if (keys.length > 1) keys.sort()
+  // by insertion: a metric has a label or two, and Array.prototype.sort
+  // allocates a work array on every call (this runs for every request)
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]
+    let j = i - 1
+    while (j >= 0 && keys[j] > k) {
+      keys[j + 1] = keys[j]
+      j--
+    }
+    keys[j + 1] = k
+  }
   let out = ''
   for (const k of keys) {
     const v = labels[k]

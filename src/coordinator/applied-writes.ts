@@ -6,7 +6,7 @@
  * rest for as long as clients retry. Bounded in count and age.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import { toString } from 'uint8arrays/to-string'
+import { refKey } from '../store/superseded.js'
 
 const utf8 = new TextEncoder()
 /** Keys up to this many characters name their writes as they are; longer ones by a digest. */
@@ -79,10 +79,13 @@ export class AppliedWrites {
 
   // keys are up to 1 KiB: a digest of a long one keeps a full table near
   // 5 MB instead of 40+; a short one is kept as it is, not hashed (this runs
-  // on every write at every replica). The write id's 22 characters come
-  // first, then a mark that tells a key from a digest.
+  // on every write at every replica). The write id comes first, a character
+  // a byte after its length (a peer's SYNC may carry an id of any length,
+  // and where it ends must not depend on what its bytes or the key hold),
+  // then a mark that tells a key from a digest. Base64 took a generic
+  // encoder's allocations on every write at every replica.
   private id (key: string, writeId: Uint8Array): string {
-    const id = toString(writeId, 'base64url')
-    return key.length <= SHORT_KEY_CHARS ? id + '=' + key : id + '#' + toString(sha256(utf8.encode(key)).subarray(0, 16), 'base64url')
+    const id = String.fromCharCode(writeId.length) + refKey(writeId)
+    return key.length <= SHORT_KEY_CHARS ? id + '=' + key : id + '#' + refKey(sha256(utf8.encode(key)).subarray(0, 16))
   }
 }

@@ -92,12 +92,12 @@ function writeKey (s: Sibling): string | undefined {
 }
 
 /**
- * A reference as a map key: one character per byte (never shown to anyone).
- * Reads and writes key every replaced write of a record several times; per
- * byte toString(16) took about 1.2 µs a reference, a tenth of a lone
- * daemon's CPU per get of a key written with contexts.
+ * A reference (or a write id) as a map key: one character per byte, never
+ * shown to anyone. Reads and writes key every replaced write of a record
+ * several times; per byte toString(16) took about 1.2 µs a reference, a
+ * tenth of a lone daemon's CPU per get of a key written with contexts.
  */
-function refKey (ref: Uint8Array): string {
+export function refKey (ref: Uint8Array): string {
   // the lengths met, spelt out: a call with its arguments listed takes a
   // fifth of what apply over a typed array takes
   if (ref.length === WRITE_REF_BYTES) return String.fromCharCode(ref[0], ref[1], ref[2], ref[3], ref[4], ref[5], ref[6], ref[7], ref[8], ref[9], ref[10], ref[11], ref[12], ref[13], ref[14], ref[15], ref[16], ref[17], ref[18], ref[19], ref[20], ref[21], ref[22], ref[23])

@@ -7,18 +7,19 @@
  * 500 bytes and twice that to decode one (a decode checked its canonical
  * form by encoding again); this takes ~2.
  */
+import { asciiString } from './ascii-string.js'
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 const CODES = Uint8Array.from(ALPHABET, c => c.charCodeAt(0))
 /** a character code's 6-bit value, or -1 outside the alphabet */
 const VALUES = new Int8Array(128).fill(-1)
 for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i
-/** characters per String.fromCharCode call: well under any engine's argument limit */
-const CHUNK = 8192
 
 /** The base64url of `bytes` (each 0..255), unpadded. */
 export function base64urlEncode (bytes: ArrayLike<number>): string {
   const n = bytes.length
-  const codes = new Array<number>(Math.ceil(n * 4 / 3))
+  // a byte per character, read as a string at once (src/version/ascii-string.ts)
+  const codes = new Uint8Array(Math.ceil(n * 4 / 3))
   let o = 0
   let i = 0
   for (; i + 2 < n; i += 3) {
@@ -38,10 +39,7 @@ export function base64urlEncode (bytes: ArrayLike<number>): string {
     codes[o++] = CODES[(x >>> 12) & 63]
     codes[o++] = CODES[(x >>> 6) & 63]
   }
-  if (o <= CHUNK) return String.fromCharCode.apply(null, codes)
-  let out = ''
-  for (let c = 0; c < o; c += CHUNK) out += String.fromCharCode.apply(null, codes.slice(c, c + CHUNK))
-  return out
+  return asciiString(codes, 0, o)
 }
 
 /**

@@ -31,7 +31,7 @@ import { InvalidContextError } from '../errors.js'
 import { keyPosition } from '../ring/hash.js'
 import { base64urlDecode, base64urlEncode } from './base64url.js'
 import { varintBytes, writeVarint } from './varint.js'
-import { compareActors } from './vector.js'
+import { compareActors, sortByActor } from './vector.js'
 import type { VersionVector } from './types.js'
 
 export const CONTEXT_FORMAT_VERSION = 2
@@ -84,7 +84,7 @@ export function encodeContext (vv: VersionVector, key: string, writes: readonly 
   if (vv.length === 0) return ''
   if (vv.length > MAX_CONTEXT_ENTRIES) throw new RangeError(`context has ${vv.length} entries, over ${MAX_CONTEXT_ENTRIES}`)
   if (writes.length > MAX_CONTEXT_WRITES) throw new RangeError(`context names ${writes.length} writes, over ${MAX_CONTEXT_WRITES}`)
-  const sorted = [...vv].sort((a, b) => compareActors(a[0], b[0]))
+  const sorted = sortByActor([...vv])
   // checked and measured first, then written into one array of the exact size
   const actors: Uint8Array[] = []
   let size = 1 + KEY_TAG_BYTES + varintBytes(sorted.length)

@@ -31,7 +31,30 @@ export function descends (a: VersionVector, b: VersionVector): boolean {
 export function mergeVectors (a: VersionVector, b: VersionVector): VersionVector {
   const m = toMap(a)
   for (const [actor, n] of b) m.set(actor, Math.max(n, m.get(actor) ?? 0))
-  return [...m.entries()].sort((x, y) => compareActors(x[0], y[0]))
+  return sortByActor([...m.entries()])
+}
+
+/** Past this many entries a vector is sorted by Array.prototype.sort. */
+const INSERTION_SORT_MAX = 16
+
+/**
+ * Sorts `vv` in place by actor and returns it. A vector holds a few entries
+ * (one per replica run that wrote the key): sorted by insertion, as
+ * Array.prototype.sort allocates a work array on every call, and every
+ * write sorts two or three of them (its context, the client's next one).
+ */
+export function sortByActor (vv: VersionVector): VersionVector {
+  if (vv.length > INSERTION_SORT_MAX) return vv.sort((x, y) => compareActors(x[0], y[0]))
+  for (let i = 1; i < vv.length; i++) {
+    const entry = vv[i]
+    let j = i - 1
+    while (j >= 0 && compareActors(vv[j][0], entry[0]) > 0) {
+      vv[j + 1] = vv[j]
+      j--
+    }
+    vv[j + 1] = entry
+  }
+  return vv
 }
 
 /** 'before' means a happened before b (b descends a, and they differ). */

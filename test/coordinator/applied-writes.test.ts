@@ -61,3 +61,23 @@ test('property: learn(key, id, fp) is add(key, id, lookup(key, id) ?? fp()), ove
     assert.ok(calls <= ops.length)
   }), { numRuns: 500 })
 })
+
+test('property: a (key, write id) pair is found only as itself, whatever bytes, lengths and keys (short, long, holding the marks)', () => {
+  const key = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('', '=', '#', '=k', '#k', 'k'.repeat(33), '='.repeat(40)))
+  const writeId = fc.oneof(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ maxLength: 20 }), fc.constantFrom(new Uint8Array(0), Uint8Array.of(61), Uint8Array.of(35, 61)))
+  fc.assert(fc.property(fc.array(fc.tuple(key, writeId), { minLength: 1, maxLength: 30 }), pairs => {
+    const seen = new AppliedWrites({ maxEntries: 1000, ttlMs: 1e9 })
+    pairs.forEach(([k, w], i) => { seen.add(k, w, `fp${i}`, 0) })
+    const same = (a: [string, Uint8Array], b: [string, Uint8Array]): boolean => a[0] === b[0] && a[1].length === b[1].length && a[1].every((x, i) => x === b[1][i])
+    for (const [i, p] of pairs.entries()) {
+      // the last add of an equal pair wins
+      const last = pairs.findLastIndex(q => same(p, q))
+      assert.equal(seen.lookup(p[0], p[1], 1), `fp${last}`, `pair ${i}`)
+    }
+    // a pair never added is not found, though its bytes run into its key
+    for (const [k, w] of pairs) {
+      const moved: [string, Uint8Array] = [k.slice(1), Uint8Array.from([...w, k.charCodeAt(0) & 0xff])]
+      if (k.length > 0 && k.charCodeAt(0) < 256 && !pairs.some(q => same(moved, q))) assert.equal(seen.lookup(moved[0], moved[1], 1), undefined)
+    }
+  }), { numRuns: 500 })
+})

@@ -22,3 +22,16 @@ test('compareVectors', () => {
   assert.equal(compareVectors([['a', 1], ['b', 1]], [['a', 1]]), 'after')
   assert.equal(compareVectors([['a', 1]], [['b', 1]]), 'concurrent')
 })
+
+test('sortByActor orders in place as Array.prototype.sort does, at any length', async () => {
+  const { default: fc } = await import('fast-check')
+  const { sortByActor, compareActors } = await import('../../src/version/vector.js')
+  fc.assert(fc.property(fc.array(fc.tuple(fc.string({ maxLength: 6 }), fc.nat()), { maxLength: 40 }), vv => {
+    const expected = [...vv].sort((x, y) => compareActors(x[0], y[0]))
+    const copy = [...vv]
+    const out = sortByActor(copy)
+    assert.equal(out, copy)
+    // the same order; entries of one actor keep their order (both sorts are stable)
+    assert.deepEqual(out, expected)
+  }), { numRuns: 1000 })
+})
