@@ -3,21 +3,10 @@
  * value is null (a tombstone), so it carries a version like any write and
  * supersedes exactly what its writer had seen.
  */
-import { ProtocolError } from '../errors.js'
-import { MAX_SIBLINGS } from '../constants.js'
-
-/** Merges of concurrent writes may pass the write limit; reads accept this many. */
-const MAX_DECODED_SIBLINGS = MAX_SIBLINGS * 16
-/** Actors are replica peers that coordinated a write of the key: bounded by the cluster. */
-const MAX_ACTORS = 1024
-/** Per actor, so one hostile frame cannot make the decoder build millions of siblings. */
-const MAX_VALUES_PER_ACTOR = MAX_SIBLINGS * 4
 import { Record as PbRecord } from './pb/record.js'
 import { encodeRecordFast } from './record-encoder.js'
-import { MAX_SUPERSEDES, WRITE_REF_BYTES } from './superseded.js'
-import { MAX_ACTOR_BYTES, values } from '../version/index.js'
-
-const utf8 = new TextEncoder()
+import { readRecord } from './record-decoder.js'
+import { values } from '../version/index.js'
 import type { Sibling as PbSibling } from './pb/record.js'
 import type { DvvSet } from '../version/types.js'
 
@@ -143,18 +132,6 @@ function toPbSibling (s: Sibling): PbSibling {
   }
 }
 
-function fromPbSibling (s: PbSibling, limits: RecordLimits): Sibling {
-  if (s.tombstone && s.data.byteLength > 0) throw new ProtocolError('record: tombstone carries data')
-  if (s.data.byteLength > limits.maxValueBytes) throw new ProtocolError(`record: value of ${s.data.byteLength} bytes over the limit`)
-  if (!Number.isFinite(s.timestamp)) throw new ProtocolError('record: bad timestamp')
-  if (s.writeId.byteLength !== 0 && s.writeId.byteLength !== WRITE_ID_BYTES) throw new ProtocolError(`record: write id of ${s.writeId.byteLength} bytes, not ${WRITE_ID_BYTES}`)
-  const sibling: Sibling = { value: s.tombstone ? null : s.data, timestamp: s.timestamp }
-  if (s.writeId.byteLength > 0) sibling.writeId = s.writeId
-  if (s.supersedes.some(r => r.byteLength !== WRITE_REF_BYTES)) throw new ProtocolError(`record: a replaced-write reference is not ${WRITE_REF_BYTES} bytes`)
-  if (s.supersedes.length > 0) sibling.supersedes = s.supersedes
-  return sibling
-}
-
 /**
  * The bytes of records this peer encoded or read back from its own store.
  * Records are never changed once built (every DVV operation makes a new
@@ -203,47 +180,14 @@ export function isEncodingOf (bytes: Uint8Array, record: KvRecord): boolean {
   return bytesEqual(bytes, encodeRecord(record))
 }
 
-/** what the protobuf decoder may allocate for one record */
-const DECODE_LIMITS = {
-  limits: {
-    entries: MAX_ACTORS,
-    anonymous: MAX_DECODED_SIBLINGS,
-    entries$: { values: MAX_VALUES_PER_ACTOR, values$: { supersedes: MAX_SUPERSEDES } },
-    anonymous$: { supersedes: MAX_SUPERSEDES }
-  }
-}
-const MAX_COUNTER = BigInt(Number.MAX_SAFE_INTEGER)
-
 /**
  * Decode and validate a record: bytes from a hostile peer must come out as a
  * well-formed DVVSet (sorted unique actors, counters that cover their
- * values) or as a ProtocolError, never as a corrupt state.
+ * values) or as a ProtocolError, never as a corrupt state
+ * (src/store/record-decoder.ts).
  */
 export function decodeRecord (bytes: Uint8Array, limits: RecordLimits): KvRecord {
-  let pb: PbRecord
-  try {
-    pb = PbRecord.decode(bytes, DECODE_LIMITS)
-  } catch (err) {
-    const message = (err as Error).message
-    if (/too many elements/.test(message)) throw new ProtocolError(`record: too many siblings or actors (${message})`)
-    throw new ProtocolError(`record: undecodable (${message})`)
-  }
-  let prev: string | undefined
-  let siblings = pb.anonymous.length
-  const entries = pb.entries.map(e => {
-    // bounded as a context bounds it (UTF-8 bytes), so every record stored has a context a client can be given
-    // (a string of n UTF-16 units is at most 3n bytes of UTF-8: a short one needs no encoding to know)
-    if (e.actor.length === 0 || e.actor.length > MAX_ACTOR_BYTES || (e.actor.length * 3 > MAX_ACTOR_BYTES && utf8.encode(e.actor).byteLength > MAX_ACTOR_BYTES)) throw new ProtocolError('record: bad actor')
-    if (prev !== undefined && e.actor <= prev) throw new ProtocolError('record: actors not sorted and unique')
-    prev = e.actor
-    if (e.counter > MAX_COUNTER) throw new ProtocolError('record: counter out of range')
-    const counter = Number(e.counter)
-    if (e.values.length > counter) throw new ProtocolError('record: more values than events')
-    siblings += e.values.length
-    return { actor: e.actor, counter, values: e.values.map(s => fromPbSibling(s, limits)) }
-  })
-  if (siblings > MAX_DECODED_SIBLINGS) throw new ProtocolError(`record: ${siblings} siblings, over ${MAX_DECODED_SIBLINGS}`)
-  return { entries, anonymous: pb.anonymous.map(s => fromPbSibling(s, limits)) }
+  return readRecord(bytes, limits)
 }
 
 /** Number of sibling values a record holds (tombstones included). */
