@@ -16,10 +16,14 @@
  * SYNC, a put's or a read's reply), 1.2 to 2 KB once sealed; several sent
  * together go out as one larger message, which node:crypto still takes.
  */
-import { asCrypto, defaultCrypto, nodeCrypto } from '@libp2p/noise/crypto'
+import { asCrypto, defaultCrypto } from '@libp2p/noise/crypto'
 import type { ICryptoInterface } from '@libp2p/noise'
 
-/** messages of this many bytes and more are sealed and opened by node:crypto */
+/**
+ * messages of this many bytes and more are sealed and opened as noise
+ * itself does at that size: by node:crypto, or by WebAssembly where
+ * node:crypto has no ChaCha20-Poly1305 (Electron's main process)
+ */
 export const NODE_CIPHER_FROM_BYTES = 2048
 
 export function noiseCrypto (): ICryptoInterface {
@@ -28,12 +32,12 @@ export function noiseCrypto (): ICryptoInterface {
     chaCha20Poly1305Encrypt (plaintext, nonce, ad, k) {
       return plaintext.byteLength < NODE_CIPHER_FROM_BYTES
         ? asCrypto.chaCha20Poly1305Encrypt(plaintext, nonce, ad, k)
-        : nodeCrypto.chaCha20Poly1305Encrypt(plaintext, nonce, ad, k)
+        : defaultCrypto.chaCha20Poly1305Encrypt(plaintext, nonce, ad, k)
     },
     chaCha20Poly1305Decrypt (ciphertext, nonce, ad, k, dst) {
       return ciphertext.byteLength < NODE_CIPHER_FROM_BYTES
         ? asCrypto.chaCha20Poly1305Decrypt(ciphertext, nonce, ad, k, dst)
-        : nodeCrypto.chaCha20Poly1305Decrypt(ciphertext, nonce, ad, k, dst)
+        : defaultCrypto.chaCha20Poly1305Decrypt(ciphertext, nonce, ad, k, dst)
     }
   }
 }

@@ -55,13 +55,16 @@ interface Reader {
  */
 export function readRecord (bytes: Uint8Array, limits: RecordLimits): KvRecord {
   // a plain view: a Buffer's views (every value and reference is one) are
-  // made by Buffer's own constructor, a plain array's natively
-  const view = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const r = createReader(view) as unknown as Reader
+  // made by Buffer's own constructor, a plain array's natively. What is
+  // not bytes (a JavaScript caller's list or string) is refused: viewed, it
+  // would read as an empty record, and a write merged from it would vanish
+  const view = !((bytes as unknown) instanceof Uint8Array) ? undefined : bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (view === undefined) throw new ProtocolError('record: not bytes (a Uint8Array)')
   const entries: Array<DvvEntry<Sibling>> = []
   const anonymous: Sibling[] = []
   let siblings = 0
   try {
+    const r = createReader(view) as unknown as Reader
     while (r.pos < r.len) {
       const tag = r.uint32()
       switch (tag >>> 3) {

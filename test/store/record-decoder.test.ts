@@ -16,6 +16,7 @@ import { MAX_ACTORS, MAX_DECODED_SIBLINGS, MAX_VALUES_PER_ACTOR } from '../../sr
 import { MAX_SUPERSEDES, WRITE_REF_BYTES } from '../../src/store/superseded.js'
 import { MAX_ACTOR_BYTES } from '../../src/version/index.js'
 import { ProtocolError } from '../../src/errors.js'
+import { Uint8ArrayList } from 'uint8arraylist'
 
 const utf8 = new TextEncoder()
 const MAX_COUNTER = BigInt(Number.MAX_SAFE_INTEGER)
@@ -150,4 +151,66 @@ test('a record this peer encodes decodes to itself, values as plain arrays', () 
   const decoded = decodeRecord(Buffer.from(encodeRecord(record)), { maxValueBytes: 10 })
   assert.deepEqual(plain(decoded), plain(record))
   assert.equal(Object.getPrototypeOf(decoded.entries[0].values[0].value), Uint8Array.prototype)
+})
+
+test('what is not bytes is refused, never read as an empty record', () => {
+  const encoded = encodeRecord({ entries: [{ actor: 'a', counter: 1, values: [{ value: Uint8Array.of(1), timestamp: 1 }] }], anonymous: [] })
+  for (const x of [[...encoded], 'abc', {}, undefined, null, new Uint8ArrayList(encoded.subarray(0, 3), encoded.subarray(3)), new Uint16Array(4)]) {
+    assert.throws(() => decodeRecord(x as unknown as Uint8Array, { maxValueBytes: 10 }), ProtocolError)
+  }
+})
+
+// raw protobuf from a grammar: any field number and wire type (groups and
+// the invalid 6 and 7 included), nested messages whose lengths run past
+// their parent, non-minimal, unterminated and 10-byte varints, cut anywhere
+const varintOf = (n: bigint | number): number[] => {
+  const out: number[] = []
+  let v = BigInt(n)
+  do {
+    let b = Number(v & 127n)
+    v >>= 7n
+    if (v > 0n) b |= 128
+    out.push(b)
+  } while (v > 0n)
+  return out
+}
+const anyVarint = fc.oneof(
+  fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(varintOf),
+  fc.integer({ min: 0, max: 300 }).map(varintOf),
+  fc.constantFrom(2 ** 28 - 1, 2 ** 28, 2 ** 21 - 1, 2 ** 21, 127, 128, 2 ** 35, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 1).map(varintOf),
+  fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 9 })).map(([n, pad]) => {
+    const b = varintOf(n)
+    b[b.length - 1] |= 128
+    for (let i = 1; i < pad; i++) b.push(128)
+    b.push(0)
+    return b
+  }),
+  fc.array(fc.integer({ min: 128, max: 255 }), { minLength: 1, maxLength: 11 })
+)
+const fieldNumber = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 5 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 7 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 2 ** 29 - 1 }) })
+const wireType = fc.oneof(fc.constantFrom(0, 2, 2, 2, 1, 5), fc.integer({ min: 0, max: 7 }))
+const rawBytes = fc.oneof(fc.uint8Array({ maxLength: 24 }).map(a => [...a]), fc.string({ maxLength: 6 }).map(s => [...new TextEncoder().encode(s)]))
+const grammar = fc.letrec<{ msg: number[], field: number[], payload: number[] }>(tie => ({
+  msg: fc.array(tie('field'), { maxLength: 5 }).map(fields => fields.flat()),
+  field: fc.tuple(fieldNumber, wireType, tie('payload'), anyVarint, rawBytes, fc.integer({ min: -2, max: 2 }), fc.boolean()).map(([f, w, sub, v, raw, delta, nested]) => {
+    const tag = varintOf((f * 8 + w) >>> 0)
+    const padded = (n: number): number[] => [...raw.slice(0, n), ...new Array<number>(Math.max(0, n - raw.length)).fill(0)]
+    if (w === 0) return [...tag, ...v]
+    if (w === 1) return [...tag, ...padded(8)]
+    if (w === 5) return [...tag, ...padded(4)]
+    if (w === 2) {
+      const body = nested ? sub : raw
+      return [...tag, ...varintOf(Math.max(0, body.length + (Math.abs(delta) === 1 ? delta : 0))), ...body]
+    }
+    if (w === 3) return [...tag, ...sub, ...varintOf(f * 8 + 4)]
+    return [...tag, ...raw.slice(0, 3)]
+  }),
+  payload: fc.oneof({ depthSize: 'small' }, fc.constant<number[]>([]), tie('msg'))
+}))
+
+test('the same outcome for protobuf of any shape', () => {
+  const input = fc.tuple(grammar.msg, fc.nat(), fc.boolean()).map(([b, cut, doCut]) => Uint8Array.from(doCut && b.length > 0 ? b.slice(0, cut % b.length) : b))
+  fc.assert(fc.property(input, limits, (bytes, l) => { same(bytes, l) }), { numRuns: 5000 })
+  // deep nesting of groups: refused or skipped alike, never a crash
+  for (const depth of [100, 1000, 20000]) same(Uint8Array.from([...new Array<number>(depth).fill(0x03), ...new Array<number>(depth).fill(0x04)]), { maxValueBytes: 10 })
 })
