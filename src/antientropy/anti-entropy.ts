@@ -101,7 +101,6 @@ export interface AntiEntropyStatus {
   peers: Record<string, PeerSync>
 }
 
-
 /** the longest one exchange may take, whatever the rate (ms) */
 const MAX_EXCHANGE_MS = 30 * 60_000
 /** peers remembered in the status */

@@ -53,7 +53,7 @@ interface Reader {
  * well-formed DVVSet (sorted unique actors, counters that cover their
  * values) or as a ProtocolError, never as a corrupt state.
  */
-export function readRecord (bytes: Uint8Array, limits: RecordLimits): KvRecord {
+export function decodeRecord (bytes: Uint8Array, limits: RecordLimits): KvRecord {
   // a plain view: a Buffer's views (every value and reference is one) are
   // made by Buffer's own constructor, a plain array's natively. What is
   // not bytes (a JavaScript caller's list or string) is refused: viewed, it

@@ -161,10 +161,10 @@ export class RecordStore {
   /**
    * Read-modify-write under the key's lock. `fn` returns the record to store,
    * or undefined to leave the stored one as it is. Returns what is stored.
-   * When `signal` aborts while this waits for the lock, it rejects with the
-   * signal's reason and changes nothing (given as a function, it is made
-   * only if the key is held: src/store/key-lock.ts); once the write is under way it
-   * completes (a caller past its deadline reports a timeout, not success).
+   * When `wait`'s signal aborts while this waits for the lock, it rejects
+   * with the signal's reason and changes nothing (given as a function, the
+   * signal is made only if the key is held: src/store/key-lock.ts); once the
+   * write is under way it completes (a caller past its deadline reports a timeout, not success).
    * A record whose encoding is over maxRecordBytes is not stored: it could
    * not be sent to another replica or read back by one in a frame, so the
    * write (or merge) fails with RecordTooLargeError for this key only.
@@ -181,7 +181,7 @@ export class RecordStore {
    * is full the update fails with WriteQueueFullError (ERR_OVERLOADED)
    * before `writing` is called.
    */
-  async update (key: string, fn: (current: KvRecord | undefined) => KvRecord | undefined, signal?: LockWait, writing?: (next: KvRecord) => void, unstored?: (next: KvRecord, error: unknown) => void): Promise<KvRecord | undefined> {
+  async update (key: string, fn: (current: KvRecord | undefined) => KvRecord | undefined, wait?: LockWait, writing?: (next: KvRecord) => void, unstored?: (next: KvRecord, error: unknown) => void): Promise<KvRecord | undefined> {
     return this.lock.run(key, async () => {
       const dbKey = recordKey(key)
       const current = await this.read(dbKey)
@@ -209,7 +209,7 @@ export class RecordStore {
       this.hot.delete(dbKey)
       this.notify(key, current, next)
       return next
-    }, signal)
+    }, wait)
   }
 
   /**
@@ -217,7 +217,7 @@ export class RecordStore {
    * stored) says so: a handoff or a tombstone collection drops a key only if
    * nothing newer arrived since it decided to. True when it was deleted.
    */
-  async remove (key: string, expect: (current: KvRecord | undefined) => boolean, signal?: LockWait): Promise<boolean> {
+  async remove (key: string, expect: (current: KvRecord | undefined) => boolean, wait?: LockWait): Promise<boolean> {
     return this.lock.run(key, async () => {
       const dbKey = recordKey(key)
       const current = await this.read(dbKey)
@@ -229,7 +229,7 @@ export class RecordStore {
       }
       this.notify(key, current, undefined)
       return true
-    }, signal)
+    }, wait)
   }
 
   /**

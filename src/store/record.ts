@@ -5,7 +5,7 @@
  */
 import { Record as PbRecord } from './pb/record.js'
 import { encodeRecordFast } from './record-encoder.js'
-import { readRecord } from './record-decoder.js'
+import { decodeRecord } from './record-decoder.js'
 import { values } from '../version/index.js'
 import type { Sibling as PbSibling } from './pb/record.js'
 import type { DvvSet } from '../version/types.js'
@@ -180,15 +180,7 @@ export function isEncodingOf (bytes: Uint8Array, record: KvRecord): boolean {
   return bytesEqual(bytes, encodeRecord(record))
 }
 
-/**
- * Decode and validate a record: bytes from a hostile peer must come out as a
- * well-formed DVVSet (sorted unique actors, counters that cover their
- * values) or as a ProtocolError, never as a corrupt state
- * (src/store/record-decoder.ts).
- */
-export function decodeRecord (bytes: Uint8Array, limits: RecordLimits): KvRecord {
-  return readRecord(bytes, limits)
-}
+export { decodeRecord }
 
 /** Number of sibling values a record holds (tombstones included). */
 export function siblingCount (r: KvRecord): number {
